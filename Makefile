@@ -1,0 +1,126 @@
+# jumboagent: one non-recursive Makefile for the agent, its tests and the demo.
+#
+#   make            build build/jumboagent (and libopenvswitch if needed)
+#   make deps       install the Debian packages needed to build and test
+#   make check      deps + build + the whole suite, plain and under ASan/UBSan
+#   make demo       deps + build + a throwaway lab + jumboagent on it
+#   make install    install to $(DESTDIR)$(PREFIX)
+#   make clean
+#
+# B is the build directory; SANITIZE=1 builds with ASan and UBSan.
+
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+DATADIR    ?= $(PREFIX)/share/jumboagent
+B          ?= build
+OVS_BUILD  ?= build/ovs
+SANITIZE   ?=
+V          ?=
+
+CC         ?= gcc
+PKG_CONFIG ?= pkg-config
+SRCDIR     := $(CURDIR)
+
+ifeq ($(V),)
+Q := @
+else
+Q :=
+endif
+
+WARNINGS  := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+             -Wformat=2 -Wno-format-nonliteral
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
+             -DDATADIR='"$(DATADIR)"' -DSRCDIR='"$(SRCDIR)"' \
+             -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+             $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c 2>/dev/null)
+LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c 2>/dev/null)
+
+ifneq ($(SANITIZE),)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+endif
+
+# libopenvswitch: a system one if pkg-config knows it, else our own build of
+# Debian's openvswitch-source (build-aux/ovs-lib.sh).
+ifeq ($(shell $(PKG_CONFIG) --exists libopenvswitch 2>/dev/null && echo y),y)
+OVS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libopenvswitch) -DJUMBOAGENT_SYSTEM_OVS
+OVS_LIBS   := $(shell $(PKG_CONFIG) --libs libopenvswitch)
+OVS_DEP    :=
+else
+OVS_SRC    := $(OVS_BUILD)/openvswitch
+OVS_CFLAGS := -I$(OVS_SRC) -I$(OVS_SRC)/include -I$(OVS_SRC)/lib
+OVS_LIBS   := $(OVS_SRC)/lib/.libs/libopenvswitch.a -lssl -lcrypto -latomic -lm
+OVS_DEP    := $(OVS_BUILD)/.built-from
+endif
+
+AGENT_SRCS := $(wildcard agent/*.c)
+CORE_SRCS  := $(filter-out agent/main.c,$(AGENT_SRCS))
+CORE_OBJS  := $(CORE_SRCS:%.c=$(B)/%.o)
+UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
+UNIT_BINS  := $(UNIT_SRCS:%.c=$(B)/%)
+UNIT_LIB   := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
+
+.PHONY: all deps check check-unit check-lab demo install clean ovs-lib tests
+.DELETE_ON_ERROR:
+
+all: $(B)/jumboagent
+
+deps:
+	$(Q)build-aux/deps.sh
+
+ovs-lib: $(OVS_DEP)
+$(OVS_BUILD)/.built-from:
+	$(Q)build-aux/ovs-lib.sh $(OVS_BUILD)
+
+$(B)/libjumbo.a: $(CORE_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/agent/vswitch.o: agent/vswitch.c $(OVS_DEP) $(wildcard agent/*.h)
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(OVS_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(B)/%.o: %.c $(wildcard agent/*.h tests/unit/*.h)
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -c $< -o $@
+
+$(B)/jumboagent: $(B)/agent/main.o $(B)/libjumbo.a $(OVS_DEP)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(B)/agent/main.o $(B)/libjumbo.a $(OVS_LIBS) $(LIBS)
+
+$(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB) $(B)/libjumbo.a $(OVS_DEP) $(wildcard agent/*.h tests/unit/*.h)
+	@echo "  TEST    $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -Itests/unit -o $@ $< $(UNIT_LIB) $(B)/libjumbo.a $(OVS_LIBS) $(LIBS)
+
+tests: $(B)/jumboagent $(UNIT_BINS)
+
+# The test command of README.md: installs what it needs, builds plain and
+# sanitized, runs the unit tests in both builds and the lab tests with the
+# sanitized binary, and ends with "N passed, N failed".
+check: deps
+	$(Q)$(MAKE) --no-print-directory B=build tests
+	$(Q)$(MAKE) --no-print-directory B=build/san SANITIZE=1 tests
+	$(Q)tests/run-tests.sh build build/san
+
+# Only the unit tests (no root, no OVS daemons needed).
+check-unit: tests
+	$(Q)tests/run-tests.sh --unit-only $(B)
+
+# The main job on an embedded default: a throwaway lab and jumboagent on it.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/demo.sh $(B)/jumboagent
+
+install: $(B)/jumboagent
+	install -D -m 0755 $(B)/jumboagent $(DESTDIR)$(PREFIX)/sbin/jumboagent
+	install -D -m 0644 etc/jumboagent/drivers.json $(DESTDIR)$(DATADIR)/drivers.json
+	install -D -m 0644 policy/examples/kvm-ovs.json $(DESTDIR)$(SYSCONFDIR)/jumboagent/policy.json.example
+	install -D -m 0644 etc/systemd/system/jumboagent.service $(DESTDIR)/lib/systemd/system/jumboagent.service
+	install -D -m 0755 xapi-plugin/jumboagent $(DESTDIR)$(SYSCONFDIR)/xapi.d/plugins/jumboagent
+
+clean:
+	rm -rf build/san build/agent build/tests build/jumboagent build/libjumbo.a

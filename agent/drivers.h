@@ -1,0 +1,94 @@
+/* The driver-support table: which NIC drivers can carry jumbo frames.
+ *
+ * The table is data (etc/jumboagent/drivers.json, installed to the data
+ * directory, overridable with --drivers).  drivers.c parses and validates
+ * it, and judges one interface: driver name plus PCI vendor:device, which
+ * gives a verdict, a maximum MTU, the reason and its source.  The caller
+ * combines that with the kernel's runtime max_mtu (the smaller wins). */
+#ifndef JUMBOAGENT_DRIVERS_H
+#define JUMBOAGENT_DRIVERS_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+#define DRIVERS_DEFAULT_FILE DATADIR "/drivers.json"
+
+enum driver_verdict {
+    DRIVER_SUPPORTED,           /* Jumbo works; the kernel limit applies. */
+    DRIVER_CONDITIONAL,         /* Depends on chip/setup; check max_mtu. */
+    DRIVER_REFUSE,              /* Never raise above 1500 on this driver. */
+    DRIVER_VERDICT_MAX
+};
+
+/* "supported", "conditional", "refuse". */
+const char *driver_verdict_to_string(enum driver_verdict);
+
+/* A rule for specific chips of one driver, matched on PCI IDs. */
+struct driver_rule {
+    unsigned int pci_vendor;    /* 0x0000..0xffff. */
+    unsigned int pci_device;    /* 0x0000..0xffff. */
+    char *chip;                 /* Chip name, for messages (owned). */
+    enum driver_verdict verdict;
+    unsigned int max_mtu;       /* 0: the driver's limit applies. */
+    char *reason;               /* Owned, may be NULL (driver's reason). */
+};
+
+struct driver_entry {
+    char *name;                 /* ethtool driver name (owned). */
+    enum driver_verdict verdict;
+    unsigned int max_mtu;       /* 0: no table limit, trust the kernel. */
+    char *reason;               /* Owned. */
+    char *source;               /* Where the fact comes from (owned). */
+    struct driver_rule *rules;  /* Owned array. */
+    size_t n_rules;
+};
+
+struct driver_table {
+    char *file;                 /* Name used in messages (owned). */
+    struct driver_entry *entries;   /* Owned array. */
+    size_t n_entries;
+};
+
+/* What the table says of one interface. */
+struct driver_judgement {
+    bool known;                 /* The driver is in the table. */
+    enum driver_verdict verdict;
+    unsigned int max_mtu;       /* 0: no table limit. */
+    const char *rule;           /* "driver enic" or "e1000e PCI 8086:10b9
+                                 * (82572EI)"; points into a static buffer
+                                 * of the judgement itself. */
+    const char *reason;         /* Borrowed from the table, or "". */
+    const char *source;         /* Borrowed from the table, or "". */
+    char rule_buf[128];
+};
+
+/* Parses and validates the driver table in 'path'.  On success returns 0 and
+ * stores a new table in '*tablep' (free with driver_table_destroy()).  On
+ * failure returns a negative errno value, leaves '*tablep' untouched, and
+ * describes the problem in 'err' as "FILE: PATH: what is wrong". */
+int driver_table_parse_file(const char *path, struct driver_table **tablep,
+                            struct error *err);
+
+/* Like driver_table_parse_file() for the 'size' bytes at 'text'. */
+int driver_table_parse_buffer(const char *name, const char *text,
+                              size_t size, struct driver_table **tablep,
+                              struct error *err);
+
+/* Frees 'table'.  Accepts NULL. */
+void driver_table_destroy(struct driver_table *table);
+
+/* Returns the entry for 'driver', or NULL. */
+const struct driver_entry *driver_table_find(const struct driver_table *,
+                                             const char *driver);
+
+/* Judges an interface driven by 'driver' (may be "" or NULL: unknown), with
+ * PCI IDs 'vendor':'device' if 'has_pci'.  A matching PCI rule wins over the
+ * driver's own verdict.  Fills '*out'; its pointers borrow from 'table' and
+ * from '*out' itself. */
+void driver_table_judge(const struct driver_table *table, const char *driver,
+                        bool has_pci, unsigned int vendor,
+                        unsigned int device, struct driver_judgement *out);
+
+#endif /* drivers.h */

@@ -1,0 +1,315 @@
+/* The host model: see host.h. */
+#include "host.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const link_kind_names[LINK_KIND_MAX] = {
+    [LINK_KIND_ETHER] = "ether",
+    [LINK_KIND_LOOPBACK] = "loopback",
+    [LINK_KIND_VETH] = "veth",
+    [LINK_KIND_TUN] = "tun",
+    [LINK_KIND_XEN_VIF] = "xen-vif",
+    [LINK_KIND_BRIDGE] = "bridge",
+    [LINK_KIND_BOND] = "bond",
+    [LINK_KIND_TEAM] = "team",
+    [LINK_KIND_VLAN] = "vlan",
+    [LINK_KIND_MACVLAN] = "macvlan",
+    [LINK_KIND_VXLAN] = "vxlan",
+    [LINK_KIND_GENEVE] = "geneve",
+    [LINK_KIND_GRE] = "gre",
+    [LINK_KIND_GRETAP] = "gretap",
+    [LINK_KIND_OPENVSWITCH] = "openvswitch",
+    [LINK_KIND_OTHER] = "other",
+};
+
+const char *
+link_kind_to_string(enum link_kind kind)
+{
+    return kind < LINK_KIND_MAX ? link_kind_names[kind] : "invalid";
+}
+
+enum link_kind
+link_kind_from_string(const char *name)
+{
+    for (int i = 0; i < LINK_KIND_MAX; i++) {
+        if (name && !strcmp(name, link_kind_names[i])) {
+            return i;
+        }
+    }
+    return LINK_KIND_MAX;
+}
+
+enum link_kind
+link_kind_from_rtnl(const char *rtnl_kind)
+{
+    static const struct {
+        const char *rtnl;
+        enum link_kind kind;
+    } map[] = {
+        { "veth", LINK_KIND_VETH },
+        { "tun", LINK_KIND_TUN },
+        { "bridge", LINK_KIND_BRIDGE },
+        { "bond", LINK_KIND_BOND },
+        { "team", LINK_KIND_TEAM },
+        { "vlan", LINK_KIND_VLAN },
+        { "macvlan", LINK_KIND_MACVLAN },
+        { "macvtap", LINK_KIND_MACVLAN },
+        { "vxlan", LINK_KIND_VXLAN },
+        { "geneve", LINK_KIND_GENEVE },
+        { "gre", LINK_KIND_GRE },
+        { "ip6gre", LINK_KIND_GRE },
+        { "gretap", LINK_KIND_GRETAP },
+        { "ip6gretap", LINK_KIND_GRETAP },
+        { "openvswitch", LINK_KIND_OPENVSWITCH },
+    };
+
+    if (!rtnl_kind || !rtnl_kind[0]) {
+        return LINK_KIND_ETHER;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+        if (!strcmp(rtnl_kind, map[i].rtnl)) {
+            return map[i].kind;
+        }
+    }
+    return LINK_KIND_OTHER;
+}
+
+static const char *const lro_names[LRO_STATE_MAX] = {
+    [LRO_UNKNOWN] = "unknown",
+    [LRO_OFF] = "off",
+    [LRO_ON] = "on",
+    [LRO_FIXED_OFF] = "off [fixed]",
+    [LRO_FIXED_ON] = "on [fixed]",
+};
+
+const char *
+lro_state_to_string(enum lro_state state)
+{
+    return state < LRO_STATE_MAX ? lro_names[state] : "invalid";
+}
+
+enum lro_state
+lro_state_from_string(const char *name)
+{
+    for (int i = 0; i < LRO_STATE_MAX; i++) {
+        if (name && !strcmp(name, lro_names[i])) {
+            return i;
+        }
+    }
+    return LRO_STATE_MAX;
+}
+
+struct host *
+host_create(void)
+{
+    struct host *host = xzalloc(sizeof *host);
+
+    host->sysctls.ip_forward = -1;
+    host->sysctls.ipv6_forwarding = -1;
+    host->sysctls.tcp_mtu_probing = -1;
+    host->sysctls.ipv6_disabled = -1;
+    return host;
+}
+
+static void
+kvs_free(struct host_kv *kvs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(kvs[i].key);
+        free(kvs[i].value);
+    }
+    free(kvs);
+}
+
+void
+host_destroy(struct host *host)
+{
+    if (!host) {
+        return;
+    }
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        struct host_ovs_bridge *br = &host->bridges[b];
+
+        for (size_t p = 0; p < br->n_ports; p++) {
+            struct host_ovs_port *port = &br->ports[p];
+
+            for (size_t i = 0; i < port->n_ifaces; i++) {
+                kvs_free(port->ifaces[i].external_ids,
+                         port->ifaces[i].n_external_ids);
+            }
+            free(port->ifaces);
+            kvs_free(port->external_ids, port->n_external_ids);
+        }
+        free(br->ports);
+        kvs_free(br->external_ids, br->n_external_ids);
+    }
+    free(host->bridges);
+    free(host->links);
+    free(host);
+}
+
+/* Appends one zeroed element of 'size' bytes to '*array' of '*n'. */
+static void *
+append_zeroed(void **array, size_t *n, size_t size)
+{
+    char *elem;
+
+    *array = xrealloc(*array, (*n + 1) * size);
+    elem = (char *) *array + *n * size;
+    memset(elem, 0, size);
+    (*n)++;
+    return elem;
+}
+
+struct host_link *
+host_add_link(struct host *host, const char *name)
+{
+    struct host_link *link = append_zeroed((void **) &host->links,
+                                           &host->n_links, sizeof *link);
+    copy_string(link->name, name, sizeof link->name);
+    return link;
+}
+
+struct host_ovs_bridge *
+host_add_bridge(struct host *host, const char *name)
+{
+    struct host_ovs_bridge *br = append_zeroed((void **) &host->bridges,
+                                               &host->n_bridges, sizeof *br);
+    copy_string(br->name, name, sizeof br->name);
+    return br;
+}
+
+struct host_ovs_port *
+host_bridge_add_port(struct host_ovs_bridge *br, const char *name)
+{
+    struct host_ovs_port *port = append_zeroed((void **) &br->ports,
+                                               &br->n_ports, sizeof *port);
+    copy_string(port->name, name, sizeof port->name);
+    return port;
+}
+
+struct host_ovs_iface *
+host_port_add_iface(struct host_ovs_port *port, const char *name)
+{
+    struct host_ovs_iface *iface = append_zeroed((void **) &port->ifaces,
+                                                 &port->n_ifaces,
+                                                 sizeof *iface);
+    copy_string(iface->name, name, sizeof iface->name);
+    return iface;
+}
+
+void
+host_kv_add(struct host_kv **kvs, size_t *n, const char *key,
+            const char *value)
+{
+    struct host_kv *kv = append_zeroed((void **) kvs, n, sizeof *kv);
+
+    kv->key = xstrdup(key);
+    kv->value = xstrdup(value);
+}
+
+const char *
+host_kv_get(const struct host_kv *kvs, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(kvs[i].key, key)) {
+            return kvs[i].value;
+        }
+    }
+    return NULL;
+}
+
+struct host_link *
+host_find_link_mutable(struct host *host, const char *name)
+{
+    for (size_t i = 0; i < host->n_links; i++) {
+        if (!strcmp(host->links[i].name, name)) {
+            return &host->links[i];
+        }
+    }
+    return NULL;
+}
+
+const struct host_link *
+host_find_link(const struct host *host, const char *name)
+{
+    return host_find_link_mutable((struct host *) host, name);
+}
+
+const struct host_ovs_bridge *
+host_find_bridge(const struct host *host, const char *name)
+{
+    for (size_t i = 0; i < host->n_bridges; i++) {
+        if (!strcmp(host->bridges[i].name, name)) {
+            return &host->bridges[i];
+        }
+    }
+    return NULL;
+}
+
+const struct host_ovs_iface *
+host_find_ovs_iface(const struct host *host, const char *name,
+                    const struct host_ovs_bridge **brp,
+                    const struct host_ovs_port **portp)
+{
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        const struct host_ovs_bridge *br = &host->bridges[b];
+
+        for (size_t p = 0; p < br->n_ports; p++) {
+            const struct host_ovs_port *port = &br->ports[p];
+
+            for (size_t i = 0; i < port->n_ifaces; i++) {
+                if (!strcmp(port->ifaces[i].name, name)) {
+                    if (brp) {
+                        *brp = br;
+                    }
+                    if (portp) {
+                        *portp = port;
+                    }
+                    return &port->ifaces[i];
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Names that hypervisors give VM interfaces: XenServer vifDOMID.DEVID and
+ * tapDOMID.DEVID (HVM emulated), libvirt vnetN, OpenStack tapXXXXXXXX-XX. */
+static bool
+name_is_vif(const char *name)
+{
+    return (!fnmatch("vif[0-9]*.[0-9]*", name, 0)
+            || !fnmatch("tap[0-9]*.[0-9]*", name, 0)
+            || !fnmatch("vnet[0-9]*", name, 0)
+            || !fnmatch("tap[0-9a-f][0-9a-f][0-9a-f]*-*", name, 0));
+}
+
+bool
+host_ovs_iface_is_vif(const struct host_ovs_iface *iface)
+{
+    static const char *const vif_keys[] = {
+        "xs-vif-uuid", "xs-vm-uuid", "vm-uuid", "iface-id", "vm-id",
+        "attached-mac",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(vif_keys); i++) {
+        if (host_kv_get(iface->external_ids, iface->n_external_ids,
+                        vif_keys[i])) {
+            return true;
+        }
+    }
+    return name_is_vif(iface->name);
+}
+
+bool
+host_link_is_vif(const struct host_link *link)
+{
+    return (link->kind == LINK_KIND_XEN_VIF
+            || (link->kind == LINK_KIND_TUN && name_is_vif(link->name))
+            || name_is_vif(link->name));
+}

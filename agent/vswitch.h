@@ -1,0 +1,60 @@
+/* OVSDB adapter: reads the Open_vSwitch database through the OVSDB IDL of
+ * libopenvswitch and changes Interface.mtu_request in one transaction.  The
+ * only file that includes Open vSwitch headers.  Never writes the ephemeral
+ * Interface.mtu column. */
+#ifndef JUMBOAGENT_VSWITCH_H
+#define JUMBOAGENT_VSWITCH_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+struct host;
+struct vswitch;
+
+/* Returns OVS's default database remote ("unix:/var/run/openvswitch/db.sock"
+ * or as OVS_RUNDIR says).  The string is static. */
+const char *vswitch_default_remote(void);
+
+/* Checks that 'remote' has the form of an OVSDB remote that jumboagent can
+ * connect to ("unix:PATH", "tcp:IP:PORT", "ssl:IP:PORT").  Returns 0, or
+ * -EINVAL with a message that says what is allowed. */
+int vswitch_check_remote(const char *remote, struct error *err);
+
+/* Connects to the OVSDB server at 'remote' and waits for the first copy of
+ * the tables jumboagent uses, for at most 'timeout_ms' milliseconds.  Never
+ * retries for ever.  On success returns 0 and stores a new handle in
+ * '*vsp' (close with vswitch_close()).  On failure returns a negative errno
+ * value (-ETIMEDOUT, -ECONNREFUSED, -ENOENT...) and a message naming the
+ * remote and what to do. */
+int vswitch_open(const char *remote, int timeout_ms, struct vswitch **vsp,
+                 struct error *err);
+
+/* Closes 'vs'.  Accepts NULL. */
+void vswitch_close(struct vswitch *vs);
+
+/* Fills 'host->bridges', ovs_version, ovs_cur_cfg and ovs_next_cfg from the
+ * current replica, and sets host->ovs_reachable.  Bridges, ports and
+ * interfaces come out sorted by name.  Returns 0 or a negative errno. */
+int vswitch_read(struct vswitch *vs, struct host *host, struct error *err);
+
+/* One change of Interface.mtu_request. */
+struct vswitch_mtu_change {
+    const char *ifname;
+    bool set;                   /* False: clear mtu_request. */
+    unsigned int mtu;           /* Used when 'set'. */
+};
+
+/* Applies the 'n' changes in one OVSDB transaction (commented with
+ * 'comment'), then waits until ovs-vswitchd has applied it (cur_cfg reaches
+ * the transaction's next_cfg) for at most 'timeout_ms'.  A transaction that
+ * changes nothing waits for nothing; '*changedp' (if nonnull) says whether
+ * anything was committed.  Returns 0, or a negative errno value with a
+ * message that names the interface or the transaction's status. */
+int vswitch_set_mtu_requests(struct vswitch *vs,
+                             const struct vswitch_mtu_change *changes,
+                             size_t n, const char *comment, int timeout_ms,
+                             bool *changedp, struct error *err);
+
+#endif /* vswitch.h */

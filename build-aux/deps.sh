@@ -1,0 +1,30 @@
+#!/bin/sh
+# Installs, with apt-get and only when missing, every Debian package that
+# jumboagent needs to build and to run its tests and demo.  Run as root on
+# Debian 12 (bookworm); prints nothing when all are present.
+set -eu
+
+packages="gcc make pkg-config python3 libssl-dev
+libnl-3-dev libnl-route-3-dev libjson-c-dev
+openvswitch-switch openvswitch-source
+iproute2 ethtool iputils-ping iputils-tracepath procps util-linux jq"
+
+missing=
+for p in $packages; do
+    if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "deps.sh: missing packages:$missing; run 'make deps' as root or install them with apt-get" >&2
+    exit 1
+fi
+echo "deps.sh: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# Refresh the package lists once if they are empty or a package is unknown.
+if ! apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1; then
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends $missing >/dev/null
+fi
