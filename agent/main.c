@@ -1,0 +1,381 @@
+/* jumboagent: reconciles jumbo-frame MTUs on hypervisor hosts.
+ *
+ * This file is the command line: it parses arguments, wires the parsers, the
+ * inventory, the planner and the reports together, and is the only place
+ * that picks an exit code.  Everything it calls returns errors instead of
+ * exiting. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "drivers.h"
+#include "error.h"
+#include "host-json.h"
+#include "host-text.h"
+#include "host.h"
+#include "inventory.h"
+#include "plan.h"
+#include "policy.h"
+#include "report.h"
+#include "util.h"
+#include "vswitch.h"
+
+#ifndef JUMBOAGENT_VERSION
+#define JUMBOAGENT_VERSION "0.1.0"
+#endif
+
+/* Exit codes: part of the interface, reserved for every mode. */
+enum exit_code {
+    EXIT_IN_SYNC = 0,           /* Ok, or nothing differs. */
+    EXIT_ERROR = 1,             /* Bad input, cannot connect... */
+    EXIT_DRIFT = 2,             /* --dry-run found drift. */
+    EXIT_REFUSED = 3,           /* Something was refused as unsafe. */
+    EXIT_VERIFY_FAILED = 4,     /* Path verification failed. */
+    EXIT_ROLLED_BACK = 5,       /* Apply failed and was rolled back. */
+};
+
+enum output_format {
+    FORMAT_TEXT,
+    FORMAT_JSON,
+    FORMAT_PROMETHEUS,
+};
+
+struct options {
+    const char *command;        /* "show", "apply". */
+    const char *db;             /* OVSDB remote. */
+    bool db_given;              /* --db was given: OVSDB is required. */
+    const char *policy;         /* Policy file. */
+    bool policy_given;          /* --policy was given: it must exist. */
+    const char *drivers;        /* Driver table file, NULL for default. */
+    const char *host_model;     /* Read the host from JSON, not live. */
+    bool dry_run;
+    enum output_format format;
+    int timeout_ms;
+};
+
+static const char *program_name = "jumboagent";
+
+static void
+usage(FILE *stream)
+{
+    fprintf(stream,
+"Usage: %s [COMMAND] [OPTIONS]\n"
+"Reconcile jumbo-frame MTUs on OVS bridges, bonds, PIFs, VIFs and Linux\n"
+"bridges, refusing what is unsafe.\n"
+"\n"
+"Commands:\n"
+"  apply            make the host match the policy (the default command);\n"
+"                   with --dry-run, audit: print findings and the plan,\n"
+"                   change nothing\n"
+"  show             print the host's network tree with the MTU at every layer\n"
+"\n"
+"Options:\n"
+"  --db REMOTE      OVSDB remote (default %s)\n"
+"  --policy FILE    policy file (default %s)\n"
+"  --drivers FILE   driver-support table (default %s)\n"
+"  --host-model FILE  read the host from a 'show --format json' file\n"
+"                   instead of the live host (implies --dry-run)\n"
+"  --dry-run        change nothing; print findings and the plan\n"
+"  --format FMT     text (default), json, or prometheus (--dry-run only)\n"
+"  --timeout SECS   give up on OVSDB and ovs-vswitchd after SECS (default 10)\n"
+"  --version        print the version and exit\n"
+"  --help           print this help and exit\n"
+"\n"
+"Exit codes: 0 in sync, 1 error, 2 drift found by --dry-run, 3 refused as\n"
+"unsafe, 4 path verification failed, 5 apply failed and was rolled back.\n",
+            program_name, vswitch_default_remote(), POLICY_DEFAULT_FILE,
+            DRIVERS_DEFAULT_FILE);
+}
+
+/* Prints a one-line error and returns EXIT_ERROR. */
+static int __attribute__((format(printf, 1, 2)))
+fail(const char *fmt, ...)
+{
+    va_list args;
+
+    fprintf(stderr, "%s: ", program_name);
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fputc('\n', stderr);
+    return EXIT_ERROR;
+}
+
+/* Parses the --timeout argument 'arg' into milliseconds. */
+static bool
+parse_timeout(const char *arg, int *msp)
+{
+    char *end;
+    double secs;
+
+    errno = 0;
+    secs = strtod(arg, &end);
+    if (errno || end == arg || *end || !(secs > 0) || secs > 86400) {
+        return false;
+    }
+    *msp = secs * 1000 < 1 ? 1 : (int) (secs * 1000);
+    return true;
+}
+
+/* Parses the command line into 'opts'.  Returns -1 on success, else the exit
+ * code to exit with (after printing what was wrong). */
+static int
+parse_options(int argc, char *argv[], struct options *opts)
+{
+    enum {
+        OPT_DB = UCHAR_MAX + 1, OPT_POLICY, OPT_DRIVERS, OPT_DRY_RUN,
+        OPT_FORMAT, OPT_TIMEOUT, OPT_VERSION, OPT_HELP, OPT_HOST_MODEL,
+    };
+    static const struct option long_options[] = {
+        { "db", required_argument, NULL, OPT_DB },
+        { "policy", required_argument, NULL, OPT_POLICY },
+        { "drivers", required_argument, NULL, OPT_DRIVERS },
+        { "host-model", required_argument, NULL, OPT_HOST_MODEL },
+        { "dry-run", no_argument, NULL, OPT_DRY_RUN },
+        { "format", required_argument, NULL, OPT_FORMAT },
+        { "timeout", required_argument, NULL, OPT_TIMEOUT },
+        { "version", no_argument, NULL, OPT_VERSION },
+        { "help", no_argument, NULL, OPT_HELP },
+        { NULL, 0, NULL, 0 },
+    };
+    struct error err;
+    int c;
+
+    memset(opts, 0, sizeof *opts);
+    opts->db = vswitch_default_remote();
+    opts->policy = POLICY_DEFAULT_FILE;
+    opts->timeout_ms = 10000;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_DB:
+            if (vswitch_check_remote(optarg, &err)) {
+                return fail("--db: %s", err.msg);
+            }
+            opts->db = optarg;
+            opts->db_given = true;
+            break;
+        case OPT_POLICY:
+            opts->policy = optarg;
+            opts->policy_given = true;
+            break;
+        case OPT_DRIVERS:
+            opts->drivers = optarg;
+            break;
+        case OPT_HOST_MODEL:
+            opts->host_model = optarg;
+            opts->dry_run = true;
+            break;
+        case OPT_DRY_RUN:
+            opts->dry_run = true;
+            break;
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "text")) {
+                opts->format = FORMAT_TEXT;
+            } else if (!strcmp(optarg, "json")) {
+                opts->format = FORMAT_JSON;
+            } else if (!strcmp(optarg, "prometheus")) {
+                opts->format = FORMAT_PROMETHEUS;
+            } else {
+                return fail("--format: unknown format '%s'; use text, json "
+                            "or prometheus", optarg);
+            }
+            break;
+        case OPT_TIMEOUT:
+            if (!parse_timeout(optarg, &opts->timeout_ms)) {
+                return fail("--timeout: '%s' is not a number of seconds "
+                            "greater than 0 (at most 86400)", optarg);
+            }
+            break;
+        case OPT_VERSION:
+            printf("jumboagent %s\n", JUMBOAGENT_VERSION);
+            return EXIT_IN_SYNC;
+        case OPT_HELP:
+            usage(stdout);
+            return EXIT_IN_SYNC;
+        case ':':
+            return fail("option '%s' needs a value; see '%s --help'",
+                        argv[optind - 1], program_name);
+        case '?':
+        default:
+            return fail("unknown option '%s'; see '%s --help'",
+                        argv[optind - 1], program_name);
+        }
+    }
+    if (optind < argc) {
+        opts->command = argv[optind++];
+    } else {
+        opts->command = "apply";
+    }
+    if (optind < argc) {
+        return fail("unexpected argument '%s'; see '%s --help'",
+                    argv[optind], program_name);
+    }
+    if (strcmp(opts->command, "apply") && strcmp(opts->command, "show")) {
+        return fail("unknown command '%s'; use 'apply' or 'show' (see '%s "
+                    "--help')", opts->command, program_name);
+    }
+    if (opts->format == FORMAT_PROMETHEUS
+        && !(!strcmp(opts->command, "apply") && opts->dry_run)) {
+        return fail("--format prometheus is only for --dry-run audits");
+    }
+    return -1;
+}
+
+/* Reads the host, live or from --host-model.  Returns 0 or an exit code. */
+static int
+read_host(const struct options *opts, struct host **hostp)
+{
+    struct error err;
+
+    error_clear(&err);
+    if (opts->host_model) {
+        if (host_json_read_file(opts->host_model, hostp, &err)) {
+            return fail("%s", err.msg);
+        }
+        return 0;
+    }
+    if (inventory_read(opts->db, opts->timeout_ms, opts->db_given, hostp,
+                       NULL, &err)) {
+        return fail("%s", err.msg);
+    }
+    return 0;
+}
+
+static int
+run_show(const struct options *opts)
+{
+    struct host *host;
+    int status = read_host(opts, &host);
+
+    if (status) {
+        return status;
+    }
+    if (opts->format == FORMAT_JSON) {
+        host_json_write(host, stdout);
+    } else {
+        host_text_write(host, stdout);
+    }
+    host_destroy(host);
+    return EXIT_IN_SYNC;
+}
+
+/* Returns the driver table file to use: --drivers, else the installed one,
+ * else the one in the source tree (for running from a build directory). */
+static const char *
+drivers_file(const struct options *opts)
+{
+    if (opts->drivers) {
+        return opts->drivers;
+    }
+    if (!access(DRIVERS_DEFAULT_FILE, R_OK)) {
+        return DRIVERS_DEFAULT_FILE;
+    }
+    return SRCDIR "/etc/jumboagent/drivers.json";
+}
+
+/* Loads the policy and the driver table; both validate completely before
+ * the host is read.  '*policyp' is NULL when no policy file exists and none
+ * was asked for.  Returns 0 or an exit code. */
+static int
+load_inputs(const struct options *opts, struct policy **policyp,
+            struct driver_table **driversp)
+{
+    struct error err;
+    int error;
+
+    error_clear(&err);
+    *policyp = NULL;
+    error = policy_parse_file(opts->policy, policyp, &err);
+    if (error == -ENOENT && !opts->policy_given) {
+        *policyp = NULL;
+    } else if (error) {
+        return fail("%s", err.msg);
+    }
+    error = driver_table_parse_file(drivers_file(opts), driversp, &err);
+    if (error) {
+        policy_destroy(*policyp);
+        *policyp = NULL;
+        return fail("%s", err.msg);
+    }
+    return 0;
+}
+
+static int
+run_dry_run(const struct options *opts)
+{
+    struct driver_table *drivers;
+    struct policy *policy;
+    struct host *host;
+    struct plan *plan;
+    struct error err;
+    int status;
+
+    status = load_inputs(opts, &policy, &drivers);
+    if (status) {
+        return status;
+    }
+    status = read_host(opts, &host);
+    if (status) {
+        policy_destroy(policy);
+        driver_table_destroy(drivers);
+        return status;
+    }
+    error_clear(&err);
+    if (plan_compute(policy, host, drivers, &plan, &err)) {
+        status = fail("planning failed: %s", err.msg);
+    } else {
+        struct report_context ctx = {
+            .policy = policy,
+            .policy_file = opts->policy,
+            .drivers = drivers,
+            .host = host,
+            .plan = plan,
+        };
+
+        switch (opts->format) {
+        case FORMAT_JSON:
+            report_json(&ctx, stdout);
+            break;
+        case FORMAT_PROMETHEUS:
+            report_prometheus(&ctx, stdout);
+            break;
+        case FORMAT_TEXT:
+        default:
+            report_text(&ctx, stdout);
+            break;
+        }
+        status = report_status(plan);
+        plan_destroy(plan);
+    }
+    host_destroy(host);
+    policy_destroy(policy);
+    driver_table_destroy(drivers);
+    return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct options opts;
+    int status;
+
+    status = parse_options(argc, argv, &opts);
+    if (status >= 0) {
+        return status;
+    }
+    if (!strcmp(opts.command, "show")) {
+        return run_show(&opts);
+    }
+    if (opts.dry_run) {
+        return run_dry_run(&opts);
+    }
+    return fail("apply: changing the host is not available in this build; "
+                "run with --dry-run to audit");
+}

@@ -1,0 +1,660 @@
+/* Netlink adapter: see netlink.h.
+ *
+ * Reading: one raw RTM_GETLINK dump and one RTM_GETROUTE dump, parsed here
+ * with libnl's attribute helpers.  libnl 3.7's link objects carry neither
+ * IFLA_MIN_MTU nor IFLA_MAX_MTU, and the per-kind details we need (VLAN id,
+ * VXLAN underlay, GRE keys) are a handful of attributes, so one pass over the
+ * kernel's own messages is simpler than the cache plus a second dump.
+ *
+ * Changing: rtnl_link_get_kernel() and rtnl_link_change().  The socket asks
+ * the kernel for extended acks, and an error callback keeps the kernel's
+ * errno and message ("mtu greater than device maximum"), which libnl would
+ * otherwise fold into its coarser -NLE_* codes. */
+#include "netlink.h"
+
+#include <net/if.h>
+#include <net/if_arp.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/if_tunnel.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+
+#include "host.h"
+#include "util.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* How often a dump that the kernel reports as interrupted (a link or route
+ * changed during it) is retried. */
+#define DUMP_ATTEMPTS 5
+
+/* The kernel's answer to a request that failed, as the error callback saw
+ * it. */
+struct kernel_error {
+    int error;                  /* Positive errno value, 0 if none. */
+    char msg[256];              /* Extended ack message, "" if none. */
+};
+
+/* Maps a libnl error code (positive or negative) to a positive errno. */
+static int
+nle_to_errno(int nle)
+{
+    switch (abs(nle)) {
+    case NLE_SUCCESS:
+        return 0;
+    case NLE_INTR:
+        return EINTR;
+    case NLE_BAD_SOCK:
+        return EBADF;
+    case NLE_AGAIN:
+    case NLE_DUMP_INTR:
+        return EAGAIN;
+    case NLE_NOMEM:
+        return ENOMEM;
+    case NLE_EXIST:
+        return EEXIST;
+    case NLE_INVAL:
+    case NLE_OBJ_MISMATCH:
+    case NLE_MISSING_ATTR:
+        return EINVAL;
+    case NLE_RANGE:
+        return ERANGE;
+    case NLE_MSGSIZE:
+    case NLE_MSG_TOOSHORT:
+    case NLE_MSG_TRUNC:
+    case NLE_MSG_OVERFLOW:
+        return EMSGSIZE;
+    case NLE_OPNOTSUPP:
+    case NLE_MSGTYPE_NOSUPPORT:
+        return EOPNOTSUPP;
+    case NLE_AF_NOSUPPORT:
+        return EAFNOSUPPORT;
+    case NLE_OBJ_NOTFOUND:
+    case NLE_NODEV:
+        return ENODEV;
+    case NLE_NOATTR:
+        return ENOENT;
+    case NLE_NOACCESS:
+        return EACCES;
+    case NLE_PERM:
+    case NLE_IMMUTABLE:
+        return EPERM;
+    case NLE_BUSY:
+        return EBUSY;
+    case NLE_PROTO_MISMATCH:
+        return EPROTONOSUPPORT;
+    case NLE_NOADDR:
+        return EADDRNOTAVAIL;
+    default:
+        return EIO;
+    }
+}
+
+/* libnl error callback: records the kernel's errno and extended ack message
+ * in 'kerr_' (a struct kernel_error) and stops receiving. */
+static int
+record_kernel_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *kerr_)
+{
+    struct kernel_error *kerr = kerr_;
+    const struct nlmsghdr *nlh;
+    struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+    size_t offset, payload;
+
+    (void) who;
+    kerr->error = e->error < 0 ? -e->error : e->error;
+    kerr->msg[0] = '\0';
+
+    /* 'e' is the payload of an NLMSG_ERROR message.  The TLVs follow the
+     * echoed request: its header only when the ack is capped, else all of
+     * it. */
+    nlh = (const struct nlmsghdr *) ((const char *) e - NLMSG_HDRLEN);
+    if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
+        return NL_STOP;
+    }
+    payload = sizeof *e;
+    if (!(nlh->nlmsg_flags & NLM_F_CAPPED)
+        && e->msg.nlmsg_len >= NLMSG_HDRLEN) {
+        payload += e->msg.nlmsg_len - NLMSG_HDRLEN;
+    }
+    offset = NLMSG_ALIGN(NLMSG_HDRLEN + payload);
+    if (offset < nlh->nlmsg_len
+        && !nla_parse(tb, NLMSGERR_ATTR_MAX,
+                      (struct nlattr *) ((char *) nlh + offset),
+                      nlh->nlmsg_len - offset, NULL)
+        && tb[NLMSGERR_ATTR_MSG]) {
+        nla_strlcpy(kerr->msg, tb[NLMSGERR_ATTR_MSG], sizeof kerr->msg);
+    }
+    return NL_STOP;
+}
+
+/* Opens a NETLINK_ROUTE socket whose errors land in 'kerr'.  Returns 0 and
+ * stores the socket (free with nl_socket_free()) in '*sockp', or a negative
+ * errno value with 'err' set. */
+static int
+open_socket(struct nl_sock **sockp, struct kernel_error *kerr,
+            struct error *err)
+{
+    struct nl_sock *sock;
+    int one = 1;
+    int error;
+
+    memset(kerr, 0, sizeof *kerr);
+    sock = nl_socket_alloc();
+    if (!sock) {
+        return error_set(err, -ENOMEM, "Cannot allocate a netlink socket");
+    }
+    error = nl_connect(sock, NETLINK_ROUTE);
+    if (error < 0) {
+        nl_socket_free(sock);
+        return error_set(err, -nle_to_errno(error),
+                         "Cannot open a route netlink socket: %s",
+                         nl_geterror(error));
+    }
+    /* Big dumps need more than libnl's default receive buffer; peeking
+     * sizes each read to the next message. */
+    nl_socket_enable_msg_peek(sock);
+    nl_socket_modify_err_cb(sock, NL_CB_CUSTOM, record_kernel_error, kerr);
+    /* Extended acks are optional (Linux 4.12+): ignore failures. */
+    setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_EXT_ACK,
+               &one, sizeof one);
+    setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_CAP_ACK,
+               &one, sizeof one);
+    *sockp = sock;
+    return 0;
+}
+
+/* Sets 'err' for libnl result 'nle' of an operation that the printf-style
+ * 'fmt' describes, preferring the kernel's errno and message in 'kerr' over
+ * libnl's summary.  Returns the negative errno value. */
+static int __attribute__((format(printf, 4, 5)))
+set_nl_error(struct error *err, int nle, const struct kernel_error *kerr,
+             const char *fmt, ...)
+{
+    char what[512];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(what, sizeof what, fmt, args);
+    va_end(args);
+
+    if (kerr->error) {
+        if (kerr->msg[0]) {
+            return error_set(err, -kerr->error, "%s: %s (%s)", what,
+                             strerror(kerr->error), kerr->msg);
+        }
+        return error_set(err, -kerr->error, "%s: %s", what,
+                         strerror(kerr->error));
+    }
+    return error_set(err, -nle_to_errno(nle), "%s: %s", what,
+                     nl_geterror(nle));
+}
+
+/* Returns the u32 value of attribute 'nla', or 0 if it is absent or short. */
+static uint32_t
+attr_u32(const struct nlattr *nla)
+{
+    return nla && nla_len(nla) >= (int) sizeof(uint32_t) ? nla_get_u32(nla) : 0;
+}
+
+/* Returns the u16 value of attribute 'nla', or 0 if it is absent or short. */
+static uint16_t
+attr_u16(const struct nlattr *nla)
+{
+    return nla && nla_len(nla) >= (int) sizeof(uint16_t) ? nla_get_u16(nla) : 0;
+}
+
+/* A link as parsed from one RTM_NEWLINK message, with the ifindexes that
+ * are turned into names once the whole dump is in. */
+struct raw_link {
+    struct host_link link;
+    int master_ifindex;         /* IFLA_MASTER, 0 if none. */
+    int lower_ifindex;          /* Lower device in this namespace, or 0. */
+};
+
+/* What the dumps collect. */
+struct dump_state {
+    struct raw_link *links;
+    size_t n_links, allocated_links;
+    int *route_ifindexes;       /* Links that default routes leave by. */
+    size_t n_route_ifindexes, allocated_route_ifindexes;
+};
+
+/* Fills the per-kind fields of 'rl' from IFLA_INFO_DATA 'data' of a link of
+ * rtnl kind 'kind'. */
+static void
+parse_info_data(struct raw_link *rl, const char *kind, struct nlattr *data)
+{
+    struct host_link *link = &rl->link;
+
+    if (!strcmp(kind, "vlan")) {
+        struct nlattr *tb[IFLA_VLAN_MAX + 1];
+
+        if (!nla_parse_nested(tb, IFLA_VLAN_MAX, data, NULL)) {
+            link->vlan_id = attr_u16(tb[IFLA_VLAN_ID]);
+        }
+    } else if (!strcmp(kind, "vxlan")) {
+        struct nlattr *tb[IFLA_VXLAN_MAX + 1];
+
+        if (!nla_parse_nested(tb, IFLA_VXLAN_MAX, data, NULL)) {
+            link->tunnel_ipv6 = (tb[IFLA_VXLAN_GROUP6]
+                                 || tb[IFLA_VXLAN_LOCAL6]);
+            if (attr_u32(tb[IFLA_VXLAN_LINK])) {
+                rl->lower_ifindex = attr_u32(tb[IFLA_VXLAN_LINK]);
+            }
+        }
+    } else if (!strcmp(kind, "geneve")) {
+        struct nlattr *tb[IFLA_GENEVE_MAX + 1];
+
+        if (!nla_parse_nested(tb, IFLA_GENEVE_MAX, data, NULL)) {
+            link->tunnel_ipv6 = tb[IFLA_GENEVE_REMOTE6] != NULL;
+        }
+    } else if (!strcmp(kind, "gre") || !strcmp(kind, "gretap")
+               || !strcmp(kind, "ip6gre") || !strcmp(kind, "ip6gretap")
+               || !strcmp(kind, "erspan") || !strcmp(kind, "ip6erspan")) {
+        struct nlattr *tb[IFLA_GRE_MAX + 1];
+
+        if (!nla_parse_nested(tb, IFLA_GRE_MAX, data, NULL)) {
+            /* Big-endian GRE header flags, as GRE_KEY is. */
+            uint16_t iflags = attr_u16(tb[IFLA_GRE_IFLAGS]);
+            uint16_t oflags = attr_u16(tb[IFLA_GRE_OFLAGS]);
+            const struct nlattr *addr = (tb[IFLA_GRE_REMOTE]
+                                         ? tb[IFLA_GRE_REMOTE]
+                                         : tb[IFLA_GRE_LOCAL]);
+
+            link->tunnel_key = ((iflags | oflags) & GRE_KEY) != 0;
+            if (addr && nla_len(addr) == 16) {
+                link->tunnel_ipv6 = true;
+            }
+        }
+    }
+}
+
+/* libnl valid-message callback for the RTM_GETLINK dump: appends the link
+ * of 'msg' to 'state_' (a struct dump_state). */
+static int
+parse_link_msg(struct nl_msg *msg, void *state_)
+{
+    struct dump_state *state = state_;
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+    struct nlattr *tb[IFLA_MAX + 1];
+    const struct ifinfomsg *ifi;
+    struct host_link *link;
+    struct raw_link *rl;
+
+    if (nlh->nlmsg_type != RTM_NEWLINK
+        || nlmsg_parse(nlh, sizeof *ifi, tb, IFLA_MAX, NULL) < 0
+        || !tb[IFLA_IFNAME]) {
+        return NL_SKIP;
+    }
+    ifi = nlmsg_data(nlh);
+
+    grow_array((void **) &state->links, &state->allocated_links,
+               state->n_links + 1, sizeof *state->links);
+    rl = &state->links[state->n_links++];
+    memset(rl, 0, sizeof *rl);
+    link = &rl->link;
+
+    nla_strlcpy(link->name, tb[IFLA_IFNAME], sizeof link->name);
+    link->ifindex = ifi->ifi_index;
+    link->kind = LINK_KIND_ETHER;
+    link->mtu = attr_u32(tb[IFLA_MTU]);
+    link->min_mtu = attr_u32(tb[IFLA_MIN_MTU]);
+    link->max_mtu = attr_u32(tb[IFLA_MAX_MTU]);
+    link->up = (ifi->ifi_flags & IFF_UP) != 0;
+    rtnl_link_operstate2str(tb[IFLA_OPERSTATE]
+                            ? nla_get_u8(tb[IFLA_OPERSTATE]) : IF_OPER_UNKNOWN,
+                            link->operstate, sizeof link->operstate);
+    if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6) {
+        const uint8_t *a = nla_data(tb[IFLA_ADDRESS]);
+
+        snprintf(link->mac, sizeof link->mac,
+                 "%02x:%02x:%02x:%02x:%02x:%02x",
+                 a[0], a[1], a[2], a[3], a[4], a[5]);
+    }
+    if (ifi->ifi_type == ARPHRD_LOOPBACK) {
+        link->kind = LINK_KIND_LOOPBACK;
+    }
+    rl->master_ifindex = attr_u32(tb[IFLA_MASTER]);
+
+    /* IFLA_LINK is the lower device of VLANs, macvlans and tunnels, but the
+     * peer of a veth; with IFLA_LINK_NETNSID it is an ifindex of another
+     * namespace, which names nothing here. */
+    if (!tb[IFLA_LINK_NETNSID]) {
+        int iflink = attr_u32(tb[IFLA_LINK]);
+
+        if (iflink != ifi->ifi_index) {
+            rl->lower_ifindex = iflink;
+        }
+    }
+
+    if (tb[IFLA_LINKINFO]) {
+        struct nlattr *info[IFLA_INFO_MAX + 1];
+
+        if (!nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL)
+            && info[IFLA_INFO_KIND]) {
+            nla_strlcpy(link->kind_name, info[IFLA_INFO_KIND],
+                        sizeof link->kind_name);
+            link->kind = link_kind_from_rtnl(link->kind_name);
+            if (!strncmp(link->kind_name, "ip6", 3)) {
+                /* ip6gre, ip6gretap, ip6tnl, ip6erspan, ip6vti. */
+                link->tunnel_ipv6 = true;
+            }
+            if (info[IFLA_INFO_DATA]) {
+                parse_info_data(rl, link->kind_name, info[IFLA_INFO_DATA]);
+            }
+        }
+    }
+    if (link->kind == LINK_KIND_VETH) {
+        rl->lower_ifindex = 0;
+    }
+    return NL_OK;
+}
+
+/* Adds 'ifindex' to the default route links of 'state', once. */
+static void
+add_route_ifindex(struct dump_state *state, int ifindex)
+{
+    for (size_t i = 0; i < state->n_route_ifindexes; i++) {
+        if (state->route_ifindexes[i] == ifindex) {
+            return;
+        }
+    }
+    grow_array((void **) &state->route_ifindexes,
+               &state->allocated_route_ifindexes,
+               state->n_route_ifindexes + 1, sizeof *state->route_ifindexes);
+    state->route_ifindexes[state->n_route_ifindexes++] = ifindex;
+}
+
+/* libnl valid-message callback for the RTM_GETROUTE dump: records in
+ * 'state_' (a struct dump_state) the output links of IPv4 and IPv6 unicast
+ * default routes of the main table.
+ *
+ * XXX A route that refers to a nexthop object (RTA_NH_ID) names no link
+ * here; those would need an RTM_GETNEXTHOP dump. */
+static int
+parse_route_msg(struct nl_msg *msg, void *state_)
+{
+    struct dump_state *state = state_;
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+    struct nlattr *tb[RTA_MAX + 1];
+    const struct rtmsg *rtm;
+    uint32_t table;
+
+    if (nlh->nlmsg_type != RTM_NEWROUTE
+        || nlmsg_parse(nlh, sizeof *rtm, tb, RTA_MAX, NULL) < 0) {
+        return NL_SKIP;
+    }
+    rtm = nlmsg_data(nlh);
+    table = tb[RTA_TABLE] ? attr_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+    if ((rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
+        || rtm->rtm_dst_len != 0
+        || rtm->rtm_type != RTN_UNICAST
+        || (rtm->rtm_flags & RTM_F_CLONED)
+        || table != RT_TABLE_MAIN) {
+        return NL_SKIP;
+    }
+
+    if (attr_u32(tb[RTA_OIF])) {
+        add_route_ifindex(state, attr_u32(tb[RTA_OIF]));
+    }
+    if (tb[RTA_MULTIPATH]) {
+        const struct rtnexthop *nh = nla_data(tb[RTA_MULTIPATH]);
+        int left = nla_len(tb[RTA_MULTIPATH]);
+
+        while (left >= (int) sizeof *nh && nh->rtnh_len >= sizeof *nh
+               && nh->rtnh_len <= left) {
+            if (nh->rtnh_ifindex) {
+                add_route_ifindex(state, nh->rtnh_ifindex);
+            }
+            left -= RTNH_ALIGN(nh->rtnh_len);
+            nh = RTNH_NEXT(nh);
+        }
+    }
+    return NL_OK;
+}
+
+/* Sends a dump request of 'type' ('hdr' of 'hdr_size' bytes, plus
+ * IFLA_EXT_MASK 'ext_mask' if nonzero) on 'sock' and feeds every answer to
+ * 'parse' with 'state'.  Returns 0 or a libnl error code. */
+static int
+dump(struct nl_sock *sock, int type, const void *hdr, size_t hdr_size,
+     uint32_t ext_mask, nl_recvmsg_msg_cb_t parse, struct dump_state *state)
+{
+    struct nl_msg *msg;
+    int error;
+
+    msg = nlmsg_alloc_simple(type, NLM_F_DUMP);
+    if (!msg) {
+        return -NLE_NOMEM;
+    }
+    error = nlmsg_append(msg, (void *) hdr, hdr_size, NLMSG_ALIGNTO);
+    if (!error && ext_mask) {
+        error = nla_put_u32(msg, IFLA_EXT_MASK, ext_mask);
+    }
+    if (!error) {
+        error = nl_send_auto(sock, msg);
+    }
+    nlmsg_free(msg);
+    if (error < 0) {
+        return error;
+    }
+
+    nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, parse, state);
+    error = nl_recvmsgs_default(sock);
+    return error < 0 ? error : 0;
+}
+
+/* Returns the name of the link with 'ifindex' among the 'n' links of
+ * 'links', or "" if there is none. */
+static const char *
+ifindex_to_name(const struct raw_link *links, size_t n, int ifindex)
+{
+    for (size_t i = 0; ifindex && i < n; i++) {
+        if (links[i].link.ifindex == ifindex) {
+            return links[i].link.name;
+        }
+    }
+    return "";
+}
+
+static int
+compare_ifindex(const void *a_, const void *b_)
+{
+    const struct raw_link *a = a_;
+    const struct raw_link *b = b_;
+
+    return (a->link.ifindex > b->link.ifindex) - (a->link.ifindex
+                                                  < b->link.ifindex);
+}
+
+/* Runs both dumps into 'state' once.  Returns 0 or a libnl error code, and
+ * says in '*whatp' which dump failed. */
+static int
+dump_all(struct nl_sock *sock, struct dump_state *state, const char **whatp)
+{
+    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+    struct rtmsg rtm = { .rtm_family = AF_UNSPEC };
+    int error;
+
+    *whatp = "links";
+    error = dump(sock, RTM_GETLINK, &ifi, sizeof ifi, RTEXT_FILTER_SKIP_STATS,
+                 parse_link_msg, state);
+    if (!error) {
+        *whatp = "routes";
+        error = dump(sock, RTM_GETROUTE, &rtm, sizeof rtm, 0,
+                     parse_route_msg, state);
+    }
+    return error;
+}
+
+int
+netlink_read_links(struct host *host, struct error *err)
+{
+    struct dump_state state;
+    struct kernel_error kerr;
+    struct nl_sock *sock;
+    const char *what = "links";
+    int error;
+
+    error = open_socket(&sock, &kerr, err);
+    if (error) {
+        return error;
+    }
+    memset(&state, 0, sizeof state);
+    for (int attempt = 0; attempt < DUMP_ATTEMPTS; attempt++) {
+        state.n_links = 0;
+        state.n_route_ifindexes = 0;
+        memset(&kerr, 0, sizeof kerr);
+        error = dump_all(sock, &state, &what);
+        if (error != -NLE_DUMP_INTR) {
+            break;
+        }
+    }
+    nl_socket_free(sock);
+    if (error < 0) {
+        set_nl_error(err, error, &kerr, "Cannot read the kernel's %s", what);
+        goto out;
+    }
+
+    qsort(state.links, state.n_links, sizeof *state.links, compare_ifindex);
+    for (size_t i = 0; i < state.n_links; i++) {
+        const struct raw_link *rl = &state.links[i];
+        struct host_link *link = host_add_link(host, rl->link.name);
+
+        *link = rl->link;
+        copy_string(link->master, ifindex_to_name(state.links, state.n_links,
+                                                  rl->master_ifindex),
+                    sizeof link->master);
+        copy_string(link->lower, ifindex_to_name(state.links, state.n_links,
+                                                 rl->lower_ifindex),
+                    sizeof link->lower);
+        for (size_t j = 0; j < state.n_route_ifindexes; j++) {
+            if (state.route_ifindexes[j] == link->ifindex) {
+                link->default_route = true;
+            }
+        }
+    }
+    error = 0;
+
+out:
+    free(state.links);
+    free(state.route_ifindexes);
+    return error;
+}
+
+/* Looks up link 'ifname' on 'sock'.  Returns 0 and stores a link (which the
+ * caller must rtnl_link_put()) in '*linkp', or a libnl error code. */
+static int
+get_link(struct nl_sock *sock, const char *ifname, struct rtnl_link **linkp)
+{
+    if (strlen(ifname) >= IFNAMSIZ) {
+        return -NLE_INVAL;
+    }
+    return rtnl_link_get_kernel(sock, 0, ifname, linkp);
+}
+
+/* Applies 'changes' to link 'ifname'.  Returns 0 or a negative errno value
+ * with 'err' set to "<what>: <reason>", 'what' being the printf-style
+ * 'fmt'. */
+static int __attribute__((format(printf, 4, 5)))
+change_link(const char *ifname, struct rtnl_link *changes, struct error *err,
+            const char *fmt, ...)
+{
+    struct kernel_error kerr;
+    struct rtnl_link *orig;
+    struct nl_sock *sock;
+    char what[512];
+    va_list args;
+    int error;
+
+    va_start(args, fmt);
+    vsnprintf(what, sizeof what, fmt, args);
+    va_end(args);
+
+    error = open_socket(&sock, &kerr, err);
+    if (error) {
+        return error_prefix(err, "%s", what);
+    }
+    error = get_link(sock, ifname, &orig);
+    if (!error) {
+        error = rtnl_link_change(sock, orig, changes, 0);
+        rtnl_link_put(orig);
+    }
+    nl_socket_free(sock);
+    return error ? set_nl_error(err, error, &kerr, "%s", what) : 0;
+}
+
+int
+netlink_set_mtu(const char *ifname, unsigned int mtu, struct error *err)
+{
+    struct rtnl_link *changes = rtnl_link_alloc();
+    int error;
+
+    if (!changes) {
+        return error_set(err, -ENOMEM, "Failed to set MTU of '%s' to %u: "
+                         "out of memory", ifname, mtu);
+    }
+    rtnl_link_set_mtu(changes, mtu);
+    error = change_link(ifname, changes, err, "Failed to set MTU of '%s' to %u",
+                        ifname, mtu);
+    rtnl_link_put(changes);
+    return error;
+}
+
+int
+netlink_get_mtu(const char *ifname, unsigned int *mtup, struct error *err)
+{
+    struct kernel_error kerr;
+    struct rtnl_link *link;
+    struct nl_sock *sock;
+    int error;
+
+    error = open_socket(&sock, &kerr, err);
+    if (error) {
+        return error_prefix(err, "Cannot read MTU of '%s'", ifname);
+    }
+    error = get_link(sock, ifname, &link);
+    nl_socket_free(sock);
+    if (error) {
+        return set_nl_error(err, error, &kerr, "Cannot read MTU of '%s'",
+                            ifname);
+    }
+    *mtup = rtnl_link_get_mtu(link);
+    rtnl_link_put(link);
+    return 0;
+}
+
+int
+netlink_set_up(const char *ifname, bool up, struct error *err)
+{
+    struct rtnl_link *changes = rtnl_link_alloc();
+    int error;
+
+    if (!changes) {
+        return error_set(err, -ENOMEM, "Failed to set '%s' %s: out of memory",
+                         ifname, up ? "up" : "down");
+    }
+    if (up) {
+        rtnl_link_set_flags(changes, IFF_UP);
+    } else {
+        rtnl_link_unset_flags(changes, IFF_UP);
+    }
+    error = change_link(ifname, changes, err, "Failed to set '%s' %s",
+                        ifname, up ? "up" : "down");
+    rtnl_link_put(changes);
+    return error;
+}

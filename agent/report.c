@@ -1,0 +1,243 @@
+/* Reports of a --dry-run audit: see report.h. */
+#include "report.h"
+
+#include <json.h>
+#include <string.h>
+
+#include "drivers.h"
+#include "host.h"
+#include "plan.h"
+#include "policy.h"
+
+int
+report_status(const struct plan *plan)
+{
+    if (plan_count_findings(plan, SEVERITY_REFUSED)) {
+        return 3;
+    }
+    if (plan->n_steps || plan_count_findings(plan, SEVERITY_DRIFT)) {
+        return 2;
+    }
+    return 0;
+}
+
+const char *
+report_status_to_string(int status)
+{
+    return (status == 3 ? "refused"
+            : status == 2 ? "drift"
+            : "in-sync");
+}
+
+void
+report_text(const struct report_context *ctx, FILE *stream)
+{
+    const struct host *host = ctx->host;
+    int status = report_status(ctx->plan);
+
+    if (ctx->policy) {
+        fprintf(stream, "Policy: %s (%zu network%s)\n", ctx->policy->file,
+                ctx->policy->n_networks,
+                ctx->policy->n_networks == 1 ? "" : "s");
+    } else {
+        fprintf(stream, "Policy: none (%s not found): auditing consistency "
+                "only\n", ctx->policy_file ? ctx->policy_file : "-");
+    }
+    if (ctx->drivers) {
+        fprintf(stream, "Drivers: %s (%zu drivers)\n", ctx->drivers->file,
+                ctx->drivers->n_entries);
+    }
+    if (host->ovs_reachable) {
+        fprintf(stream, "Host: %s, %zu links, OVS %s at %s (%zu bridges)\n",
+                host->hostname[0] ? host->hostname : "-", host->n_links,
+                host->ovs_version[0] ? host->ovs_version : "?",
+                host->ovs_remote, host->n_bridges);
+    } else {
+        fprintf(stream, "Host: %s, %zu links, OVS not reachable at %s\n",
+                host->hostname[0] ? host->hostname : "-", host->n_links,
+                host->ovs_remote[0] ? host->ovs_remote : "-");
+    }
+    fputc('\n', stream);
+    plan_format_text(ctx->plan, stream);
+    fprintf(stream, "\nResult: %s (exit %d)%s\n",
+            report_status_to_string(status), status,
+            status == 3 ? ": nothing will be changed until the refusals "
+                          "are resolved"
+            : status == 2 ? ": run without --dry-run to apply the plan"
+            : "");
+}
+
+static struct json_object *
+json_string_or_null(const char *s)
+{
+    return s && s[0] ? json_object_new_string(s) : NULL;
+}
+
+void
+report_json(const struct report_context *ctx, FILE *stream)
+{
+    const struct plan *plan = ctx->plan;
+    struct json_object *root = json_object_new_object();
+    struct json_object *findings = json_object_new_array();
+    struct json_object *steps = json_object_new_array();
+    struct json_object *summary = json_object_new_object();
+    int status = report_status(plan);
+
+    json_object_object_add(root, "version",
+                           json_object_new_int(REPORT_JSON_VERSION));
+    json_object_object_add(root, "policy",
+                           json_string_or_null(ctx->policy
+                                               ? ctx->policy->file : NULL));
+    json_object_object_add(root, "drivers",
+                           json_string_or_null(ctx->drivers
+                                               ? ctx->drivers->file : NULL));
+    json_object_object_add(root, "hostname",
+                           json_string_or_null(ctx->host->hostname));
+    json_object_object_add(root, "ovs_reachable",
+                           json_object_new_boolean(ctx->host->ovs_reachable));
+    for (size_t i = 0; i < plan->n_findings; i++) {
+        const struct finding *f = &plan->findings[i];
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "severity", json_object_new_string(
+                                   finding_severity_to_string(f->severity)));
+        json_object_object_add(o, "kind", json_object_new_string(
+                                   finding_kind_to_string(f->kind)));
+        json_object_object_add(o, "interface", json_string_or_null(f->ifname));
+        json_object_object_add(o, "network", json_string_or_null(f->network));
+        json_object_object_add(o, "message",
+                               json_object_new_string(f->message));
+        json_object_array_add(findings, o);
+    }
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        const struct plan_step *s = &plan->steps[i];
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "step", json_object_new_int(i + 1));
+        json_object_object_add(o, "action", json_object_new_string(
+                                   plan_action_to_string(s->action)));
+        json_object_object_add(o, "interface",
+                               json_object_new_string(s->ifname));
+        json_object_object_add(o, "role", json_object_new_string(
+                                   plan_role_to_string(s->role)));
+        json_object_object_add(o, "network", json_string_or_null(s->network));
+        json_object_object_add(o, "bridge", json_string_or_null(s->bridge));
+        if (s->action == PLAN_SET_MTU_REQUEST && !s->from_set) {
+            json_object_object_add(o, "from_mtu_request", NULL);
+        }
+        json_object_object_add(o, "from", json_object_new_int(s->from_mtu));
+        json_object_object_add(o, "to", json_object_new_int(s->to_mtu));
+        json_object_object_add(o, "reason", json_object_new_string(s->reason));
+        json_object_array_add(steps, o);
+    }
+    json_object_object_add(root, "findings", findings);
+    json_object_object_add(root, "plan", steps);
+    json_object_object_add(summary, "refused", json_object_new_int(
+                               plan_count_findings(plan, SEVERITY_REFUSED)));
+    json_object_object_add(summary, "drift", json_object_new_int(
+                               plan_count_findings(plan, SEVERITY_DRIFT)));
+    json_object_object_add(summary, "info", json_object_new_int(
+                               plan_count_findings(plan, SEVERITY_INFO)));
+    json_object_object_add(summary, "steps",
+                           json_object_new_int(plan->n_steps));
+    json_object_object_add(summary, "status", json_object_new_string(
+                               report_status_to_string(status)));
+    json_object_object_add(summary, "exit_code", json_object_new_int(status));
+    json_object_object_add(root, "summary", summary);
+    fprintf(stream, "%s\n", json_object_to_json_string_ext(
+                root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+                      | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(root);
+}
+
+/* Writes 'name' as a Prometheus label value (escaping \, " and newline). */
+static void
+put_label(FILE *stream, const char *name)
+{
+    for (const char *p = name; *p; p++) {
+        if (*p == '\\' || *p == '"') {
+            fputc('\\', stream);
+            fputc(*p, stream);
+        } else if (*p == '\n') {
+            fputs("\\n", stream);
+        } else {
+            fputc(*p, stream);
+        }
+    }
+}
+
+static void
+put_mtu_metric(FILE *stream, const char *ifname, const char *layer,
+               unsigned int value)
+{
+    fputs("jumboagent_interface_mtu{interface=\"", stream);
+    put_label(stream, ifname);
+    fprintf(stream, "\",layer=\"%s\"} %u\n", layer, value);
+}
+
+void
+report_prometheus(const struct report_context *ctx, FILE *stream)
+{
+    const struct plan *plan = ctx->plan;
+    const struct host *host = ctx->host;
+    size_t counts[FINDING_KIND_MAX] = { 0 };
+
+    fputs("# HELP jumboagent_findings Findings of the last audit, by "
+          "severity.\n# TYPE jumboagent_findings gauge\n", stream);
+    for (int s = 0; s < SEVERITY_MAX; s++) {
+        fprintf(stream, "jumboagent_findings{severity=\"%s\"} %zu\n",
+                finding_severity_to_string(s),
+                plan_count_findings(plan, s));
+    }
+    for (size_t i = 0; i < plan->n_findings; i++) {
+        counts[plan->findings[i].kind]++;
+    }
+    fputs("# HELP jumboagent_findings_by_kind Findings of the last audit, "
+          "by kind.\n# TYPE jumboagent_findings_by_kind gauge\n", stream);
+    for (int k = 0; k < FINDING_KIND_MAX; k++) {
+        fprintf(stream, "jumboagent_findings_by_kind{kind=\"%s\"} %zu\n",
+                finding_kind_to_string(k), counts[k]);
+    }
+    fprintf(stream, "# HELP jumboagent_drift Interfaces or settings that "
+            "differ from what they should be.\n# TYPE jumboagent_drift "
+            "gauge\njumboagent_drift %zu\n",
+            plan_count_findings(plan, SEVERITY_DRIFT));
+    fprintf(stream, "# HELP jumboagent_refused Changes refused as unsafe.\n"
+            "# TYPE jumboagent_refused gauge\njumboagent_refused %zu\n",
+            plan_count_findings(plan, SEVERITY_REFUSED));
+    fprintf(stream, "# HELP jumboagent_plan_steps Steps the plan would "
+            "take.\n# TYPE jumboagent_plan_steps gauge\n"
+            "jumboagent_plan_steps %zu\n", plan->n_steps);
+    fprintf(stream, "# HELP jumboagent_ovs_reachable 1 if OVSDB was read.\n"
+            "# TYPE jumboagent_ovs_reachable gauge\n"
+            "jumboagent_ovs_reachable %d\n", host->ovs_reachable ? 1 : 0);
+    fputs("# HELP jumboagent_interface_mtu MTU of an interface at one layer "
+          "(kernel, ovs, ovs_request).\n"
+          "# TYPE jumboagent_interface_mtu gauge\n", stream);
+    for (size_t i = 0; i < host->n_links; i++) {
+        const struct host_link *link = &host->links[i];
+
+        if (link->kind != LINK_KIND_LOOPBACK) {
+            put_mtu_metric(stream, link->name, "kernel", link->mtu);
+        }
+    }
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        const struct host_ovs_bridge *br = &host->bridges[b];
+
+        for (size_t p = 0; p < br->n_ports; p++) {
+            const struct host_ovs_port *port = &br->ports[p];
+
+            for (size_t i = 0; i < port->n_ifaces; i++) {
+                const struct host_ovs_iface *iface = &port->ifaces[i];
+
+                if (iface->has_mtu) {
+                    put_mtu_metric(stream, iface->name, "ovs", iface->mtu);
+                }
+                if (iface->has_mtu_request) {
+                    put_mtu_metric(stream, iface->name, "ovs_request",
+                                   iface->mtu_request);
+                }
+            }
+        }
+    }
+}
