@@ -14,12 +14,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "drivers.h"
 #include "error.h"
 #include "host-json.h"
 #include "host-text.h"
 #include "host.h"
 #include "inventory.h"
+#include "journal.h"
+#include "lock.h"
+#include "log.h"
 #include "plan.h"
 #include "policy.h"
 #include "report.h"
@@ -54,7 +58,10 @@ struct options {
     bool policy_given;          /* --policy was given: it must exist. */
     const char *drivers;        /* Driver table file, NULL for default. */
     const char *host_model;     /* Read the host from JSON, not live. */
+    const char *state_dir;      /* Journal directory. */
+    const char *lock_file;      /* Run lock. */
     bool dry_run;
+    bool replug;                /* False with --no-replug. */
     enum output_format format;
     int timeout_ms;
 };
@@ -83,14 +90,18 @@ usage(FILE *stream)
 "                   instead of the live host (implies --dry-run)\n"
 "  --dry-run        change nothing; print findings and the plan\n"
 "  --format FMT     text (default), json, or prometheus (--dry-run only)\n"
-"  --timeout SECS   give up on OVSDB and ovs-vswitchd after SECS (default 10)\n"
+"  --timeout SECS   give up on OVSDB, ovs-vswitchd and the run lock after\n"
+"                   SECS (default 10)\n"
+"  --no-replug      do not bounce changed uplinks and bond members\n"
+"  --state-dir DIR  where the apply journal is kept (default %s)\n"
+"  --lock-file FILE the run lock (default %s)\n"
 "  --version        print the version and exit\n"
 "  --help           print this help and exit\n"
 "\n"
 "Exit codes: 0 in sync, 1 error, 2 drift found by --dry-run, 3 refused as\n"
 "unsafe, 4 path verification failed, 5 apply failed and was rolled back.\n",
             program_name, vswitch_default_remote(), POLICY_DEFAULT_FILE,
-            DRIVERS_DEFAULT_FILE);
+            DRIVERS_DEFAULT_FILE, JOURNAL_DEFAULT_DIR, LOCK_DEFAULT_FILE);
 }
 
 /* Prints a one-line error and returns EXIT_ERROR. */
@@ -131,6 +142,7 @@ parse_options(int argc, char *argv[], struct options *opts)
     enum {
         OPT_DB = UCHAR_MAX + 1, OPT_POLICY, OPT_DRIVERS, OPT_DRY_RUN,
         OPT_FORMAT, OPT_TIMEOUT, OPT_VERSION, OPT_HELP, OPT_HOST_MODEL,
+        OPT_NO_REPLUG, OPT_STATE_DIR, OPT_LOCK_FILE,
     };
     static const struct option long_options[] = {
         { "db", required_argument, NULL, OPT_DB },
@@ -140,6 +152,9 @@ parse_options(int argc, char *argv[], struct options *opts)
         { "dry-run", no_argument, NULL, OPT_DRY_RUN },
         { "format", required_argument, NULL, OPT_FORMAT },
         { "timeout", required_argument, NULL, OPT_TIMEOUT },
+        { "no-replug", no_argument, NULL, OPT_NO_REPLUG },
+        { "state-dir", required_argument, NULL, OPT_STATE_DIR },
+        { "lock-file", required_argument, NULL, OPT_LOCK_FILE },
         { "version", no_argument, NULL, OPT_VERSION },
         { "help", no_argument, NULL, OPT_HELP },
         { NULL, 0, NULL, 0 },
@@ -151,6 +166,9 @@ parse_options(int argc, char *argv[], struct options *opts)
     opts->db = vswitch_default_remote();
     opts->policy = POLICY_DEFAULT_FILE;
     opts->timeout_ms = 10000;
+    opts->state_dir = JOURNAL_DEFAULT_DIR;
+    opts->lock_file = LOCK_DEFAULT_FILE;
+    opts->replug = true;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
         switch (c) {
@@ -171,6 +189,15 @@ parse_options(int argc, char *argv[], struct options *opts)
         case OPT_HOST_MODEL:
             opts->host_model = optarg;
             opts->dry_run = true;
+            break;
+        case OPT_NO_REPLUG:
+            opts->replug = false;
+            break;
+        case OPT_STATE_DIR:
+            opts->state_dir = optarg;
+            break;
+        case OPT_LOCK_FILE:
+            opts->lock_file = optarg;
             break;
         case OPT_DRY_RUN:
             opts->dry_run = true;
@@ -360,6 +387,126 @@ run_dry_run(const struct options *opts)
     return status;
 }
 
+/* Reads the live host, keeping the OVSDB connection in '*vsp' (NULL when
+ * OVSDB is not reachable).  Returns 0 or an exit code. */
+static int
+read_live_host(const struct options *opts, struct host **hostp,
+               struct vswitch **vsp)
+{
+    struct error err;
+
+    error_clear(&err);
+    if (inventory_read(opts->db, opts->timeout_ms, opts->db_given, hostp,
+                       vsp, &err)) {
+        return fail("%s", err.msg);
+    }
+    return 0;
+}
+
+static int
+run_apply(const struct options *opts)
+{
+    struct apply_options apply_opts = {
+        .state_dir = opts->state_dir,
+        .timeout_ms = opts->timeout_ms,
+        .replug = opts->replug,
+    };
+    struct driver_table *drivers = NULL;
+    struct policy *policy = NULL;
+    struct vswitch *vs = NULL;
+    struct host *host = NULL;
+    struct plan *plan = NULL;
+    struct error err;
+    bool recovered;
+    int lock_fd = -1;
+    int status;
+
+    error_clear(&err);
+    status = load_inputs(opts, &policy, &drivers);
+    if (status) {
+        return status;
+    }
+    if (!policy) {
+        driver_table_destroy(drivers);
+        return fail("apply needs a policy: %s does not exist; write one "
+                    "(see policy/README.md) and pass --policy FILE, or run "
+                    "with --dry-run to audit", opts->policy);
+    }
+    log_open("jumboagent", true);
+    if (lock_acquire(opts->lock_file, opts->timeout_ms, &lock_fd, &err)) {
+        status = fail("%s", err.msg);
+        goto out;
+    }
+    status = read_live_host(opts, &host, &vs);
+    if (status) {
+        goto out;
+    }
+    if (apply_recover(vs, &apply_opts, &recovered, &err)) {
+        status = fail("%s", err.msg);
+        status = EXIT_ROLLED_BACK;
+        goto out;
+    }
+    if (recovered) {
+        /* The host changed under us: read it again. */
+        host_destroy(host);
+        host = NULL;
+        vswitch_close(vs);
+        vs = NULL;
+        status = read_live_host(opts, &host, &vs);
+        if (status) {
+            goto out;
+        }
+    }
+    if (plan_compute(policy, host, drivers, &plan, &err)) {
+        status = fail("planning failed: %s", err.msg);
+        goto out;
+    }
+    {
+        struct report_context ctx = {
+            .policy = policy,
+            .policy_file = opts->policy,
+            .drivers = drivers,
+            .host = host,
+            .plan = plan,
+        };
+
+        if (opts->format == FORMAT_JSON) {
+            report_json(&ctx, stdout);
+        } else {
+            report_text(&ctx, stdout);
+        }
+        fflush(stdout);
+    }
+    if (plan_count_findings(plan, SEVERITY_REFUSED)) {
+        fprintf(stderr, "%s: refused: nothing was changed; resolve the "
+                "refusals above first\n", program_name);
+        status = EXIT_REFUSED;
+        goto out;
+    }
+    if (!plan->n_steps) {
+        fprintf(stderr, "%s: in sync: nothing to change\n", program_name);
+        status = EXIT_IN_SYNC;
+        goto out;
+    }
+    if (apply_plan(plan, host, vs, &apply_opts, &err)) {
+        fail("apply failed: %s", err.msg);
+        status = EXIT_ROLLED_BACK;
+        goto out;
+    }
+    fprintf(stderr, "%s: applied %zu step%s; every layer verified\n",
+            program_name, plan->n_steps, plan->n_steps == 1 ? "" : "s");
+    status = EXIT_IN_SYNC;
+
+out:
+    plan_destroy(plan);
+    host_destroy(host);
+    vswitch_close(vs);
+    lock_release(lock_fd);
+    policy_destroy(policy);
+    driver_table_destroy(drivers);
+    return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -374,8 +521,12 @@ main(int argc, char *argv[])
         return run_show(&opts);
     }
     if (opts.dry_run) {
+        if (!opts.host_model && apply_journal_pending(opts.state_dir)) {
+            fprintf(stderr, "%s: warning: an interrupted apply left its "
+                    "journal in %s; the next run without --dry-run restores "
+                    "it first\n", program_name, opts.state_dir);
+        }
         return run_dry_run(&opts);
     }
-    return fail("apply: changing the host is not available in this build; "
-                "run with --dry-run to audit");
+    return run_apply(&opts);
 }

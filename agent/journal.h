@@ -1,0 +1,75 @@
+/* The apply journal: the values an apply is about to change, written to
+ * disk before the first change, so that a failed apply can be rolled back and
+ * a run that was killed mid-apply can be restored by the next one.
+ *
+ * The journal is one JSON file, STATE_DIR/journal.json, replaced atomically
+ * (write, fsync, rename).  Its presence means "an apply is in progress or was
+ * interrupted". */
+#ifndef JUMBOAGENT_JOURNAL_H
+#define JUMBOAGENT_JOURNAL_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "host.h"
+
+#define JOURNAL_DEFAULT_DIR "/var/lib/jumboagent"
+
+enum journal_layer {
+    JOURNAL_OVS_MTU_REQUEST,    /* OVSDB Interface.mtu_request. */
+    JOURNAL_LINK_MTU,           /* Kernel MTU of a link OVS does not own. */
+    JOURNAL_LRO,                /* ethtool large-receive-offload. */
+    JOURNAL_LAYER_MAX
+};
+
+/* "ovs-mtu-request", "link-mtu", "lro". */
+const char *journal_layer_to_string(enum journal_layer);
+
+/* One previous value. */
+struct journal_entry {
+    enum journal_layer layer;
+    char ifname[HOST_NAME_SIZE];
+    bool had_request;           /* OVS: mtu_request was set before. */
+    unsigned int value;         /* OVS: the old mtu_request (if set);
+                                 * LINK: the old MTU; LRO: 1 if it was on. */
+    unsigned int kernel_mtu;    /* OVS: the kernel MTU before. */
+};
+
+struct journal {
+    long pid;                   /* The run that wrote it. */
+    long long started;          /* Unix time it was written. */
+    struct journal_entry *entries;  /* Owned array. */
+    size_t n_entries;
+};
+
+/* Returns a new empty journal for this process (free with
+ * journal_destroy()). */
+struct journal *journal_create(void);
+
+/* Frees 'journal'.  Accepts NULL. */
+void journal_destroy(struct journal *journal);
+
+/* Appends a copy of '*entry' unless an entry for the same interface and
+ * layer is already there (the first, oldest value wins). */
+void journal_add(struct journal *journal, const struct journal_entry *entry);
+
+/* Checks that 'dir' exists (creating it with mode 0700 if missing) and that
+ * a file can be written in it.  Returns 0 or a negative errno value with a
+ * message that names the directory and what to do. */
+int journal_check_dir(const char *dir, struct error *err);
+
+/* Writes 'journal' to 'dir' atomically.  Returns 0 or a negative errno. */
+int journal_write(const char *dir, const struct journal *journal,
+                  struct error *err);
+
+/* Reads the journal in 'dir'.  Returns 0 and stores a new journal in
+ * '*journalp', -ENOENT if there is none, or another negative errno value
+ * (a damaged journal: the message says which file and what to do). */
+int journal_read(const char *dir, struct journal **journalp,
+                 struct error *err);
+
+/* Removes the journal in 'dir'.  A missing journal is not an error. */
+int journal_remove(const char *dir, struct error *err);
+
+#endif /* journal.h */
