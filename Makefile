@@ -42,16 +42,19 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 endif
 
 # libopenvswitch: a system one if pkg-config knows it, else our own build of
-# Debian's openvswitch-source (build-aux/ovs-lib.sh).
+# Debian's openvswitch-source (build-aux/ovs-lib.sh).  Either way the static
+# archive is folded into vswitch.o (see its rule).
 ifeq ($(shell $(PKG_CONFIG) --exists libopenvswitch 2>/dev/null && echo y),y)
-OVS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libopenvswitch) -DJUMBOAGENT_SYSTEM_OVS
-OVS_LIBS   := $(shell $(PKG_CONFIG) --libs libopenvswitch)
-OVS_DEP    :=
+OVS_CFLAGS  := $(shell $(PKG_CONFIG) --cflags libopenvswitch) -DJUMBOAGENT_SYSTEM_OVS
+OVS_ARCHIVE := $(shell $(PKG_CONFIG) --variable=libdir libopenvswitch)/libopenvswitch.a
+OVS_LIBS    := $(filter-out -lopenvswitch,$(shell $(PKG_CONFIG) --static --libs libopenvswitch))
+OVS_DEP     :=
 else
-OVS_SRC    := $(OVS_BUILD)/openvswitch
-OVS_CFLAGS := -I$(OVS_SRC) -I$(OVS_SRC)/include -I$(OVS_SRC)/lib
-OVS_LIBS   := $(OVS_SRC)/lib/.libs/libopenvswitch.a -lssl -lcrypto -latomic -lm
-OVS_DEP    := $(OVS_BUILD)/.built-from
+OVS_SRC     := $(OVS_BUILD)/openvswitch
+OVS_CFLAGS  := -I$(OVS_SRC) -I$(OVS_SRC)/include -I$(OVS_SRC)/lib
+OVS_ARCHIVE := $(OVS_SRC)/lib/.libs/libopenvswitch.a
+OVS_LIBS    := -lssl -lcrypto -latomic -lm
+OVS_DEP     := $(OVS_BUILD)/.built-from
 endif
 
 AGENT_SRCS := $(wildcard agent/*.c)
@@ -60,6 +63,8 @@ CORE_OBJS  := $(CORE_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
 UNIT_BINS  := $(UNIT_SRCS:%.c=$(B)/%)
 UNIT_LIB   := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
+LAB_SRCS   := $(wildcard tests/lab/*.c)
+LAB_BINS   := $(LAB_SRCS:%.c=$(B)/%)
 
 .PHONY: all deps check check-unit check-lab demo install clean ovs-lib tests
 .DELETE_ON_ERROR:
@@ -77,10 +82,18 @@ $(B)/libjumbo.a: $(CORE_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# vswitch.o carries the parts of the static libopenvswitch.a that it uses
+# (ld -r), with every symbol but vswitch_* made local: OVS's lib/util.o
+# defines xmalloc(), xstrdup()... as agent/util.c does, and OVS's lib/json.o
+# defines a json_object_put() that is not json-c's; linked side by side they
+# clash or, worse, bind json-c callers to OVS's function.
 $(B)/agent/vswitch.o: agent/vswitch.c $(OVS_DEP) $(wildcard agent/*.h)
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $(OVS_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(OVS_CFLAGS) -Wno-missing-prototypes -c $< -o $(@:.o=-only.o)
+	$(Q)$(LD) -r -o $(@:.o=-ovs.o) $(@:.o=-only.o) $(OVS_ARCHIVE)
+	$(Q)objcopy --wildcard --keep-global-symbol='vswitch_*' $(@:.o=-ovs.o) $@
+	$(Q)rm -f $(@:.o=-only.o) $(@:.o=-ovs.o)
 
 $(B)/%.o: %.c $(wildcard agent/*.h tests/unit/*.h)
 	@echo "  CC      $@"
@@ -96,7 +109,14 @@ $(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB) $(B)/libjumbo.a $(OVS_DEP) $(wildc
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -Itests/unit -o $@ $< $(UNIT_LIB) $(B)/libjumbo.a $(OVS_LIBS) $(LIBS)
 
-tests: $(B)/jumboagent $(UNIT_BINS)
+# Lab test drivers (tests/lab/*.c): small programs that the lab scripts run
+# against a real ovsdb-server/ovs-vswitchd in a throwaway netns.
+$(B)/tests/lab/%: tests/lab/%.c $(B)/libjumbo.a $(OVS_DEP) $(wildcard agent/*.h)
+	@echo "  LAB     $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -o $@ $< $(B)/libjumbo.a $(OVS_LIBS) $(LIBS)
+
+tests: $(B)/jumboagent $(UNIT_BINS) $(LAB_BINS)
 
 # The test command of README.md: installs what it needs, builds plain and
 # sanitized, runs the unit tests in both builds and the lab tests with the

@@ -59,9 +59,11 @@ struct driver_judgement {
     const char *rule;           /* "driver enic" or "e1000e PCI 8086:10b9
                                  * (82572EI)"; points into a static buffer
                                  * of the judgement itself. */
-    const char *reason;         /* Borrowed from the table, or "". */
+    const char *reason;         /* Borrowed from the table, or points into
+                                 * 'reason_buf' (unknown driver). */
     const char *source;         /* Borrowed from the table, or "". */
     char rule_buf[128];
+    char reason_buf[192];
 };
 
 /* Parses and validates the driver table in 'path'.  On success returns 0 and

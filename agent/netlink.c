@@ -207,14 +207,16 @@ set_nl_error(struct error *err, int nle, const struct kernel_error *kerr,
 static uint32_t
 attr_u32(const struct nlattr *nla)
 {
-    return nla && nla_len(nla) >= (int) sizeof(uint32_t) ? nla_get_u32(nla) : 0;
+    return (nla && nla_len(nla) >= (int) sizeof(uint32_t)
+            ? nla_get_u32(nla) : 0);
 }
 
 /* Returns the u16 value of attribute 'nla', or 0 if it is absent or short. */
 static uint16_t
 attr_u16(const struct nlattr *nla)
 {
-    return nla && nla_len(nla) >= (int) sizeof(uint16_t) ? nla_get_u16(nla) : 0;
+    return (nla && nla_len(nla) >= (int) sizeof(uint16_t)
+            ? nla_get_u16(nla) : 0);
 }
 
 /* A link as parsed from one RTM_NEWLINK message, with the ifindexes that
@@ -557,11 +559,16 @@ out:
 }
 
 /* Looks up link 'ifname' on 'sock'.  Returns 0 and stores a link (which the
- * caller must rtnl_link_put()) in '*linkp', or a libnl error code. */
+ * caller must rtnl_link_put()) in '*linkp', or a libnl error code with the
+ * reason, if it is the kernel's or a bad name, in 'kerr'. */
 static int
-get_link(struct nl_sock *sock, const char *ifname, struct rtnl_link **linkp)
+get_link(struct nl_sock *sock, const char *ifname, struct rtnl_link **linkp,
+         struct kernel_error *kerr)
 {
     if (strlen(ifname) >= IFNAMSIZ) {
+        kerr->error = EINVAL;
+        snprintf(kerr->msg, sizeof kerr->msg,
+                 "interface names have at most %d characters", IFNAMSIZ - 1);
         return -NLE_INVAL;
     }
     return rtnl_link_get_kernel(sock, 0, ifname, linkp);
@@ -589,7 +596,7 @@ change_link(const char *ifname, struct rtnl_link *changes, struct error *err,
     if (error) {
         return error_prefix(err, "%s", what);
     }
-    error = get_link(sock, ifname, &orig);
+    error = get_link(sock, ifname, &orig, &kerr);
     if (!error) {
         error = rtnl_link_change(sock, orig, changes, 0);
         rtnl_link_put(orig);
@@ -609,8 +616,8 @@ netlink_set_mtu(const char *ifname, unsigned int mtu, struct error *err)
                          "out of memory", ifname, mtu);
     }
     rtnl_link_set_mtu(changes, mtu);
-    error = change_link(ifname, changes, err, "Failed to set MTU of '%s' to %u",
-                        ifname, mtu);
+    error = change_link(ifname, changes, err,
+                        "Failed to set MTU of '%s' to %u", ifname, mtu);
     rtnl_link_put(changes);
     return error;
 }
@@ -627,7 +634,7 @@ netlink_get_mtu(const char *ifname, unsigned int *mtup, struct error *err)
     if (error) {
         return error_prefix(err, "Cannot read MTU of '%s'", ifname);
     }
-    error = get_link(sock, ifname, &link);
+    error = get_link(sock, ifname, &link, &kerr);
     nl_socket_free(sock);
     if (error) {
         return set_nl_error(err, error, &kerr, "Cannot read MTU of '%s'",

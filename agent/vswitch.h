@@ -50,11 +50,34 @@ struct vswitch_mtu_change {
  * 'comment'), then waits until ovs-vswitchd has applied it (cur_cfg reaches
  * the transaction's next_cfg) for at most 'timeout_ms'.  A transaction that
  * changes nothing waits for nothing; '*changedp' (if nonnull) says whether
- * anything was committed.  Returns 0, or a negative errno value with a
- * message that names the interface or the transaction's status. */
+ * anything was committed (true also when the wait for ovs-vswitchd then
+ * fails).  Returns 0, or a negative errno value with a message that names
+ * the interface or the transaction's status: -ENOENT (no such interface,
+ * nothing committed), -EINVAL (MTU 0), -ETIMEDOUT, -ECONNRESET, -EIO
+ * (rejected by the server). */
 int vswitch_set_mtu_requests(struct vswitch *vs,
                              const struct vswitch_mtu_change *changes,
                              size_t n, const char *comment, int timeout_ms,
                              bool *changedp, struct error *err);
+
+/* Waits until the Interface.mtu column of the OVS interface 'ifname' equals
+ * 'mtu', for at most 'timeout_ms'.  ovs-vswitchd writes that status column
+ * a little after cur_cfg has caught up, and never if setting the MTU failed
+ * (e.g. above the device's maximum: the database still accepts the
+ * request).  Stores the last value seen (0 if unset) in '*seenp' if
+ * nonnull.  Returns 0, -ETIMEDOUT (the MTU did not converge), -ENOENT (no
+ * such interface) or -ECONNRESET (connection lost), with a message. */
+int vswitch_wait_mtu(struct vswitch *vs, const char *ifname,
+                     unsigned int mtu, int timeout_ms, unsigned int *seenp,
+                     struct error *err);
+
+/* Applies the updates that the OVSDB server has already sent to the replica
+ * of 'vs', without waiting for more (vswitch_read() does this itself).
+ * Returns 0, or -ECONNRESET with a message if the connection was lost.  A
+ * handle never reconnects: a caller that keeps one open across cycles must
+ * close it and vswitch_open() again after -ECONNRESET (over tcp:/ssl:,
+ * ovsdb-server also drops a client that does not answer its inactivity
+ * probes for a while, so call this every few seconds or reopen per cycle). */
+int vswitch_refresh(struct vswitch *vs, struct error *err);
 
 #endif /* vswitch.h */

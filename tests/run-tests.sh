@@ -64,7 +64,7 @@ for b in "${builds[@]}"; do
 done
 
 if ! $unit_only; then
-    export JUMBOAGENT="$PWD/$san/jumboagent"
+    export JUMBOAGENT="$PWD/$san/jumboagent" JUMBOAGENT_BUILD="$PWD/$san"
     for t in tests/lab/test-*.sh; do
         [ -f "$t" ] || continue
         run_one "$t" bash "$t"
