@@ -140,7 +140,8 @@ install: $(B)/jumboagent
 	install -D -m 0644 etc/jumboagent/drivers.json $(DESTDIR)$(DATADIR)/drivers.json
 	install -D -m 0644 policy/examples/kvm-ovs.json $(DESTDIR)$(SYSCONFDIR)/jumboagent/policy.json.example
 	install -D -m 0644 etc/systemd/system/jumboagent.service $(DESTDIR)/lib/systemd/system/jumboagent.service
-	install -D -m 0755 xapi-plugin/jumboagent $(DESTDIR)$(SYSCONFDIR)/xapi.d/plugins/jumboagent
+	install -D -m 0644 etc/systemd/system/jumboagent.timer $(DESTDIR)/lib/systemd/system/jumboagent.timer
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/jumboagent/README.md
 
 clean:
 	rm -rf build/san build/agent build/tests build/jumboagent build/libjumbo.a

@@ -118,6 +118,22 @@ restore_kernel_entry(const struct journal_entry *e, struct summary *done,
     return error;
 }
 
+/* A rollback transaction that OVSDB committed but ovs-vswitchd did not
+ * confirm in time (it is stopped or busy) has still put the database back:
+ * vswitchd applies those values when it runs, and it had not applied the
+ * failed change either.  Returns 'error', or 0 in that case. */
+static int
+accept_unconfirmed(int error, bool committed, struct error *err)
+{
+    if (error == -ETIMEDOUT && committed) {
+        log_warn("%s; the restored values are committed to OVSDB and "
+                 "ovs-vswitchd applies them when it runs again", err->msg);
+        error_clear(err);
+        return 0;
+    }
+    return error;
+}
+
 /* Restores every OVS entry of 'journal' in at most two transactions: first
  * mtu_request goes back to the old request, or to the old kernel MTU where
  * there was no request (clearing alone would leave the kernel MTU where it
@@ -154,6 +170,7 @@ restore_ovs_entries(const struct journal *journal, struct vswitch *vs,
     error = vswitch_set_mtu_requests(vs, changes, n,
                                      APPLY_COMMENT " (rollback)", timeout_ms,
                                      &changed, err);
+    error = accept_unconfirmed(error, changed, err);
     if (error) {
         free(changes);
         return error;
@@ -181,6 +198,7 @@ restore_ovs_entries(const struct journal *journal, struct vswitch *vs,
         error = vswitch_set_mtu_requests(vs, changes, n_clear,
                                          APPLY_COMMENT " (rollback)",
                                          timeout_ms, &changed, err);
+        error = accept_unconfirmed(error, changed, err);
     }
     free(changes);
     return error;

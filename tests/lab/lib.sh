@@ -27,6 +27,7 @@
 LAB_NS=
 LAB_DIR=
 LAB_DB=
+LAB_EXTRA_NS=
 
 t_ok() { echo "ok - $*"; }
 t_fail() { echo "not ok - $1${2:+: $2}"; }
@@ -76,12 +77,21 @@ lab_stop_vswitchd() { lab_stop_pidfile "$LAB_DIR/ovs-vswitchd.pid"; }
 lab_stop_ovsdb() { lab_stop_pidfile "$LAB_DIR/ovsdb-server.pid"; }
 
 lab_teardown() {
-    local rc=$?
+    local rc=$? ns
     trap - EXIT INT TERM
+    # Stop background jobs of the test (agents under test, lock holders).
+    kill $(jobs -p) 2>/dev/null
+    wait 2>/dev/null
     if [ -n "$LAB_DIR" ]; then
+        # A frozen vswitchd would not see SIGTERM.
+        [ -f "$LAB_DIR/ovs-vswitchd.pid" ] && \
+            kill -CONT "$(cat "$LAB_DIR/ovs-vswitchd.pid")" 2>/dev/null
         lab_stop_vswitchd
         lab_stop_ovsdb
     fi
+    for ns in $LAB_EXTRA_NS; do
+        ip netns del "$ns" 2>/dev/null
+    done
     if [ -n "$LAB_NS" ]; then
         ip netns del "$LAB_NS" 2>/dev/null
     fi
@@ -116,18 +126,38 @@ lab_start() {
     ovsdb-tool create "$LAB_DIR/conf.db" \
         /usr/share/openvswitch/vswitch.ovsschema >/dev/null || {
         t_fail "lab: ovsdb-tool create"; exit 1; }
+    lab_start_ovsdb || { t_fail "lab: start ovsdb-server"; exit 1; }
+    lab_vsctl --no-wait init >/dev/null
+    lab_start_vswitchd || { t_fail "lab: start ovs-vswitchd"; exit 1; }
+}
+
+# (Re)starts the lab's ovsdb-server on its database.
+lab_start_ovsdb() {
     lab_ns ovsdb-server "$LAB_DIR/conf.db" --remote="punix:$LAB_DIR/db.sock" \
         --pidfile="$LAB_DIR/ovsdb-server.pid" \
         --unixctl="$LAB_DIR/ovsdb-server.ctl" \
-        --log-file="$LAB_DIR/ovsdb-server.log" -vconsole:off --detach --no-chdir || {
-        t_fail "lab: start ovsdb-server"; exit 1; }
-    lab_vsctl --no-wait init >/dev/null
+        --log-file="$LAB_DIR/ovsdb-server.log" -vconsole:off --detach --no-chdir
+}
+
+# (Re)starts the lab's ovs-vswitchd and waits until it has caught up.
+lab_start_vswitchd() {
     lab_ns ovs-vswitchd "$LAB_DB" --pidfile="$LAB_DIR/ovs-vswitchd.pid" \
         --unixctl="$LAB_DIR/ovs-vswitchd.ctl" \
-        --log-file="$LAB_DIR/ovs-vswitchd.log" -vconsole:off --detach --no-chdir || {
-        t_fail "lab: start ovs-vswitchd"; exit 1; }
-    # Wait until vswitchd has caught up with the database.
+        --log-file="$LAB_DIR/ovs-vswitchd.log" -vconsole:off --detach \
+        --no-chdir || return 1
     lab_vsctl set Open_vSwitch . external_ids:jumboagent-lab="$LAB_NS"
+}
+
+# Freezes (SIGSTOP) or thaws (SIGCONT) ovs-vswitchd, so that cur_cfg stops
+# advancing without losing the daemon.
+lab_pause_vswitchd() { kill -STOP "$(cat "$LAB_DIR/ovs-vswitchd.pid")"; }
+lab_resume_vswitchd() { kill -CONT "$(cat "$LAB_DIR/ovs-vswitchd.pid")"; }
+
+# lab_extra_ns SUFFIX: a second namespace "$LAB_NS-SUFFIX", removed with the
+# lab; prints its name.
+lab_extra_ns() {
+    local ns="$LAB_NS-$1"
+    ip netns add "$ns" && LAB_EXTRA_NS="$LAB_EXTRA_NS $ns" && echo "$ns"
 }
 
 # lab_veth NAME: a veth pair NAME / NAME-p, both up, inside the lab.

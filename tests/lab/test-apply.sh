@@ -1,0 +1,225 @@
+#!/bin/bash
+# Lab test of apply (jumboagent without --dry-run) against real ovsdb-server,
+# ovs-vswitchd and kernel links: 1500 -> 9000 and back on an OVS bridge with
+# a bond, an internal port and tap VIFs and on a Linux bridge with a veth and
+# taps, checked with ovs-vsctl and ip; a second run changes nothing and
+# commits no OVSDB transaction; the faults of issue 4 each end in the state
+# from before the run with exit 5; runs are serialized by the lock; a run
+# killed mid-apply is restored by the next one.
+#
+# This kernel has no bond or vlan link type: the bond here is an OVS bond;
+# kernel bonds and VLANs are covered by the planner's golden cases.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+lab_start
+STATE=$LAB_DIR/state
+LOCK=$LAB_DIR/run.lock
+lab_ovs_bridge xenbr1
+lab_bond xenbr1 bond0 eth2 eth3
+lab_pif xenbr1 eth4
+lab_tap_vif xenbr1 vif3.0 xs-vif-uuid=6f1c0f37-4b55-4c43-9a4c-8a8e5f5d2c01 \
+    attached-mac=00:16:3e:12:34:56
+lab_tap_vif xenbr1 vnet0 iface-id=port-0042 vm-id=guest-42
+lab_linux_bridge br0
+lab_linux_port br0 eno2 veth
+lab_linux_port br0 vnet1 tap
+lab_linux_port br0 vnet2 tap
+
+OVS_IFACES="eth2 eth3 eth4 xenbr1 vif3.0 vnet0"
+LINUX_LINKS="eno2 br0 vnet1 vnet2"
+
+policy() {   # policy FILE MTU
+    cat >"$1" <<JSON
+{"version": 1,
+ "networks": [
+   {"name": "storage", "bridge": "xenbr1", "mtu": $2},
+   {"name": "guests", "bridge": "br0", "mtu": $2}]}
+JSON
+}
+policy "$LAB_DIR/p9000.json" 9000
+policy "$LAB_DIR/p1500.json" 1500
+
+agent() {    # agent POLICY [ARGS...]: an apply run of the lab
+    local p=$1
+    shift
+    lab_agent --policy "$p" --state-dir "$STATE" --lock-file "$LOCK" \
+        --timeout 10 "$@"
+}
+
+# state: one line per interface, "name kernel-mtu [ovs-mtu mtu_request]",
+# read with the standard tools.
+state() {
+    local i
+    for i in $OVS_IFACES; do
+        echo "$i $(lab_ns cat /sys/class/net/$i/mtu) $(lab_vsctl get interface $i mtu) $(lab_vsctl get interface $i mtu_request)"
+    done
+    for i in $LINUX_LINKS; do
+        echo "$i $(lab_ns cat /sys/class/net/$i/mtu)"
+    done
+}
+
+expect_state() {   # expect_state MTU REQUEST DESC
+    local mtu=$1 req=$2 desc=$3 want="" i
+    for i in $OVS_IFACES; do want+="$i $mtu $mtu $req"$'\n'; done
+    for i in $LINUX_LINKS; do want+="$i $mtu"$'\n'; done
+    # Interface.mtu lags cur_cfg a little.
+    for _ in $(seq 1 50); do
+        [ "$(state)"$'\n' = "$want" ] && break
+        sleep 0.1
+    done
+    t_is "$want" "$(state)"$'\n' "$desc"
+}
+
+before=$(state)
+
+# 1. 1500 -> 9000.
+agent "$LAB_DIR/p9000.json" >"$LAB_DIR/apply1.out" 2>&1
+rc=$?
+t_is 0 $rc "apply 9000 exits 0"
+[ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/apply1.out"
+expect_state 9000 9000 "after apply every layer is at 9000 (ovs-vsctl, sysfs)"
+grep -q "eth2: mtu_request unset -> 9000" "$LAB_DIR/apply1.out" \
+    && t_ok "the change of eth2 is logged with old and new value" \
+    || t_fail "the change of eth2 is logged with old and new value"
+t_is "" "$(ls -A "$STATE" 2>/dev/null)" "the journal is removed after success"
+
+# Order: bond members before the internal port, bridge ports before VIFs.
+order=$(grep -oE '^  *[0-9]+\. +[a-z-]+ +[^ ]+' "$LAB_DIR/apply1.out" | awk '{print $3}' | tr '\n' ' ')
+pos() { local i=0 w; for w in $order; do i=$((i+1)); [ "$w" = "$1" ] && echo $i && return; done; echo 999; }
+if [ "$(pos eth2)" -lt "$(pos xenbr1)" ] && [ "$(pos xenbr1)" -lt "$(pos vif3.0)" ] \
+   && [ "$(pos eno2)" -lt "$(pos br0)" ] && [ "$(pos br0)" -lt "$(pos vnet1)" ]; then
+    t_ok "raise order: members, bridge, VIFs ($order)"
+else
+    t_fail "raise order: members, bridge, VIFs" "$order"
+fi
+
+# 2. A second run changes nothing and commits no transaction.
+cfg_before=$(lab_vsctl get Open_vSwitch . next_cfg)
+agent "$LAB_DIR/p9000.json" >"$LAB_DIR/apply2.out" 2>&1
+t_is 0 $? "second apply exits 0"
+t_is "$cfg_before" "$(lab_vsctl get Open_vSwitch . next_cfg)" \
+     "second apply commits no OVSDB transaction (next_cfg unchanged)"
+grep -q "in sync" "$LAB_DIR/apply2.out" && t_ok "second apply says in sync" \
+    || t_fail "second apply says in sync" "$(tail -2 "$LAB_DIR/apply2.out")"
+
+# 3. 9000 -> 1500.
+agent "$LAB_DIR/p1500.json" >"$LAB_DIR/apply3.out" 2>&1
+t_is 0 $? "apply 1500 exits 0"
+expect_state 1500 1500 "after lowering every layer is at 1500"
+order=$(grep -oE '^  *[0-9]+\. +[a-z-]+ +[^ ]+' "$LAB_DIR/apply3.out" | awk '{print $3}' | tr '\n' ' ')
+if [ "$(pos vif3.0)" -lt "$(pos xenbr1)" ] && [ "$(pos xenbr1)" -lt "$(pos eth2)" ] \
+   && [ "$(pos vnet1)" -lt "$(pos br0)" ] && [ "$(pos br0)" -lt "$(pos eno2)" ]; then
+    t_ok "lower order: VIFs, bridge, members ($order)"
+else
+    t_fail "lower order: VIFs, bridge, members" "$order"
+fi
+before=$(state)
+
+# Fault 1: the kernel refuses one MTU mid-plan.  mv0 is a macvlan port of
+# br0 whose lower device lives in another namespace, so nothing on this host
+# can see that the kernel will refuse 9000 on it.
+other=$(lab_extra_ns low)
+ip -n "$other" link add low0 type veth peer name low0-p
+ip -n "$other" link add mv0 link low0 type macvlan mode bridge
+ip -n "$other" link set mv0 netns "$LAB_NS"
+lab_ns ip link set mv0 master br0
+lab_ns ip link set mv0 up
+agent "$LAB_DIR/p9000.json" >"$LAB_DIR/fault1.out" 2>&1
+t_is 5 $? "kernel refusal mid-plan: exit 5"
+grep -q "mv0" "$LAB_DIR/fault1.out" && grep -q "rolled back" "$LAB_DIR/fault1.out" \
+    && t_ok "the message names mv0 and says what was rolled back" \
+    || t_fail "the message names mv0 and says what was rolled back" "$(tail -3 "$LAB_DIR/fault1.out")"
+expect_state 1500 1500 "kernel refusal mid-plan: back to the state before"
+lab_ns ip link del mv0
+
+# Fault 2: ovs-vswitchd stopped, so cur_cfg never advances.
+lab_pause_vswitchd
+agent "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/fault2.out" 2>&1
+t_is 5 $? "vswitchd stopped: exit 5"
+grep -qi "ovs-vswitchd" "$LAB_DIR/fault2.out" && t_ok "the message names ovs-vswitchd" \
+    || t_fail "the message names ovs-vswitchd" "$(tail -3 "$LAB_DIR/fault2.out")"
+lab_resume_vswitchd
+expect_state 1500 1500 "vswitchd stopped: back to the state before"
+
+# Fault 3: the journal directory is read-only: refused before any change.
+mkdir -p "$LAB_DIR/ro-state"
+unshare -m bash -c "mount --bind '$LAB_DIR/ro-state' '$LAB_DIR/ro-state' &&
+    mount -o remount,bind,ro '$LAB_DIR/ro-state' &&
+    ip netns exec '$LAB_NS' '$JUMBOAGENT' --db '$LAB_DB' --policy '$LAB_DIR/p9000.json' \
+        --state-dir '$LAB_DIR/ro-state' --lock-file '$LOCK'" >"$LAB_DIR/fault3.out" 2>&1
+t_is 5 $? "read-only journal directory: exit 5"
+grep -q "cannot write the journal" "$LAB_DIR/fault3.out" \
+    && t_ok "the message says the journal cannot be written" \
+    || t_fail "the message says the journal cannot be written" "$(tail -2 "$LAB_DIR/fault3.out")"
+t_is "$before" "$(state)" "read-only journal directory: nothing changed"
+
+# Fault 4: ovsdb-server killed mid-run (vswitchd frozen so the run waits).
+lab_pause_vswitchd
+agent "$LAB_DIR/p9000.json" --timeout 8 >"$LAB_DIR/fault4.out" 2>&1 &
+agent_pid=$!
+for _ in $(seq 1 100); do [ -f "$STATE/journal.json" ] && break; sleep 0.05; done
+sleep 0.3
+kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
+wait $agent_pid
+t_is 5 $? "ovsdb-server killed mid-run: exit 5"
+grep -q "journal" "$LAB_DIR/fault4.out" \
+    && t_ok "the message says the journal is kept for the next run" \
+    || t_fail "the message says the journal is kept for the next run" "$(tail -3 "$LAB_DIR/fault4.out")"
+lab_start_ovsdb
+lab_resume_vswitchd
+# The next run restores the journal before anything else, then applies.
+agent "$LAB_DIR/p1500.json" >"$LAB_DIR/fault4b.out" 2>&1
+t_is 0 $? "the run after the ovsdb-server crash exits 0"
+grep -q "interrupted run" "$LAB_DIR/fault4b.out" \
+    && t_ok "the next run says it restored the interrupted run's journal" \
+    || t_fail "the next run says it restored the interrupted run's journal" "$(head -3 "$LAB_DIR/fault4b.out")"
+expect_state 1500 1500 "after ovsdb-server crash + recovery: the state before"
+
+# Serialization: a held lock makes a run wait, then give up at --timeout.
+flock "$LOCK" sleep 4 &
+holder=$!
+sleep 0.3
+start=$(date +%s%N)
+agent "$LAB_DIR/p9000.json" --timeout 1 >"$LAB_DIR/lock1.out" 2>&1
+t_is 1 $? "a run that cannot get the lock in time exits 1"
+grep -q "still holds" "$LAB_DIR/lock1.out" && t_ok "it says another run holds the lock" \
+    || t_fail "it says another run holds the lock" "$(cat "$LAB_DIR/lock1.out")"
+t_is "$before" "$(state)" "the run that could not lock changed nothing"
+agent "$LAB_DIR/p9000.json" --timeout 20 >"$LAB_DIR/lock2.out" 2>&1
+t_is 0 $? "a run that waits for the lock then applies"
+waited=$((($(date +%s%N) - start) / 1000000))
+[ "$waited" -ge 3000 ] && t_ok "it waited for the holder (${waited} ms)" \
+    || t_fail "it waited for the holder" "${waited} ms"
+wait $holder 2>/dev/null
+expect_state 9000 9000 "after the serialized run: 9000"
+
+# Two concurrent runs: both succeed, one after the other.
+agent "$LAB_DIR/p1500.json" >"$LAB_DIR/conc1.out" 2>&1 &
+p1=$!
+agent "$LAB_DIR/p1500.json" >"$LAB_DIR/conc2.out" 2>&1 &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+t_is "0 0" "$r1 $r2" "two concurrent runs both exit 0"
+expect_state 1500 1500 "after two concurrent runs: 1500"
+before=$(state)
+
+# A run killed with SIGKILL mid-apply is restored by the next one.
+lab_pause_vswitchd
+agent "$LAB_DIR/p9000.json" --timeout 20 >"$LAB_DIR/kill.out" 2>&1 &
+agent_pid=$!
+for _ in $(seq 1 100); do [ -f "$STATE/journal.json" ] && break; sleep 0.05; done
+sleep 0.3
+kill -KILL $agent_pid
+wait $agent_pid 2>/dev/null
+lab_resume_vswitchd
+[ -f "$STATE/journal.json" ] && t_ok "a killed run leaves its journal" \
+    || t_fail "a killed run leaves its journal"
+agent "$LAB_DIR/p1500.json" >"$LAB_DIR/kill2.out" 2>&1
+t_is 0 $? "the next run exits 0"
+grep -q "interrupted run" "$LAB_DIR/kill2.out" \
+    && t_ok "the next run says it restored the killed run's journal" \
+    || t_fail "the next run says it restored the killed run's journal" "$(head -3 "$LAB_DIR/kill2.out")"
+expect_state 1500 1500 "after the killed run and its recovery: the state before"
+t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"
