@@ -38,11 +38,10 @@ lab_vsctl --format=json --data=json --columns=name,type,mtu,mtu_request,external
 n=0
 while IFS=$'\t' read -r name type mtu req; do
     n=$((n + 1))
-    [ -n "$type" ] || type=system
     got=$(jq -r --arg n "$name" '.ovs.bridges[].ports[].interfaces[] | select(.name == $n)
           | "\(.type) \(.mtu // "-") \(.mtu_request // "-")"' "$out")
     t_is "$type $mtu $req" "$got" "OVS interface $name: type, mtu, mtu_request match ovs-vsctl"
-done < <(jq -r '.data[] | [.[0], .[1],
+done < <(jq -r '.data[] | [.[0], (if .[1] == "" then "system" else .[1] end),
           (if (.[2]|type) == "array" then "-" else (.[2]|tostring) end),
           (if (.[3]|type) == "array" then "-" else (.[3]|tostring) end)] | @tsv' \
           "$LAB_DIR/vsctl.json")
