@@ -56,6 +56,7 @@ struct options {
     bool db_given;              /* --db was given: OVSDB is required. */
     const char *policy;         /* Policy file. */
     bool policy_given;          /* --policy was given: it must exist. */
+    bool no_policy;             /* --no-policy: audit without a policy. */
     const char *drivers;        /* Driver table file, NULL for default. */
     const char *host_model;     /* Read the host from JSON, not live. */
     const char *state_dir;      /* Journal directory. */
@@ -85,6 +86,8 @@ usage(FILE *stream)
 "Options:\n"
 "  --db REMOTE      OVSDB remote (default %s)\n"
 "  --policy FILE    policy file (default %s)\n"
+"  --no-policy      audit consistency only, even if the default policy\n"
+"                   file exists (--dry-run only)\n"
 "  --drivers FILE   driver-support table (default %s)\n"
 "  --host-model FILE  read the host from a 'show --format json' file\n"
 "                   instead of the live host (implies --dry-run)\n"
@@ -142,7 +145,7 @@ parse_options(int argc, char *argv[], struct options *opts)
     enum {
         OPT_DB = UCHAR_MAX + 1, OPT_POLICY, OPT_DRIVERS, OPT_DRY_RUN,
         OPT_FORMAT, OPT_TIMEOUT, OPT_VERSION, OPT_HELP, OPT_HOST_MODEL,
-        OPT_NO_REPLUG, OPT_STATE_DIR, OPT_LOCK_FILE,
+        OPT_NO_REPLUG, OPT_STATE_DIR, OPT_LOCK_FILE, OPT_NO_POLICY,
     };
     static const struct option long_options[] = {
         { "db", required_argument, NULL, OPT_DB },
@@ -152,6 +155,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         { "dry-run", no_argument, NULL, OPT_DRY_RUN },
         { "format", required_argument, NULL, OPT_FORMAT },
         { "timeout", required_argument, NULL, OPT_TIMEOUT },
+        { "no-policy", no_argument, NULL, OPT_NO_POLICY },
         { "no-replug", no_argument, NULL, OPT_NO_REPLUG },
         { "state-dir", required_argument, NULL, OPT_STATE_DIR },
         { "lock-file", required_argument, NULL, OPT_LOCK_FILE },
@@ -189,6 +193,9 @@ parse_options(int argc, char *argv[], struct options *opts)
         case OPT_HOST_MODEL:
             opts->host_model = optarg;
             opts->dry_run = true;
+            break;
+        case OPT_NO_POLICY:
+            opts->no_policy = true;
             break;
         case OPT_NO_REPLUG:
             opts->replug = false;
@@ -247,6 +254,14 @@ parse_options(int argc, char *argv[], struct options *opts)
     if (strcmp(opts->command, "apply") && strcmp(opts->command, "show")) {
         return fail("unknown command '%s'; use 'apply' or 'show' (see '%s "
                     "--help')", opts->command, program_name);
+    }
+    if (opts->no_policy && opts->policy_given) {
+        return fail("--policy and --no-policy contradict each other; give "
+                    "one of them");
+    }
+    if (opts->no_policy && !opts->dry_run) {
+        return fail("--no-policy is only for --dry-run audits: apply needs "
+                    "a policy");
     }
     if (opts->format == FORMAT_PROMETHEUS
         && !(!strcmp(opts->command, "apply") && opts->dry_run)) {
@@ -319,7 +334,8 @@ load_inputs(const struct options *opts, struct policy **policyp,
 
     error_clear(&err);
     *policyp = NULL;
-    error = policy_parse_file(opts->policy, policyp, &err);
+    error = (opts->no_policy ? -ENOENT
+             : policy_parse_file(opts->policy, policyp, &err));
     if (error == -ENOENT && !opts->policy_given) {
         *policyp = NULL;
     } else if (error) {
@@ -360,7 +376,7 @@ run_dry_run(const struct options *opts)
     } else {
         struct report_context ctx = {
             .policy = policy,
-            .policy_file = opts->policy,
+            .policy_file = opts->no_policy ? NULL : opts->policy,
             .drivers = drivers,
             .host = host,
             .plan = plan,

@@ -56,7 +56,8 @@ struct plan_step {
     char bridge[HOST_NAME_SIZE];/* Bridge the interface belongs to, or "". */
     bool from_set;              /* SET_MTU_REQUEST: mtu_request was set. */
     unsigned int from_mtu;      /* Current value (mtu_request if set, else
-                                 * the kernel MTU); LRO: 1 if on. */
+                                 * Interface.mtu, else the kernel MTU);
+                                 * LRO: 1 if on. */
     unsigned int to_mtu;        /* Target; LRO: 0. */
     char reason[256];           /* Why this step, in words. */
 };
@@ -75,6 +76,9 @@ enum finding_kind {
     FINDING_REFUSED,            /* The planner refused a change. */
     FINDING_OVERRIDE,           /* An override is in effect. */
     FINDING_OVS_UNREACHABLE,    /* OVSDB could not be read. */
+    FINDING_UNMANAGED,          /* On a policy bridge, but left alone: not
+                                 * in 'uplinks' or 'vifs', a tunnel port, a
+                                 * lower device not in the model. */
     FINDING_KIND_MAX
 };
 
@@ -108,8 +112,9 @@ struct plan {
 
 /* Computes findings and the ordered steps that take 'host' to what 'policy'
  * asks for, judged against 'drivers'.  'policy' may be NULL: the plan then
- * holds only the audit's findings (and no MTU steps).  'drivers' may be NULL
- * (no table: only runtime limits apply).
+ * holds only the audit's findings and no MTU steps (a forwarding host still
+ * gets its LRO steps).  'drivers' may be NULL (no table: only runtime limits
+ * apply).
  *
  * Pure: reads only its arguments.  On success returns 0 and stores a new plan
  * in '*planp' (free with plan_destroy()).  Refusals are findings, not
@@ -121,6 +126,15 @@ int plan_compute(const struct policy *policy, const struct host *host,
 
 /* Frees 'plan'.  Accepts NULL. */
 void plan_destroy(struct plan *plan);
+
+/* Applies the steps of 'plan' to the host model 'host' in memory, as if
+ * they had all succeeded: an OVS step sets mtu_request, Interface.mtu and
+ * the kernel MTU; a link step sets the kernel MTU (a Linux bridge without a
+ * step of its own keeps its MTU: auto-tuning is not modelled); an LRO step
+ * turns LRO off.  Does not touch the real host.  Used by tests to prove
+ * that a plan over the result has no steps, and by the audit to tell the
+ * facts that the plan fixes from the ones it leaves. */
+void plan_simulate(const struct plan *plan, struct host *host);
 
 /* Counts of findings by severity. */
 size_t plan_count_findings(const struct plan *, enum finding_severity);

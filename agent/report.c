@@ -39,19 +39,23 @@ report_text(const struct report_context *ctx, FILE *stream)
         fprintf(stream, "Policy: %s (%zu network%s)\n", ctx->policy->file,
                 ctx->policy->n_networks,
                 ctx->policy->n_networks == 1 ? "" : "s");
+    } else if (!ctx->policy_file) {
+        fputs("Policy: none (--no-policy): auditing consistency only\n",
+              stream);
     } else {
         fprintf(stream, "Policy: none (%s not found): auditing consistency "
-                "only\n", ctx->policy_file ? ctx->policy_file : "-");
+                "only\n", ctx->policy_file);
     }
     if (ctx->drivers) {
         fprintf(stream, "Drivers: %s (%zu drivers)\n", ctx->drivers->file,
                 ctx->drivers->n_entries);
     }
     if (host->ovs_reachable) {
-        fprintf(stream, "Host: %s, %zu links, OVS %s at %s (%zu bridges)\n",
+        fprintf(stream, "Host: %s, %zu links, OVS%s%s at %s (%zu bridge%s)\n",
                 host->hostname[0] ? host->hostname : "-", host->n_links,
-                host->ovs_version[0] ? host->ovs_version : "?",
-                host->ovs_remote, host->n_bridges);
+                host->ovs_version[0] ? " " : "", host->ovs_version,
+                host->ovs_remote, host->n_bridges,
+                host->n_bridges == 1 ? "" : "s");
     } else {
         fprintf(stream, "Host: %s, %zu links, OVS not reachable at %s\n",
                 host->hostname[0] ? host->hostname : "-", host->n_links,

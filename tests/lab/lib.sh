@@ -136,7 +136,8 @@ lab_start_ovsdb() {
     lab_ns ovsdb-server "$LAB_DIR/conf.db" --remote="punix:$LAB_DIR/db.sock" \
         --pidfile="$LAB_DIR/ovsdb-server.pid" \
         --unixctl="$LAB_DIR/ovsdb-server.ctl" \
-        --log-file="$LAB_DIR/ovsdb-server.log" -vconsole:off --detach --no-chdir
+        --log-file="$LAB_DIR/ovsdb-server.log" -vconsole:off --detach --no-chdir \
+        2>/dev/null
 }
 
 # (Re)starts the lab's ovs-vswitchd and waits until it has caught up.
@@ -144,7 +145,7 @@ lab_start_vswitchd() {
     lab_ns ovs-vswitchd "$LAB_DB" --pidfile="$LAB_DIR/ovs-vswitchd.pid" \
         --unixctl="$LAB_DIR/ovs-vswitchd.ctl" \
         --log-file="$LAB_DIR/ovs-vswitchd.log" -vconsole:off --detach \
-        --no-chdir || return 1
+        --no-chdir 2>/dev/null || return 1
     lab_vsctl set Open_vSwitch . external_ids:jumboagent-lab="$LAB_NS"
 }
 

@@ -207,7 +207,10 @@ before=$(state)
 
 # A run killed with SIGKILL mid-apply is restored by the next one.
 lab_pause_vswitchd
-agent "$LAB_DIR/p9000.json" --timeout 20 >"$LAB_DIR/kill.out" 2>&1 &
+# Started without a wrapping function, so that $! is jumboagent itself ("ip
+# netns exec" execs it).
+ip netns exec "$LAB_NS" "$JUMBOAGENT" --db "$LAB_DB" --policy "$LAB_DIR/p9000.json" \
+    --state-dir "$STATE" --lock-file "$LOCK" --timeout 20 >"$LAB_DIR/kill.out" 2>&1 &
 agent_pid=$!
 for _ in $(seq 1 100); do [ -f "$STATE/journal.json" ] && break; sleep 0.05; done
 sleep 0.3

@@ -1,0 +1,2118 @@
+/* The policy parser: JSON text -> a validated 'struct policy' (see policy.h).
+ *
+ * This is the [parse] stage of jumboagent and the only file that includes
+ * json-c.  Parsing runs in four steps, and the first problem found stops it:
+ *
+ *   1. Whole-file checks on the raw bytes: size, emptiness, UTF-8, NUL bytes.
+ *   2. json-c builds a tree; its syntax errors are reported with a line and a
+ *      column.  A small scanner over the (now known to be well-formed) text
+ *      then catches what json-c lets through: duplicate keys, single-quoted
+ *      strings and raw control characters inside strings.
+ *   3. The tree is walked in document order; every value is type- and
+ *      range-checked and copied into the policy, so that json-c's objects
+ *      never leave this file.  The tree is released once.
+ *   4. Cross-checks that need the whole policy: unique names, bridges and
+ *      uplinks, overlay underlays and whether an overlay fits its underlay.
+ *
+ * Every message reads "FILE: PATH: what is wrong; what is allowed", where
+ * PATH is a JSON path such as "networks[1].mtu" or "(top level)". */
+#include "policy.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* A policy file larger than this is refused unread. */
+#define MAX_FILE_SIZE (1024 * 1024)
+
+/* json-c's nesting limit; a valid policy nests 5 deep at most. */
+#define MAX_DEPTH 16
+
+/* The duplicate-key scanner remembers this many keys per object.  Every
+ * object of a policy allows at most 9 keys, so an object with more keys than
+ * this fails the unknown-key check anyway. */
+#define MAX_SCAN_KEYS 64
+
+#define MAX_NAME_LEN 63         /* Network names. */
+#define MAX_IFNAME_LEN 15       /* IFNAMSIZ - 1. */
+#define MAX_GLOB_LEN 255        /* VIF patterns. */
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* Rules: the "what is allowed" half of the messages. */
+#define RULE_POLICY "a policy is one JSON object: " \
+    "{\"version\": 1, \"networks\": [...]}"
+#define RULE_VERSION "\"version\" must be the integer 1"
+#define RULE_NETWORKS "\"networks\" must be a non-empty array of " \
+    "network objects"
+#define RULE_NETWORK "each network is an object with at least \"name\", " \
+    "\"bridge\" and \"mtu\""
+#define RULE_NAME "a network name is 1 to 63 characters from A-Z, a-z, " \
+    "0-9, '_', '.' and '-'"
+#define RULE_IFNAME "an interface name is 1 to 15 bytes without '/', ':', " \
+    "whitespace or control characters, and not \".\" or \"..\""
+#define RULE_BRIDGE "a bridge is the name of an OVS or Linux bridge: 1 " \
+    "to 15 bytes without '/', ':', whitespace or control characters, and " \
+    "not \".\" or \"..\""
+#define RULE_MTU "an MTU must be an integer from 68 to 65535"
+#define RULE_MTU_IPV6 "a network with \"ipv6\": true needs an MTU from " \
+    "1280 to 65535"
+#define RULE_UPLINKS "\"uplinks\" must be a non-empty array of interface " \
+    "names; leave it out to use the bridge's non-internal system ports"
+#define RULE_VIFS "\"vifs\" must be an array of patterns such as " \
+    "[\"vif*\", \"tap*\"]; leave it out to use the ports marked as VM " \
+    "interfaces"
+#define RULE_GLOB "a VIF pattern is a non-empty fnmatch glob such as " \
+    "\"vif*\" or \"tap[0-9]*\", without '/' or whitespace"
+#define RULE_MANAGEMENT "set \"management\": true only to allow jumbo " \
+    "frames on the management interface; the default is false"
+#define RULE_IPV6 "set \"ipv6\": true if the network carries IPv6 " \
+    "(its MTU must then be at least 1280); the default is false"
+#define RULE_OVERLAY "\"overlay\" must be an object with \"type\" and " \
+    "\"underlay\""
+#define RULE_TYPE "\"type\" must be one of \"vxlan\", \"geneve\", " \
+    "\"gre\", \"gretap\" or \"ipsec\""
+#define RULE_UNDERLAY "\"underlay\" must be the name of another network " \
+    "in this policy"
+#define RULE_OVERLAY_IPV6 "set \"ipv6\": true if the tunnel runs over " \
+    "IPv6; the default is false"
+#define RULE_KEY "set \"key\": true if the GRE header carries a key; " \
+    "the default is false"
+#define RULE_OPTIONS "\"options\" must be a multiple of 4 from 0 to 252 " \
+    "(bytes of Geneve options)"
+#define RULE_OVERHEAD "\"overhead\" must be an integer from 1 to 512 " \
+    "(bytes that the IPsec encapsulation adds)"
+#define RULE_VERIFY "\"verify\" must be an object with \"peers\""
+#define RULE_PEERS "\"peers\" must be a non-empty array of IPv4 or IPv6 " \
+    "addresses"
+#define RULE_PEER "a peer is an IPv4 or IPv6 address such as " \
+    "\"192.0.2.10\" or \"2001:db8::10\""
+#define RULE_OVERRIDES "\"overrides\" must be an array of objects with " \
+    "\"interface\", \"allow_driver\" and \"reason\""
+#define RULE_OVERRIDE "each override is an object with \"interface\", " \
+    "\"allow_driver\" and \"reason\""
+#define RULE_DRIVER "\"allow_driver\" must be a driver name such as " \
+    "\"enic\", without whitespace"
+#define RULE_REASON "\"reason\" must say why the driver is allowed; " \
+    "jumboagent prints it on every run"
+#define RULE_JSON "check the quotes, commas and brackets there; JSON " \
+    "allows no comments and no trailing commas"
+
+static const char *const top_keys[] = {
+    "version", "networks", "overrides", NULL
+};
+static const char *const network_keys[] = {
+    "name", "bridge", "mtu", "uplinks", "vifs", "management", "ipv6",
+    "overlay", "verify", NULL
+};
+static const char *const overlay_keys[] = {
+    "type", "underlay", "ipv6", "key", "options", "overhead", NULL
+};
+static const char *const verify_keys[] = {
+    "peers", NULL
+};
+static const char *const override_keys[] = {
+    "interface", "allow_driver", "reason", NULL
+};
+
+static const char *const overlay_type_names[OVERLAY_TYPE_MAX] = {
+    [OVERLAY_VXLAN] = "vxlan",
+    [OVERLAY_GENEVE] = "geneve",
+    [OVERLAY_GRE] = "gre",
+    [OVERLAY_GRETAP] = "gretap",
+    [OVERLAY_IPSEC] = "ipsec",
+};
+
+/* A JSON path being built, e.g. "networks[1].overlay.type". */
+struct value_path {
+    char s[512];
+    size_t len;
+};
+
+/* The state of one parse. */
+struct parser {
+    const char *name;           /* File name for messages. */
+    struct error *err;
+    struct value_path path;  /* Path of the value being checked. */
+};
+
+/* Returns the overlay type's name: "vxlan", "geneve", "gre", "gretap" or
+ * "ipsec". */
+const char *
+overlay_type_to_string(enum overlay_type type)
+{
+    return type < OVERLAY_TYPE_MAX ? overlay_type_names[type] : "invalid";
+}
+
+/* Returns the bytes that 'overlay' adds to each packet, that is, how much
+ * smaller than its underlay's MTU the overlay network's MTU must be. */
+unsigned int
+policy_overlay_overhead(const struct policy_overlay *overlay)
+{
+    unsigned int key = overlay->key ? 4 : 0;
+
+    switch (overlay->type) {
+    case OVERLAY_VXLAN:
+        return overlay->ipv6 ? 70 : 50;
+    case OVERLAY_GENEVE:
+        return (overlay->ipv6 ? 70 : 50) + overlay->options;
+    case OVERLAY_GRE:
+        return (overlay->ipv6 ? 44 : 24) + key;
+    case OVERLAY_GRETAP:
+        return (overlay->ipv6 ? 58 : 38) + key;
+    case OVERLAY_IPSEC:
+        return overlay->overhead;
+    case OVERLAY_TYPE_MAX:
+    default:
+        return 0;
+    }
+}
+
+/* Paths and displayed values. */
+
+/* True if the 'len' bytes at 's' can follow a '.' in a path. */
+static bool
+is_identifier(const char *s, size_t len)
+{
+    if (!len) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+
+        if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z')
+            && !(c >= '0' && c <= '9') && c != '_' && c != '-') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Writes the 'len' bytes at 's' to 'buf' (of 'size' bytes) as a quoted,
+ * escaped string, cut after about 48 bytes.  Returns 'buf'. */
+static char *
+quote_string(const char *s, size_t len, char *buf, size_t size)
+{
+    size_t n = 0;
+    size_t i;
+
+    if (size < 64) {
+        copy_string(buf, "\"...\"", size);
+        return buf;
+    }
+    buf[n++] = '"';
+    for (i = 0; i < len && n < 48; i++) {
+        unsigned char c = s[i];
+
+        if (c == '"' || c == '\\') {
+            buf[n++] = '\\';
+            buf[n++] = c;
+        } else if (c == '\n') {
+            n += snprintf(buf + n, size - n, "\\n");
+        } else if (c == '\t') {
+            n += snprintf(buf + n, size - n, "\\t");
+        } else if (c < 0x20 || c == 0x7f) {
+            n += snprintf(buf + n, size - n, "\\u%04x", c);
+        } else {
+            buf[n++] = c;
+        }
+    }
+    if (i < len) {
+        /* Do not cut a UTF-8 sequence in two. */
+        while (n > 1 && ((unsigned char) buf[n - 1] & 0xc0) == 0x80) {
+            n--;
+        }
+        if (n > 1 && (unsigned char) buf[n - 1] >= 0xc0) {
+            n--;
+        }
+        n += snprintf(buf + n, size - n, "...");
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+    return buf;
+}
+
+static void
+path_append(struct value_path *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+path_append(struct value_path *path, const char *fmt, ...)
+{
+    va_list args;
+    int n;
+
+    if (path->len >= sizeof path->s - 1) {
+        return;
+    }
+    va_start(args, fmt);
+    n = vsnprintf(path->s + path->len, sizeof path->s - path->len, fmt, args);
+    va_end(args);
+    if (n > 0) {
+        path->len += n;
+        if (path->len >= sizeof path->s) {
+            path->len = sizeof path->s - 1;
+        }
+    }
+}
+
+/* Appends object key 's' (of 'len' bytes) to 'path' and returns the old
+ * length, for path_restore(). */
+static size_t
+path_push_key(struct value_path *path, const char *s, size_t len)
+{
+    size_t old = path->len;
+
+    if (is_identifier(s, len)) {
+        path_append(path, "%s%.*s", path->len ? "." : "", (int) len, s);
+    } else {
+        char quoted[128];
+
+        path_append(path, "[%s]", quote_string(s, len, quoted,
+                                               sizeof quoted));
+    }
+    return old;
+}
+
+/* Appends array index 'index' to 'path' and returns the old length. */
+static size_t
+path_push_index(struct value_path *path, size_t index)
+{
+    size_t old = path->len;
+
+    path_append(path, "[%zu]", index);
+    return old;
+}
+
+static void
+path_restore(struct value_path *path, size_t len)
+{
+    path->len = len;
+    path->s[len] = '\0';
+}
+
+static const char *
+path_string(const struct value_path *path)
+{
+    return path->len ? path->s : "(top level)";
+}
+
+/* Reports a problem with the value at the parser's current path, with code
+ * 'code'.  Returns 'code'. */
+static int
+parse_error_code(struct parser *p, int code, const char *fmt, va_list args)
+    __attribute__((format(printf, 3, 0)));
+
+static int
+parse_error_code(struct parser *p, int code, const char *fmt, va_list args)
+{
+    char what[sizeof p->err->msg];
+
+    vsnprintf(what, sizeof what, fmt, args);
+    return error_set(p->err, code, "%s: %s: %s", p->name,
+                     path_string(&p->path), what);
+}
+
+/* Reports a problem with the value at the parser's current path.  Returns
+ * -EINVAL. */
+static int
+parse_error(struct parser *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+parse_error(struct parser *p, const char *fmt, ...)
+{
+    va_list args;
+    int code;
+
+    va_start(args, fmt);
+    code = parse_error_code(p, -EINVAL, fmt, args);
+    va_end(args);
+    return code;
+}
+
+/* Reports a problem with the file itself, with code 'code'.  Returns
+ * 'code'. */
+static int
+file_error(struct parser *p, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+file_error(struct parser *p, int code, const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    code = parse_error_code(p, code, fmt, args);
+    va_end(args);
+    return code;
+}
+
+/* Describes JSON value 'value' for a message: "the string \"9000\"", "the
+ * number 9000.5", "true", "an array". */
+static const char *
+describe_value(struct json_object *value, char *buf, size_t size)
+{
+    switch (json_object_get_type(value)) {
+    case json_type_null:
+        copy_string(buf, "null", size);
+        break;
+    case json_type_boolean:
+        copy_string(buf, json_object_get_boolean(value) ? "true" : "false",
+                    size);
+        break;
+    case json_type_int:
+        snprintf(buf, size, "the integer %s",
+                 json_object_to_json_string_ext(value,
+                                                JSON_C_TO_STRING_PLAIN));
+        break;
+    case json_type_double:
+        snprintf(buf, size, "the number %s",
+                 json_object_to_json_string_ext(value,
+                                                JSON_C_TO_STRING_PLAIN));
+        break;
+    case json_type_string: {
+        char quoted[128];
+
+        snprintf(buf, size, "the string %s",
+                 quote_string(json_object_get_string(value),
+                              json_object_get_string_len(value),
+                              quoted, sizeof quoted));
+        break;
+    }
+    case json_type_array:
+        copy_string(buf, "an array", size);
+        break;
+    case json_type_object:
+        copy_string(buf, "an object", size);
+        break;
+    default:
+        copy_string(buf, "a value", size);
+        break;
+    }
+    return buf;
+}
+
+/* Describes the character at 's' (the first byte of a UTF-8 sequence). */
+static const char *
+describe_char(const char *s, char *buf, size_t size)
+{
+    unsigned char c = *s;
+
+    if (c == ' ') {
+        copy_string(buf, "a space", size);
+    } else if (c < 0x20 || c == 0x7f) {
+        snprintf(buf, size, "the control character U+%04X", c);
+    } else if (c < 0x80) {
+        snprintf(buf, size, "'%c'", c);
+    } else {
+        size_t n = 1;
+
+        while (n < 4 && ((unsigned char) s[n] & 0xc0) == 0x80) {
+            n++;
+        }
+        snprintf(buf, size, "the character '%.*s'", (int) n, s);
+    }
+    return buf;
+}
+
+/* Typed access to JSON values.  Each function checks the value at the
+ * parser's current path and on failure reports it, ending the message with
+ * 'rule'. */
+
+/* Names a JSON type for "expected ...". */
+static const char *
+type_phrase(enum json_type type)
+{
+    switch (type) {
+    case json_type_boolean:
+        return "true or false";
+    case json_type_int:
+        return "an integer";
+    case json_type_string:
+        return "a string";
+    case json_type_array:
+        return "an array";
+    case json_type_object:
+        return "an object";
+    case json_type_null:
+    case json_type_double:
+    default:
+        return "a value";
+    }
+}
+
+/* Fails unless 'value' has JSON type 'type'. */
+static int
+expect_type(struct parser *p, struct json_object *value, enum json_type type,
+            const char *rule)
+{
+    char desc[192];
+
+    if (json_object_is_type(value, type)) {
+        return 0;
+    }
+    return parse_error(p, "expected %s, found %s; %s", type_phrase(type),
+                       describe_value(value, desc, sizeof desc), rule);
+}
+
+/* Stores the boolean 'value' in '*valuep'. */
+static int
+get_bool(struct parser *p, struct json_object *value, const char *rule,
+         bool *valuep)
+{
+    int error = expect_type(p, value, json_type_boolean, rule);
+
+    if (!error) {
+        *valuep = json_object_get_boolean(value);
+    }
+    return error;
+}
+
+/* Stores the integer 'value', which must be in ['min', 'max'], in
+ * '*valuep'. */
+static int
+get_int(struct parser *p, struct json_object *value, int64_t min,
+        int64_t max, const char *rule, int64_t *valuep)
+{
+    int error = expect_type(p, value, json_type_int, rule);
+    int64_t n;
+
+    if (error) {
+        return error;
+    }
+    n = json_object_get_int64(value);
+    if (n == INT64_MIN || json_object_get_uint64(value) == UINT64_MAX) {
+        /* json-c clamps integers beyond 64 bits to these values. */
+        return parse_error(p, "the number is far out of range; %s", rule);
+    }
+    if (n < min || n > max) {
+        return parse_error(p, "%s is out of range; %s",
+                           json_object_to_json_string_ext(
+                               value, JSON_C_TO_STRING_PLAIN), rule);
+    }
+    *valuep = n;
+    return 0;
+}
+
+/* Stores the string in 'value' in '*sp' (borrowed from 'value').  Refuses
+ * strings with NUL characters, and empty or all-whitespace strings. */
+static int
+get_string(struct parser *p, struct json_object *value, const char *rule,
+           const char **sp)
+{
+    int error = expect_type(p, value, json_type_string, rule);
+    const char *s;
+    size_t len;
+
+    if (error) {
+        return error;
+    }
+    s = json_object_get_string(value);
+    len = json_object_get_string_len(value);
+    if (!len) {
+        return parse_error(p, "the string is empty; %s", rule);
+    }
+    if (strlen(s) != len) {
+        char quoted[128];
+
+        return parse_error(p, "%s contains a NUL character; %s",
+                           quote_string(s, len, quoted, sizeof quoted),
+                           rule);
+    }
+    if (strspn(s, " \t\r\n") == len) {
+        char quoted[128];
+
+        return parse_error(p, "%s is only whitespace; %s",
+                           quote_string(s, len, quoted, sizeof quoted),
+                           rule);
+    }
+    *sp = s;
+    return 0;
+}
+
+/* Object members. */
+
+/* Computes the edit distance between 's' and 't' (ASCII case folded),
+ * capped at 3. */
+static size_t
+edit_distance(const char *s, const char *t)
+{
+    size_t m = strlen(s), n = strlen(t);
+    size_t row[64];
+
+    if (m >= ARRAY_SIZE(row) || n >= ARRAY_SIZE(row)) {
+        return 3;
+    }
+    for (size_t j = 0; j <= n; j++) {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= m; i++) {
+        size_t diag = row[0];
+
+        row[0] = i;
+        for (size_t j = 1; j <= n; j++) {
+            size_t up = row[j];
+            char a = s[i - 1], b = t[j - 1];
+            size_t cost = (a | 0x20) == (b | 0x20) ? 0 : 1;
+            size_t best = diag + cost;
+
+            if (up + 1 < best) {
+                best = up + 1;
+            }
+            if (row[j - 1] + 1 < best) {
+                best = row[j - 1] + 1;
+            }
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[n] < 3 ? row[n] : 3;
+}
+
+static bool
+has_prefix_folded(const char *s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+
+    return n >= 2 && strlen(s) >= n && !strncasecmp(s, prefix, n);
+}
+
+/* Returns the allowed key closest to unknown key 'key', or NULL if none is
+ * close: within edit distance 2, or a prefix of 'key', or 'key' a prefix of
+ * it. */
+static const char *
+suggest_key(const char *key, const char *const *allowed)
+{
+    const char *best = NULL;
+    size_t best_score = SIZE_MAX;
+
+    for (size_t i = 0; allowed[i]; i++) {
+        size_t score;
+
+        if (!strcasecmp(key, allowed[i])) {
+            score = 0;
+        } else if (has_prefix_folded(allowed[i], key)
+                   || has_prefix_folded(key, allowed[i])) {
+            score = 1;
+        } else {
+            size_t d = edit_distance(key, allowed[i]);
+
+            if (d > 2) {
+                continue;
+            }
+            score = d + 1;
+        }
+        if (score < best_score) {
+            best_score = score;
+            best = allowed[i];
+        }
+    }
+    return best;
+}
+
+/* Fails if object 'object' has a key that is not in 'allowed'. */
+static int
+check_keys(struct parser *p, struct json_object *object,
+           const char *const *allowed)
+{
+    json_object_object_foreach (object, key, value) {
+        const char *suggestion;
+        char list[256];
+        size_t old, n;
+
+        (void) value;
+        for (n = 0; allowed[n]; n++) {
+            if (!strcmp(key, allowed[n])) {
+                break;
+            }
+        }
+        if (allowed[n]) {
+            continue;
+        }
+
+        old = path_push_key(&p->path, key, strlen(key));
+        suggestion = suggest_key(key, allowed);
+        if (suggestion) {
+            parse_error(p, "unknown key; did you mean \"%s\"?", suggestion);
+        } else {
+            list[0] = '\0';
+            for (n = 0; allowed[n]; n++) {
+                size_t len = strlen(list);
+
+                snprintf(list + len, sizeof list - len, "%s\"%s\"",
+                         n ? ", " : "", allowed[n]);
+            }
+            parse_error(p, "unknown key; the keys allowed here are %s",
+                        list);
+        }
+        path_restore(&p->path, old);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Looks up 'key' in 'object'.  Returns true and stores the member (which may
+ * be NULL for a JSON null) in '*valuep' if it is present. */
+static bool
+get_member(struct json_object *object, const char *key,
+           struct json_object **valuep)
+{
+    return json_object_object_get_ex(object, key, valuep);
+}
+
+/* Reports that the object at the current path lacks 'key'. */
+static int
+missing_key(struct parser *p, const char *key, const char *rule)
+{
+    return parse_error(p, "\"%s\" is missing; %s", key, rule);
+}
+
+/* Validation of names, patterns and addresses. */
+
+/* Checks that 's' is a valid network name. */
+static int
+check_network_name(struct parser *p, const char *s)
+{
+    size_t len = strlen(s);
+    char quoted[128];
+    char ch[64];
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+
+        if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z')
+            && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '-') {
+            return parse_error(p, "%s contains %s; %s",
+                               quote_string(s, len, quoted, sizeof quoted),
+                               describe_char(s + i, ch, sizeof ch), RULE_NAME);
+        }
+    }
+    if (len > MAX_NAME_LEN) {
+        return parse_error(p, "%s is %zu characters long; %s",
+                           quote_string(s, len, quoted, sizeof quoted), len,
+                           RULE_NAME);
+    }
+    return 0;
+}
+
+/* Checks that 's' is a valid Linux interface name; 'rule' ends the
+ * message. */
+static int
+check_ifname__(struct parser *p, const char *s, const char *rule)
+{
+    size_t len = strlen(s);
+    char quoted[128];
+    char ch[64];
+
+    if (!strcmp(s, ".") || !strcmp(s, "..")) {
+        return parse_error(p, "\"%s\" is not an interface name; %s", s,
+                           rule);
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+
+        if (c == '/' || c == ':' || c <= ' ' || c == 0x7f) {
+            return parse_error(p, "%s contains %s; %s",
+                               quote_string(s, len, quoted, sizeof quoted),
+                               describe_char(s + i, ch, sizeof ch),
+                               rule);
+        }
+    }
+    if (len > MAX_IFNAME_LEN) {
+        return parse_error(p, "%s is %zu bytes long; %s",
+                           quote_string(s, len, quoted, sizeof quoted), len,
+                           rule);
+    }
+    return 0;
+}
+
+/* String checks for get_string_array() and parse_required_string(). */
+static int
+check_ifname(struct parser *p, const char *s)
+{
+    return check_ifname__(p, s, RULE_IFNAME);
+}
+
+static int
+check_bridge(struct parser *p, const char *s)
+{
+    return check_ifname__(p, s, RULE_BRIDGE);
+}
+
+static bool
+is_char_class(const char *name, size_t len)
+{
+    static const char *const classes[] = {
+        "alnum", "alpha", "blank", "cntrl", "digit", "graph", "lower",
+        "print", "punct", "space", "upper", "xdigit",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+        if (strlen(classes[i]) == len && !memcmp(classes[i], name, len)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Checks the bracket expression that starts at s[*ip] ('['), and on success
+ * moves '*ip' past its closing ']'.  Fills 'what' on failure. */
+static bool
+check_bracket(const char *s, size_t *ip, char *what, size_t size)
+{
+    size_t i = *ip + 1;
+    size_t open = *ip;
+    int prev = -1;              /* Previous single character, for ranges. */
+
+    if (s[i] == '!' || s[i] == '^') {
+        i++;
+    }
+    if (s[i] == ']') {
+        snprintf(what, size, "has an empty bracket expression \"%.*s\"",
+                 (int) (i + 1 - open), s + open);
+        return false;
+    }
+    for (;;) {
+        int c;
+
+        if (s[i] == '\0') {
+            snprintf(what, size, "has a '[' without a matching ']'");
+            return false;
+        } else if (s[i] == ']') {
+            *ip = i + 1;
+            return true;
+        } else if (s[i] == '[' && s[i + 1] == ':') {
+            const char *name = s + i + 2;
+            const char *end = strstr(name, ":]");
+
+            if (!end) {
+                snprintf(what, size, "has a '[' without a matching ']'");
+                return false;
+            }
+            if (!is_char_class(name, end - name)) {
+                snprintf(what, size, "names the unknown character class "
+                         "\"[:%.*s:]\"", (int) (end - name), name);
+                return false;
+            }
+            i = end + 2 - s;
+            prev = -1;
+            continue;
+        } else if (s[i] == '\\') {
+            if (s[i + 1] == '\0') {
+                snprintf(what, size, "ends with a backslash");
+                return false;
+            }
+            c = (unsigned char) s[i + 1];
+            i += 2;
+        } else if (s[i] == '-' && prev >= 0 && s[i + 1] != ']'
+                   && s[i + 1] != '\0') {
+            size_t hi_at = s[i + 1] == '\\' ? i + 2 : i + 1;
+            int hi = (unsigned char) s[hi_at];
+
+            if (hi == '\0') {
+                snprintf(what, size, "ends with a backslash");
+                return false;
+            }
+            if (hi < prev) {
+                snprintf(what, size, "has the reversed range \"%c-%c\"",
+                         prev, hi);
+                return false;
+            }
+            i = hi_at + 1;
+            prev = -1;
+            continue;
+        } else {
+            c = (unsigned char) s[i];
+            i++;
+        }
+        prev = c;
+    }
+}
+
+/* Checks that 's' is an fnmatch() pattern that can match interface names. */
+static int
+check_glob(struct parser *p, const char *s)
+{
+    size_t len = strlen(s);
+    char quoted[128];
+    char what[128];
+    char ch[64];
+    size_t i;
+
+    if (len > MAX_GLOB_LEN) {
+        return parse_error(p, "%s is %zu bytes long, more than %d; %s",
+                           quote_string(s, len, quoted, sizeof quoted), len,
+                           MAX_GLOB_LEN, RULE_GLOB);
+    }
+    for (i = 0; i < len; i++) {
+        unsigned char c = s[i];
+
+        if (c == '/' || c <= ' ' || c == 0x7f) {
+            return parse_error(p, "%s contains %s; %s",
+                               quote_string(s, len, quoted, sizeof quoted),
+                               describe_char(s + i, ch, sizeof ch),
+                               RULE_GLOB);
+        }
+    }
+    for (i = 0; i < len; ) {
+        if (s[i] == '\\') {
+            if (i + 1 == len) {
+                snprintf(what, sizeof what, "ends with a backslash");
+                goto bad;
+            }
+            i += 2;
+        } else if (s[i] == '[') {
+            if (!check_bracket(s, &i, what, sizeof what)) {
+                goto bad;
+            }
+        } else {
+            i++;
+        }
+    }
+    return 0;
+
+bad:
+    return parse_error(p, "%s %s; %s",
+                       quote_string(s, len, quoted, sizeof quoted), what,
+                       RULE_GLOB);
+}
+
+/* Checks that 's' is an IPv4 or IPv6 address literal. */
+static int
+check_address(struct parser *p, const char *s)
+{
+    unsigned char addr[sizeof(struct in6_addr)];
+    char quoted[128];
+
+    if (inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1) {
+        return 0;
+    }
+    return parse_error(p, "%s is not an IPv4 or IPv6 address; %s",
+                       quote_string(s, strlen(s), quoted, sizeof quoted),
+                       RULE_PEER);
+}
+
+/* Arrays of strings. */
+
+/* A validator for one string: check_ifname(), check_glob(), ... */
+typedef int string_check_func(struct parser *, const char *);
+
+/* Copies the array of strings 'value' at the current path into a new array
+ * in '*stringsp' and its length in '*np', checking each element with
+ * 'check' (after the generic checks with 'element_rule').  The array must be
+ * non-empty unless 'allow_empty'.  On failure '*stringsp' and '*np' still
+ * hold what was copied so far, for the caller's cleanup. */
+static int
+get_string_array(struct parser *p, struct json_object *value,
+                 const char *rule, bool allow_empty, const char *element_rule,
+                 string_check_func *check, char ***stringsp, size_t *np)
+{
+    int error = expect_type(p, value, json_type_array, rule);
+    size_t n;
+
+    if (error) {
+        return error;
+    }
+    n = json_object_array_length(value);
+    if (!n && !allow_empty) {
+        return parse_error(p, "the array is empty; %s", rule);
+    }
+    *stringsp = xzalloc(n * sizeof **stringsp);
+    *np = n;
+    for (size_t i = 0; i < n; i++) {
+        size_t old = path_push_index(&p->path, i);
+        const char *s;
+
+        error = get_string(p, json_object_array_get_idx(value, i),
+                           element_rule, &s);
+        if (!error) {
+            error = check(p, s);
+        }
+        if (error) {
+            return error;
+        }
+        (*stringsp)[i] = xstrdup(s);
+        path_restore(&p->path, old);
+    }
+    return 0;
+}
+
+/* Networks. */
+
+/* Parses the overlay type name 'value' into '*typep'. */
+static int
+parse_overlay_type(struct parser *p, struct json_object *value,
+                   enum overlay_type *typep)
+{
+    const char *s;
+    char quoted[128];
+    int error = get_string(p, value, RULE_TYPE, &s);
+
+    if (error) {
+        return error;
+    }
+    for (int i = 0; i < OVERLAY_TYPE_MAX; i++) {
+        if (!strcmp(s, overlay_type_names[i])) {
+            *typep = i;
+            return 0;
+        }
+    }
+    return parse_error(p, "%s is not an overlay type; %s",
+                       quote_string(s, strlen(s), quoted, sizeof quoted),
+                       RULE_TYPE);
+}
+
+/* Parses the "overlay" object 'object' into 'overlay'. */
+static int
+parse_overlay(struct parser *p, struct json_object *object,
+              struct policy_overlay *overlay)
+{
+    struct json_object *value;
+    const char *type_name;
+    int64_t n;
+    size_t old;
+    int error;
+
+    error = expect_type(p, object, json_type_object, RULE_OVERLAY);
+    if (!error) {
+        error = check_keys(p, object, overlay_keys);
+    }
+    if (error) {
+        return error;
+    }
+
+    if (!get_member(object, "type", &value)) {
+        return missing_key(p, "type", RULE_TYPE);
+    }
+    old = path_push_key(&p->path, "type", 4);
+    error = parse_overlay_type(p, value, &overlay->type);
+    path_restore(&p->path, old);
+    if (error) {
+        return error;
+    }
+    type_name = overlay_type_to_string(overlay->type);
+
+    if (!get_member(object, "underlay", &value)) {
+        return missing_key(p, "underlay", RULE_UNDERLAY);
+    } else {
+        const char *s;
+
+        old = path_push_key(&p->path, "underlay", 8);
+        error = get_string(p, value, RULE_UNDERLAY, &s);
+        if (!error) {
+            error = check_network_name(p, s);
+        }
+        if (error) {
+            return error;
+        }
+        overlay->underlay = xstrdup(s);
+        path_restore(&p->path, old);
+    }
+
+    if (get_member(object, "ipv6", &value)) {
+        old = path_push_key(&p->path, "ipv6", 4);
+        error = get_bool(p, value, RULE_OVERLAY_IPV6, &overlay->ipv6);
+        if (error) {
+            return error;
+        }
+        path_restore(&p->path, old);
+    }
+
+    if (get_member(object, "key", &value)) {
+        old = path_push_key(&p->path, "key", 3);
+        if (overlay->type != OVERLAY_GRE && overlay->type != OVERLAY_GRETAP) {
+            return parse_error(p, "not allowed with \"type\": \"%s\"; "
+                               "\"key\" applies only to \"gre\" and "
+                               "\"gretap\"", type_name);
+        }
+        error = get_bool(p, value, RULE_KEY, &overlay->key);
+        if (error) {
+            return error;
+        }
+        path_restore(&p->path, old);
+    }
+
+    if (get_member(object, "options", &value)) {
+        old = path_push_key(&p->path, "options", 7);
+        if (overlay->type != OVERLAY_GENEVE) {
+            return parse_error(p, "not allowed with \"type\": \"%s\"; "
+                               "\"options\" applies only to \"geneve\"",
+                               type_name);
+        }
+        error = get_int(p, value, 0, 252, RULE_OPTIONS, &n);
+        if (error) {
+            return error;
+        }
+        if (n % 4) {
+            return parse_error(p, "%" PRId64 " is not a multiple of 4; %s",
+                               n, RULE_OPTIONS);
+        }
+        overlay->options = n;
+        path_restore(&p->path, old);
+    }
+
+    if (get_member(object, "overhead", &value)) {
+        old = path_push_key(&p->path, "overhead", 8);
+        if (overlay->type != OVERLAY_IPSEC) {
+            return parse_error(p, "not allowed with \"type\": \"%s\"; "
+                               "\"overhead\" is given only for \"ipsec\" "
+                               "(jumboagent knows the overhead of \"%s\")",
+                               type_name, type_name);
+        }
+        error = get_int(p, value, 1, 512, RULE_OVERHEAD, &n);
+        if (error) {
+            return error;
+        }
+        overlay->overhead = n;
+        path_restore(&p->path, old);
+    } else if (overlay->type == OVERLAY_IPSEC) {
+        return missing_key(p, "overhead", "\"type\": \"ipsec\" needs "
+                           "\"overhead\", an integer from 1 to 512 (bytes "
+                           "that the IPsec encapsulation adds)");
+    }
+    return 0;
+}
+
+/* Parses the "verify" object 'object' into 'network'. */
+static int
+parse_verify(struct parser *p, struct json_object *object,
+             struct policy_network *network)
+{
+    struct json_object *value;
+    size_t old;
+    int error;
+
+    error = expect_type(p, object, json_type_object, RULE_VERIFY);
+    if (!error) {
+        error = check_keys(p, object, verify_keys);
+    }
+    if (error) {
+        return error;
+    }
+    if (!get_member(object, "peers", &value)) {
+        return missing_key(p, "peers", RULE_PEERS);
+    }
+    old = path_push_key(&p->path, "peers", 5);
+    error = get_string_array(p, value, RULE_PEERS, false, RULE_PEER,
+                             check_address, &network->verify_peers,
+                             &network->n_verify_peers);
+    if (!error) {
+        path_restore(&p->path, old);
+    }
+    return error;
+}
+
+/* Parses required string member 'key' of 'object' into a copy in '*sp',
+ * checked with 'check' (may be NULL). */
+static int
+parse_required_string(struct parser *p, struct json_object *object,
+                      const char *key, const char *rule,
+                      string_check_func *check, char **sp)
+{
+    struct json_object *value;
+    const char *s;
+    size_t old;
+    int error;
+
+    if (!get_member(object, key, &value)) {
+        return missing_key(p, key, rule);
+    }
+    old = path_push_key(&p->path, key, strlen(key));
+    error = get_string(p, value, rule, &s);
+    if (!error && check) {
+        error = check(p, s);
+    }
+    if (error) {
+        return error;
+    }
+    *sp = xstrdup(s);
+    path_restore(&p->path, old);
+    return 0;
+}
+
+/* Parses optional boolean member 'key' of 'object' into '*valuep', which
+ * keeps its value if 'key' is absent. */
+static int
+parse_optional_bool(struct parser *p, struct json_object *object,
+                    const char *key, const char *rule, bool *valuep)
+{
+    struct json_object *value;
+    size_t old;
+    int error;
+
+    if (!get_member(object, key, &value)) {
+        return 0;
+    }
+    old = path_push_key(&p->path, key, strlen(key));
+    error = get_bool(p, value, rule, valuep);
+    if (!error) {
+        path_restore(&p->path, old);
+    }
+    return error;
+}
+
+/* Parses network object 'object' into 'network', in the order of
+ * network_keys. */
+static int
+parse_network(struct parser *p, struct json_object *object,
+              struct policy_network *network)
+{
+    struct json_object *value;
+    size_t old;
+    int64_t n;
+    int error;
+
+    error = expect_type(p, object, json_type_object, RULE_NETWORK);
+    if (!error) {
+        error = check_keys(p, object, network_keys);
+    }
+    if (!error) {
+        error = parse_required_string(p, object, "name", RULE_NAME,
+                                      check_network_name, &network->name);
+    }
+    if (!error) {
+        error = parse_required_string(p, object, "bridge", RULE_BRIDGE,
+                                      check_bridge, &network->bridge);
+    }
+    if (error) {
+        return error;
+    }
+
+    if (!get_member(object, "mtu", &value)) {
+        return missing_key(p, "mtu", RULE_MTU);
+    }
+    old = path_push_key(&p->path, "mtu", 3);
+    error = get_int(p, value, 68, 65535, RULE_MTU, &n);
+    if (error) {
+        return error;
+    }
+    network->mtu = n;
+    path_restore(&p->path, old);
+
+    if (get_member(object, "uplinks", &value)) {
+        old = path_push_key(&p->path, "uplinks", 7);
+        network->has_uplinks = true;
+        error = get_string_array(p, value, RULE_UPLINKS, false, RULE_IFNAME,
+                                 check_ifname, &network->uplinks,
+                                 &network->n_uplinks);
+        if (error) {
+            return error;
+        }
+        path_restore(&p->path, old);
+    }
+
+    if (get_member(object, "vifs", &value)) {
+        old = path_push_key(&p->path, "vifs", 4);
+        network->has_vifs = true;
+        error = get_string_array(p, value, RULE_VIFS, true, RULE_GLOB,
+                                 check_glob, &network->vifs,
+                                 &network->n_vifs);
+        if (error) {
+            return error;
+        }
+        path_restore(&p->path, old);
+    }
+
+    error = parse_optional_bool(p, object, "management", RULE_MANAGEMENT,
+                                &network->management);
+    if (!error) {
+        error = parse_optional_bool(p, object, "ipv6", RULE_IPV6,
+                                    &network->ipv6);
+    }
+    if (error) {
+        return error;
+    }
+    if (network->ipv6 && network->mtu < 1280) {
+        path_push_key(&p->path, "mtu", 3);
+        return parse_error(p, "%u is too small for IPv6; %s", network->mtu,
+                           RULE_MTU_IPV6);
+    }
+
+    if (get_member(object, "overlay", &value)) {
+        old = path_push_key(&p->path, "overlay", 7);
+        network->has_overlay = true;
+        error = parse_overlay(p, value, &network->overlay);
+        if (error) {
+            return error;
+        }
+        path_restore(&p->path, old);
+    }
+
+    if (get_member(object, "verify", &value)) {
+        old = path_push_key(&p->path, "verify", 6);
+        error = parse_verify(p, value, network);
+        if (error) {
+            return error;
+        }
+        path_restore(&p->path, old);
+    }
+    return 0;
+}
+
+/* Checks that 's' has no whitespace or control characters. */
+static int
+check_driver_name(struct parser *p, const char *s)
+{
+    size_t len = strlen(s);
+    char quoted[128];
+    char ch[64];
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+
+        if (c <= ' ' || c == 0x7f) {
+            return parse_error(p, "%s contains %s; %s",
+                               quote_string(s, len, quoted, sizeof quoted),
+                               describe_char(s + i, ch, sizeof ch),
+                               RULE_DRIVER);
+        }
+    }
+    return 0;
+}
+
+/* Parses override object 'object' into 'override'. */
+static int
+parse_override(struct parser *p, struct json_object *object,
+               struct policy_override *override)
+{
+    int error;
+
+    error = expect_type(p, object, json_type_object, RULE_OVERRIDE);
+    if (!error) {
+        error = check_keys(p, object, override_keys);
+    }
+    if (!error) {
+        error = parse_required_string(p, object, "interface", RULE_IFNAME,
+                                      check_ifname, &override->interface);
+    }
+    if (!error) {
+        error = parse_required_string(p, object, "allow_driver",
+                                      RULE_DRIVER, check_driver_name,
+                                      &override->allow_driver);
+    }
+    if (!error) {
+        error = parse_required_string(p, object, "reason", RULE_REASON,
+                                      NULL, &override->reason);
+    }
+    return error;
+}
+
+/* Cross-checks. */
+
+/* Returns the index of the network named 'name' in 'policy', or -1. */
+static ssize_t
+find_network_index(const struct policy *policy, const char *name)
+{
+    for (size_t i = 0; i < policy->n_networks; i++) {
+        if (!strcmp(policy->networks[i].name, name)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Names, bridges and uplinks must each be unique. */
+static int
+check_unique(struct parser *p, const struct policy *policy)
+{
+    for (size_t i = 0; i < policy->n_networks; i++) {
+        const struct policy_network *net = &policy->networks[i];
+        size_t old = p->path.len;
+        size_t old2;
+
+        path_append(&p->path, "networks[%zu]", i);
+
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(policy->networks[j].name, net->name)) {
+                path_append(&p->path, ".name");
+                return parse_error(p, "\"%s\" is already the name of "
+                                   "networks[%zu]; each network needs a "
+                                   "unique name", net->name, j);
+            }
+        }
+        for (size_t j = 0; j < i; j++) {
+            const struct policy_network *other = &policy->networks[j];
+
+            if (!strcmp(other->bridge, net->bridge)) {
+                path_append(&p->path, ".bridge");
+                return parse_error(p, "\"%s\" is already the bridge of "
+                                   "networks[%zu] (\"%s\"); each network "
+                                   "needs its own bridge", net->bridge, j,
+                                   other->name);
+            }
+        }
+        for (size_t k = 0; k < net->n_uplinks; k++) {
+            const char *uplink = net->uplinks[k];
+
+            old2 = p->path.len;
+            path_append(&p->path, ".uplinks[%zu]", k);
+            for (size_t l = 0; l < k; l++) {
+                if (!strcmp(net->uplinks[l], uplink)) {
+                    return parse_error(p, "\"%s\" is already listed in "
+                                       "uplinks[%zu]; list each uplink once",
+                                       uplink, l);
+                }
+            }
+            for (size_t j = 0; j < i; j++) {
+                const struct policy_network *other = &policy->networks[j];
+
+                for (size_t l = 0; l < other->n_uplinks; l++) {
+                    if (!strcmp(other->uplinks[l], uplink)) {
+                        return parse_error(p, "\"%s\" is already an uplink "
+                                           "of networks[%zu] (\"%s\"); an "
+                                           "interface can be the uplink of "
+                                           "only one network", uplink, j,
+                                           other->name);
+                    }
+                }
+            }
+            for (size_t j = 0; j < policy->n_networks; j++) {
+                const struct policy_network *other = &policy->networks[j];
+
+                if (!strcmp(other->bridge, uplink)) {
+                    return parse_error(p, "\"%s\" is the bridge of "
+                                       "networks[%zu] (\"%s\"); an uplink is "
+                                       "a port of the bridge, not a bridge",
+                                       uplink, j, other->name);
+                }
+            }
+            path_restore(&p->path, old2);
+        }
+        path_restore(&p->path, old);
+    }
+    return 0;
+}
+
+/* Every overlay's underlay must be another network of the policy, the
+ * chain of underlays must end, and each overlay must fit its underlay. */
+static int
+check_overlays(struct parser *p, const struct policy *policy)
+{
+    size_t n = policy->n_networks;
+    size_t *under = xzalloc(n * sizeof *under);  /* Underlay indexes. */
+    bool *seen = xzalloc(n * sizeof *seen);
+    int error = 0;
+
+    for (size_t i = 0; i < n && !error; i++) {
+        const struct policy_network *net = &policy->networks[i];
+        ssize_t u;
+
+        if (!net->has_overlay) {
+            continue;
+        }
+        path_append(&p->path, "networks[%zu].overlay.underlay", i);
+        u = find_network_index(policy, net->overlay.underlay);
+        if (u < 0) {
+            error = parse_error(p, "no network is named \"%s\"; %s",
+                                net->overlay.underlay, RULE_UNDERLAY);
+        } else if ((size_t) u == i) {
+            error = parse_error(p, "\"%s\" is this network itself; %s",
+                                net->name, RULE_UNDERLAY);
+        } else {
+            under[i] = u;
+            path_restore(&p->path, 0);
+        }
+    }
+
+    for (size_t i = 0; i < n && !error; i++) {
+        char chain[384];
+        size_t len = 0;
+        int visits = 0;
+        size_t j, k;
+
+        if (!policy->networks[i].has_overlay) {
+            continue;
+        }
+        memset(seen, 0, n * sizeof *seen);
+        for (j = i; policy->networks[j].has_overlay && !seen[j];
+             j = under[j]) {
+            seen[j] = true;
+        }
+        if (!policy->networks[j].has_overlay) {
+            continue;
+        }
+
+        /* 'j' is the first network reached twice: name the chain from 'i'
+         * up to the second time it reaches 'j'. */
+        for (k = i; ; k = under[k]) {
+            len += snprintf(chain + len, sizeof chain - len, "%s\"%s\"",
+                            len ? " -> " : "", policy->networks[k].name);
+            len = MIN(len, sizeof chain - 1);
+            if (k == j && ++visits == 2) {
+                break;
+            }
+        }
+        path_append(&p->path, "networks[%zu].overlay.underlay", i);
+        error = parse_error(p, "the underlays form a loop: %s; the chain of "
+                            "underlays must end at a network without "
+                            "\"overlay\"", chain);
+    }
+
+    for (size_t i = 0; i < n && !error; i++) {
+        const struct policy_network *net = &policy->networks[i];
+        const struct policy_network *lower = &policy->networks[under[i]];
+        unsigned int overhead;
+
+        if (!net->has_overlay) {
+            continue;
+        }
+        overhead = policy_overlay_overhead(&net->overlay);
+        if (net->mtu + overhead <= lower->mtu) {
+            continue;
+        }
+        path_append(&p->path, "networks[%zu].mtu", i);
+        if (lower->mtu < overhead + 68) {
+            error = parse_error(p, "%u plus %u bytes of %s overhead is more "
+                                "than the MTU %u of underlay \"%s\"; raise "
+                                "the MTU of \"%s\" to at least %u",
+                                net->mtu, overhead,
+                                overlay_type_to_string(net->overlay.type),
+                                lower->mtu, lower->name, lower->name,
+                                net->mtu + overhead);
+        } else {
+            error = parse_error(p, "%u plus %u bytes of %s overhead is more "
+                                "than the MTU %u of underlay \"%s\"; use an "
+                                "MTU of at most %u or raise the MTU of "
+                                "\"%s\"", net->mtu, overhead,
+                                overlay_type_to_string(net->overlay.type),
+                                lower->mtu, lower->name,
+                                lower->mtu - overhead, lower->name);
+        }
+    }
+    free(under);
+    free(seen);
+    return error;
+}
+
+/* The document. */
+
+/* Parses and cross-checks the root object 'root' into 'policy'. */
+static int
+parse_document(struct parser *p, struct json_object *root,
+               struct policy *policy)
+{
+    struct json_object *value;
+    bool has_version;
+    size_t old;
+    int64_t n;
+    int error;
+
+    /* A policy of another version may have other keys: check the version
+     * first so that the message is about the version. */
+    has_version = get_member(root, "version", &value);
+    if (has_version) {
+        old = path_push_key(&p->path, "version", 7);
+        error = expect_type(p, value, json_type_int, RULE_VERSION);
+        if (error) {
+            return error;
+        }
+        n = json_object_get_int64(value);
+        if (n != POLICY_VERSION) {
+            return parse_error(p, "version %s is not supported; this "
+                               "jumboagent reads policies of version %d",
+                               json_object_to_json_string_ext(
+                                   value, JSON_C_TO_STRING_PLAIN),
+                               POLICY_VERSION);
+        }
+        policy->version = n;
+        path_restore(&p->path, old);
+    }
+    error = check_keys(p, root, top_keys);
+    if (error) {
+        return error;
+    }
+    if (!has_version) {
+        return missing_key(p, "version", "add \"version\": 1 at the top "
+                           "level");
+    }
+
+    if (!get_member(root, "networks", &value)) {
+        return missing_key(p, "networks", RULE_NETWORKS);
+    }
+    old = path_push_key(&p->path, "networks", 8);
+    error = expect_type(p, value, json_type_array, RULE_NETWORKS);
+    if (error) {
+        return error;
+    }
+    policy->n_networks = json_object_array_length(value);
+    if (!policy->n_networks) {
+        return parse_error(p, "the array is empty; %s", RULE_NETWORKS);
+    }
+    policy->networks = xzalloc(policy->n_networks * sizeof *policy->networks);
+    for (size_t i = 0; i < policy->n_networks; i++) {
+        size_t old2 = path_push_index(&p->path, i);
+
+        error = parse_network(p, json_object_array_get_idx(value, i),
+                              &policy->networks[i]);
+        if (error) {
+            return error;
+        }
+        path_restore(&p->path, old2);
+    }
+    path_restore(&p->path, old);
+
+    if (get_member(root, "overrides", &value)) {
+        old = path_push_key(&p->path, "overrides", 9);
+        error = expect_type(p, value, json_type_array, RULE_OVERRIDES);
+        if (error) {
+            return error;
+        }
+        policy->n_overrides = json_object_array_length(value);
+        policy->overrides = xzalloc(policy->n_overrides
+                                    * sizeof *policy->overrides);
+        for (size_t i = 0; i < policy->n_overrides; i++) {
+            struct policy_override *override = &policy->overrides[i];
+            size_t old2 = path_push_index(&p->path, i);
+
+            error = parse_override(p, json_object_array_get_idx(value, i),
+                                   override);
+            if (error) {
+                return error;
+            }
+            for (size_t j = 0; j < i; j++) {
+                if (!strcmp(policy->overrides[j].interface,
+                            override->interface)) {
+                    path_append(&p->path, ".interface");
+                    return parse_error(p, "\"%s\" already has an override "
+                                       "in overrides[%zu]; give each "
+                                       "interface one override",
+                                       override->interface, j);
+                }
+            }
+            path_restore(&p->path, old2);
+        }
+        path_restore(&p->path, old);
+    }
+
+    error = check_unique(p, policy);
+    if (!error) {
+        error = check_overlays(p, policy);
+    }
+    return error;
+}
+
+/* Whole-file checks and JSON syntax. */
+
+/* Converts byte offset 'offset' of 'text' into a 1-based line and column
+ * (counted in characters). */
+static void
+text_position(const char *text, size_t offset, int *linep, int *columnp)
+{
+    int line = 1, column = 1;
+
+    for (size_t i = 0; i < offset; i++) {
+        unsigned char c = text[i];
+
+        if (c == '\n') {
+            line++;
+            column = 1;
+        } else if ((c & 0xc0) != 0x80) {
+            column++;
+        }
+    }
+    *linep = line;
+    *columnp = column;
+}
+
+/* Reports a problem with the file as a whole at byte 'offset' of 'text'. */
+static int
+syntax_error(struct parser *p, const char *text, size_t offset,
+             const char *what, const char *rule)
+{
+    int line, column;
+
+    text_position(text, offset, &line, &column);
+    return parse_error(p, "invalid JSON at line %d, column %d: %s; %s",
+                       line, column, what, rule);
+}
+
+/* Returns the length of the valid UTF-8 sequence at 's' (with 'n' bytes
+ * left), or 0 if it is not valid. */
+static size_t
+utf8_sequence_length(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t len;
+
+    if (c < 0x80) {
+        return 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        if (c == 0xe0) {
+            lo = 0xa0;          /* Overlong. */
+        } else if (c == 0xed) {
+            hi = 0x9f;          /* Surrogates. */
+        }
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        if (c == 0xf0) {
+            lo = 0x90;          /* Overlong. */
+        } else if (c == 0xf4) {
+            hi = 0x8f;          /* Above U+10FFFF. */
+        }
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi) {
+        return 0;
+    }
+    for (size_t i = 2; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    return len;
+}
+
+/* Fails if 'text' is not UTF-8 text or contains a NUL byte. */
+static int
+check_text(struct parser *p, const char *text, size_t size)
+{
+    const unsigned char *s = (const unsigned char *) text;
+    int line, column;
+
+    for (size_t i = 0; i < size; ) {
+        size_t len = utf8_sequence_length(s + i, size - i);
+
+        if (!len) {
+            text_position(text, i, &line, &column);
+            return parse_error(p, "the file is not valid UTF-8: byte 0x%02x "
+                               "at offset %zu (line %d, column %d); save the "
+                               "policy as UTF-8 text", s[i], i, line, column);
+        }
+        if (!s[i]) {
+            text_position(text, i, &line, &column);
+            return parse_error(p, "the file contains a NUL byte at offset %zu "
+                               "(line %d, column %d); a policy is UTF-8 "
+                               "text", i, line, column);
+        }
+        i += len;
+    }
+    return 0;
+}
+
+/* One open object or array, for scan_text(). */
+struct scan_frame {
+    bool is_object;
+    size_t index;               /* Array: index of the current element. */
+    const char *key;            /* Object: current key (raw JSON text). */
+    size_t key_len;
+    const char *keys[MAX_SCAN_KEYS]; /* Object: keys seen so far. */
+    size_t key_lens[MAX_SCAN_KEYS];
+    size_t n_keys;
+};
+
+/* Scans 'text', which json-c accepted, for what json-c lets through:
+ * duplicate keys in an object, strings in single quotes and raw control
+ * characters in strings. */
+static int
+scan_text(struct parser *p, const char *text, size_t size)
+{
+    struct scan_frame *frames = xzalloc((MAX_DEPTH + 1) * sizeof *frames);
+    size_t depth = 0;
+    bool expect_key = false;
+    int error = 0;
+
+    for (size_t i = 0; i < size && !error; ) {
+        struct scan_frame *top = depth ? &frames[depth - 1] : NULL;
+        char c = text[i];
+
+        if (c == '{' || c == '[') {
+            if (depth > MAX_DEPTH) {
+                break;
+            }
+            frames[depth].is_object = c == '{';
+            frames[depth].index = 0;
+            frames[depth].n_keys = 0;
+            frames[depth].key = NULL;
+            depth++;
+            expect_key = c == '{';
+            i++;
+        } else if (c == '}' || c == ']') {
+            if (depth) {
+                depth--;
+            }
+            expect_key = false;
+            i++;
+        } else if (c == ',') {
+            if (top && top->is_object) {
+                expect_key = true;
+            } else if (top) {
+                top->index++;
+            }
+            i++;
+        } else if (c == '\'') {
+            error = syntax_error(p, text, i, "a string in single quotes",
+                                 "JSON strings use double quotes");
+        } else if (c == '"') {
+            size_t start = ++i;
+
+            while (i < size && text[i] != '"') {
+                if ((unsigned char) text[i] < 0x20) {
+                    char what[64];
+
+                    snprintf(what, sizeof what, "the control character "
+                             "U+%04X inside a string",
+                             (unsigned char) text[i]);
+                    error = syntax_error(p, text, i, what, "write it as an "
+                                         "escape such as \\t or \\n");
+                    break;
+                }
+                i += text[i] == '\\' ? 2 : 1;
+            }
+            if (error) {
+                break;
+            }
+            if (top && top->is_object && expect_key) {
+                const char *key = text + start;
+                size_t len = i - start;
+
+                expect_key = false;
+                top->key = key;
+                top->key_len = len;
+                for (size_t k = 0; k < top->n_keys; k++) {
+                    if (top->key_lens[k] == len
+                        && !memcmp(top->keys[k], key, len)) {
+                        p->path.len = 0;
+                        p->path.s[0] = '\0';
+                        for (size_t f = 0; f < depth; f++) {
+                            if (frames[f].is_object) {
+                                path_push_key(&p->path, frames[f].key,
+                                              frames[f].key_len);
+                            } else {
+                                path_push_index(&p->path, frames[f].index);
+                            }
+                        }
+                        error = parse_error(p, "the key appears twice in "
+                                            "this object; give each key "
+                                            "only once");
+                        break;
+                    }
+                }
+                if (!error && top->n_keys < MAX_SCAN_KEYS) {
+                    top->keys[top->n_keys] = key;
+                    top->key_lens[top->n_keys] = len;
+                    top->n_keys++;
+                }
+            }
+            i++;
+        } else {
+            i++;
+        }
+    }
+    free(frames);
+    path_restore(&p->path, 0);
+    return error;
+}
+
+static bool
+is_json_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Returns the JSON value that the first 'size' bytes of 'text' hold, or
+ * NULL if they are not exactly one value. */
+static struct json_object *
+parse_prefix(const char *text, size_t size)
+{
+    struct json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
+    struct json_object *value;
+
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    value = json_tokener_parse_ex(tok, text, size);
+    if (!value && json_tokener_get_error(tok) == json_tokener_continue) {
+        value = json_tokener_parse_ex(tok, "", 1);
+    }
+    json_tokener_free(tok);
+    return value;
+}
+
+/* Parses 'text' with json-c.  On success stores the root object in
+ * '*rootp' (the caller puts it). */
+static int
+parse_json(struct parser *p, const char *text, size_t size,
+           struct json_object **rootp)
+{
+    struct json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
+    enum json_tokener_error jerr;
+    struct json_object *root = NULL;
+    size_t end;
+    int error;
+
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    root = json_tokener_parse_ex(tok, text, size);
+    jerr = json_tokener_get_error(tok);
+    end = json_tokener_get_parse_end(tok);
+    if (jerr == json_tokener_continue) {
+        /* The text ended inside a value.  Feeding a NUL ends a top-level
+         * number, or makes json-c report the truncation. */
+        root = json_tokener_parse_ex(tok, "", 1);
+        jerr = json_tokener_get_error(tok);
+        end = size;
+    }
+    json_tokener_free(tok);
+
+    if (jerr == json_tokener_success && end < size) {
+        /* json-c stopped early: the text after the value is unexpected. */
+        jerr = json_tokener_error_parse_unexpected;
+        json_object_put(root);
+        root = NULL;
+    }
+    if (jerr != json_tokener_success) {
+        struct json_object *prefix;
+
+        if (jerr == json_tokener_error_parse_eof) {
+            return syntax_error(p, text, size, "unexpected end of data",
+                                "the file ends before the policy object "
+                                "is complete (a '}' or ']' may be missing)");
+        }
+
+        /* If the text before the error is a whole JSON value, the error is
+         * text after the policy object. */
+        prefix = parse_prefix(text, end);
+        if (prefix) {
+            bool is_object = json_object_is_type(prefix, json_type_object);
+
+            json_object_put(prefix);
+            if (is_object) {
+                int line, column;
+
+                while (end < size && is_json_space(text[end])) {
+                    end++;
+                }
+                text_position(text, end, &line, &column);
+                return parse_error(p, "unexpected text after the policy "
+                                   "object at line %d, column %d; a policy "
+                                   "file holds exactly one JSON object",
+                                   line, column);
+            }
+        }
+        return syntax_error(p, text, end, json_tokener_error_desc(jerr),
+                            RULE_JSON);
+    }
+
+    if (!json_object_is_type(root, json_type_object)) {
+        char desc[192];
+
+        error = parse_error(p, "expected an object, found %s; %s",
+                            describe_value(root, desc, sizeof desc),
+                            RULE_POLICY);
+        json_object_put(root);
+        return error;
+    }
+    *rootp = root;
+    return 0;
+}
+
+/* Parses and validates the policy text in the 'size' bytes at 'text' for
+ * 'p'.  On success stores a new policy in '*policyp'. */
+static int
+parse_text(struct parser *p, const char *text, size_t size,
+           struct policy **policyp)
+{
+    struct json_object *root = NULL;
+    struct policy *policy;
+    size_t bom = 0;
+    int error;
+
+    if (size > MAX_FILE_SIZE) {
+        return parse_error(p, "the file is %zu bytes long, more than the "
+                           "limit of %d bytes (1 MiB); %s", size,
+                           MAX_FILE_SIZE, RULE_POLICY);
+    }
+    if (!size) {
+        return parse_error(p, "the file is empty; %s", RULE_POLICY);
+    }
+    error = check_text(p, text, size);
+    if (error) {
+        return error;
+    }
+    if (size >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+        bom = 3;                /* A UTF-8 byte order mark: ignore it. */
+    }
+    for (size_t i = bom; ; i++) {
+        if (i == size) {
+            return parse_error(p, "the file %s; %s",
+                               size == bom ? "is empty"
+                               : "contains only whitespace", RULE_POLICY);
+        }
+        if (!is_json_space(text[i])) {
+            break;
+        }
+    }
+
+    error = parse_json(p, text + bom, size - bom, &root);
+    if (error) {
+        return error;
+    }
+    error = scan_text(p, text + bom, size - bom);
+    if (error) {
+        json_object_put(root);
+        return error;
+    }
+
+    policy = xzalloc(sizeof *policy);
+    policy->file = xstrdup(p->name);
+    error = parse_document(p, root, policy);
+    json_object_put(root);
+    if (error) {
+        policy_destroy(policy);
+        return error;
+    }
+    *policyp = policy;
+    return 0;
+}
+
+/* Parses and validates the policy in the file 'path'; see policy.h. */
+int
+policy_parse_file(const char *path, struct policy **policyp,
+                  struct error *err)
+{
+    struct parser parser = { .name = path, .err = err };
+    struct stat st;
+    size_t size = 0;
+    char *text;
+    int error;
+    int fd;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        error = -errno;
+        if (error == -ENOENT) {
+            return file_error(&parser, error, "the file does not exist; "
+                              "write a policy there (see policy/README.md) "
+                              "or pass --policy FILE");
+        }
+        return file_error(&parser, error, "cannot open the file: %s; make "
+                          "it readable or pass --policy FILE",
+                          strerror(-error));
+    }
+    if (fstat(fd, &st)) {
+        st.st_mode = 0;
+        st.st_size = 0;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return file_error(&parser, -EISDIR, "this is a directory; pass "
+                          "--policy FILE with the policy file itself");
+    }
+
+    /* Read one byte more than the limit, to tell that it is exceeded. */
+    text = xmalloc(MAX_FILE_SIZE + 1);
+    while (size < MAX_FILE_SIZE + 1) {
+        ssize_t n = read(fd, text + size, MAX_FILE_SIZE + 1 - size);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0) {
+            error = -errno;
+            close(fd);
+            free(text);
+            return file_error(&parser, error, "cannot read the file: %s; "
+                              "make it readable or pass --policy FILE",
+                              strerror(-error));
+        } else if (!n) {
+            break;
+        }
+        size += n;
+    }
+    close(fd);
+    if (size > MAX_FILE_SIZE && S_ISREG(st.st_mode)
+        && (size_t) st.st_size > size) {
+        size = st.st_size;      /* For the message; only the size is used. */
+    }
+
+    error = parse_text(&parser, text, size, policyp);
+    free(text);
+    return error;
+}
+
+/* Parses and validates the policy in the 'size' bytes at 'text'; see
+ * policy.h. */
+int
+policy_parse_buffer(const char *name, const char *text, size_t size,
+                    struct policy **policyp, struct error *err)
+{
+    struct parser parser = { .name = name, .err = err };
+
+    return parse_text(&parser, text, size, policyp);
+}
+
+static void
+free_strings(char **strings, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(strings[i]);
+    }
+    free(strings);
+}
+
+/* Frees 'policy' and everything it owns.  Accepts NULL. */
+void
+policy_destroy(struct policy *policy)
+{
+    if (!policy) {
+        return;
+    }
+    for (size_t i = 0; i < policy->n_networks; i++) {
+        struct policy_network *net = &policy->networks[i];
+
+        free(net->name);
+        free(net->bridge);
+        free_strings(net->uplinks, net->n_uplinks);
+        free_strings(net->vifs, net->n_vifs);
+        free(net->overlay.underlay);
+        free_strings(net->verify_peers, net->n_verify_peers);
+    }
+    free(policy->networks);
+    for (size_t i = 0; i < policy->n_overrides; i++) {
+        free(policy->overrides[i].interface);
+        free(policy->overrides[i].allow_driver);
+        free(policy->overrides[i].reason);
+    }
+    free(policy->overrides);
+    free(policy->file);
+    free(policy);
+}
+
+/* Returns the network of 'policy' named 'name', or NULL.  The network
+ * belongs to 'policy'. */
+const struct policy_network *
+policy_find_network(const struct policy *policy, const char *name)
+{
+    for (size_t i = 0; policy && name && i < policy->n_networks; i++) {
+        if (!strcmp(policy->networks[i].name, name)) {
+            return &policy->networks[i];
+        }
+    }
+    return NULL;
+}
+
+/* Returns the override of 'policy' for interface 'ifname', or NULL.  The
+ * override belongs to 'policy'. */
+const struct policy_override *
+policy_find_override(const struct policy *policy, const char *ifname)
+{
+    for (size_t i = 0; policy && ifname && i < policy->n_overrides; i++) {
+        if (!strcmp(policy->overrides[i].interface, ifname)) {
+            return &policy->overrides[i];
+        }
+    }
+    return NULL;
+}
