@@ -484,6 +484,7 @@ run_apply(const struct options *opts)
             .drivers = drivers,
             .host = host,
             .plan = plan,
+            .applying = true,
         };
 
         if (opts->format == FORMAT_JSON) {

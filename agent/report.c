@@ -63,6 +63,9 @@ report_text(const struct report_context *ctx, FILE *stream)
     }
     fputc('\n', stream);
     plan_format_text(ctx->plan, stream);
+    if (ctx->applying) {
+        return;
+    }
     fprintf(stream, "\nResult: %s (exit %d)%s\n",
             report_status_to_string(status), status,
             status == 3 ? ": nothing will be changed until the refusals "

@@ -3,6 +3,7 @@
 #ifndef JUMBOAGENT_REPORT_H
 #define JUMBOAGENT_REPORT_H 1
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct driver_table;
@@ -19,6 +20,8 @@ struct report_context {
     const struct driver_table *drivers; /* May be NULL. */
     const struct host *host;
     const struct plan *plan;
+    bool applying;                      /* Printed before an apply, not
+                                         * as a dry run's result. */
 };
 
 /* Returns the exit status that 'plan' implies for a dry run: 3 if anything

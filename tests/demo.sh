@@ -2,7 +2,8 @@
 # The main job of "make demo": a throwaway lab host that looks like a
 # XenServer/KVM host with Open vSwitch (a storage bridge with a bond of two
 # NICs, a PIF and VM interfaces) and a KVM-style Linux bridge, and jumboagent
-# run on it: show, then a --dry-run audit against an embedded policy.
+# run on it: show, a --dry-run audit against an embedded policy, the apply,
+# show again, and a second apply that finds nothing to do.
 # Nothing outside the lab's own network namespace and directory is touched;
 # everything is removed on exit.
 #
@@ -44,3 +45,24 @@ lab_agent show
 step "jumboagent --dry-run --policy $policy (exit 2 means drift to fix)"
 lab_agent --dry-run --policy "$policy"
 echo "exit status: $?"
+
+# The journal and the run lock of the demo live in the lab's directory, not
+# under /var/lib and /run.
+run_opts=(--policy "$policy" --state-dir "$LAB_DIR/state" --lock-file "$LAB_DIR/run.lock")
+
+step "jumboagent --policy $policy (apply: one OVSDB transaction, netlink, verify, replug)"
+lab_agent "${run_opts[@]}"
+echo "exit status: $?"
+
+step "jumboagent show (after the apply)"
+lab_agent show
+
+step "jumboagent again: in sync, nothing to change, no OVSDB transaction"
+lab_agent "${run_opts[@]}" >/dev/null
+echo "exit status: $?"
+
+step "What ovs-vsctl and ip say"
+lab_vsctl --columns=name,mtu_request,mtu list interface | grep -v '^$' | paste - - - 
+lab_ns ip -br link show | awk '{print $1}' | while read -r l; do
+    printf '%-14s mtu %s\n' "${l%@*}" "$(lab_ns cat /sys/class/net/${l%@*}/mtu)"
+done
