@@ -313,3 +313,62 @@ host_link_is_vif(const struct host_link *link)
             || (link->kind == LINK_KIND_TUN && name_is_vif(link->name))
             || name_is_vif(link->name));
 }
+
+struct host *
+host_clone(const struct host *src)
+{
+    struct host *dst = host_create();
+
+    copy_string(dst->hostname, src->hostname, sizeof dst->hostname);
+    dst->xen_dom0 = src->xen_dom0;
+    dst->sysctls = src->sysctls;
+    for (size_t i = 0; i < src->n_links; i++) {
+        *host_add_link(dst, src->links[i].name) = src->links[i];
+    }
+    dst->ovs_reachable = src->ovs_reachable;
+    copy_string(dst->ovs_remote, src->ovs_remote, sizeof dst->ovs_remote);
+    copy_string(dst->ovs_error, src->ovs_error, sizeof dst->ovs_error);
+    copy_string(dst->ovs_version, src->ovs_version, sizeof dst->ovs_version);
+    dst->ovs_cur_cfg = src->ovs_cur_cfg;
+    dst->ovs_next_cfg = src->ovs_next_cfg;
+    for (size_t b = 0; b < src->n_bridges; b++) {
+        const struct host_ovs_bridge *sbr = &src->bridges[b];
+        struct host_ovs_bridge *br = host_add_bridge(dst, sbr->name);
+
+        copy_string(br->datapath_type, sbr->datapath_type,
+                    sizeof br->datapath_type);
+        for (size_t k = 0; k < sbr->n_external_ids; k++) {
+            host_kv_add(&br->external_ids, &br->n_external_ids,
+                        sbr->external_ids[k].key, sbr->external_ids[k].value);
+        }
+        for (size_t p = 0; p < sbr->n_ports; p++) {
+            const struct host_ovs_port *sport = &sbr->ports[p];
+            struct host_ovs_port *port = host_bridge_add_port(br,
+                                                              sport->name);
+
+            copy_string(port->bond_mode, sport->bond_mode,
+                        sizeof port->bond_mode);
+            port->tag = sport->tag;
+            for (size_t k = 0; k < sport->n_external_ids; k++) {
+                host_kv_add(&port->external_ids, &port->n_external_ids,
+                            sport->external_ids[k].key,
+                            sport->external_ids[k].value);
+            }
+            for (size_t i = 0; i < sport->n_ifaces; i++) {
+                const struct host_ovs_iface *siface = &sport->ifaces[i];
+                struct host_ovs_iface *iface;
+
+                iface = host_port_add_iface(port, siface->name);
+                *iface = *siface;
+                iface->external_ids = NULL;
+                iface->n_external_ids = 0;
+                for (size_t k = 0; k < siface->n_external_ids; k++) {
+                    host_kv_add(&iface->external_ids, &iface->n_external_ids,
+                                siface->external_ids[k].key,
+                                siface->external_ids[k].value);
+                }
+            }
+        }
+    }
+    return dst;
+}

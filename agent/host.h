@@ -161,6 +161,10 @@ struct host {
  * free it with host_destroy().  Never returns NULL (aborts on no memory). */
 struct host *host_create(void);
 
+/* Returns a deep copy of 'src'.  The caller must free it with
+ * host_destroy(). */
+struct host *host_clone(const struct host *src);
+
 /* Frees 'host' and everything it owns.  Accepts NULL. */
 void host_destroy(struct host *host);
 

@@ -1966,66 +1966,6 @@ finding_list_has(const struct finding_list *list, enum finding_kind kind,
     return false;
 }
 
-/* Returns a deep copy of 'src' (free with host_destroy()). */
-static struct host *
-host_copy(const struct host *src)
-{
-    struct host *dst = host_create();
-
-    copy_string(dst->hostname, src->hostname, sizeof dst->hostname);
-    dst->xen_dom0 = src->xen_dom0;
-    dst->sysctls = src->sysctls;
-    for (size_t i = 0; i < src->n_links; i++) {
-        *host_add_link(dst, src->links[i].name) = src->links[i];
-    }
-    dst->ovs_reachable = src->ovs_reachable;
-    copy_string(dst->ovs_remote, src->ovs_remote, sizeof dst->ovs_remote);
-    copy_string(dst->ovs_error, src->ovs_error, sizeof dst->ovs_error);
-    copy_string(dst->ovs_version, src->ovs_version, sizeof dst->ovs_version);
-    dst->ovs_cur_cfg = src->ovs_cur_cfg;
-    dst->ovs_next_cfg = src->ovs_next_cfg;
-    for (size_t b = 0; b < src->n_bridges; b++) {
-        const struct host_ovs_bridge *sbr = &src->bridges[b];
-        struct host_ovs_bridge *br = host_add_bridge(dst, sbr->name);
-
-        copy_string(br->datapath_type, sbr->datapath_type,
-                    sizeof br->datapath_type);
-        for (size_t k = 0; k < sbr->n_external_ids; k++) {
-            host_kv_add(&br->external_ids, &br->n_external_ids,
-                        sbr->external_ids[k].key, sbr->external_ids[k].value);
-        }
-        for (size_t p = 0; p < sbr->n_ports; p++) {
-            const struct host_ovs_port *sport = &sbr->ports[p];
-            struct host_ovs_port *port = host_bridge_add_port(br,
-                                                              sport->name);
-
-            copy_string(port->bond_mode, sport->bond_mode,
-                        sizeof port->bond_mode);
-            port->tag = sport->tag;
-            for (size_t k = 0; k < sport->n_external_ids; k++) {
-                host_kv_add(&port->external_ids, &port->n_external_ids,
-                            sport->external_ids[k].key,
-                            sport->external_ids[k].value);
-            }
-            for (size_t i = 0; i < sport->n_ifaces; i++) {
-                const struct host_ovs_iface *siface = &sport->ifaces[i];
-                struct host_ovs_iface *iface;
-
-                iface = host_port_add_iface(port, siface->name);
-                *iface = *siface;
-                iface->external_ids = NULL;
-                iface->n_external_ids = 0;
-                for (size_t k = 0; k < siface->n_external_ids; k++) {
-                    host_kv_add(&iface->external_ids, &iface->n_external_ids,
-                                siface->external_ids[k].key,
-                                siface->external_ids[k].value);
-                }
-            }
-        }
-    }
-    return dst;
-}
-
 /* Adds to the planner's findings the audit's findings on 'host' that still
  * hold once 'plan' is applied.  A VIF with a policy drift finding gets no
  * VIF_MTU_MISMATCH: the drift says the same. */
@@ -2033,7 +1973,7 @@ static void
 plan_audit(struct planner *pl, const struct plan *plan)
 {
     struct finding_list before = { .n = 0 }, after = { .n = 0 };
-    struct host *simulated = host_copy(pl->host);
+    struct host *simulated = host_clone(pl->host);
 
     plan_simulate(plan, simulated);
     audit_host(pl, pl->host, &before);
@@ -2225,104 +2165,5 @@ plan_simulate(const struct plan *plan, struct host *host)
         case PLAN_ACTION_MAX:
             break;
         }
-    }
-}
-
-/* Text output. */
-
-static void
-step_values(const struct plan_step *s, char *from, char *to, size_t size)
-{
-    if (s->action == PLAN_DISABLE_LRO) {
-        copy_string(from, s->from_mtu ? "on" : "off", size);
-        copy_string(to, s->to_mtu ? "on" : "off", size);
-    } else {
-        if (s->action == PLAN_SET_MTU_REQUEST && !s->from_set) {
-            format_into(from, size, "unset(%u)", s->from_mtu);
-        } else {
-            format_into(from, size, "%u", s->from_mtu);
-        }
-        format_into(to, size, "%u", s->to_mtu);
-    }
-}
-
-static int
-max_width(int width, const char *s)
-{
-    int len = (int) strlen(s);
-    return len > width ? len : width;
-}
-
-static const char *
-or_dash(const char *s)
-{
-    return s[0] ? s : "-";
-}
-
-void
-plan_format_text(const struct plan *plan, FILE *stream)
-{
-    int w_sev = 0, w_kind = 0;
-    int w_num, w_act = 0, w_if = 0, w_from = 0, w_to = 0, w_role = 0;
-    int w_net = 0, w_br = 0;
-    char from[32], to[32];
-
-    if (!plan->n_findings) {
-        fputs("No findings.\n", stream);
-    } else {
-        fprintf(stream, "Findings (%zu):\n", plan->n_findings);
-        for (size_t i = 0; i < plan->n_findings; i++) {
-            const struct finding *f = &plan->findings[i];
-
-            w_sev = max_width(w_sev, finding_severity_to_string(f->severity));
-            w_kind = max_width(w_kind, finding_kind_to_string(f->kind));
-        }
-        for (size_t i = 0; i < plan->n_findings; i++) {
-            const struct finding *f = &plan->findings[i];
-
-            fprintf(stream, "  %-*s  %-*s  %s%s%s\n", w_sev,
-                    finding_severity_to_string(f->severity), w_kind,
-                    finding_kind_to_string(f->kind), f->ifname,
-                    f->ifname[0] ? ": " : "", f->message);
-        }
-    }
-
-    if (!plan->n_steps) {
-        fputs("Plan: nothing to do.\n", stream);
-        return;
-    }
-    fprintf(stream, "Plan (%zu step%s):\n", plan->n_steps,
-            plan->n_steps == 1 ? "" : "s");
-    w_num = snprintf(NULL, 0, "%zu", plan->n_steps);
-    for (size_t i = 0; i < plan->n_steps; i++) {
-        const struct plan_step *s = &plan->steps[i];
-
-        step_values(s, from, to, sizeof from);
-        w_act = max_width(w_act, plan_action_to_string(s->action));
-        w_if = max_width(w_if, s->ifname);
-        w_from = max_width(w_from, from);
-        w_to = max_width(w_to, to);
-        w_role = max_width(w_role, plan_role_to_string(s->role));
-        w_net = max_width(w_net, or_dash(s->network));
-        w_br = max_width(w_br, or_dash(s->bridge));
-    }
-    for (size_t i = 0; i < plan->n_steps; i++) {
-        const struct plan_step *s = &plan->steps[i];
-        char line[1024];
-        size_t len;
-
-        step_values(s, from, to, sizeof from);
-        snprintf(line, sizeof line,
-                 "  %*zu. %-*s  %-*s  %*s -> %-*s  %-*s  %-*s  %-*s  %s",
-                 w_num, i + 1, w_act, plan_action_to_string(s->action),
-                 w_if, s->ifname, w_from, from, w_to, to,
-                 w_role, plan_role_to_string(s->role),
-                 w_net, or_dash(s->network), w_br, or_dash(s->bridge),
-                 s->reason);
-        len = strlen(line);
-        while (len && line[len - 1] == ' ') {
-            line[--len] = '\0';
-        }
-        fprintf(stream, "%s\n", line);
     }
 }
