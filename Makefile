@@ -20,6 +20,7 @@ V          ?=
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
 SRCDIR     := $(CURDIR)
+NPROC      := $(shell nproc 2>/dev/null || echo 2)
 
 ifeq ($(V),)
 Q := @
@@ -122,8 +123,8 @@ tests: $(B)/jumboagent $(UNIT_BINS) $(LAB_BINS)
 # sanitized, runs the unit tests in both builds and the lab tests with the
 # sanitized binary, and ends with "N passed, N failed".
 check: deps
-	$(Q)$(MAKE) --no-print-directory B=build tests
-	$(Q)$(MAKE) --no-print-directory B=build/san SANITIZE=1 tests
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) B=build tests
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) B=build/san SANITIZE=1 tests
 	$(Q)tests/run-tests.sh build build/san
 
 # Only the unit tests (no root, no OVS daemons needed).
@@ -132,7 +133,7 @@ check-unit: tests
 
 # The main job on an embedded default: a throwaway lab and jumboagent on it.
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all
 	$(Q)tests/demo.sh $(B)/jumboagent
 
 install: $(B)/jumboagent

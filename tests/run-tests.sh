@@ -71,6 +71,22 @@ if ! $unit_only; then
     done
 fi
 
+# The lab tests must leave nothing behind: no namespace of theirs, no OVS
+# daemon or directory of a lab.
+if ! $unit_only && [ "$(id -u)" = 0 ]; then
+    left=$(ip netns list 2>/dev/null | awk '/^ja-lab-/ {print $1}' | tr '\n' ' ')
+    left+=$(pgrep -af 'ovs(db-server|-vswitchd).*/tmp/jumboagent-lab\.' | awk '{print "pid " $1}' | tr '\n' ' ')
+    left+=$(ls -d /tmp/jumboagent-lab.* 2>/dev/null | tr '\n' ' ')
+    if [ -z "$left" ]; then
+        passed=$((passed + 1))
+        printf '%-48s %4d passed, %d failed\n' "cleanup check" 1 0
+    else
+        failed=$((failed + 1))
+        failures+=("cleanup check: left behind: $left")
+        printf '%-48s %4d passed, %d failed\n' "cleanup check" 0 1
+    fi
+fi
+
 # Sanitizer reports from any process count as failures.
 for r in "$report_dir"/asan.* "$report_dir"/ubsan.*; do
     [ -e "$r" ] || continue
