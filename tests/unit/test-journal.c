@@ -1,0 +1,223 @@
+/* Unit tests of the apply journal (journal.c) and the run lock (lock.c):
+ * round trip, first value wins, atomic replace, damaged journals, an
+ * unwritable directory, and a lock held by another process that makes a
+ * second taker time out, then succeed once it is released. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "journal.h"
+#include "lock.h"
+#include "testlib.h"
+#include "util.h"
+
+static char dir[] = "/tmp/jumboagent-test-journal.XXXXXX";
+
+static void
+write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static void
+test_round_trip(void)
+{
+    struct journal *j = journal_create(), *back = NULL;
+    struct journal_entry e;
+    struct error err;
+    int error;
+
+    memset(&e, 0, sizeof e);
+    e.layer = JOURNAL_OVS_MTU_REQUEST;
+    copy_string(e.ifname, "eth2", sizeof e.ifname);
+    e.had_request = false;
+    e.kernel_mtu = 1500;
+    journal_add(j, &e);
+    e.value = 9000;                     /* Same interface and layer: ignored. */
+    journal_add(j, &e);
+    e.layer = JOURNAL_LINK_MTU;
+    copy_string(e.ifname, "br0", sizeof e.ifname);
+    e.value = 1500;
+    journal_add(j, &e);
+    e.layer = JOURNAL_LRO;
+    copy_string(e.ifname, "eth4", sizeof e.ifname);
+    e.value = 1;
+    journal_add(j, &e);
+    test_report(j->n_entries == 3, NULL, "journal: the first value of an "
+                "interface and layer wins");
+
+    error_clear(&err);
+    test_report(!journal_check_dir(dir, &err), err.msg,
+                "journal: the directory is writable");
+    test_report(!journal_write(dir, j, &err), err.msg, "journal: write");
+    error = journal_read(dir, &back, &err);
+    test_report(!error, err.msg, "journal: read back");
+    if (!error) {
+        test_report(back->pid == j->pid && back->n_entries == 3, NULL,
+                    "journal: pid and entries survive");
+        test_report(back->entries[0].layer == JOURNAL_OVS_MTU_REQUEST
+                    && !strcmp(back->entries[0].ifname, "eth2")
+                    && !back->entries[0].had_request
+                    && back->entries[0].value == 0
+                    && back->entries[0].kernel_mtu == 1500, NULL,
+                    "journal: OVS entry survives");
+        test_report(back->entries[1].layer == JOURNAL_LINK_MTU
+                    && back->entries[1].value == 1500
+                    && back->entries[2].layer == JOURNAL_LRO
+                    && back->entries[2].value == 1, NULL,
+                    "journal: link and LRO entries survive, in order");
+    }
+    journal_destroy(back);
+    journal_destroy(j);
+
+    test_report(!journal_remove(dir, &err), err.msg, "journal: remove");
+    test_report(journal_read(dir, &back, &err) == -ENOENT, NULL,
+                "journal: none after remove (-ENOENT)");
+    test_report(!journal_remove(dir, &err), err.msg,
+                "journal: removing a missing journal is not an error");
+}
+
+static void
+test_damaged(void)
+{
+    static const char *const texts[] = {
+        "",
+        "{",
+        "[]",
+        "{\"version\": 1}",
+        "{\"entries\": [{\"layer\": \"bogus\", \"interface\": \"x\", "
+        "\"value\": 1}]}",
+        "{\"entries\": [{\"layer\": \"lro\", \"value\": 1}]}",
+    };
+    char *path = xasprintf("%s/journal.json", dir);
+
+    for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+        struct journal *j = NULL;
+        struct error err;
+        int error;
+
+        error_clear(&err);
+        write_text(path, texts[i]);
+        error = journal_read(dir, &j, &err);
+        test_report(error == -EINVAL && j == NULL
+                    && strstr(err.msg, "journal.json")
+                    && strstr(err.msg, "by hand"), err.msg,
+                    "journal: damaged journal %zu is refused with a message",
+                    i);
+        journal_destroy(j);
+    }
+    unlink(path);
+    free(path);
+}
+
+static void
+test_unwritable(void)
+{
+    struct error err;
+    char *file = xasprintf("%s/not-a-dir", dir);
+    char *sub = xasprintf("%s/not-a-dir/state", dir);
+
+    write_text(file, "x");
+    error_clear(&err);
+    test_report(journal_check_dir(sub, &err) < 0
+                && strstr(err.msg, sub) && strstr(err.msg, "--state-dir"),
+                err.msg, "journal: an unusable directory is refused and "
+                "named");
+    unlink(file);
+    free(file);
+    free(sub);
+}
+
+static long long
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void
+test_lock(void)
+{
+    char *path = xasprintf("%s/run.lock", dir);
+    int ready[2], fd = -1, status;
+    struct error err;
+    long long start;
+    pid_t child;
+    char c;
+
+    if (pipe(ready)) {
+        test_report(false, strerror(errno), "lock: pipe");
+        free(path);
+        return;
+    }
+    child = fork();
+    if (child == 0) {
+        int cfd;
+
+        close(ready[0]);
+        if (lock_acquire(path, 1000, &cfd, NULL)) {
+            _exit(1);
+        }
+        if (write(ready[1], "x", 1) != 1) {
+            _exit(1);
+        }
+        usleep(800 * 1000);
+        lock_release(cfd);
+        _exit(0);
+    }
+    close(ready[1]);
+    if (read(ready[0], &c, 1) != 1) {
+        c = 0;
+    }
+    close(ready[0]);
+    test_report(c == 'x', NULL, "lock: another process holds the lock");
+
+    error_clear(&err);
+    start = now_ms();
+    test_report(lock_acquire(path, 200, &fd, &err) == -ETIMEDOUT
+                && strstr(err.msg, "still holds"), err.msg,
+                "lock: a second taker times out with a message");
+    test_report(now_ms() - start < 700, NULL,
+                "lock: the timeout is honoured (%lld ms for 200)",
+                now_ms() - start);
+
+    error_clear(&err);
+    test_report(!lock_acquire(path, 5000, &fd, &err), err.msg,
+                "lock: a taker that waits long enough gets it");
+    lock_release(fd);
+    waitpid(child, &status, 0);
+    test_report(WIFEXITED(status) && WEXITSTATUS(status) == 0, NULL,
+                "lock: the holder exited cleanly");
+    unlink(path);
+    free(path);
+}
+
+int
+main(void)
+{
+    if (!mkdtemp(dir)) {
+        test_report(false, strerror(errno), "mkdtemp");
+        return 1;
+    }
+    test_round_trip();
+    test_damaged();
+    test_unwritable();
+    test_lock();
+    rmdir(dir);
+    return test_exit_status();
+}
