@@ -3,10 +3,12 @@
  *
  * Writing builds a json-c tree from a 'struct host' and prints it with two
  * spaces of indentation (empty objects and arrays as "{}" and "[]").  Reading
- * parses with json-c in strict mode, checks every member against the schema
- * (unknown members and wrong types are errors, named by their JSON path), and
- * copies the values into a new 'struct host'; no json-c object outlives the
- * call. */
+ * parses strictly with json-input.c (json-c plus the checks json-c lacks:
+ * duplicate keys, single quotes, raw control characters, NaN; a problem with
+ * the text reads "NAME:LINE:COL: invalid JSON: ..."), checks every member
+ * against the schema (unknown members and wrong types are errors, named by
+ * their JSON path: "NAME: PATH: ..."), and copies the values into a new
+ * 'struct host'; no json-c object outlives the call. */
 #include "host-json.h"
 
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "host.h"
+#include "json-input.h"
 #include "util.h"
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -337,11 +340,11 @@ host_json_write(const struct host *host, FILE *stream)
 
 /* Reading. */
 
-#define PATH_SIZE 512
+#define PATH_SIZE JSON_INPUT_PATH_SIZE
 
-#ifndef MIN
-#define MIN(A, B) ((A) < (B) ? (A) : (B))
-#endif
+/* A host model larger than this is refused: even a host with thousands of
+ * interfaces has a model of a few megabytes. */
+#define MAX_FILE_SIZE (64 * 1024 * 1024)
 
 /* What a read needs for its messages. */
 struct reader {
@@ -365,6 +368,16 @@ reader_error(const struct reader *r, const char *path, const char *fmt, ...)
             : error_set(r->err, -EINVAL, "%s: %s", r->name, msg));
 }
 
+/* Reports that the host model 'name' has more than MAX_FILE_SIZE bytes.
+ * Returns -EFBIG. */
+static int
+too_large_error(const char *name, struct error *err)
+{
+    return error_set(err, -EFBIG, "%s: the file is larger than %d MiB; a "
+                     "host model is a few megabytes at most, is this the "
+                     "right file?", name, MAX_FILE_SIZE / (1024 * 1024));
+}
+
 /* Formats a JSON path into 'dst' of PATH_SIZE bytes (cut short if need
  * be: a path that long only shows up in a message). */
 static void __attribute__((format(printf, 2, 3)))
@@ -377,18 +390,20 @@ path_format(char *dst, const char *fmt, ...)
     va_end(args);
 }
 
-/* Stores in 'dst' the path of member 'key' of the object at 'path'. */
+/* Stores in 'dst' (of PATH_SIZE bytes) the path of member 'key' of the
+ * object at 'path'. */
 static void
 path_member(char *dst, const char *path, const char *key)
 {
-    path_format(dst, "%s%s%s", path, path[0] ? "." : "", key);
+    json_input_path_key(dst, PATH_SIZE, path, key, strlen(key));
 }
 
-/* Stores in 'dst' the path of element 'i' of the array at 'path'. */
+/* Stores in 'dst' (of PATH_SIZE bytes) the path of element 'i' of the array
+ * at 'path'. */
 static void
 path_index(char *dst, const char *path, size_t i)
 {
-    path_format(dst, "%s[%zu]", path, i);
+    json_input_path_index(dst, PATH_SIZE, path, i);
 }
 
 /* Describes 'value' (NULL for null) for a message, in 'buf' of 'size' bytes:
@@ -445,26 +460,20 @@ check_members(const struct reader *r, struct json_object *obj,
     json_object_object_foreach (obj, key, value) {
         char list[512];
         char mpath[PATH_SIZE];
-        size_t len = 0;
         size_t i;
 
         (void) value;
-        for (i = 0; i < n; i++) {
-            if (!strcmp(key, known[i])) {
-                break;
-            }
+        for (i = 0; i < n && strcmp(key, known[i]); i++) {
+            continue;
         }
         if (i < n) {
             continue;
         }
-        list[0] = '\0';
-        for (i = 0; i < n && len < sizeof list; i++) {
-            len += snprintf(list + len, sizeof list - len, "%s%s",
-                            i ? ", " : "", known[i]);
-        }
         path_member(mpath, path, key);
         return reader_error(r, mpath, "unknown field; the fields of %s are "
-                            "%s", what, list);
+                            "%s", what,
+                            json_input_join(list, sizeof list, known, n,
+                                            false));
     }
     return 0;
 }
@@ -1232,91 +1241,61 @@ read_host(const struct reader *r, struct json_object *root,
     return check_unique_names(r, host);
 }
 
-/* Converts the byte 'offset' into 'text' to a 1-based line and column. */
-static void
-offset_to_line_column(const char *text, size_t offset, int *linep,
-                      int *columnp)
+/* Reports 'problem', which json_input_parse() found in the text of the
+ * reader's file.  Returns a negative errno value. */
+static int
+report_problem(const struct reader *r,
+               const struct json_input_problem *problem)
 {
-    int line = 1, column = 1;
+    const char *what = problem->detail;
 
-    for (size_t i = 0; i < offset && text[i]; i++) {
-        if (text[i] == '\n') {
-            line++;
-            column = 1;
-        } else {
-            column++;
-        }
+    switch (problem->type) {
+    case JSON_INPUT_TOO_LARGE:
+        return too_large_error(r->name, r->err);
+    case JSON_INPUT_EMPTY:
+    case JSON_INPUT_BLANK:
+        return reader_error(r, "", "the file is empty; expected a JSON "
+                            "object");
+    case JSON_INPUT_NUL:
+        return reader_error(r, "", "the file contains a NUL byte; expected "
+                            "JSON text");
+    case JSON_INPUT_DUPLICATE_KEY:
+        return reader_error(r, problem->path, "the field appears twice in "
+                            "this object (at line %d and again at line %d); "
+                            "give each field once", problem->first_line,
+                            problem->line);
+    case JSON_INPUT_TRAILING:
+        what = "more text after the end of the document";
+        break;
+    case JSON_INPUT_BAD_UTF8:
+    case JSON_INPUT_TRUNCATED:
+    case JSON_INPUT_SYNTAX:
+    case JSON_INPUT_SINGLE_QUOTE:
+    case JSON_INPUT_CONTROL_CHAR:
+    case JSON_INPUT_NOT_A_VALUE:
+    case JSON_INPUT_BAD_NUMBER:
+        break;
     }
-    *linep = line;
-    *columnp = column;
+    return error_set(r->err, -EINVAL, "%s:%d:%d: invalid JSON: %s", r->name,
+                     problem->line, problem->column, what);
 }
 
-/* Returns true if the first 'len' bytes of 'text' are one whole JSON value,
- * so that a parse error at 'len' is text after the end of the document. */
-static bool
-is_complete_value(const char *text, size_t len)
-{
-    struct json_tokener *tok = json_tokener_new();
-    struct json_object *value;
-    bool complete;
-
-    json_tokener_set_flags(tok, (JSON_TOKENER_STRICT
-                                 | JSON_TOKENER_VALIDATE_UTF8));
-    value = json_tokener_parse_ex(tok, text, len);
-    complete = json_tokener_get_error(tok) == json_tokener_success;
-    json_object_put(value);
-    json_tokener_free(tok);
-    return complete;
-}
-
-int
-host_json_read_string(const char *name, const char *text,
-                      struct host **hostp, struct error *err)
+/* Reads a host model from the 'size' bytes at 'text', named 'name' in
+ * messages.  See host_json_read_file() for the rest. */
+static int
+read_text(const char *name, const char *text, size_t size,
+          struct host **hostp, struct error *err)
 {
     const struct reader r = { .name = name, .err = err };
-    struct json_tokener *tok;
+    struct json_input_problem problem;
     struct json_object *root;
-    enum json_tokener_error jerr;
-    size_t len = strlen(text);
-    size_t end;
     struct host *host;
-    int line, column;
     int error;
 
-    if (!text[strspn(text, " \t\r\n")]) {
-        return reader_error(&r, "", "the file is empty; expected a JSON "
-                            "object");
+    if (json_input_parse(text, size, MAX_FILE_SIZE,
+                         JSON_TOKENER_DEFAULT_DEPTH, &root, &problem)) {
+        return report_problem(&r, &problem);
     }
-
-    tok = json_tokener_new();
-    json_tokener_set_flags(tok, (JSON_TOKENER_STRICT
-                                 | JSON_TOKENER_VALIDATE_UTF8));
-    /* The length includes the final NUL, which tells json-c that nothing
-     * follows (else a document "7" would wait for more digits). */
-    root = json_tokener_parse_ex(tok, text, len + 1);
-    jerr = json_tokener_get_error(tok);
-    end = MIN(json_tokener_get_parse_end(tok), len);
-    json_tokener_free(tok);
-    if (jerr == json_tokener_success && text[end]) {
-        /* json-c stopped after one value: what follows must be blanks. */
-        end += strspn(text + end, " \t\r\n");
-        if (text[end]) {
-            json_object_put(root);
-            root = NULL;
-            jerr = json_tokener_error_parse_unexpected;
-        }
-    }
-    if (jerr != json_tokener_success) {
-        offset_to_line_column(text, end, &line, &column);
-        return error_set(err, -EINVAL, "%s:%d:%d: invalid JSON: %s", name,
-                         line, column,
-                         (jerr == json_tokener_continue
-                          ? "unexpected end of data"
-                          : is_complete_value(text, end)
-                          ? "more text after the end of the document"
-                          : json_tokener_error_desc(jerr)));
-    }
-
     host = host_create();
     error = read_host(&r, root, host);
     json_object_put(root);
@@ -1328,43 +1307,31 @@ host_json_read_string(const char *name, const char *text,
     return 0;
 }
 
+/* Reads a host model from the NUL-terminated 'text'; see host-json.h. */
+int
+host_json_read_string(const char *name, const char *text,
+                      struct host **hostp, struct error *err)
+{
+    return read_text(name, text, strlen(text), hostp, err);
+}
+
+/* Reads a host model from the file 'path'; see host-json.h. */
 int
 host_json_read_file(const char *path, struct host **hostp, struct error *err)
 {
-    FILE *file = fopen(path, "r");
-    char *text = NULL;
-    size_t len = 0, allocated = 0;
+    bool opened;
+    size_t size;
+    char *text;
     int error;
 
-    if (!file) {
-        error = -errno;
-        return error_set(err, error, "cannot open host model %s: %s", path,
-                         strerror(-error));
+    error = json_input_read_file(path, MAX_FILE_SIZE, &text, &size, &opened);
+    if (error == -EFBIG) {
+        return too_large_error(path, err);
+    } else if (error) {
+        return error_set(err, error, "cannot %s host model %s: %s",
+                         opened ? "read" : "open", path, strerror(-error));
     }
-    for (;;) {
-        size_t n;
-
-        if (allocated - len < 4096) {
-            allocated = allocated ? allocated * 2 : 16384;
-            text = xrealloc(text, allocated);
-        }
-        n = fread(text + len, 1, allocated - len - 1, file);
-        len += n;
-        if (n == 0) {
-            break;
-        }
-    }
-    if (ferror(file)) {
-        error = error_set(err, -EIO, "cannot read host model %s: %s", path,
-                          strerror(errno));
-    } else if (memchr(text, '\0', len)) {
-        error = error_set(err, -EINVAL, "%s: the file contains a NUL byte; "
-                          "expected JSON text", path);
-    } else {
-        text[len] = '\0';
-        error = host_json_read_string(path, text, hostp, err);
-    }
-    fclose(file);
+    error = read_text(path, text, size, hostp, err);
     free(text);
     return error;
 }

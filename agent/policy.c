@@ -1,13 +1,16 @@
 /* The policy parser: JSON text -> a validated 'struct policy' (see policy.h).
  *
- * This is the [parse] stage of jumboagent and the only file that includes
- * json-c.  Parsing runs in four steps, and the first problem found stops it:
+ * This is the [parse] stage of jumboagent for policies; json-c stays inside
+ * this file and json-input.c.  Parsing runs in four steps, and the first
+ * problem found stops it:
  *
  *   1. Whole-file checks on the raw bytes: size, emptiness, UTF-8, NUL bytes.
  *   2. json-c builds a tree; its syntax errors are reported with a line and a
- *      column.  A small scanner over the (now known to be well-formed) text
- *      then catches what json-c lets through: duplicate keys, single-quoted
- *      strings and raw control characters inside strings.
+ *      column.  A strict scan then catches what json-c lets through:
+ *      duplicate keys, single-quoted strings, raw control characters inside
+ *      strings, NaN and Infinity, and malformed numbers.  json-input.c does
+ *      steps 1 and 2 and reports problems as data; report_problem() words
+ *      them.
  *   3. The tree is walked in document order; every value is type- and
  *      range-checked and copied into the policy, so that json-c's objects
  *      never leave this file.  The tree is released once.
@@ -20,7 +23,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdarg.h>
@@ -28,21 +30,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <sys/types.h>
 
+#include "json-input.h"
 #include "util.h"
 
 /* A policy file larger than this is refused unread. */
 #define MAX_FILE_SIZE (1024 * 1024)
 
-/* json-c's nesting limit; a valid policy nests 5 deep at most. */
+/* The nesting limit; a valid policy nests 5 deep at most. */
 #define MAX_DEPTH 16
-
-/* The duplicate-key scanner remembers this many keys per object.  Every
- * object of a policy allows at most 9 keys, so an object with more keys than
- * this fails the unknown-key check anyway. */
-#define MAX_SCAN_KEYS 64
 
 #define MAX_NAME_LEN 63         /* Network names. */
 #define MAX_IFNAME_LEN 15       /* IFNAMSIZ - 1. */
@@ -110,20 +107,20 @@
     "allows no comments and no trailing commas"
 
 static const char *const top_keys[] = {
-    "version", "networks", "overrides", NULL
+    "version", "networks", "overrides",
 };
 static const char *const network_keys[] = {
     "name", "bridge", "mtu", "uplinks", "vifs", "management", "ipv6",
-    "overlay", "verify", NULL
+    "overlay", "verify",
 };
 static const char *const overlay_keys[] = {
-    "type", "underlay", "ipv6", "key", "options", "overhead", NULL
+    "type", "underlay", "ipv6", "key", "options", "overhead",
 };
 static const char *const verify_keys[] = {
-    "peers", NULL
+    "peers",
 };
 static const char *const override_keys[] = {
-    "interface", "allow_driver", "reason", NULL
+    "interface", "allow_driver", "reason",
 };
 
 static const char *const overlay_type_names[OVERLAY_TYPE_MAX] = {
@@ -181,68 +178,6 @@ policy_overlay_overhead(const struct policy_overlay *overlay)
 
 /* Paths and displayed values. */
 
-/* True if the 'len' bytes at 's' can follow a '.' in a path. */
-static bool
-is_identifier(const char *s, size_t len)
-{
-    if (!len) {
-        return false;
-    }
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = s[i];
-
-        if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z')
-            && !(c >= '0' && c <= '9') && c != '_' && c != '-') {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Writes the 'len' bytes at 's' to 'buf' (of 'size' bytes) as a quoted,
- * escaped string, cut after about 48 bytes.  Returns 'buf'. */
-static char *
-quote_string(const char *s, size_t len, char *buf, size_t size)
-{
-    size_t n = 0;
-    size_t i;
-
-    if (size < 64) {
-        copy_string(buf, "\"...\"", size);
-        return buf;
-    }
-    buf[n++] = '"';
-    for (i = 0; i < len && n < 48; i++) {
-        unsigned char c = s[i];
-
-        if (c == '"' || c == '\\') {
-            buf[n++] = '\\';
-            buf[n++] = c;
-        } else if (c == '\n') {
-            n += snprintf(buf + n, size - n, "\\n");
-        } else if (c == '\t') {
-            n += snprintf(buf + n, size - n, "\\t");
-        } else if (c < 0x20 || c == 0x7f) {
-            n += snprintf(buf + n, size - n, "\\u%04x", c);
-        } else {
-            buf[n++] = c;
-        }
-    }
-    if (i < len) {
-        /* Do not cut a UTF-8 sequence in two. */
-        while (n > 1 && ((unsigned char) buf[n - 1] & 0xc0) == 0x80) {
-            n--;
-        }
-        if (n > 1 && (unsigned char) buf[n - 1] >= 0xc0) {
-            n--;
-        }
-        n += snprintf(buf + n, size - n, "...");
-    }
-    buf[n++] = '"';
-    buf[n] = '\0';
-    return buf;
-}
-
 static void
 path_append(struct value_path *path, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -274,14 +209,8 @@ path_push_key(struct value_path *path, const char *s, size_t len)
 {
     size_t old = path->len;
 
-    if (is_identifier(s, len)) {
-        path_append(path, "%s%.*s", path->len ? "." : "", (int) len, s);
-    } else {
-        char quoted[128];
-
-        path_append(path, "[%s]", quote_string(s, len, quoted,
-                                               sizeof quoted));
-    }
+    json_input_path_key(path->s, sizeof path->s, path->s, s, len);
+    path->len = strlen(path->s);
     return old;
 }
 
@@ -291,7 +220,8 @@ path_push_index(struct value_path *path, size_t index)
 {
     size_t old = path->len;
 
-    path_append(path, "[%zu]", index);
+    json_input_path_index(path->s, sizeof path->s, path->s, index);
+    path->len = strlen(path->s);
     return old;
 }
 
@@ -386,9 +316,9 @@ describe_value(struct json_object *value, char *buf, size_t size)
         char quoted[128];
 
         snprintf(buf, size, "the string %s",
-                 quote_string(json_object_get_string(value),
-                              json_object_get_string_len(value),
-                              quoted, sizeof quoted));
+                 json_input_quote(json_object_get_string(value),
+                                  json_object_get_string_len(value),
+                                  quoted, sizeof quoted));
         break;
     }
     case json_type_array:
@@ -528,14 +458,14 @@ get_string(struct parser *p, struct json_object *value, const char *rule,
         char quoted[128];
 
         return parse_error(p, "%s contains a NUL character; %s",
-                           quote_string(s, len, quoted, sizeof quoted),
+                           json_input_quote(s, len, quoted, sizeof quoted),
                            rule);
     }
     if (strspn(s, " \t\r\n") == len) {
         char quoted[128];
 
         return parse_error(p, "%s is only whitespace; %s",
-                           quote_string(s, len, quoted, sizeof quoted),
+                           json_input_quote(s, len, quoted, sizeof quoted),
                            rule);
     }
     *sp = s;
@@ -544,118 +474,33 @@ get_string(struct parser *p, struct json_object *value, const char *rule,
 
 /* Object members. */
 
-/* Computes the edit distance between 's' and 't' (ASCII case folded),
- * capped at 3. */
-static size_t
-edit_distance(const char *s, const char *t)
-{
-    size_t m = strlen(s), n = strlen(t);
-    size_t row[64];
-
-    if (m >= ARRAY_SIZE(row) || n >= ARRAY_SIZE(row)) {
-        return 3;
-    }
-    for (size_t j = 0; j <= n; j++) {
-        row[j] = j;
-    }
-    for (size_t i = 1; i <= m; i++) {
-        size_t diag = row[0];
-
-        row[0] = i;
-        for (size_t j = 1; j <= n; j++) {
-            size_t up = row[j];
-            char a = s[i - 1], b = t[j - 1];
-            size_t cost = (a | 0x20) == (b | 0x20) ? 0 : 1;
-            size_t best = diag + cost;
-
-            if (up + 1 < best) {
-                best = up + 1;
-            }
-            if (row[j - 1] + 1 < best) {
-                best = row[j - 1] + 1;
-            }
-            diag = up;
-            row[j] = best;
-        }
-    }
-    return row[n] < 3 ? row[n] : 3;
-}
-
-static bool
-has_prefix_folded(const char *s, const char *prefix)
-{
-    size_t n = strlen(prefix);
-
-    return n >= 2 && strlen(s) >= n && !strncasecmp(s, prefix, n);
-}
-
-/* Returns the allowed key closest to unknown key 'key', or NULL if none is
- * close: within edit distance 2, or a prefix of 'key', or 'key' a prefix of
- * it. */
-static const char *
-suggest_key(const char *key, const char *const *allowed)
-{
-    const char *best = NULL;
-    size_t best_score = SIZE_MAX;
-
-    for (size_t i = 0; allowed[i]; i++) {
-        size_t score;
-
-        if (!strcasecmp(key, allowed[i])) {
-            score = 0;
-        } else if (has_prefix_folded(allowed[i], key)
-                   || has_prefix_folded(key, allowed[i])) {
-            score = 1;
-        } else {
-            size_t d = edit_distance(key, allowed[i]);
-
-            if (d > 2) {
-                continue;
-            }
-            score = d + 1;
-        }
-        if (score < best_score) {
-            best_score = score;
-            best = allowed[i];
-        }
-    }
-    return best;
-}
-
-/* Fails if object 'object' has a key that is not in 'allowed'. */
+/* Fails if object 'object' has a key that is not one of the 'n' keys in
+ * 'allowed'. */
 static int
 check_keys(struct parser *p, struct json_object *object,
-           const char *const *allowed)
+           const char *const *allowed, size_t n)
 {
     json_object_object_foreach (object, key, value) {
         const char *suggestion;
         char list[256];
-        size_t old, n;
+        size_t old, i;
 
         (void) value;
-        for (n = 0; allowed[n]; n++) {
-            if (!strcmp(key, allowed[n])) {
-                break;
-            }
+        for (i = 0; i < n && strcmp(key, allowed[i]); i++) {
+            continue;
         }
-        if (allowed[n]) {
+        if (i < n) {
             continue;
         }
 
         old = path_push_key(&p->path, key, strlen(key));
-        suggestion = suggest_key(key, allowed);
+        suggestion = json_input_suggest(key, allowed, n);
         if (suggestion) {
             parse_error(p, "unknown key; did you mean \"%s\"?", suggestion);
         } else {
-            list[0] = '\0';
-            for (n = 0; allowed[n]; n++) {
-                size_t len = strlen(list);
-
-                snprintf(list + len, sizeof list - len, "%s\"%s\"",
-                         n ? ", " : "", allowed[n]);
-            }
             parse_error(p, "unknown key; the keys allowed here are %s",
-                        list);
+                        json_input_join(list, sizeof list, allowed, n,
+                                        true));
         }
         path_restore(&p->path, old);
         return -EINVAL;
@@ -695,14 +540,14 @@ check_network_name(struct parser *p, const char *s)
         if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z')
             && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '-') {
             return parse_error(p, "%s contains %s; %s",
-                               quote_string(s, len, quoted, sizeof quoted),
+                               json_input_quote(s, len, quoted, sizeof quoted),
                                describe_char(s + i, ch, sizeof ch), RULE_NAME);
         }
     }
     if (len > MAX_NAME_LEN) {
         return parse_error(p, "%s is %zu characters long; %s",
-                           quote_string(s, len, quoted, sizeof quoted), len,
-                           RULE_NAME);
+                           json_input_quote(s, len, quoted, sizeof quoted),
+                           len, RULE_NAME);
     }
     return 0;
 }
@@ -725,15 +570,15 @@ check_ifname__(struct parser *p, const char *s, const char *rule)
 
         if (c == '/' || c == ':' || c <= ' ' || c == 0x7f) {
             return parse_error(p, "%s contains %s; %s",
-                               quote_string(s, len, quoted, sizeof quoted),
+                               json_input_quote(s, len, quoted, sizeof quoted),
                                describe_char(s + i, ch, sizeof ch),
                                rule);
         }
     }
     if (len > MAX_IFNAME_LEN) {
         return parse_error(p, "%s is %zu bytes long; %s",
-                           quote_string(s, len, quoted, sizeof quoted), len,
-                           rule);
+                           json_input_quote(s, len, quoted, sizeof quoted),
+                           len, rule);
     }
     return 0;
 }
@@ -853,15 +698,15 @@ check_glob(struct parser *p, const char *s)
 
     if (len > MAX_GLOB_LEN) {
         return parse_error(p, "%s is %zu bytes long, more than %d; %s",
-                           quote_string(s, len, quoted, sizeof quoted), len,
-                           MAX_GLOB_LEN, RULE_GLOB);
+                           json_input_quote(s, len, quoted, sizeof quoted),
+                           len, MAX_GLOB_LEN, RULE_GLOB);
     }
     for (i = 0; i < len; i++) {
         unsigned char c = s[i];
 
         if (c == '/' || c <= ' ' || c == 0x7f) {
             return parse_error(p, "%s contains %s; %s",
-                               quote_string(s, len, quoted, sizeof quoted),
+                               json_input_quote(s, len, quoted, sizeof quoted),
                                describe_char(s + i, ch, sizeof ch),
                                RULE_GLOB);
         }
@@ -885,7 +730,7 @@ check_glob(struct parser *p, const char *s)
 
 bad:
     return parse_error(p, "%s %s; %s",
-                       quote_string(s, len, quoted, sizeof quoted), what,
+                       json_input_quote(s, len, quoted, sizeof quoted), what,
                        RULE_GLOB);
 }
 
@@ -900,7 +745,7 @@ check_address(struct parser *p, const char *s)
         return 0;
     }
     return parse_error(p, "%s is not an IPv4 or IPv6 address; %s",
-                       quote_string(s, strlen(s), quoted, sizeof quoted),
+                       json_input_quote(s, strlen(s), quoted, sizeof quoted),
                        RULE_PEER);
 }
 
@@ -970,7 +815,7 @@ parse_overlay_type(struct parser *p, struct json_object *value,
         }
     }
     return parse_error(p, "%s is not an overlay type; %s",
-                       quote_string(s, strlen(s), quoted, sizeof quoted),
+                       json_input_quote(s, strlen(s), quoted, sizeof quoted),
                        RULE_TYPE);
 }
 
@@ -987,7 +832,8 @@ parse_overlay(struct parser *p, struct json_object *object,
 
     error = expect_type(p, object, json_type_object, RULE_OVERLAY);
     if (!error) {
-        error = check_keys(p, object, overlay_keys);
+        error = check_keys(p, object, overlay_keys,
+                           ARRAY_SIZE(overlay_keys));
     }
     if (error) {
         return error;
@@ -1096,7 +942,8 @@ parse_verify(struct parser *p, struct json_object *object,
 
     error = expect_type(p, object, json_type_object, RULE_VERIFY);
     if (!error) {
-        error = check_keys(p, object, verify_keys);
+        error = check_keys(p, object, verify_keys,
+                           ARRAY_SIZE(verify_keys));
     }
     if (error) {
         return error;
@@ -1176,7 +1023,8 @@ parse_network(struct parser *p, struct json_object *object,
 
     error = expect_type(p, object, json_type_object, RULE_NETWORK);
     if (!error) {
-        error = check_keys(p, object, network_keys);
+        error = check_keys(p, object, network_keys,
+                           ARRAY_SIZE(network_keys));
     }
     if (!error) {
         error = parse_required_string(p, object, "name", RULE_NAME,
@@ -1274,7 +1122,7 @@ check_driver_name(struct parser *p, const char *s)
 
         if (c <= ' ' || c == 0x7f) {
             return parse_error(p, "%s contains %s; %s",
-                               quote_string(s, len, quoted, sizeof quoted),
+                               json_input_quote(s, len, quoted, sizeof quoted),
                                describe_char(s + i, ch, sizeof ch),
                                RULE_DRIVER);
         }
@@ -1291,7 +1139,8 @@ parse_override(struct parser *p, struct json_object *object,
 
     error = expect_type(p, object, json_type_object, RULE_OVERRIDE);
     if (!error) {
-        error = check_keys(p, object, override_keys);
+        error = check_keys(p, object, override_keys,
+                           ARRAY_SIZE(override_keys));
     }
     if (!error) {
         error = parse_required_string(p, object, "interface", RULE_IFNAME,
@@ -1529,7 +1378,7 @@ parse_document(struct parser *p, struct json_object *root,
         policy->version = n;
         path_restore(&p->path, old);
     }
-    error = check_keys(p, root, top_keys);
+    error = check_keys(p, root, top_keys, ARRAY_SIZE(top_keys));
     if (error) {
         return error;
     }
@@ -1605,319 +1454,89 @@ parse_document(struct parser *p, struct json_object *root,
 
 /* Whole-file checks and JSON syntax. */
 
-/* Converts byte offset 'offset' of 'text' into a 1-based line and column
- * (counted in characters). */
-static void
-text_position(const char *text, size_t offset, int *linep, int *columnp)
+/* Reports that the policy has 'size' bytes, more than MAX_FILE_SIZE. */
+static int
+too_large(struct parser *p, size_t size)
 {
-    int line = 1, column = 1;
-
-    for (size_t i = 0; i < offset; i++) {
-        unsigned char c = text[i];
-
-        if (c == '\n') {
-            line++;
-            column = 1;
-        } else if ((c & 0xc0) != 0x80) {
-            column++;
-        }
-    }
-    *linep = line;
-    *columnp = column;
+    return parse_error(p, "the file is %zu bytes long, more than the limit "
+                       "of %d bytes (1 MiB); %s", size, MAX_FILE_SIZE,
+                       RULE_POLICY);
 }
 
-/* Reports a problem with the file as a whole at byte 'offset' of 'text'. */
+/* Reports 'what' as wrong with the JSON syntax at the position of
+ * 'problem', followed by 'rule'. */
 static int
-syntax_error(struct parser *p, const char *text, size_t offset,
+syntax_error(struct parser *p, const struct json_input_problem *problem,
              const char *what, const char *rule)
 {
-    int line, column;
-
-    text_position(text, offset, &line, &column);
     return parse_error(p, "invalid JSON at line %d, column %d: %s; %s",
-                       line, column, what, rule);
+                       problem->line, problem->column, what, rule);
 }
 
-/* Returns the length of the valid UTF-8 sequence at 's' (with 'n' bytes
- * left), or 0 if it is not valid. */
-static size_t
-utf8_sequence_length(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    unsigned char lo = 0x80, hi = 0xbf;
-    size_t len;
-
-    if (c < 0x80) {
-        return 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        if (c == 0xe0) {
-            lo = 0xa0;          /* Overlong. */
-        } else if (c == 0xed) {
-            hi = 0x9f;          /* Surrogates. */
-        }
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        if (c == 0xf0) {
-            lo = 0x90;          /* Overlong. */
-        } else if (c == 0xf4) {
-            hi = 0x8f;          /* Above U+10FFFF. */
-        }
-    } else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi) {
-        return 0;
-    }
-    for (size_t i = 2; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-    }
-    return len;
-}
-
-/* Fails if 'text' is not UTF-8 text or contains a NUL byte. */
+/* Reports 'problem', which json_input_parse() found in the policy text of
+ * 'size' bytes.  Returns -EINVAL. */
 static int
-check_text(struct parser *p, const char *text, size_t size)
+report_problem(struct parser *p, const struct json_input_problem *problem,
+               size_t size)
 {
-    const unsigned char *s = (const unsigned char *) text;
-    int line, column;
-
-    for (size_t i = 0; i < size; ) {
-        size_t len = utf8_sequence_length(s + i, size - i);
-
-        if (!len) {
-            text_position(text, i, &line, &column);
-            return parse_error(p, "the file is not valid UTF-8: byte 0x%02x "
-                               "at offset %zu (line %d, column %d); save the "
-                               "policy as UTF-8 text", s[i], i, line, column);
-        }
-        if (!s[i]) {
-            text_position(text, i, &line, &column);
-            return parse_error(p, "the file contains a NUL byte at offset %zu "
-                               "(line %d, column %d); a policy is UTF-8 "
-                               "text", i, line, column);
-        }
-        i += len;
-    }
-    return 0;
-}
-
-/* One open object or array, for scan_text(). */
-struct scan_frame {
-    bool is_object;
-    size_t index;               /* Array: index of the current element. */
-    const char *key;            /* Object: current key (raw JSON text). */
-    size_t key_len;
-    const char *keys[MAX_SCAN_KEYS]; /* Object: keys seen so far. */
-    size_t key_lens[MAX_SCAN_KEYS];
-    size_t n_keys;
-};
-
-/* Scans 'text', which json-c accepted, for what json-c lets through:
- * duplicate keys in an object, strings in single quotes and raw control
- * characters in strings. */
-static int
-scan_text(struct parser *p, const char *text, size_t size)
-{
-    struct scan_frame *frames = xzalloc((MAX_DEPTH + 1) * sizeof *frames);
-    size_t depth = 0;
-    bool expect_key = false;
-    int error = 0;
-
-    for (size_t i = 0; i < size && !error; ) {
-        struct scan_frame *top = depth ? &frames[depth - 1] : NULL;
-        char c = text[i];
-
-        if (c == '{' || c == '[') {
-            if (depth > MAX_DEPTH) {
-                break;
-            }
-            frames[depth].is_object = c == '{';
-            frames[depth].index = 0;
-            frames[depth].n_keys = 0;
-            frames[depth].key = NULL;
-            depth++;
-            expect_key = c == '{';
-            i++;
-        } else if (c == '}' || c == ']') {
-            if (depth) {
-                depth--;
-            }
-            expect_key = false;
-            i++;
-        } else if (c == ',') {
-            if (top && top->is_object) {
-                expect_key = true;
-            } else if (top) {
-                top->index++;
-            }
-            i++;
-        } else if (c == '\'') {
-            error = syntax_error(p, text, i, "a string in single quotes",
-                                 "JSON strings use double quotes");
-        } else if (c == '"') {
-            size_t start = ++i;
-
-            while (i < size && text[i] != '"') {
-                if ((unsigned char) text[i] < 0x20) {
-                    char what[64];
-
-                    snprintf(what, sizeof what, "the control character "
-                             "U+%04X inside a string",
-                             (unsigned char) text[i]);
-                    error = syntax_error(p, text, i, what, "write it as an "
-                                         "escape such as \\t or \\n");
-                    break;
-                }
-                i += text[i] == '\\' ? 2 : 1;
-            }
-            if (error) {
-                break;
-            }
-            if (top && top->is_object && expect_key) {
-                const char *key = text + start;
-                size_t len = i - start;
-
-                expect_key = false;
-                top->key = key;
-                top->key_len = len;
-                for (size_t k = 0; k < top->n_keys; k++) {
-                    if (top->key_lens[k] == len
-                        && !memcmp(top->keys[k], key, len)) {
-                        p->path.len = 0;
-                        p->path.s[0] = '\0';
-                        for (size_t f = 0; f < depth; f++) {
-                            if (frames[f].is_object) {
-                                path_push_key(&p->path, frames[f].key,
-                                              frames[f].key_len);
-                            } else {
-                                path_push_index(&p->path, frames[f].index);
-                            }
-                        }
-                        error = parse_error(p, "the key appears twice in "
-                                            "this object; give each key "
-                                            "only once");
-                        break;
-                    }
-                }
-                if (!error && top->n_keys < MAX_SCAN_KEYS) {
-                    top->keys[top->n_keys] = key;
-                    top->key_lens[top->n_keys] = len;
-                    top->n_keys++;
-                }
-            }
-            i++;
-        } else {
-            i++;
-        }
-    }
-    free(frames);
-    path_restore(&p->path, 0);
-    return error;
-}
-
-static bool
-is_json_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Returns the JSON value that the first 'size' bytes of 'text' hold, or
- * NULL if they are not exactly one value. */
-static struct json_object *
-parse_prefix(const char *text, size_t size)
-{
-    struct json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
-    struct json_object *value;
-
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    value = json_tokener_parse_ex(tok, text, size);
-    if (!value && json_tokener_get_error(tok) == json_tokener_continue) {
-        value = json_tokener_parse_ex(tok, "", 1);
-    }
-    json_tokener_free(tok);
-    return value;
-}
-
-/* Parses 'text' with json-c.  On success stores the root object in
- * '*rootp' (the caller puts it). */
-static int
-parse_json(struct parser *p, const char *text, size_t size,
-           struct json_object **rootp)
-{
-    struct json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
-    enum json_tokener_error jerr;
-    struct json_object *root = NULL;
-    size_t end;
+    char what[64];
     int error;
 
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    root = json_tokener_parse_ex(tok, text, size);
-    jerr = json_tokener_get_error(tok);
-    end = json_tokener_get_parse_end(tok);
-    if (jerr == json_tokener_continue) {
-        /* The text ended inside a value.  Feeding a NUL ends a top-level
-         * number, or makes json-c report the truncation. */
-        root = json_tokener_parse_ex(tok, "", 1);
-        jerr = json_tokener_get_error(tok);
-        end = size;
-    }
-    json_tokener_free(tok);
-
-    if (jerr == json_tokener_success && end < size) {
-        /* json-c stopped early: the text after the value is unexpected. */
-        jerr = json_tokener_error_parse_unexpected;
-        json_object_put(root);
-        root = NULL;
-    }
-    if (jerr != json_tokener_success) {
-        struct json_object *prefix;
-
-        if (jerr == json_tokener_error_parse_eof) {
-            return syntax_error(p, text, size, "unexpected end of data",
-                                "the file ends before the policy object "
-                                "is complete (a '}' or ']' may be missing)");
+    switch (problem->type) {
+    case JSON_INPUT_TOO_LARGE:
+        return too_large(p, size);
+    case JSON_INPUT_EMPTY:
+        return parse_error(p, "the file is empty; %s", RULE_POLICY);
+    case JSON_INPUT_BLANK:
+        return parse_error(p, "the file contains only whitespace; %s",
+                           RULE_POLICY);
+    case JSON_INPUT_NUL:
+        return parse_error(p, "the file contains a NUL byte at offset %zu "
+                           "(line %d, column %d); a policy is UTF-8 text",
+                           problem->offset, problem->line, problem->column);
+    case JSON_INPUT_BAD_UTF8:
+        return parse_error(p, "the file is not valid UTF-8: byte 0x%02x at "
+                           "offset %zu (line %d, column %d); save the policy "
+                           "as UTF-8 text", problem->byte, problem->offset,
+                           problem->line, problem->column);
+    case JSON_INPUT_TRUNCATED:
+        return syntax_error(p, problem, problem->detail, "the file ends "
+                            "before the policy object is complete (a '}' or "
+                            "']' may be missing)");
+    case JSON_INPUT_TRAILING:
+        if (problem->after_object) {
+            return parse_error(p, "unexpected text after the policy object "
+                               "at line %d, column %d; a policy file holds "
+                               "exactly one JSON object", problem->line,
+                               problem->column);
         }
-
-        /* If the text before the error is a whole JSON value, the error is
-         * text after the policy object. */
-        prefix = parse_prefix(text, end);
-        if (prefix) {
-            bool is_object = json_object_is_type(prefix, json_type_object);
-
-            json_object_put(prefix);
-            if (is_object) {
-                int line, column;
-
-                while (end < size && is_json_space(text[end])) {
-                    end++;
-                }
-                text_position(text, end, &line, &column);
-                return parse_error(p, "unexpected text after the policy "
-                                   "object at line %d, column %d; a policy "
-                                   "file holds exactly one JSON object",
-                                   line, column);
-            }
-        }
-        return syntax_error(p, text, end, json_tokener_error_desc(jerr),
-                            RULE_JSON);
-    }
-
-    if (!json_object_is_type(root, json_type_object)) {
-        char desc[192];
-
-        error = parse_error(p, "expected an object, found %s; %s",
-                            describe_value(root, desc, sizeof desc),
-                            RULE_POLICY);
-        json_object_put(root);
+        return syntax_error(p, problem, problem->detail, RULE_JSON);
+    case JSON_INPUT_SYNTAX:
+        return syntax_error(p, problem, problem->detail, RULE_JSON);
+    case JSON_INPUT_SINGLE_QUOTE:
+        return syntax_error(p, problem, problem->detail,
+                            "JSON strings use double quotes");
+    case JSON_INPUT_CONTROL_CHAR:
+        snprintf(what, sizeof what, "the control character U+%04X inside a "
+                 "string", problem->byte);
+        return syntax_error(p, problem, what, "write it as an escape such "
+                            "as \\t or \\n");
+    case JSON_INPUT_NOT_A_VALUE:
+        return syntax_error(p, problem, problem->detail, "a JSON value is "
+                            "an object, array, string, number, true, false "
+                            "or null");
+    case JSON_INPUT_BAD_NUMBER:
+        return syntax_error(p, problem, problem->detail, "JSON numbers look "
+                            "like 9000, -1 or 1.5e3");
+    case JSON_INPUT_DUPLICATE_KEY:
+        copy_string(p->path.s, problem->path, sizeof p->path.s);
+        p->path.len = strlen(p->path.s);
+        error = parse_error(p, "the key appears twice in this object; give "
+                            "each key only once");
+        path_restore(&p->path, 0);
         return error;
     }
-    *rootp = root;
-    return 0;
+    return syntax_error(p, problem, problem->detail, RULE_JSON);
 }
 
 /* Parses and validates the policy text in the 'size' bytes at 'text' for
@@ -1926,43 +1545,21 @@ static int
 parse_text(struct parser *p, const char *text, size_t size,
            struct policy **policyp)
 {
-    struct json_object *root = NULL;
+    struct json_input_problem problem;
+    struct json_object *root;
     struct policy *policy;
-    size_t bom = 0;
     int error;
 
-    if (size > MAX_FILE_SIZE) {
-        return parse_error(p, "the file is %zu bytes long, more than the "
-                           "limit of %d bytes (1 MiB); %s", size,
-                           MAX_FILE_SIZE, RULE_POLICY);
+    if (json_input_parse(text, size, MAX_FILE_SIZE, MAX_DEPTH, &root,
+                         &problem)) {
+        return report_problem(p, &problem, size);
     }
-    if (!size) {
-        return parse_error(p, "the file is empty; %s", RULE_POLICY);
-    }
-    error = check_text(p, text, size);
-    if (error) {
-        return error;
-    }
-    if (size >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
-        bom = 3;                /* A UTF-8 byte order mark: ignore it. */
-    }
-    for (size_t i = bom; ; i++) {
-        if (i == size) {
-            return parse_error(p, "the file %s; %s",
-                               size == bom ? "is empty"
-                               : "contains only whitespace", RULE_POLICY);
-        }
-        if (!is_json_space(text[i])) {
-            break;
-        }
-    }
+    if (!json_object_is_type(root, json_type_object)) {
+        char desc[192];
 
-    error = parse_json(p, text + bom, size - bom, &root);
-    if (error) {
-        return error;
-    }
-    error = scan_text(p, text + bom, size - bom);
-    if (error) {
+        error = parse_error(p, "expected an object, found %s; %s",
+                            describe_value(root, desc, sizeof desc),
+                            RULE_POLICY);
         json_object_put(root);
         return error;
     }
@@ -1985,57 +1582,25 @@ policy_parse_file(const char *path, struct policy **policyp,
                   struct error *err)
 {
     struct parser parser = { .name = path, .err = err };
-    struct stat st;
-    size_t size = 0;
+    bool opened;
+    size_t size;
     char *text;
     int error;
-    int fd;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        error = -errno;
-        if (error == -ENOENT) {
-            return file_error(&parser, error, "the file does not exist; "
-                              "write a policy there (see policy/README.md) "
-                              "or pass --policy FILE");
-        }
-        return file_error(&parser, error, "cannot open the file: %s; make "
-                          "it readable or pass --policy FILE",
-                          strerror(-error));
-    }
-    if (fstat(fd, &st)) {
-        st.st_mode = 0;
-        st.st_size = 0;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return file_error(&parser, -EISDIR, "this is a directory; pass "
+    error = json_input_read_file(path, MAX_FILE_SIZE, &text, &size, &opened);
+    if (error == -ENOENT && !opened) {
+        return file_error(&parser, error, "the file does not exist; write a "
+                          "policy there (see policy/README.md) or pass "
+                          "--policy FILE");
+    } else if (error == -EISDIR) {
+        return file_error(&parser, error, "this is a directory; pass "
                           "--policy FILE with the policy file itself");
-    }
-
-    /* Read one byte more than the limit, to tell that it is exceeded. */
-    text = xmalloc(MAX_FILE_SIZE + 1);
-    while (size < MAX_FILE_SIZE + 1) {
-        ssize_t n = read(fd, text + size, MAX_FILE_SIZE + 1 - size);
-
-        if (n < 0 && errno == EINTR) {
-            continue;
-        } else if (n < 0) {
-            error = -errno;
-            close(fd);
-            free(text);
-            return file_error(&parser, error, "cannot read the file: %s; "
-                              "make it readable or pass --policy FILE",
-                              strerror(-error));
-        } else if (!n) {
-            break;
-        }
-        size += n;
-    }
-    close(fd);
-    if (size > MAX_FILE_SIZE && S_ISREG(st.st_mode)
-        && (size_t) st.st_size > size) {
-        size = st.st_size;      /* For the message; only the size is used. */
+    } else if (error == -EFBIG) {
+        return too_large(&parser, size);
+    } else if (error) {
+        return file_error(&parser, error, "cannot %s the file: %s; make it "
+                          "readable or pass --policy FILE",
+                          opened ? "read" : "open", strerror(-error));
     }
 
     error = parse_text(&parser, text, size, policyp);

@@ -27,7 +27,6 @@
 LAB_NS=
 LAB_DIR=
 LAB_DB=
-LAB_EXTRA_NS=
 
 t_ok() { echo "ok - $*"; }
 t_fail() { echo "not ok - $1${2:+: $2}"; }
@@ -89,9 +88,12 @@ lab_teardown() {
         lab_stop_vswitchd
         lab_stop_ovsdb
     fi
-    for ns in $LAB_EXTRA_NS; do
-        ip netns del "$ns" 2>/dev/null
-    done
+    # Extra namespaces of this lab are named "$LAB_NS-*" (lab_extra_ns).
+    if [ -n "$LAB_NS" ]; then
+        for ns in $(ip netns list | awk -v p="$LAB_NS-" 'index($1, p) == 1 {print $1}'); do
+            ip netns del "$ns" 2>/dev/null
+        done
+    fi
     if [ -n "$LAB_NS" ]; then
         ip netns del "$LAB_NS" 2>/dev/null
     fi
@@ -155,10 +157,10 @@ lab_pause_vswitchd() { kill -STOP "$(cat "$LAB_DIR/ovs-vswitchd.pid")"; }
 lab_resume_vswitchd() { kill -CONT "$(cat "$LAB_DIR/ovs-vswitchd.pid")"; }
 
 # lab_extra_ns SUFFIX: a second namespace "$LAB_NS-SUFFIX", removed with the
-# lab; prints its name.
+# lab (teardown removes every "$LAB_NS-*"); prints its name.
 lab_extra_ns() {
     local ns="$LAB_NS-$1"
-    ip netns add "$ns" && LAB_EXTRA_NS="$LAB_EXTRA_NS $ns" && echo "$ns"
+    ip netns add "$ns" && echo "$ns"
 }
 
 # lab_veth NAME: a veth pair NAME / NAME-p, both up, inside the lab.

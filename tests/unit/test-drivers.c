@@ -89,6 +89,27 @@ static const struct bad_case bad_cases[] = {
       ", \"verdict\": \"refuse\"}" TAIL, 0,
       "t.json: drivers.tg3.verdict: duplicate key (at line 1 and again at "
       "line 1); each key may appear only once in an object" },
+    { "duplicate key written with an escape", HEAD "\"tg3\": {" OK_ENTRY
+      ",\n\"verdic\\u0074\": \"refuse\"}" TAIL, 0,
+      "t.json: drivers.tg3[\"verdic\\\\u0074\"]: duplicate key (at line 1 "
+      "and again at line 2); each key may appear only once in an object" },
+    { "number ending in a dot", HEAD "\"tg3\": {\"max_mtu\": 9000., "
+      OK_ENTRY "}" TAIL, 0,
+      "t.json: line 1, column 47: malformed number; JSON numbers look like "
+      "9000, -1 or 1.5e3" },
+    { "number with a leading zero", HEAD "\"tg3\": {\"max_mtu\": -01, "
+      OK_ENTRY "}" TAIL, 0,
+      "t.json: line 1, column 47: malformed number; JSON numbers look like "
+      "9000, -1 or 1.5e3" },
+    { "-Infinity", HEAD "\"tg3\": {\"max_mtu\": -Infinity, " OK_ENTRY "}"
+      TAIL, 0,
+      "t.json: line 1, column 47: expected a JSON value (an object, array, "
+      "string, number, true, false or null); NaN, Infinity and bare words "
+      "are not JSON" },
+    { "byte order mark before an error", "\xef\xbb\xbf{\"version\": 1,,}",
+      0, "t.json: line 1, column 15: invalid JSON (quoted object property "
+      "name expected); the table must be strict JSON: double-quoted "
+      "strings, no comments, no trailing commas" },
 
     /* The top level. */
     { "missing version", "{\"drivers\": {}}", 0,

@@ -707,6 +707,48 @@ test_bad(void)
                  "ovs.bridges[0]");
 }
 
+/* What json-c accepts even in strict mode, and the reader refuses. */
+static void
+test_strict(void)
+{
+    struct host *host = NULL;
+    struct error err;
+    int error;
+
+    test_bad_one("{'hostname': \"x\"}",
+                 "host.json:1:2: invalid JSON: a string in single quotes");
+    test_bad_one("{\"hostname\": \"a\tb\"}",
+                 "host.json:1:16: invalid JSON: a raw control character "
+                 "inside a string");
+    test_bad_one("{\"version\": NaN}",
+                 "host.json:1:13: invalid JSON: NaN, Infinity or a bare word "
+                 "where a value belongs");
+    test_bad_one("{\"links\": [{\"name\": \"x\", \"mtu\": 1.}]}",
+                 "host.json:1:33: invalid JSON: a malformed number");
+    test_bad_one("{\"links\": [{\"name\": \"eth0\",\n  \"mtu\": 1500, "
+                 "\"mtu\": 9000}]}",
+                 "host.json: links[0].mtu: the field appears twice in this "
+                 "object (at line 2 and again at line 2); give each field "
+                 "once");
+    test_bad_one("{\"links\": [{\"name\": \"x\", \"external_ids\": "
+                 "{\"a b\": \"1\",\n\"a\\u0020b\": \"2\"}}]}",
+                 "host.json: links[0].external_ids[\"a\\\\u0020b\"]: the "
+                 "field appears twice in this object (at line 1 and again at "
+                 "line 2); give each field once");
+    test_bad_one("{\"hostname\": \"caf\xe9\"}",
+                 "host.json:1:18: invalid JSON: invalid utf-8 string");
+    test_bad_one("{\"hostname\": \"caf\xc3\xa9\",}",
+                 "host.json:1:21: invalid JSON: unexpected character");
+
+    error_clear(&err);
+    error = host_json_read_string("host.json",
+                                  "\xef\xbb\xbf{\"hostname\": \"h1\"}", &host,
+                                  &err);
+    test_report(!error && !strcmp(host->hostname, "h1"), err.msg,
+                "a byte order mark is skipped");
+    host_destroy(host);
+}
+
 /* Reading from files: a fixture, a written file, a missing file. */
 static void
 test_files(void)
@@ -739,7 +781,26 @@ test_files(void)
     }
     host_destroy(copy);
     copy = NULL;
+
+    stream = fopen(path, "wb");
+    if (stream) {
+        static const char nul_text[] = "{\"hostname\": \"h\"}\n\0";
+
+        fwrite(nul_text, 1, sizeof nul_text, stream);
+        fclose(stream);
+    }
+    error = host_json_read_file(path, &copy, &err);
+    test_report(error == -EINVAL && !copy, NULL, "file with a NUL: -EINVAL");
+    fixture = xasprintf("%s: the file contains a NUL byte; expected JSON "
+                        "text", path);
+    test_streq(fixture, err.msg, "file with a NUL: message");
+    free(fixture);
     unlink(path);
+
+    error = host_json_read_file("/tmp", &copy, &err);
+    test_report(error == -EISDIR && !copy, NULL, "directory: -EISDIR");
+    test_streq("cannot read host model /tmp: Is a directory", err.msg,
+               "directory: message");
 
     error = host_json_read_file(path, &copy, &err);
     test_report(error == -ENOENT && !copy, NULL, "missing file: -ENOENT");
@@ -891,6 +952,7 @@ main(void)
     test_write();
     test_defaults();
     test_bad();
+    test_strict();
     test_files();
     test_text();
     return test_exit_status();

@@ -168,6 +168,29 @@ static const struct bad_case bad_cases[] = {
     { "duplicate top-level key", "{'version': 1, 'version': 1}", 0,
       "version: the key appears twice in this object; give each key only "
       "once" },
+    { "duplicate key written with an escape",
+      "{'version': 1, 've\\u0072sion': 1}", 0,
+      "[\"ve\\\\u0072sion\"]: the key appears twice in this object; give "
+      "each key only once" },
+    { "NaN", "{'version': NaN}", 0,
+      "(top level): invalid JSON at line 1, column 13: NaN, Infinity or a "
+      "bare word where a value belongs; a JSON value is an object, array, "
+      "string, number, true, false or null" },
+    { "Infinity as an MTU",
+      POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': -Infinity}"), 0,
+      "(top level): invalid JSON at line 1, column 67: NaN, Infinity or a "
+      "bare word where a value belongs; a JSON value is an object, array, "
+      "string, number, true, false or null" },
+    { "malformed number", "{'version': 1.}", 0,
+      "(top level): invalid JSON at line 1, column 13: a malformed number; "
+      "JSON numbers look like 9000, -1 or 1.5e3" },
+    { "number with a leading zero", "{'version': -01}", 0,
+      "(top level): invalid JSON at line 1, column 13: a malformed number; "
+      "JSON numbers look like 9000, -1 or 1.5e3" },
+    { "byte order mark before an error",
+      "\xef\xbb\xbf{'version': 1,, 'networks': []}", 0,
+      "(top level): invalid JSON at line 1, column 15: quoted object "
+      "property name expected; " R_JSON },
 
     /* The top level. */
     { "version missing", "{'networks': [" NET("") "]}", 0,

@@ -1,0 +1,163 @@
+/* Strict reading of JSON input, shared by jumboagent's three JSON readers:
+ * policy.c (policy files), drivers.c (the driver-support table) and
+ * host-json.c (host models).  It is part of the [parse] stage, one step
+ * before their schema walks.
+ *
+ * json_input_read_file() reads a file into memory with a size cap.
+ * json_input_parse() then checks the text and builds a json-c tree: the size,
+ * UTF-8 without NUL bytes, json-c's strict tokener, and a second scan for
+ * what json-c 0.16 accepts even in strict mode (duplicate keys, single-quoted
+ * strings, raw control characters in strings, NaN and Infinity, numbers such
+ * as "1." or "-01").  It reports the first problem as data, a 'struct
+ * json_input_problem' with the byte offset, line and column, so that each
+ * reader words its own message ("FILE: PATH: what is wrong; what is
+ * allowed" or "NAME:LINE:COL: invalid JSON: ...").  Nothing here writes a
+ * message or a 'struct error'.
+ *
+ * The helpers at the end build JSON paths for messages ("networks[1].mtu")
+ * and the "did you mean" hint for unknown keys.
+ *
+ * Only the three readers and json-input.c include json-c; this header only
+ * names 'struct json_object'. */
+#ifndef JUMBOAGENT_JSON_INPUT_H
+#define JUMBOAGENT_JSON_INPUT_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct json_object;
+
+/* Bytes for a JSON path in a message, with its NUL. */
+#define JSON_INPUT_PATH_SIZE 512
+
+/* Reads the file 'path', which may have at most 'max_size' bytes.
+ *
+ * On success returns 0, stores in '*textp' a malloc()'d copy of the file's
+ * bytes followed by a NUL (the caller must free it) and in '*sizep' the
+ * number of bytes (without that NUL).
+ *
+ * On failure returns a negative errno value and leaves '*textp' untouched:
+ * -EISDIR if 'path' is a directory, -EFBIG if the file has more than
+ * 'max_size' bytes (then '*sizep' is its size, or 'max_size' + 1 if that is
+ * unknown), or the error of open() or read().  '*openedp' is always set: to
+ * false if the file could not be opened, to true if it was opened (so that a
+ * failure was in reading it), so that the caller can say "cannot open" or
+ * "cannot read". */
+int json_input_read_file(const char *path, size_t max_size, char **textp,
+                         size_t *sizep, bool *openedp);
+
+/* What json_input_parse() found wrong.  Each type says which members of
+ * 'struct json_input_problem' besides 'detail' it sets. */
+enum json_input_problem_type {
+    JSON_INPUT_TOO_LARGE,       /* More than 'max_size' bytes. */
+    JSON_INPUT_EMPTY,           /* No bytes, or only a byte order mark. */
+    JSON_INPUT_BLANK,           /* Only whitespace. */
+    JSON_INPUT_NUL,             /* A NUL byte: position, 'byte'. */
+    JSON_INPUT_BAD_UTF8,        /* Not UTF-8: position, 'byte' (the first
+                                 * byte of the bad sequence). */
+    JSON_INPUT_TRUNCATED,       /* The text ends inside a value: position
+                                 * (the end of the text). */
+    JSON_INPUT_SYNTAX,          /* Any other syntax error: position; json-c's
+                                 * description in 'detail'. */
+    JSON_INPUT_TRAILING,        /* Text after one whole value: position of
+                                 * that text, 'after_object'. */
+    JSON_INPUT_SINGLE_QUOTE,    /* A string in single quotes: position. */
+    JSON_INPUT_CONTROL_CHAR,    /* A raw control character inside a string:
+                                 * position, 'byte'. */
+    JSON_INPUT_NOT_A_VALUE,     /* NaN, Infinity or a bare word where a value
+                                 * belongs: position. */
+    JSON_INPUT_BAD_NUMBER,      /* A number json-c takes but JSON does not,
+                                 * such as "1." or "-01": position. */
+    JSON_INPUT_DUPLICATE_KEY,   /* A key given twice in one object: position
+                                 * of the second one, 'path', 'first_line'. */
+};
+
+/* The first problem in a text, as json_input_parse() reports it. */
+struct json_input_problem {
+    enum json_input_problem_type type;
+    const char *detail;         /* What is wrong, in a few words: json-c's
+                                 * description for JSON_INPUT_SYNTAX and
+                                 * JSON_INPUT_TRAILING ("unexpected
+                                 * character"), otherwise a fixed phrase
+                                 * such as "a string in single quotes".
+                                 * Static; never NULL. */
+
+    /* Position: set for every type but TOO_LARGE, EMPTY and BLANK. */
+    size_t offset;              /* Byte offset in the text as given. */
+    int line;                   /* 1-based line of 'offset'. */
+    int column;                 /* 1-based column of 'offset', counted in
+                                 * characters; a byte order mark at the
+                                 * start does not count. */
+
+    unsigned char byte;         /* NUL, BAD_UTF8, CONTROL_CHAR. */
+    bool after_object;          /* TRAILING: the whole value before the text
+                                 * is an object. */
+    char path[JSON_INPUT_PATH_SIZE]; /* DUPLICATE_KEY: the key's JSON path,
+                                      * as json_input_path_key() writes
+                                      * it ("networks[0].mtu"). */
+    int first_line;             /* DUPLICATE_KEY: line of the key's first
+                                 * appearance in the object. */
+};
+
+/* Parses the 'size' bytes at 'text' (need not be NUL-terminated) as strict
+ * JSON of at most 'max_size' bytes (at most INT_MAX) nested at most
+ * 'max_depth' deep.  A UTF-8 byte order mark at the start is skipped.
+ *
+ * On success returns 0 and stores the root value in '*rootp': a new
+ * reference that the caller must release with json_object_put(), or NULL if
+ * the text is the JSON literal null.
+ *
+ * On failure returns -EINVAL, leaves '*rootp' untouched and describes the
+ * first problem found in '*problem' (which the call clears first, so its
+ * content means nothing after a success).  The checks run in this order, so
+ * a text with several problems reports the first kind: size; emptiness; NUL
+ * bytes and UTF-8; json-c's syntax check; then the strict scan, in document
+ * order. */
+int json_input_parse(const char *text, size_t size, size_t max_size,
+                     int max_depth, struct json_object **rootp,
+                     struct json_input_problem *problem);
+
+/* JSON paths for messages.  A path is a NUL-terminated string such as
+ * "networks[1].overlay.type"; "" stands for the top level.  A member whose
+ * key is not made of ASCII letters, digits, '_' and '-' is written quoted
+ * and escaped in brackets: drivers["802.1Q VLAN Support"].  A path that does
+ * not fit in its buffer is cut short and ends in "...". */
+
+/* Stores in 'dst' (of 'size' bytes) the path of the member 'key' (of
+ * 'key_len' bytes, not necessarily NUL-terminated) of the value at path
+ * 'parent' (NULL or "" for the top level).  'dst' may be 'parent', to
+ * append in place. */
+void json_input_path_key(char *dst, size_t size, const char *parent,
+                         const char *key, size_t key_len);
+
+/* Stores in 'dst' (of 'size' bytes) the path of element 'index' of the
+ * array at path 'parent' (NULL or "" for the top level).  'dst' may be
+ * 'parent'. */
+void json_input_path_index(char *dst, size_t size, const char *parent,
+                           size_t index);
+
+/* Writes the 'len' bytes at 's' into 'buf' (of 'size' bytes, at least 64
+ * for a useful result) as a double-quoted string with '"', '\' and control
+ * characters escaped, cut short with "..." (at a character boundary) after
+ * about 48 bytes.  Returns 'buf'. */
+char *json_input_quote(const char *s, size_t len, char *buf, size_t size);
+
+/* Unknown keys and values. */
+
+/* Returns the member of the 'n' strings in 'choices' that 'word' most likely
+ * misspells, or NULL if none is close.  Case does not matter.  A choice is
+ * close if one or two edits (inserting, deleting or changing a character, or
+ * swapping two adjacent ones; only one edit for choices of up to 4
+ * characters) turn 'word' into it, or if one of the two contains the other
+ * and the shorter has at least 3 characters.  The fewest edits win, then
+ * the earlier choice.  The result points into 'choices'. */
+const char *json_input_suggest(const char *word, const char *const *choices,
+                               size_t n);
+
+/* Writes the 'n' strings in 'words' into 'buf' (of 'size' bytes) separated
+ * by ", ", each in double quotes if 'quoted': "a, b, c" or "\"a\", \"b\"".
+ * Cut short if 'buf' is too small.  Returns 'buf'. */
+char *json_input_join(char *buf, size_t size, const char *const *words,
+                      size_t n, bool quoted);
+
+#endif /* json-input.h */

@@ -1,0 +1,471 @@
+/* Unit tests for agent/json-input.c, the strict JSON reading that policy.c,
+ * drivers.c and host-json.c share: each type of problem with its position,
+ * texts that must pass, reading files, JSON paths, quoting, "did you mean"
+ * and word lists.  The readers' own messages are tested in test-policy.c,
+ * test-drivers.c and test-host-json.c.
+ *
+ * This test includes json-c only to release the trees that
+ * json_input_parse() returns. */
+#include "json-input.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "testlib.h"
+#include "util.h"
+
+#define MAX_SIZE (1024 * 1024)
+#define DEPTH 16
+
+/* A text that json_input_parse() must refuse. */
+struct bad_case {
+    const char *name;           /* Test label. */
+    const char *text;
+    size_t size;                /* 0: strlen(text). */
+    enum json_input_problem_type type;
+    size_t offset;
+    int line;
+    int column;
+    const char *detail;         /* NULL: not checked. */
+};
+
+static const struct bad_case bad_cases[] = {
+    { "empty", "", 0, JSON_INPUT_EMPTY, 0, 1, 1, "the text is empty" },
+    { "only a byte order mark", "\xef\xbb\xbf", 0, JSON_INPUT_EMPTY,
+      3, 1, 1, NULL },
+    { "blank", " \n\t\r ", 0, JSON_INPUT_BLANK, 0, 1, 1, NULL },
+    { "NUL byte", "{\"a\"\0: 1}", 9, JSON_INPUT_NUL, 4, 1, 5, "a NUL byte" },
+    { "bad UTF-8 byte", "{\"a\":\n \"\xff\"}", 0, JSON_INPUT_BAD_UTF8,
+      8, 2, 3, "invalid utf-8 string" },
+    { "overlong UTF-8", "[\"\xc0\xaf\"]", 0, JSON_INPUT_BAD_UTF8,
+      2, 1, 3, NULL },
+    { "UTF-8 surrogate", "[\"\xed\xa0\x80\"]", 0, JSON_INPUT_BAD_UTF8,
+      2, 1, 3, NULL },
+    { "UTF-8 above U+10FFFF", "[\"\xf4\x90\x80\x80\"]", 0,
+      JSON_INPUT_BAD_UTF8, 2, 1, 3, NULL },
+    { "cut UTF-8 sequence at the end", "[\"\xc3", 0, JSON_INPUT_BAD_UTF8,
+      2, 1, 3, NULL },
+    { "columns count characters",
+      "{\"caf\xc3\xa9\": [1,]}", 0, JSON_INPUT_SYNTAX, 13, 1, 13,
+      "unexpected character" },
+    { "byte order mark not counted in columns",
+      "\xef\xbb\xbf{\"a\": 'x'}", 0, JSON_INPUT_SYNTAX, 9, 1, 7,
+      "unexpected character" },
+    { "truncated", "{\"a\": [1,\n  2", 0, JSON_INPUT_TRUNCATED,
+      13, 2, 4, "unexpected end of data" },
+    { "truncated inside a string", "[\"abc", 0, JSON_INPUT_TRUNCATED,
+      5, 1, 6, NULL },
+    { "comment", "{\"a\": 1 /* x */}", 0, JSON_INPUT_SYNTAX, 8, 1, 9,
+      NULL },
+    { "trailing comma", "[1, 2,]", 0, JSON_INPUT_SYNTAX, 6, 1, 7, NULL },
+    { "text after an object", "{\"a\": 1}\n\n  x", 0, JSON_INPUT_TRAILING,
+      12, 3, 3, "unexpected character" },
+    { "two objects", "{}{}", 0, JSON_INPUT_TRAILING, 2, 1, 3, NULL },
+    { "text after a number", "12x", 0, JSON_INPUT_TRAILING, 2, 1, 3, NULL },
+    { "too deep", "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]", 0,
+      JSON_INPUT_SYNTAX, 16, 1, 17, "nesting too deep" },
+    { "single-quoted key", "{\"a\": {'b': 1}}", 0, JSON_INPUT_SINGLE_QUOTE,
+      7, 1, 8, "a string in single quotes" },
+    { "raw tab in a string", "[\"a\tb\"]", 0, JSON_INPUT_CONTROL_CHAR,
+      3, 1, 4, NULL },
+    { "raw newline in a key", "{\"a\nb\": 1}", 0, JSON_INPUT_CONTROL_CHAR,
+      3, 1, 4, NULL },
+    { "NaN", "{\"a\": [1, NaN]}", 0, JSON_INPUT_NOT_A_VALUE, 10, 1, 11,
+      NULL },
+    { "Infinity", "[Infinity]", 0, JSON_INPUT_NOT_A_VALUE, 1, 1, 2, NULL },
+    { "-Infinity", "[-Infinity]", 0, JSON_INPUT_NOT_A_VALUE, 1, 1, 2, NULL },
+    { "number ending in a dot", "{\"mtu\": 9000.}", 0,
+      JSON_INPUT_BAD_NUMBER, 8, 1, 9, "a malformed number" },
+    { "number with a leading zero", "[-01]", 0, JSON_INPUT_BAD_NUMBER,
+      1, 1, 2, NULL },
+    { "duplicate key", "{\"a\": 1,\n \"b\": {\"c\": 1,\n \"c\": 2}}", 0,
+      JSON_INPUT_DUPLICATE_KEY, 25, 3, 2, NULL },
+};
+
+static void
+test_bad_one(const struct bad_case *c)
+{
+    struct json_object *root = (struct json_object *) &root;
+    struct json_input_problem problem;
+    size_t size = c->size ? c->size : strlen(c->text);
+    int error;
+
+    error = json_input_parse(c->text, size, MAX_SIZE, DEPTH, &root,
+                             &problem);
+    test_report(error == -EINVAL && root == (struct json_object *) &root,
+                NULL, "%s: refused, root untouched", c->name);
+    test_report(problem.type == c->type, NULL, "%s: type %d (got %d)",
+                c->name, c->type, problem.type);
+    test_report(problem.offset == c->offset && problem.line == c->line
+                && problem.column == c->column, NULL,
+                "%s: at offset %zu, line %d, column %d (got %zu, %d, %d)",
+                c->name, c->offset, c->line, c->column, problem.offset,
+                problem.line, problem.column);
+    test_report(problem.detail != NULL, NULL, "%s: has a detail", c->name);
+    if (c->detail) {
+        test_streq(c->detail, problem.detail, "%s: detail", c->name);
+    }
+}
+
+/* Parses 'text', which must pass; returns the root (the caller puts it). */
+static struct json_object *
+parse_good(const char *label, const char *text)
+{
+    struct json_object *root = NULL;
+    struct json_input_problem problem;
+    int error;
+
+    error = json_input_parse(text, strlen(text), MAX_SIZE, DEPTH, &root,
+                             &problem);
+    test_report(!error, error ? problem.detail : NULL, "%s: parses", label);
+    return root;
+}
+
+static void
+test_good(void)
+{
+    static const char *const texts[] = {
+        "{}", "[]", "0", "-0", "12", "-1.5e+3", "1E5", "\"x\"", "true",
+        "  {\"a\": [1, 2, {\"b\": null}], \"c\": \"\\u00e9\\n\\\"\"}\n",
+        "{\"a\": 1, \"b\": {\"a\": 2}, \"c\": [{\"a\": 3}, {\"a\": 4}]}",
+        "\xef\xbb\xbf{\"caf\xc3\xa9\": \"\xf0\x9f\x98\x80\"}",
+        "[\"\x7f\"]",
+    };
+    struct json_object *root;
+
+    for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+        char label[32];
+
+        snprintf(label, sizeof label, "good text %zu", i);
+        json_object_put(parse_good(label, texts[i]));
+    }
+
+    root = parse_good("null", "null");
+    test_report(!root, NULL, "null: the root is NULL");
+
+    root = parse_good("byte order mark", "\xef\xbb\xbf {\"a\": 1}");
+    test_report(json_object_is_type(root, json_type_object)
+                && json_object_object_length(root) == 1, NULL,
+                "byte order mark: an object with one member");
+    json_object_put(root);
+
+    /* The deepest nesting that the tokener takes, the scan takes too. */
+    for (int depth = 1; depth < 40; depth++) {
+        struct json_input_problem problem;
+        char text[128];
+        int error;
+
+        memset(text, '[', depth);
+        memset(text + depth, ']', depth);
+        text[2 * depth] = '\0';
+        root = NULL;
+        error = json_input_parse(text, 2 * depth, MAX_SIZE, DEPTH, &root,
+                                 &problem);
+        json_object_put(root);
+        if (error) {
+            test_report(problem.type == JSON_INPUT_SYNTAX && depth >= DEPTH,
+                        problem.detail, "nesting: %d arrays are too deep "
+                        "for json-c itself, not only for the scan", depth);
+            break;
+        }
+    }
+}
+
+static void
+test_limits(void)
+{
+    struct json_object *root = NULL;
+    struct json_input_problem problem;
+    int error;
+
+    error = json_input_parse("[1, 2]", 6, 5, DEPTH, &root, &problem);
+    test_report(error == -EINVAL && problem.type == JSON_INPUT_TOO_LARGE
+                && !root, NULL, "6 bytes with a limit of 5: too large");
+    error = json_input_parse("[1, 2]", 6, 6, DEPTH, &root, &problem);
+    test_report(!error && root, problem.detail, "6 bytes with a limit of 6");
+    json_object_put(root);
+}
+
+/* Runs json_input_parse() on the string 'text'. */
+static int
+parse_string(const char *text, struct json_object **rootp,
+             struct json_input_problem *problem)
+{
+    return json_input_parse(text, strlen(text), MAX_SIZE, DEPTH, rootp,
+                            problem);
+}
+
+/* Keys: duplicates at depth, paths, first lines, many keys. */
+static void
+test_duplicates(void)
+{
+    struct json_input_problem problem;
+    struct json_object *root = NULL;
+    char *text;
+    size_t len;
+    int error;
+
+    error = parse_string("{\"a\": 1,\n \"b\": {\"c\": 1,\n \"c\": 2}}",
+                         &root, &problem);
+    test_report(error && problem.first_line == 2, NULL,
+                "duplicate: first at line 2 (got %d)", problem.first_line);
+    test_streq("b.c", problem.path, "duplicate: path");
+
+    error = parse_string("{\"x\": [{}, {\"d e\": 1, \"d e\": 1}]}", &root,
+                         &problem);
+    test_report(error && problem.type == JSON_INPUT_DUPLICATE_KEY, NULL,
+                "duplicate in an array: refused");
+    test_streq("x[1][\"d e\"]", problem.path,
+               "duplicate in an array: path");
+
+    error = parse_string("{\"a\": {\"k\": 1}, \"b\": {\"k\": 2}, \"k\": 3}",
+                         &root, &problem);
+    test_report(!error, problem.detail,
+                "the same key in different objects is fine");
+    json_object_put(root);
+
+    error = parse_string("{\"ab\": 1,\n\"a\\u0062\": 2}", &root, &problem);
+    test_report(error && problem.type == JSON_INPUT_DUPLICATE_KEY
+                && problem.line == 2 && problem.first_line == 1, NULL,
+                "keys compare as json-c reads them: \"ab\" and "
+                "\"a\\u0062\"");
+    test_streq("[\"a\\\\u0062\"]", problem.path,
+               "escaped duplicate: the path shows the key as written");
+    error = parse_string("{\"\\ud83d\\ude00\\t\\/\": 1, "
+                         "\"\xf0\x9f\x98\x80\\u0009/\": 2}", &root,
+                         &problem);
+    test_report(error && problem.type == JSON_INPUT_DUPLICATE_KEY, NULL,
+                "surrogate pairs and escapes are decoded");
+    error = parse_string("{\"\\ud83d\": 1, \"\\udead\": 2, "
+                         "\"\\u00e9\": 3, \"\xc3\xa9\\\"\": 4}", &root,
+                         &problem);
+    test_report(error && problem.type == JSON_INPUT_DUPLICATE_KEY
+                && problem.offset == 14, NULL,
+                "lone surrogates are the same key (json-c reads both as "
+                "U+FFFD)");
+    error = parse_string("{\"\\u00e9\": 3, \"\xc3\xa9\\\"\": 4, "
+                         "\"\\u0041\": 1, \"a\": 2}", &root, &problem);
+    test_report(!error, problem.detail, "different decoded keys are fine");
+    json_object_put(root);
+
+    /* 5000 keys, the last one again: the key set grows many times. */
+    text = xmalloc(5000 * 16 + 64);
+    len = 0;
+    text[len++] = '{';
+    for (int i = 0; i < 5000; i++) {
+        len += sprintf(text + len, "\"k%d\": %d, ", i, i);
+    }
+    len += sprintf(text + len, "\"k4999\": 0}");
+    error = json_input_parse(text, len, MAX_SIZE, DEPTH, &root, &problem);
+    test_report(error && problem.type == JSON_INPUT_DUPLICATE_KEY, NULL,
+                "5000 keys and a duplicate: refused");
+    test_streq("k4999", problem.path, "5000 keys: path of the duplicate");
+    text[len - 11] = '}';
+    error = json_input_parse(text, len - 10, MAX_SIZE, DEPTH, &root,
+                             &problem);
+    test_report(error && problem.type == JSON_INPUT_SYNTAX, NULL,
+                "5000 keys and a trailing comma: refused by json-c");
+    memcpy(text + len - 13, "}  ", 3);
+    error = json_input_parse(text, len - 12, MAX_SIZE, DEPTH, &root,
+                             &problem);
+    test_report(!error && json_object_object_length(root) == 5000,
+                problem.detail, "5000 different keys: parsed");
+    json_object_put(root);
+    free(text);
+}
+
+/* Writes the 'size' bytes at 'text' to 'path'. */
+static void
+write_file(const char *path, const char *text, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+
+    if (!f || fwrite(text, 1, size, f) != size) {
+        test_report(false, "cannot write", "write %s", path);
+    }
+    if (f) {
+        fclose(f);
+    }
+}
+
+static void
+test_files(void)
+{
+    char dir[] = "/tmp/test-json-input.XXXXXX";
+    char *text = (char *) &text;
+    bool opened = true;
+    size_t size = 0;
+    char *path;
+    int error;
+
+    if (!mkdtemp(dir)) {
+        test_report(false, "mkdtemp failed", "file cases");
+        return;
+    }
+
+    path = xasprintf("%s/missing.json", dir);
+    error = json_input_read_file(path, 100, &text, &size, &opened);
+    test_report(error == -ENOENT && !opened && text == (char *) &text, NULL,
+                "missing file: -ENOENT, not opened, text untouched");
+    free(path);
+
+    error = json_input_read_file(dir, 100, &text, &size, &opened);
+    test_report(error == -EISDIR && opened, NULL, "directory: -EISDIR");
+
+    path = xasprintf("%s/f.json", dir);
+    write_file(path, "{\"a\": 1}\n", 9);
+    error = json_input_read_file(path, 9, &text, &size, &opened);
+    test_report(!error && opened && size == 9 && !memcmp(text, "{\"a\": 1}\n",
+                                                         10),
+                NULL, "file at the limit: read, NUL-terminated");
+    free(text);
+    text = (char *) &text;
+
+    error = json_input_read_file(path, 8, &text, &size, &opened);
+    test_report(error == -EFBIG && size == 9 && text == (char *) &text, NULL,
+                "file over the limit: -EFBIG and its size (%zu)", size);
+
+    write_file(path, "", 0);
+    error = json_input_read_file(path, 8, &text, &size, &opened);
+    test_report(!error && size == 0 && text[0] == '\0', NULL,
+                "empty file: read");
+    free(text);
+    text = (char *) &text;
+
+    error = json_input_read_file("/dev/zero", 100000, &text, &size, &opened);
+    test_report(error == -EFBIG && size == 100001, NULL,
+                "endless device: -EFBIG after the limit (%zu)", size);
+
+    unlink(path);
+    free(path);
+    rmdir(dir);
+}
+
+static void
+test_paths(void)
+{
+    char path[JSON_INPUT_PATH_SIZE];
+    char small[16];
+    char quoted[64];
+
+    json_input_path_key(path, sizeof path, NULL, "networks", 8);
+    json_input_path_index(path, sizeof path, path, 1);
+    json_input_path_key(path, sizeof path, path, "mtu", 3);
+    test_streq("networks[1].mtu", path, "path: key, index, key");
+
+    json_input_path_key(path, sizeof path, "drivers", "802.1Q VLAN", 11);
+    test_streq("drivers[\"802.1Q VLAN\"]", path, "path: quoted key");
+    json_input_path_key(path, sizeof path, "", "", 0);
+    test_streq("[\"\"]", path, "path: empty key");
+    json_input_path_key(path, sizeof path, "x", "a\"b\\c\n\x01", 7);
+    test_streq("x[\"a\\\"b\\\\c\\n\\u0001\"]", path, "path: escapes");
+    json_input_path_index(path, sizeof path, NULL, 3);
+    test_streq("[3]", path, "path: index at the top level");
+    json_input_path_key(path, sizeof path, NULL, "max_mtu-2", 9);
+    test_streq("max_mtu-2", path, "path: '_' and '-' need no quotes");
+
+    json_input_path_key(small, sizeof small, "abcdefgh", "ijklmnop", 8);
+    test_streq("abcdefgh.ijk...", small, "path: cut short with \"...\"");
+    json_input_path_index(small, sizeof small, small, 1);
+    test_streq("abcdefgh.ijk...", small, "path: a cut path stays cut");
+    json_input_path_key(small, sizeof small, "abcdefghi", "\xc3\xa9\xc3\xa9",
+                        4);
+    test_streq("abcdefghi[\"...", small,
+               "path: cut at a character boundary");
+
+    test_streq("\"tap\\t0\"", json_input_quote("tap\t0", 5, quoted,
+                                               sizeof quoted), "quote: tab");
+    test_streq("\"01234567890123456789012345678901234567890123456...\"",
+               json_input_quote("01234567890123456789012345678901234567890"
+                                "123456789", 50, quoted, sizeof quoted),
+               "quote: cut after 48 bytes");
+    test_streq("\"...\"", json_input_quote("abc", 3, small, sizeof small),
+               "quote: a buffer too small");
+}
+
+static void
+test_suggest(void)
+{
+    static const char *const policy_keys[] = {
+        "name", "bridge", "mtu", "uplinks", "vifs", "management", "ipv6",
+        "overlay", "verify",
+    };
+    static const char *const entry_keys[] = {
+        "verdict", "max_mtu", "reason", "source", "rules",
+    };
+    static const char *const verdicts[] = {
+        "supported", "conditional", "refuse",
+    };
+    static const struct {
+        const char *word;
+        const char *const *choices;
+        size_t n;
+        const char *expected;
+    } cases[] = {
+        { "mtuu", policy_keys, ARRAY_SIZE(policy_keys), "mtu" },
+        { "IPv6", policy_keys, ARRAY_SIZE(policy_keys), "ipv6" },
+        { "manage", policy_keys, ARRAY_SIZE(policy_keys), "management" },
+        { "uplink", policy_keys, ARRAY_SIZE(policy_keys), "uplinks" },
+        { "speed", policy_keys, ARRAY_SIZE(policy_keys), NULL },
+        { "vif", policy_keys, ARRAY_SIZE(policy_keys), "vifs" },
+        { "soruce", entry_keys, ARRAY_SIZE(entry_keys), "source" },
+        { "max-mtu", entry_keys, ARRAY_SIZE(entry_keys), "max_mtu" },
+        { "mtu", entry_keys, ARRAY_SIZE(entry_keys), "max_mtu" },
+        { "colour", entry_keys, ARRAY_SIZE(entry_keys), NULL },
+        { "Refuse", verdicts, ARRAY_SIZE(verdicts), "refuse" },
+        { "refused", verdicts, ARRAY_SIZE(verdicts), "refuse" },
+        { "no", verdicts, ARRAY_SIZE(verdicts), NULL },
+        { "", verdicts, ARRAY_SIZE(verdicts), NULL },
+        { "a_very_long_word_that_is_longer_than_sixty_four_characters_"
+          "for_sure_refuse", verdicts, ARRAY_SIZE(verdicts), "refuse" },
+        { "mtu", policy_keys, 0, NULL },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        test_streq(cases[i].expected,
+                   json_input_suggest(cases[i].word, cases[i].choices,
+                                      cases[i].n),
+                   "suggest for \"%s\"", cases[i].word);
+    }
+}
+
+static void
+test_join(void)
+{
+    static const char *const words[] = { "a", "bb", "ccc" };
+    char buf[64];
+    char small[8];
+
+    test_streq("a, bb, ccc", json_input_join(buf, sizeof buf, words, 3,
+                                             false), "join");
+    test_streq("\"a\", \"bb\", \"ccc\"",
+               json_input_join(buf, sizeof buf, words, 3, true),
+               "join, quoted");
+    test_streq("", json_input_join(buf, sizeof buf, words, 0, true),
+               "join of nothing");
+    test_streq("a, bb, ", json_input_join(small, sizeof small, words, 3,
+                                          false), "join, cut short");
+}
+
+int
+main(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+        test_bad_one(&bad_cases[i]);
+    }
+    test_good();
+    test_limits();
+    test_duplicates();
+    test_files();
+    test_paths();
+    test_suggest();
+    test_join();
+    return test_exit_status();
+}
