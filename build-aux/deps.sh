@@ -23,6 +23,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps.sh: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Install without starting services: the tests run their own ovsdb-server and
+# ovs-vswitchd in private namespaces and must not bring up the host's OVS.
+# Where the machine has no policy-rc.d, one that denies every start is put in
+# place for the install and removed afterwards.
+policy_rc=/usr/sbin/policy-rc.d
+if [ ! -e "$policy_rc" ]; then
+    printf '#!/bin/sh\n# Temporary, from jumboagent build-aux/deps.sh.\nexit 101\n' >"$policy_rc"
+    chmod 0755 "$policy_rc"
+    trap 'rm -f "$policy_rc"' EXIT
+fi
 # Refresh the package lists once if they are empty or a package is unknown.
 if ! apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1; then
     apt-get update -q >/dev/null
