@@ -501,7 +501,17 @@ run_apply(const struct options *opts)
         goto out;
     }
     if (!plan->n_steps) {
-        fprintf(stderr, "%s: in sync: nothing to change\n", program_name);
+        size_t n_drift = plan_count_findings(plan, SEVERITY_DRIFT);
+
+        if (n_drift) {
+            fprintf(stderr, "%s: in sync with the policy: nothing to change; "
+                    "the %zu drift finding%s above %s outside what the "
+                    "policy manages\n", program_name, n_drift,
+                    n_drift == 1 ? "" : "s", n_drift == 1 ? "is" : "are");
+        } else {
+            fprintf(stderr, "%s: in sync: nothing to change\n",
+                    program_name);
+        }
         status = EXIT_IN_SYNC;
         goto out;
     }
