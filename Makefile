@@ -29,7 +29,7 @@ Q :=
 endif
 
 WARNINGS  := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
-             -Wformat=2 -Wno-format-nonliteral
+             -Wformat=2
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
              -DDATADIR='"$(DATADIR)"' -DSRCDIR='"$(SRCDIR)"' \
@@ -67,7 +67,7 @@ UNIT_LIB   := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
 LAB_SRCS   := $(wildcard tests/lab/*.c)
 LAB_BINS   := $(LAB_SRCS:%.c=$(B)/%)
 
-.PHONY: all deps check check-unit check-lab demo install clean ovs-lib tests
+.PHONY: all deps check check-unit check-lab demo install clean ovs-lib tests FORCE
 .DELETE_ON_ERROR:
 
 all: $(B)/jumboagent
@@ -75,9 +75,13 @@ all: $(B)/jumboagent
 deps:
 	$(Q)build-aux/deps.sh
 
+# ovs-lib.sh returns at once while the stamp matches the installed
+# openvswitch-source version, and rebuilds after an upgrade of it; the stamp
+# only changes then, so vswitch.o is rebuilt only then.
 ovs-lib: $(OVS_DEP)
-$(OVS_BUILD)/.built-from:
+$(OVS_BUILD)/.built-from: FORCE
 	$(Q)build-aux/ovs-lib.sh $(OVS_BUILD)
+FORCE:
 
 $(B)/libjumbo.a: $(CORE_OBJS)
 	@echo "  AR      $@"
@@ -140,7 +144,9 @@ install: $(B)/jumboagent
 	install -D -m 0755 $(B)/jumboagent $(DESTDIR)$(PREFIX)/sbin/jumboagent
 	install -D -m 0644 etc/jumboagent/drivers.json $(DESTDIR)$(DATADIR)/drivers.json
 	install -D -m 0644 policy/examples/kvm-ovs.json $(DESTDIR)$(SYSCONFDIR)/jumboagent/policy.json.example
-	install -D -m 0644 etc/systemd/system/jumboagent.service $(DESTDIR)/lib/systemd/system/jumboagent.service
+	install -d $(DESTDIR)/lib/systemd/system
+	sed -e 's|/usr/local/sbin/|$(PREFIX)/sbin/|' -e 's|/usr/local/share/|$(PREFIX)/share/|' \
+	    etc/systemd/system/jumboagent.service >$(DESTDIR)/lib/systemd/system/jumboagent.service
 	install -D -m 0644 etc/systemd/system/jumboagent.timer $(DESTDIR)/lib/systemd/system/jumboagent.timer
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/jumboagent/README.md
 

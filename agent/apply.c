@@ -15,33 +15,81 @@
 #include "log.h"
 #include "netlink.h"
 #include "plan.h"
+#include "policy.h"
 #include "util.h"
 #include "vswitch.h"
 
 #define APPLY_COMMENT "jumboagent: MTU reconciliation"
+#define ROLLBACK_COMMENT APPLY_COMMENT " (rollback)"
 
-/* A growing text of what was done, for the final message. */
+/* How often a bounded wait looks again (carrier, reconnecting). */
+#define RETRY_INTERVAL_MS 100
+
+/* The list of what was done, for the final message: a bounded text that
+ * counts what did not fit. */
 struct summary {
-    char text[768];
+    char text[512];
+    size_t n_omitted;
 };
 
 static void __attribute__((format(printf, 2, 3)))
 summary_add(struct summary *s, const char *fmt, ...)
 {
     size_t len = strlen(s->text);
+    char item[128];
     va_list args;
 
-    if (len + 3 >= sizeof s->text) {
+    va_start(args, fmt);
+    vsnprintf(item, sizeof item, fmt, args);
+    va_end(args);
+    if (len + strlen(item) + 3 >= sizeof s->text) {
+        s->n_omitted++;
         return;
     }
-    if (len) {
-        s->text[len++] = ',';
-        s->text[len++] = ' ';
-        s->text[len] = '\0';
+    snprintf(s->text + len, sizeof s->text - len, "%s%s", len ? ", " : "",
+             item);
+}
+
+/* Returns the text of 's', or 'none' if it is empty, with "and N more". */
+static const char *
+summary_text(struct summary *s, const char *none)
+{
+    size_t len = strlen(s->text);
+
+    if (!len) {
+        return none;
     }
-    va_start(args, fmt);
-    vsnprintf(s->text + len, sizeof s->text - len, fmt, args);
-    va_end(args);
+    if (s->n_omitted) {
+        snprintf(s->text + len, sizeof s->text - len, " and %zu more",
+                 s->n_omitted);
+        s->n_omitted = 0;
+    }
+    return s->text;
+}
+
+static long long
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int
+ms_left(long long deadline)
+{
+    long long left = deadline - now_ms();
+
+    return left > 0 ? (int) left : 0;
+}
+
+static void
+sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
 }
 
 static bool
@@ -68,9 +116,10 @@ journal_step(struct journal *journal, const struct host *host,
         e.layer = JOURNAL_OVS_MTU_REQUEST;
         e.had_request = iface && iface->has_mtu_request;
         e.value = e.had_request ? iface->mtu_request : 0;
+        /* 0: no kernel device (DPDK, a vanished port): nothing to put the
+         * kernel back to, only the request. */
         e.kernel_mtu = (link ? link->mtu
-                        : iface && iface->has_mtu ? iface->mtu
-                        : step->from_mtu);
+                        : iface && iface->has_mtu ? iface->mtu : 0);
         break;
     }
     case PLAN_SET_LINK_MTU:
@@ -82,6 +131,9 @@ journal_step(struct journal *journal, const struct host *host,
         e.value = 1;
         break;
     case PLAN_REPLUG:
+        e.layer = JOURNAL_LINK_UP;
+        e.value = 1;
+        break;
     case PLAN_ACTION_MAX:
     default:
         return;
@@ -89,118 +141,231 @@ journal_step(struct journal *journal, const struct host *host,
     journal_add(journal, &e);
 }
 
-/* Restores the kernel-side entry 'e' (link MTU or LRO).  Returns 0 or a
- * negative errno value with 'err' set. */
+/* Restores the kernel-side entry 'e' (link MTU, LRO, link up).  A link
+ * that no longer exists counts as restored.  Returns 0 or a negative errno
+ * value with 'err' set. */
 static int
 restore_kernel_entry(const struct journal_entry *e, struct summary *done,
                      struct error *err)
 {
-    unsigned int now = 0;
+    struct netlink_link_state state;
     int error;
 
-    if (e->layer == JOURNAL_LRO) {
+    error = netlink_get_state(e->ifname, &state, err);
+    if (error == -ENODEV) {
+        log_change("restore: %s no longer exists, nothing to put back",
+                   e->ifname);
+        summary_add(done, "%s gone", e->ifname);
+        error_clear(err);
+        return 0;
+    } else if (error) {
+        return error;
+    }
+
+    switch (e->layer) {
+    case JOURNAL_LRO:
         error = ethtool_set_lro(e->ifname, e->value != 0, err);
         if (!error) {
             log_change("restored %s: large-receive-offload %s", e->ifname,
                        e->value ? "on" : "off");
-            summary_add(done, "%s LRO %s", e->ifname, e->value ? "on" : "off");
+            summary_add(done, "%s LRO %s", e->ifname,
+                        e->value ? "on" : "off");
+        }
+        return error;
+    case JOURNAL_LINK_UP:
+        if (state.admin_up) {
+            return 0;
+        }
+        error = netlink_set_up(e->ifname, true, err);
+        if (!error) {
+            log_change("restored %s: link up", e->ifname);
+            summary_add(done, "%s up", e->ifname);
+        }
+        return error;
+    case JOURNAL_LINK_MTU:
+        if (state.mtu == e->value) {
+            return 0;
+        }
+        error = netlink_set_mtu(e->ifname, e->value, err);
+        if (!error) {
+            log_change("restored %s: MTU %u -> %u", e->ifname, state.mtu,
+                       e->value);
+            summary_add(done, "%s MTU %u -> %u", e->ifname, state.mtu,
+                        e->value);
+        }
+        return error;
+    case JOURNAL_OVS_MTU_REQUEST:
+    case JOURNAL_LAYER_MAX:
+    default:
+        return 0;
+    }
+}
+
+/* Makes sure '*vsp' is a live OVSDB connection: if it is NULL, or 'lost'
+ * says the old one died, reconnects to opts->remote until 'deadline' (an
+ * ovsdb-server that was restarted, by systemd or by hand, comes back). */
+static int
+reconnect(struct vswitch **vsp, bool lost, const struct apply_options *opts,
+          long long deadline, struct error *err)
+{
+    if (*vsp && !lost) {
+        return 0;
+    }
+    if (!opts->remote) {
+        return error_set(err, -ENOTCONN, "OVSDB is not connected");
+    }
+    vswitch_close(*vsp);
+    *vsp = NULL;
+    for (;;) {
+        int error = vswitch_open(opts->remote, ms_left(deadline) + 1, vsp,
+                                 err);
+
+        if (!error) {
+            log_info("reconnected to OVSDB at %s", opts->remote);
+            return 0;
+        }
+        if (ms_left(deadline) <= 0) {
+            return error;
+        }
+        sleep_ms(RETRY_INTERVAL_MS);
+    }
+}
+
+/* Commits 'changes' as one rollback transaction, reconnecting while the
+ * connection is lost and time remains.  A transaction that OVSDB committed
+ * but ovs-vswitchd did not confirm in time (it is stopped or busy) has still
+ * put the database back: vswitchd applies those values when it runs, and it
+ * had not applied the failed change either, so that counts as done. */
+static int
+commit_restore(struct vswitch **vsp, const struct vswitch_mtu_change *changes,
+               size_t n, const struct apply_options *opts,
+               long long deadline, struct error *err)
+{
+    bool lost = false;
+
+    for (;;) {
+        bool committed = false;
+        int error = reconnect(vsp, lost, opts, deadline, err);
+
+        if (!error) {
+            error = vswitch_set_mtu_requests(*vsp, changes, n,
+                                             ROLLBACK_COMMENT,
+                                             ms_left(deadline) + 1,
+                                             &committed, err);
+        }
+        if (error == -ETIMEDOUT && committed) {
+            log_warn("%s; the restored values are committed to OVSDB and "
+                     "ovs-vswitchd applies them when it runs again",
+                     err->msg);
+            error_clear(err);
+            return 0;
+        }
+        if ((error == -ECONNRESET || error == -ENOTCONN
+             || error == -ECONNREFUSED || error == -ENOENT)
+            && !committed && ms_left(deadline) > 0 && opts->remote) {
+            lost = true;
+            sleep_ms(RETRY_INTERVAL_MS);
+            continue;
         }
         return error;
     }
-    if (!netlink_get_mtu(e->ifname, &now, NULL) && now == e->value) {
-        return 0;
-    }
-    error = netlink_set_mtu(e->ifname, e->value, err);
-    if (!error) {
-        log_change("restored %s: MTU %u -> %u", e->ifname, now, e->value);
-        summary_add(done, "%s MTU %u -> %u", e->ifname, now, e->value);
-    }
-    return error;
-}
-
-/* A rollback transaction that OVSDB committed but ovs-vswitchd did not
- * confirm in time (it is stopped or busy) has still put the database back:
- * vswitchd applies those values when it runs, and it had not applied the
- * failed change either.  Returns 'error', or 0 in that case. */
-static int
-accept_unconfirmed(int error, bool committed, struct error *err)
-{
-    if (error == -ETIMEDOUT && committed) {
-        log_warn("%s; the restored values are committed to OVSDB and "
-                 "ovs-vswitchd applies them when it runs again", err->msg);
-        error_clear(err);
-        return 0;
-    }
-    return error;
 }
 
 /* Restores every OVS entry of 'journal' in at most two transactions: first
  * mtu_request goes back to the old request, or to the old kernel MTU where
  * there was no request (clearing alone would leave the kernel MTU where it
- * is), then the requests that were not set are cleared. */
+ * is), then the requests that were not set are cleared.  Rows that no
+ * longer exist count as restored. */
 static int
-restore_ovs_entries(const struct journal *journal, struct vswitch *vs,
-                    int timeout_ms, struct summary *done, struct error *err)
+restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
+                    const struct apply_options *opts, long long deadline,
+                    struct summary *done, struct error *err)
 {
-    struct vswitch_mtu_change *changes;
-    size_t n = 0, n_clear = 0;
-    bool changed = false;
+    struct vswitch_mtu_change *sets, *clears;
+    size_t n_sets = 0, n_clears = 0, n_entries = 0;
+    struct host *now = NULL;
     int error;
 
-    changes = xzalloc((journal->n_entries + 1) * sizeof *changes);
     for (size_t i = 0; i < journal->n_entries; i++) {
-        const struct journal_entry *e = &journal->entries[i];
-
-        if (e->layer == JOURNAL_OVS_MTU_REQUEST) {
-            changes[n].ifname = e->ifname;
-            changes[n].set = true;
-            changes[n].mtu = e->had_request ? e->value : e->kernel_mtu;
-            n++;
-        }
+        n_entries += journal->entries[i].layer == JOURNAL_OVS_MTU_REQUEST;
     }
-    if (!n) {
-        free(changes);
+    if (!n_entries) {
         return 0;
     }
-    if (!vs) {
-        free(changes);
-        return error_set(err, -ENOTCONN, "cannot restore mtu_request of %zu "
-                         "OVS interface(s): OVSDB is not reachable", n);
+
+    /* Which rows are still there. */
+    error = reconnect(vsp, false, opts, deadline, err);
+    for (int tries = 0; !error; tries++) {
+        now = host_create();
+        error = vswitch_read(*vsp, now, err);
+        if (!error || tries || ms_left(deadline) <= 0) {
+            break;
+        }
+        host_destroy(now);
+        now = NULL;
+        error = reconnect(vsp, true, opts, deadline, err);
     }
-    error = vswitch_set_mtu_requests(vs, changes, n,
-                                     APPLY_COMMENT " (rollback)", timeout_ms,
-                                     &changed, err);
-    error = accept_unconfirmed(error, changed, err);
     if (error) {
-        free(changes);
-        return error;
+        host_destroy(now);
+        return error_prefix(err, "cannot restore mtu_request of %zu OVS "
+                            "interface(s)", n_entries);
     }
+
+    sets = xzalloc(n_entries * sizeof *sets);
+    clears = xzalloc(n_entries * sizeof *clears);
     for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];
 
         if (e->layer != JOURNAL_OVS_MTU_REQUEST) {
             continue;
         }
-        if (e->had_request) {
-            log_change("restored %s: mtu_request %u", e->ifname, e->value);
-            summary_add(done, "%s mtu_request %u", e->ifname, e->value);
-        } else {
-            changes[n_clear].ifname = e->ifname;
-            changes[n_clear].set = false;
-            n_clear++;
-            log_change("restored %s: kernel MTU %u, mtu_request unset",
-                       e->ifname, e->kernel_mtu);
-            summary_add(done, "%s MTU %u (mtu_request unset)", e->ifname,
-                        e->kernel_mtu);
+        if (!host_find_ovs_iface(now, e->ifname, NULL, NULL)) {
+            log_change("restore: OVS interface %s no longer exists, "
+                       "nothing to put back", e->ifname);
+            summary_add(done, "%s gone", e->ifname);
+            continue;
+        }
+        if (e->had_request || e->kernel_mtu) {
+            sets[n_sets].ifname = e->ifname;
+            sets[n_sets].set = true;
+            sets[n_sets].mtu = e->had_request ? e->value : e->kernel_mtu;
+            n_sets++;
+        }
+        if (!e->had_request) {
+            clears[n_clears].ifname = e->ifname;
+            clears[n_clears].set = false;
+            n_clears++;
         }
     }
-    if (n_clear) {
-        error = vswitch_set_mtu_requests(vs, changes, n_clear,
-                                         APPLY_COMMENT " (rollback)",
-                                         timeout_ms, &changed, err);
-        error = accept_unconfirmed(error, changed, err);
+    if (n_sets) {
+        error = commit_restore(vsp, sets, n_sets, opts, deadline, err);
     }
-    free(changes);
+    if (!error && n_clears) {
+        error = commit_restore(vsp, clears, n_clears, opts, deadline, err);
+    }
+    if (!error) {
+        for (size_t i = 0; i < journal->n_entries; i++) {
+            const struct journal_entry *e = &journal->entries[i];
+
+            if (e->layer != JOURNAL_OVS_MTU_REQUEST
+                || !host_find_ovs_iface(now, e->ifname, NULL, NULL)) {
+                continue;
+            }
+            if (e->had_request) {
+                log_change("restored %s: mtu_request %u", e->ifname,
+                           e->value);
+                summary_add(done, "%s mtu_request %u", e->ifname, e->value);
+            } else {
+                log_change("restored %s: MTU %u, mtu_request unset",
+                           e->ifname, e->kernel_mtu);
+                summary_add(done, "%s MTU %u (mtu_request unset)",
+                            e->ifname, e->kernel_mtu);
+            }
+        }
+    }
+    free(sets);
+    free(clears);
+    host_destroy(now);
     return error;
 }
 
@@ -208,9 +373,11 @@ restore_ovs_entries(const struct journal *journal, struct vswitch *vs,
  * in the order they were applied; the OVS ones were all applied at the place
  * of the first of them.  Returns 0 if everything was restored. */
 static int
-restore_journal(const struct journal *journal, struct vswitch *vs,
-                int timeout_ms, struct summary *done, struct error *err)
+restore_journal(const struct journal *journal, struct vswitch **vsp,
+                const struct apply_options *opts, struct summary *done,
+                struct error *err)
 {
+    long long deadline = now_ms() + opts->timeout_ms;
     size_t ovs_pos = journal->n_entries;
     int first_error = 0;
     struct error e_err;
@@ -228,8 +395,8 @@ restore_journal(const struct journal *journal, struct vswitch *vs,
         error_clear(&e_err);
         if (e->layer == JOURNAL_OVS_MTU_REQUEST) {
             if (i == ovs_pos) {
-                error = restore_ovs_entries(journal, vs, timeout_ms, done,
-                                            &e_err);
+                error = restore_ovs_entries(journal, vsp, opts, deadline,
+                                            done, &e_err);
             }
         } else {
             error = restore_kernel_entry(e, done, &e_err);
@@ -246,79 +413,116 @@ restore_journal(const struct journal *journal, struct vswitch *vs,
 }
 
 /* Rolls back after the failure described in 'err' and rewrites 'err' to say
- * what failed and what was put back.  Returns the original error code. */
+ * what failed, what was put back and what to do.  Sets '*rolled_backp'.
+ * Returns the original error code. */
 static int
-roll_back(const struct journal *journal, struct vswitch *vs,
-          const struct apply_options *opts, struct error *err)
+roll_back(const struct journal *journal, struct vswitch **vsp,
+          const struct apply_options *opts, bool *rolled_backp,
+          struct error *err)
 {
-    struct summary done = { "" };
-    struct error r_err;
+    struct summary done = { "", 0 };
     char failure[sizeof err->msg];
     int code = err->code ? err->code : -EIO;
+    struct error r_err;
 
     copy_string(failure, err->msg, sizeof failure);
     log_warn("%s; rolling back", failure);
     error_clear(&r_err);
-    if (restore_journal(journal, vs, opts->timeout_ms, &done, &r_err)) {
-        return error_set(err, code, "%s; rollback incomplete: %s; restored: "
-                         "%s; the journal %s/journal.json is kept and the "
-                         "next run restores it", failure, r_err.msg,
-                         done.text[0] ? done.text : "nothing",
-                         opts->state_dir);
+    if (restore_journal(journal, vsp, opts, &done, &r_err)) {
+        *rolled_backp = false;
+        return error_set(err, code, "rollback incomplete: the journal "
+                         "%s/journal.json is kept and the next run restores "
+                         "it first (or restore its values by hand and "
+                         "remove it); could not restore: %s; failure: %s; "
+                         "restored: %s", opts->state_dir, r_err.msg,
+                         failure, summary_text(&done, "nothing"));
     }
+    *rolled_backp = true;
     journal_remove(opts->state_dir, NULL);
-    return error_set(err, code, "%s; rolled back: %s", failure,
-                     done.text[0] ? done.text : "nothing had changed");
+    return error_set(err, code, "%s; rolled back, nothing is left changed: "
+                     "%s", failure,
+                     summary_text(&done, "nothing had changed"));
+}
+
+/* Checks the OVS layers of 'step': Interface.mtu reaches the request (the
+ * status column lags cur_cfg a little), and no Interface.error. */
+static int
+verify_ovs_step(const struct plan_step *step, struct vswitch *vs,
+                int timeout_ms, struct error *err)
+{
+    unsigned int seen = 0;
+    int error;
+
+    error = vswitch_wait_mtu(vs, step->ifname, step->to_mtu, timeout_ms,
+                             &seen, err);
+    if (error == -ETIMEDOUT) {
+        struct host *now = host_create();
+        const struct host_ovs_iface *iface = NULL;
+
+        if (!vswitch_read(vs, now, NULL)) {
+            iface = host_find_ovs_iface(now, step->ifname, NULL, NULL);
+        }
+        if (iface && (iface->error[0]
+                      || (iface->has_ofport && iface->ofport < 0))) {
+            error_set(err, error, "verify: OVS interface '%s' has error "
+                      "\"%s\" (ofport %lld): fix or remove the port (ovs-vsctl "
+                      "del-port %s)", step->ifname,
+                      iface->error[0] ? iface->error : "none",
+                      iface->ofport, step->ifname);
+        } else {
+            error_set(err, error, "verify: OVS interface '%s' reports mtu %u "
+                      "after mtu_request %u: ovs-vswitchd did not apply it "
+                      "(look for 'failed to set MTU' in ovs-vswitchd.log; "
+                      "the device may not take that MTU)", step->ifname,
+                      seen, step->to_mtu);
+        }
+        host_destroy(now);
+    } else if (error) {
+        error_prefix(err, "verify of '%s'", step->ifname);
+    }
+    return error;
 }
 
 /* Checks that every layer of every step took the change. */
 static int
-verify_steps(const struct plan *plan, struct vswitch *vs, int timeout_ms,
-             struct error *err)
+verify_steps(const struct plan *plan, const struct host *host,
+             struct vswitch *vs, int timeout_ms, struct error *err)
 {
-    struct host *now = NULL;
+    struct host *now;
     int error = 0;
 
     for (size_t i = 0; i < plan->n_steps && !error; i++) {
         const struct plan_step *step = &plan->steps[i];
         unsigned int mtu = 0;
 
-        if (step->action == PLAN_SET_MTU_REQUEST) {
-            unsigned int seen = 0;
-
-            error = vswitch_wait_mtu(vs, step->ifname, step->to_mtu,
-                                     timeout_ms, &seen, err);
-            if (error) {
-                error_set(err, error, "verify: OVS interface '%s' reports "
-                          "mtu %u after mtu_request %u: ovs-vswitchd did not "
-                          "apply it (see 'failed to set MTU' in "
-                          "ovs-vswitchd.log)", step->ifname, seen,
-                          step->to_mtu);
-                break;
+        if (is_ovs_step(step)) {
+            error = verify_ovs_step(step, vs, timeout_ms, err);
+            if (error || !host_find_link(host, step->ifname)) {
+                /* No kernel device (DPDK, vhost-user): OVS is all. */
+                continue;
             }
+        } else if (step->action != PLAN_SET_LINK_MTU) {
+            continue;
         }
-        if (step->action == PLAN_SET_MTU_REQUEST
-            || step->action == PLAN_SET_LINK_MTU) {
-            error = netlink_get_mtu(step->ifname, &mtu, err);
-            if (!error && mtu != step->to_mtu) {
-                error = error_set(err, -EIO, "verify: kernel MTU of '%s' is "
-                                  "%u, expected %u", step->ifname, mtu,
-                                  step->to_mtu);
-            }
+        error = netlink_get_mtu(step->ifname, &mtu, err);
+        if (!error && mtu != step->to_mtu) {
+            error = error_set(err, -EIO, "verify: kernel MTU of '%s' is %u, "
+                              "expected %u", step->ifname, mtu,
+                              step->to_mtu);
         }
     }
     if (error || !vs) {
         return error;
     }
 
-    /* Interface.error of the rows we touched. */
+    /* Interface.error and mtu_request of the rows we touched. */
     now = host_create();
     error = vswitch_read(vs, now, err);
     for (size_t i = 0; i < plan->n_steps && !error; i++) {
         const struct plan_step *step = &plan->steps[i];
         const struct host_ovs_iface *iface;
 
-        if (step->action != PLAN_SET_MTU_REQUEST) {
+        if (!is_ovs_step(step)) {
             continue;
         }
         iface = host_find_ovs_iface(now, step->ifname, NULL, NULL);
@@ -331,7 +535,8 @@ verify_steps(const struct plan *plan, struct vswitch *vs, int timeout_ms,
         } else if (!iface->has_mtu_request
                    || iface->mtu_request != step->to_mtu) {
             error = error_set(err, -EIO, "verify: OVS interface '%s' has "
-                              "mtu_request %u, expected %u", step->ifname,
+                              "mtu_request %u, expected %u (another client "
+                              "changed it?)", step->ifname,
                               iface->mtu_request, step->to_mtu);
         }
     }
@@ -339,39 +544,126 @@ verify_steps(const struct plan *plan, struct vswitch *vs, int timeout_ms,
     return error;
 }
 
-/* True if the link of 'step' should be bounced after its MTU changed: a
- * physical uplink or bond member that is up and does not carry the default
- * route. */
+/* True if 'link' or a device stacked on it carries the default route:
+ * its master chain (bond, bridge), the OVS bridge 'bridge' it is a port of,
+ * and the VLAN/macvlan devices on top of it. */
 static bool
-step_needs_replug(const struct plan_step *step, const struct host *host)
+on_management_path(const struct host *host, const struct host_link *link,
+                   const char *bridge)
 {
-    const struct host_link *link = host_find_link(host, step->ifname);
+    const struct host_link *up = link;
 
-    return ((step->action == PLAN_SET_MTU_REQUEST
-             || step->action == PLAN_SET_LINK_MTU)
-            && (step->role == ROLE_UPLINK || step->role == ROLE_MEMBER)
-            && link && link->up && !link->default_route
-            && (link->kind == LINK_KIND_ETHER || link->kind == LINK_KIND_VETH));
+    for (int depth = 0; up && depth < 8; depth++) {
+        if (up->default_route) {
+            return true;
+        }
+        up = up->master[0] ? host_find_link(host, up->master) : NULL;
+    }
+    if (bridge[0]) {
+        const struct host_link *br = host_find_link(host, bridge);
+
+        if (br && br->default_route) {
+            return true;
+        }
+    }
+    for (size_t i = 0; i < host->n_links; i++) {
+        const struct host_link *l = &host->links[i];
+
+        if (!strcmp(l->lower, link->name) && l->default_route) {
+            return true;
+        }
+    }
+    return false;
 }
 
+/* True if the link of 'step' should be bounced after its MTU changed: a
+ * physical uplink or bond member whose kernel MTU changed, that is up with
+ * carrier, and that is not on the management path. */
+static bool
+step_needs_replug(const struct plan_step *step, const struct host *host,
+                  const struct policy *policy)
+{
+    const struct host_link *link = host_find_link(host, step->ifname);
+    const struct policy_network *pn;
+
+    if ((step->action != PLAN_SET_MTU_REQUEST
+         && step->action != PLAN_SET_LINK_MTU)
+        || (step->role != ROLE_UPLINK && step->role != ROLE_MEMBER)
+        || !link || link->mtu == step->to_mtu
+        || (link->kind != LINK_KIND_ETHER && link->kind != LINK_KIND_VETH)
+        || !link->up || strcmp(link->operstate, "up")) {
+        return false;
+    }
+    pn = policy && step->network[0]
+         ? policy_find_network(policy, step->network) : NULL;
+    if ((pn && pn->management) || on_management_path(host, link,
+                                                     step->bridge)) {
+        log_info("%s: not replugged: it is on the management path",
+                 step->ifname);
+        return false;
+    }
+    return true;
+}
+
+/* Waits until 'ifname' is operationally up again, for at most
+ * 'timeout_ms'; 'mtu' is for the message. */
+static int
+wait_carrier(const char *ifname, unsigned int mtu, int timeout_ms,
+             struct error *err)
+{
+    long long deadline = now_ms() + timeout_ms;
+    struct netlink_link_state state;
+
+    for (;;) {
+        int error = netlink_get_state(ifname, &state, err);
+
+        if (error) {
+            return error;
+        }
+        if (state.oper_up) {
+            return 0;
+        }
+        if (ms_left(deadline) <= 0) {
+            return error_set(err, -ETIMEDOUT, "%s did not come back up "
+                             "within %d ms after the replug: check its "
+                             "cable and that the switch port accepts MTU "
+                             "%u", ifname, timeout_ms, mtu);
+        }
+        sleep_ms(RETRY_INTERVAL_MS);
+    }
+}
+
+/* Bounces the links that need it, one at a time, each back up with carrier
+ * before the next (so a bond keeps a live member).  Each is journaled
+ * first, so that a run killed mid-replug leaves nothing down. */
 static int
 replug_steps(const struct plan *plan, const struct host *host,
+             struct journal *journal, const struct apply_options *opts,
              struct error *err)
 {
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *step = &plan->steps[i];
+        struct plan_step bounce;
         int error;
 
-        if (!step_needs_replug(step, host)) {
+        if (!step_needs_replug(step, host, opts->policy)) {
             continue;
         }
-        error = netlink_set_up(step->ifname, false, err);
+        bounce = *step;
+        bounce.action = PLAN_REPLUG;
+        journal_step(journal, host, &bounce);
+        error = journal_write(opts->state_dir, journal, err);
+        if (!error) {
+            error = netlink_set_up(step->ifname, false, err);
+        }
         if (!error) {
             error = netlink_set_up(step->ifname, true, err);
         }
+        if (!error) {
+            error = wait_carrier(step->ifname, step->to_mtu,
+                                 opts->timeout_ms, err);
+        }
         if (error) {
-            /* Bring it up whatever happened. */
-            netlink_set_up(step->ifname, true, NULL);
             return error_prefix(err, "replug of '%s'", step->ifname);
         }
         log_change("replugged %s (down/up) so that it renegotiates with MTU "
@@ -380,70 +672,48 @@ replug_steps(const struct plan *plan, const struct host *host,
     return 0;
 }
 
-int
-apply_plan(const struct plan *plan, const struct host *host,
-           struct vswitch *vs, const struct apply_options *opts,
-           struct error *err)
+/* Logs the OVS changes of 'plan', once they are committed. */
+static void
+log_ovs_steps(const struct plan *plan)
 {
-    struct vswitch_mtu_change *changes;
-    struct journal *journal;
-    size_t n_changes = 0;
-    bool ovs_done = false;
-    int error;
-
-    if (!plan->n_steps) {
-        return 0;
-    }
-    journal = journal_create();
-    changes = xzalloc(plan->n_steps * sizeof *changes);
     for (size_t i = 0; i < plan->n_steps; i++) {
-        const struct plan_step *step = &plan->steps[i];
+        const struct plan_step *s = &plan->steps[i];
+        char from[16] = "unset";
 
-        journal_step(journal, host, step);
-        if (is_ovs_step(step)) {
-            changes[n_changes].ifname = step->ifname;
-            changes[n_changes].set = true;
-            changes[n_changes].mtu = step->to_mtu;
-            n_changes++;
+        if (!is_ovs_step(s)) {
+            continue;
         }
+        if (s->from_set) {
+            snprintf(from, sizeof from, "%u", s->from_mtu);
+        }
+        log_change("%s: mtu_request %s -> %u (%s)", s->ifname, from,
+                   s->to_mtu, s->reason);
     }
-    if (n_changes && !vs) {
-        error = error_set(err, -ENOTCONN, "the plan changes %zu OVS "
-                          "interface(s) but OVSDB is not connected; nothing "
-                          "was changed", n_changes);
-        goto out;
-    }
-    error = journal_check_dir(opts->state_dir, err);
-    if (!error) {
-        error = journal_write(opts->state_dir, journal, err);
-    }
-    if (error) {
-        goto out;
-    }
+}
+
+/* Carries out the steps of 'plan' in order; the OVS ones as one
+ * transaction at the place of the first. */
+static int
+execute_steps(const struct plan *plan, struct vswitch *vs,
+              const struct vswitch_mtu_change *changes, size_t n_changes,
+              const struct apply_options *opts, struct error *err)
+{
+    bool ovs_done = false;
+    int error = 0;
 
     for (size_t i = 0; i < plan->n_steps && !error; i++) {
         const struct plan_step *step = &plan->steps[i];
 
         switch (step->action) {
         case PLAN_SET_MTU_REQUEST:
-            if (ovs_done) {
-                break;
-            }
-            ovs_done = true;
-            error = vswitch_set_mtu_requests(vs, changes, n_changes,
-                                             APPLY_COMMENT, opts->timeout_ms,
-                                             NULL, err);
-            for (size_t j = 0; !error && j < plan->n_steps; j++) {
-                const struct plan_step *s = &plan->steps[j];
-
-                if (is_ovs_step(s)) {
-                    char from[16] = "unset";
-
-                    if (s->from_set) {
-                        snprintf(from, sizeof from, "%u", s->from_mtu);
-                    }
-                    log_change("%s: mtu_request %s -> %u (%s)", s->ifname,
-                               from, s->to_mtu, s->reason);
+            if (!ovs_done) {
+                ovs_done = true;
+                error = vswitch_set_mtu_requests(vs, changes, n_changes,
+                                                 APPLY_COMMENT,
+                                                 opts->timeout_ms, NULL,
+                                                 err);
+                if (!error) {
+                    log_ovs_steps(plan);
                 }
             }
             break;
@@ -472,14 +742,59 @@ apply_plan(const struct plan *plan, const struct host *host,
             break;
         }
     }
-    if (!error) {
-        error = verify_steps(plan, vs, opts->timeout_ms, err);
+    return error;
+}
+
+int
+apply_plan(const struct plan *plan, const struct host *host,
+           struct vswitch **vsp, const struct apply_options *opts,
+           bool *rolled_backp, struct error *err)
+{
+    struct vswitch_mtu_change *changes;
+    struct journal *journal;
+    size_t n_changes = 0;
+    int error;
+
+    *rolled_backp = true;
+    if (!plan->n_steps) {
+        return 0;
     }
-    if (!error && opts->replug) {
-        error = replug_steps(plan, host, err);
+    journal = journal_create();
+    changes = xzalloc(plan->n_steps * sizeof *changes);
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        const struct plan_step *step = &plan->steps[i];
+
+        journal_step(journal, host, step);
+        if (is_ovs_step(step)) {
+            changes[n_changes].ifname = step->ifname;
+            changes[n_changes].set = true;
+            changes[n_changes].mtu = step->to_mtu;
+            n_changes++;
+        }
+    }
+    if (n_changes && !*vsp) {
+        error = error_set(err, -ENOTCONN, "the plan changes %zu OVS "
+                          "interface(s) but OVSDB is not connected; nothing "
+                          "was changed", n_changes);
+        goto out;
+    }
+    error = journal_check_dir(opts->state_dir, err);
+    if (!error) {
+        error = journal_write(opts->state_dir, journal, err);
     }
     if (error) {
-        error = roll_back(journal, vs, opts, err);
+        goto out;
+    }
+
+    error = execute_steps(plan, *vsp, changes, n_changes, opts, err);
+    if (!error) {
+        error = verify_steps(plan, host, *vsp, opts->timeout_ms, err);
+    }
+    if (!error && opts->replug) {
+        error = replug_steps(plan, host, journal, opts, err);
+    }
+    if (error) {
+        error = roll_back(journal, vsp, opts, rolled_backp, err);
         goto out;
     }
     journal_remove(opts->state_dir, NULL);
@@ -501,10 +816,10 @@ apply_journal_pending(const char *state_dir)
 }
 
 int
-apply_recover(struct vswitch *vs, const struct apply_options *opts,
+apply_recover(struct vswitch **vsp, const struct apply_options *opts,
               bool *recoveredp, struct error *err)
 {
-    struct summary done = { "" };
+    struct summary done = { "", 0 };
     struct journal *journal;
     int error;
 
@@ -519,15 +834,17 @@ apply_recover(struct vswitch *vs, const struct apply_options *opts,
     log_change("found the journal of an interrupted run (pid %ld, %zu "
                "value(s)); restoring the previous values before anything "
                "else", journal->pid, journal->n_entries);
-    error = restore_journal(journal, vs, opts->timeout_ms, &done, err);
+    error = restore_journal(journal, vsp, opts, &done, err);
     if (error) {
         error_prefix(err, "restoring the journal %s/journal.json of an "
-                     "interrupted run (pid %ld) failed; it is kept",
+                     "interrupted run (pid %ld) failed, so nothing else was "
+                     "done; fix the cause and run again, or restore its "
+                     "values by hand and remove the file",
                      opts->state_dir, journal->pid);
     } else {
         journal_remove(opts->state_dir, NULL);
         log_change("restored the state before the interrupted run: %s",
-                   done.text[0] ? done.text : "nothing had changed");
+                   summary_text(&done, "nothing had changed"));
     }
     journal_destroy(journal);
     return error;

@@ -3,10 +3,12 @@
  * Before the first change, the previous value of everything the plan touches
  * is journaled to disk.  Every OVS change goes into ONE OVSDB transaction,
  * and apply waits until ovs-vswitchd has applied it; links that OVS does not
- * own change through netlink in the plan's order.  Afterwards every layer is
- * verified (OVS mtu_request, OVS mtu, kernel MTU, Interface.error), and
- * changed uplinks are replugged in the plan's order.  On any failure what was
- * changed is put back in reverse order.  Every change is logged. */
+ * own change through netlink in the plan's order (the planner keeps the OVS
+ * steps together, so the printed order is the executed order).  Afterwards
+ * every layer is verified (OVS mtu_request, OVS mtu, kernel MTU,
+ * Interface.error), and changed uplinks and bond members are replugged one
+ * at a time, never on the management path.  On any failure what was changed
+ * is put back in reverse order.  Every change is logged. */
 #ifndef JUMBOAGENT_APPLY_H
 #define JUMBOAGENT_APPLY_H 1
 
@@ -16,29 +18,40 @@
 
 struct host;
 struct plan;
+struct policy;
 struct vswitch;
 
 struct apply_options {
     const char *state_dir;      /* Where the journal lives. */
-    int timeout_ms;             /* Bound on each wait for vswitchd. */
+    const char *remote;         /* OVSDB remote, to reconnect to if the
+                                 * connection is lost during a rollback. */
+    const struct policy *policy;/* For "management" networks; may be NULL. */
+    int timeout_ms;             /* Bound on each wait (vswitchd, carrier,
+                                 * reconnecting). */
     bool replug;                /* Bounce changed uplinks and members. */
 };
 
-/* Applies 'plan', computed over 'host', using the open OVSDB connection 'vs'
- * (may be NULL when the plan has no OVS step).  Returns 0 when every step
- * was applied and verified (the journal is then removed).  Otherwise returns
- * a negative errno value and says in 'err' what failed and what was put back;
- * if something could not be put back, the journal is kept and the message
- * says so (the next run restores it). */
+/* Applies 'plan', computed over 'host', using the OVSDB connection '*vsp'
+ * (may be NULL when the plan has no OVS step; may be replaced by a new
+ * connection if the old one is lost during a rollback: the caller still owns
+ * whatever '*vsp' holds afterwards).
+ *
+ * Returns 0 when every step was applied and verified (the journal is then
+ * removed).  Otherwise returns a negative errno value and says in 'err' what
+ * failed and what was put back, and sets '*rolled_backp' to true if
+ * everything that had been changed was restored (the journal is then
+ * removed), false if something could not be restored (the journal is kept,
+ * the message says so, and the next run restores it first). */
 int apply_plan(const struct plan *plan, const struct host *host,
-               struct vswitch *vs, const struct apply_options *opts,
-               struct error *err);
+               struct vswitch **vsp, const struct apply_options *opts,
+               bool *rolled_backp, struct error *err);
 
 /* Restores the journal an interrupted run left in 'opts->state_dir', if any.
- * Sets '*recoveredp' to true if there was one.  Returns 0 (nothing to do, or
- * all restored and the journal removed) or a negative errno value with a
- * message (the journal is then kept). */
-int apply_recover(struct vswitch *vs, const struct apply_options *opts,
+ * Sets '*recoveredp' to true if there was one.  Interfaces that no longer
+ * exist count as restored.  Returns 0 (nothing to do, or all restored and the
+ * journal removed) or a negative errno value with a message that says how to
+ * get out (the journal is then kept). */
+int apply_recover(struct vswitch **vsp, const struct apply_options *opts,
                   bool *recoveredp, struct error *err);
 
 /* Returns true if a journal of an interrupted run exists in 'state_dir'. */

@@ -18,7 +18,9 @@
  * json-input.c does steps 1 to 3 and returns the problem as data;
  * report_problem() words it.  The json-c objects never leave this file (and
  * json-input.c).  driver_table_judge() is the lookup the planner uses:
- * driver name plus PCI IDs -> verdict and limit. */
+ * driver name plus PCI IDs plus the kind of host -> verdict and limit.  A
+ * "refuse" with "refuse_only_on" is judged "conditional" on other kinds of
+ * host (the Cisco VIC crashes XenServer dom0, but is fine on KVM). */
 #include "drivers.h"
 
 #include <ctype.h>
@@ -55,12 +57,20 @@ static const char *const verdict_names[DRIVER_VERDICT_MAX] = {
     [DRIVER_REFUSE] = "refuse",
 };
 
+/* Host kinds as the table writes them, and as messages name them. */
+static const char *const host_kind_names[DRIVER_HOST_KIND_MAX] = {
+    [DRIVER_HOST_XEN_DOM0] = "xen-dom0",
+};
+static const char *const host_kind_phrases[DRIVER_HOST_KIND_MAX] = {
+    [DRIVER_HOST_XEN_DOM0] = "Xen dom0",
+};
+
 static const char *const top_keys[] = { "version", "drivers" };
 static const char *const entry_keys[] = {
-    "verdict", "max_mtu", "reason", "source", "rules"
+    "verdict", "max_mtu", "reason", "source", "rules", "refuse_only_on"
 };
 static const char *const rule_keys[] = {
-    "pci", "chip", "verdict", "max_mtu", "reason"
+    "pci", "chip", "verdict", "max_mtu", "reason", "refuse_only_on"
 };
 
 const char *
@@ -68,6 +78,14 @@ driver_verdict_to_string(enum driver_verdict verdict)
 {
     return (unsigned int) verdict < DRIVER_VERDICT_MAX
            ? verdict_names[verdict] : "(invalid verdict)";
+}
+
+/* Returns the table's name for 'kind'; see drivers.h. */
+const char *
+driver_host_kind_to_string(enum driver_host_kind kind)
+{
+    return (unsigned int) kind < DRIVER_HOST_KIND_MAX
+           ? host_kind_names[kind] : "(invalid host kind)";
 }
 
 /* What is being parsed, for messages. */
@@ -351,6 +369,98 @@ bad:
                       PCI_ALLOWED, s);
 }
 
+/* Writes "allowed: \"xen-dom0\"" (every known host kind) into 'buf'. */
+static const char *
+host_kinds_allowed(char *buf, size_t size)
+{
+    char list[128];
+
+    snprintf(buf, size, "allowed: %s",
+             json_input_join(list, sizeof list, host_kind_names,
+                             DRIVER_HOST_KIND_MAX, true));
+    return buf;
+}
+
+/* Parses a "refuse_only_on" list of host kinds at 'path' into '*kindsp'
+ * (bits 1u << DRIVER_HOST_*): a non-empty array of known names, each at
+ * most once. */
+static int
+parse_refuse_only_on(const struct parse_ctx *ctx, const char *path,
+                     struct json_object *obj, unsigned int *kindsp)
+{
+    size_t first[DRIVER_HOST_KIND_MAX];
+    unsigned int kinds = 0;
+    char allowed[160];
+    size_t n, i;
+
+    host_kinds_allowed(allowed, sizeof allowed);
+    if (!json_object_is_type(obj, json_type_array)) {
+        return path_error(ctx, path, "expected an array, got %s; write the "
+                          "kinds of host on which the refusal applies, e.g. "
+                          "[\"xen-dom0\"] (%s)", type_phrase(obj), allowed);
+    }
+    n = json_object_array_length(obj);
+    if (!n) {
+        return path_error(ctx, path, "the list is empty; name at least one "
+                          "kind of host (%s), or remove the key to refuse on "
+                          "every host", allowed);
+    }
+    for (i = 0; i < n; i++) {
+        struct json_object *elem = json_object_array_get_idx(obj, i);
+        char elem_path[JSON_INPUT_PATH_SIZE];
+        char hint[64];
+        const char *s;
+        int k;
+
+        json_input_path_index(elem_path, sizeof elem_path, path, i);
+        if (!json_object_is_type(elem, json_type_string)) {
+            return path_error(ctx, elem_path, "expected a string, got %s; "
+                              "%s", type_phrase(elem), allowed);
+        }
+        s = json_object_get_string(elem);
+        for (k = 0; k < DRIVER_HOST_KIND_MAX; k++) {
+            if (!strcmp(s, host_kind_names[k])) {
+                break;
+            }
+        }
+        if (k == DRIVER_HOST_KIND_MAX) {
+            return path_error(ctx, elem_path, "unknown kind of host "
+                              "\"%.64s\"%s; %s", s,
+                              did_you_mean(hint, sizeof hint, s,
+                                           host_kind_names,
+                                           DRIVER_HOST_KIND_MAX),
+                              allowed);
+        } else if (kinds & (1u << k)) {
+            return path_error(ctx, elem_path, "\"%s\" is listed twice (also "
+                              "refuse_only_on[%zu]); name each kind of host "
+                              "once", s, first[k]);
+        }
+        kinds |= 1u << k;
+        first[k] = i;
+    }
+    *kindsp = kinds;
+    return 0;
+}
+
+/* Checks, once the object at 'path' is read, that its "refuse_only_on"
+ * (present if 'has_only_on') goes with a "refuse" 'verdict'. */
+static int
+check_refuse_only_on(const struct parse_ctx *ctx, const char *path,
+                     bool has_only_on, enum driver_verdict verdict)
+{
+    char key_path[JSON_INPUT_PATH_SIZE];
+
+    if (!has_only_on || verdict == DRIVER_REFUSE) {
+        return 0;
+    }
+    json_input_path_key(key_path, sizeof key_path, path, "refuse_only_on",
+                        strlen("refuse_only_on"));
+    return path_error(ctx, key_path, "only allowed with \"verdict\": "
+                      "\"refuse\", and the verdict is \"%s\"; remove "
+                      "\"refuse_only_on\", or make the verdict \"refuse\"",
+                      driver_verdict_to_string(verdict));
+}
+
 /* Parses rule 'index' of 'entry' (whose rules 0..index-1 are parsed) from
  * 'obj' at 'path' into entry->rules[index]. */
 static int
@@ -360,6 +470,7 @@ parse_rule(const struct parse_ctx *ctx, const char *path,
 {
     struct driver_rule *rule = &entry->rules[index];
     bool has_pci = false, has_chip = false, has_verdict = false;
+    bool has_only_on = false;
     int error = 0;
 
     if (!json_object_is_type(obj, json_type_object)) {
@@ -402,6 +513,10 @@ parse_rule(const struct parse_ctx *ctx, const char *path,
         } else if (!strcmp(key, "reason")) {
             error = parse_text(ctx, key_path, val, "one sentence an "
                                "operator understands", &rule->reason);
+        } else if (!strcmp(key, "refuse_only_on")) {
+            error = parse_refuse_only_on(ctx, key_path, val,
+                                         &rule->refuse_only_on);
+            has_only_on = true;
         } else {
             error = unknown_key_error(ctx, path, key, rule_keys,
                                       ARRAY_SIZE(rule_keys));
@@ -417,7 +532,7 @@ parse_rule(const struct parse_ctx *ctx, const char *path,
                           !has_pci ? "pci" : !has_chip ? "chip"
                           : "verdict");
     }
-    return 0;
+    return check_refuse_only_on(ctx, path, has_only_on, rule->verdict);
 }
 
 static int
@@ -453,7 +568,7 @@ static int
 parse_entry(const struct parse_ctx *ctx, const char *path, const char *name,
             struct json_object *obj, struct driver_entry *entry)
 {
-    bool has_verdict = false;
+    bool has_verdict = false, has_only_on = false;
     size_t len = strlen(name);
     size_t i;
 
@@ -499,6 +614,10 @@ parse_entry(const struct parse_ctx *ctx, const char *path, const char *name,
                                "from (file:line or URL)", &entry->source);
         } else if (!strcmp(key, "rules")) {
             error = parse_rules(ctx, key_path, val, entry);
+        } else if (!strcmp(key, "refuse_only_on")) {
+            error = parse_refuse_only_on(ctx, key_path, val,
+                                         &entry->refuse_only_on);
+            has_only_on = true;
         } else {
             error = unknown_key_error(ctx, path, key, entry_keys,
                                       ARRAY_SIZE(entry_keys));
@@ -514,7 +633,7 @@ parse_entry(const struct parse_ctx *ctx, const char *path, const char *name,
                           !has_verdict ? "verdict"
                           : !entry->reason ? "reason" : "source");
     }
-    return 0;
+    return check_refuse_only_on(ctx, path, has_only_on, entry->verdict);
 }
 
 static int
@@ -709,12 +828,49 @@ driver_table_find(const struct driver_table *table, const char *driver)
     return NULL;
 }
 
+/* Makes '*out', which the table refuses only on the kinds of host in
+ * 'kinds' (this host being none of them), a "conditional" judgement whose
+ * reason says so; 'reason' is the table's own reason. */
+static void
+lift_refusal(struct driver_judgement *out, unsigned int kinds,
+             const char *reason)
+{
+    char phrase[128], limit[96];
+    size_t len = 0;
+    int k;
+
+    phrase[0] = '\0';
+    for (k = 0; k < DRIVER_HOST_KIND_MAX; k++) {
+        if ((kinds & (1u << k)) && len < sizeof phrase) {
+            len += snprintf(phrase + len, sizeof phrase - len, "%s%s",
+                            len ? " or " : "", host_kind_phrases[k]);
+        }
+    }
+    if (out->max_mtu) {
+        snprintf(limit, sizeof limit, "the kernel's max_mtu and the table's "
+                 "limit of %u are checked", out->max_mtu);
+    } else {
+        copy_string(limit, "the kernel's max_mtu is checked (the table sets "
+                    "no limit)", sizeof limit);
+    }
+    snprintf(out->reason_buf, sizeof out->reason_buf, "refused only on %s, "
+             "which this host is not, so on this host only %s. %s",
+             phrase, limit, reason);
+    out->verdict = DRIVER_CONDITIONAL;
+    out->reason = out->reason_buf;
+    out->refusal_lifted = true;
+}
+
+/* Judges one interface against 'table' on this kind of host; see
+ * drivers.h. */
 void
 driver_table_judge(const struct driver_table *table, const char *driver,
                    bool has_pci, unsigned int vendor, unsigned int device,
-                   struct driver_judgement *out)
+                   bool xen_dom0, struct driver_judgement *out)
 {
+    unsigned int host_kinds = xen_dom0 ? 1u << DRIVER_HOST_XEN_DOM0 : 0;
     const struct driver_entry *entry;
+    unsigned int only_on;
     size_t i;
 
     memset(out, 0, sizeof *out);
@@ -748,16 +904,15 @@ driver_table_judge(const struct driver_table *table, const char *driver,
     out->max_mtu = entry->max_mtu;
     out->reason = entry->reason;
     out->source = entry->source;
+    only_on = entry->refuse_only_on;
     snprintf(out->rule_buf, sizeof out->rule_buf, "driver %s", entry->name);
 
-    if (!has_pci) {
-        return;
-    }
-    for (i = 0; i < entry->n_rules; i++) {
+    for (i = 0; has_pci && i < entry->n_rules; i++) {
         const struct driver_rule *rule = &entry->rules[i];
 
         if (rule->pci_vendor == vendor && rule->pci_device == device) {
             out->verdict = rule->verdict;
+            only_on = rule->refuse_only_on;
             if (rule->max_mtu) {
                 out->max_mtu = rule->max_mtu;
             }
@@ -767,7 +922,11 @@ driver_table_judge(const struct driver_table *table, const char *driver,
             snprintf(out->rule_buf, sizeof out->rule_buf,
                      "%s PCI %04x:%04x (%s)", entry->name, vendor, device,
                      rule->chip);
-            return;
+            break;
         }
+    }
+
+    if (out->verdict == DRIVER_REFUSE && only_on && !(only_on & host_kinds)) {
+        lift_refusal(out, only_on, out->reason);
     }
 }

@@ -3,8 +3,10 @@
  * The table is data (etc/jumboagent/drivers.json, installed to the data
  * directory, overridable with --drivers).  drivers.c parses and validates
  * it, and judges one interface: driver name plus PCI vendor:device, which
- * gives a verdict, a maximum MTU, the reason and its source.  The caller
- * combines that with the kernel's runtime max_mtu (the smaller wins). */
+ * gives a verdict, a maximum MTU, the reason and its source.  A "refuse" may
+ * be limited to some kinds of host ("refuse_only_on": ["xen-dom0"]); on
+ * other hosts it judges as "conditional".  The caller combines the verdict
+ * with the kernel's runtime max_mtu (the smaller wins). */
 #ifndef JUMBOAGENT_DRIVERS_H
 #define JUMBOAGENT_DRIVERS_H 1
 
@@ -25,6 +27,16 @@ enum driver_verdict {
 /* "supported", "conditional", "refuse". */
 const char *driver_verdict_to_string(enum driver_verdict);
 
+/* Kinds of host that a "refuse" can be limited to ("refuse_only_on"). */
+enum driver_host_kind {
+    DRIVER_HOST_XEN_DOM0,       /* "xen-dom0": /proc/xen/capabilities says
+                                 * control_d (struct host's xen_dom0). */
+    DRIVER_HOST_KIND_MAX
+};
+
+/* "xen-dom0", as written in the table. */
+const char *driver_host_kind_to_string(enum driver_host_kind);
+
 /* A rule for specific chips of one driver, matched on PCI IDs. */
 struct driver_rule {
     unsigned int pci_vendor;    /* 0x0000..0xffff. */
@@ -33,6 +45,10 @@ struct driver_rule {
     enum driver_verdict verdict;
     unsigned int max_mtu;       /* 0: the driver's limit applies. */
     char *reason;               /* Owned, may be NULL (driver's reason). */
+    unsigned int refuse_only_on;    /* Bits 1u << DRIVER_HOST_*: 'verdict'
+                                     * is DRIVER_REFUSE only on these hosts.
+                                     * 0: on every host.  Not inherited from
+                                     * the driver. */
 };
 
 struct driver_entry {
@@ -41,6 +57,7 @@ struct driver_entry {
     unsigned int max_mtu;       /* 0: no table limit, trust the kernel. */
     char *reason;               /* Owned. */
     char *source;               /* Where the fact comes from (owned). */
+    unsigned int refuse_only_on;    /* As in struct driver_rule. */
     struct driver_rule *rules;  /* Owned array. */
     size_t n_rules;
 };
@@ -60,10 +77,14 @@ struct driver_judgement {
                                  * (82572EI)"; points into a static buffer
                                  * of the judgement itself. */
     const char *reason;         /* Borrowed from the table, or points into
-                                 * 'reason_buf' (unknown driver). */
+                                 * 'reason_buf' (unknown driver, or a
+                                 * refusal lifted on this host). */
     const char *source;         /* Borrowed from the table, or "". */
+    bool refusal_lifted;        /* The table refuses, but only on other
+                                 * kinds of host ("refuse_only_on"), so the
+                                 * verdict is DRIVER_CONDITIONAL. */
     char rule_buf[128];
-    char reason_buf[192];
+    char reason_buf[768];
 };
 
 /* Parses and validates the driver table in 'path'.  On success returns 0 and
@@ -86,11 +107,14 @@ const struct driver_entry *driver_table_find(const struct driver_table *,
                                              const char *driver);
 
 /* Judges an interface driven by 'driver' (may be "" or NULL: unknown), with
- * PCI IDs 'vendor':'device' if 'has_pci'.  A matching PCI rule wins over the
- * driver's own verdict.  Fills '*out'; its pointers borrow from 'table' and
- * from '*out' itself. */
+ * PCI IDs 'vendor':'device' if 'has_pci', on a host that is a Xen dom0 if
+ * 'xen_dom0'.  A matching PCI rule wins over the driver's own verdict.  A
+ * "refuse" limited by "refuse_only_on" to host kinds this host is not judges
+ * as "conditional" with the same max_mtu.  Fills '*out'; its pointers borrow
+ * from 'table' and from '*out' itself. */
 void driver_table_judge(const struct driver_table *table, const char *driver,
                         bool has_pci, unsigned int vendor,
-                        unsigned int device, struct driver_judgement *out);
+                        unsigned int device, bool xen_dom0,
+                        struct driver_judgement *out);
 
 #endif /* drivers.h */

@@ -19,6 +19,7 @@ static const char *const layer_names[JOURNAL_LAYER_MAX] = {
     [JOURNAL_OVS_MTU_REQUEST] = "ovs-mtu-request",
     [JOURNAL_LINK_MTU] = "link-mtu",
     [JOURNAL_LRO] = "lro",
+    [JOURNAL_LINK_UP] = "link-up",
 };
 
 const char *

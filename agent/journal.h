@@ -20,10 +20,11 @@ enum journal_layer {
     JOURNAL_OVS_MTU_REQUEST,    /* OVSDB Interface.mtu_request. */
     JOURNAL_LINK_MTU,           /* Kernel MTU of a link OVS does not own. */
     JOURNAL_LRO,                /* ethtool large-receive-offload. */
+    JOURNAL_LINK_UP,            /* A link taken down to be replugged. */
     JOURNAL_LAYER_MAX
 };
 
-/* "ovs-mtu-request", "link-mtu", "lro". */
+/* "ovs-mtu-request", "link-mtu", "lro", "link-up". */
 const char *journal_layer_to_string(enum journal_layer);
 
 /* One previous value. */
@@ -32,8 +33,10 @@ struct journal_entry {
     char ifname[HOST_NAME_SIZE];
     bool had_request;           /* OVS: mtu_request was set before. */
     unsigned int value;         /* OVS: the old mtu_request (if set);
-                                 * LINK: the old MTU; LRO: 1 if it was on. */
-    unsigned int kernel_mtu;    /* OVS: the kernel MTU before. */
+                                 * LINK_MTU: the old MTU; LRO: 1 if it was
+                                 * on; LINK_UP: 1 (it was up). */
+    unsigned int kernel_mtu;    /* OVS: the kernel MTU before, 0 if the
+                                 * interface had no kernel device. */
 };
 
 struct journal {

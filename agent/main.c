@@ -350,6 +350,30 @@ load_inputs(const struct options *opts, struct policy **policyp,
     return 0;
 }
 
+/* A policy network whose bridge is not a Linux bridge here needs OVSDB.
+ * When OVSDB could not be read, that is "cannot connect" (exit 1), not a
+ * network that does not belong to this host.  Returns 0 or an exit code. */
+static int
+check_ovs_reachable(const struct policy *policy, const struct host *host)
+{
+    if (!policy || host->ovs_reachable) {
+        return 0;
+    }
+    for (size_t i = 0; i < policy->n_networks; i++) {
+        const struct policy_network *pn = &policy->networks[i];
+        const struct host_link *link = host_find_link(host, pn->bridge);
+
+        if (!link || link->kind != LINK_KIND_BRIDGE) {
+            return fail("network %s: bridge %s is not a Linux bridge on "
+                        "this host, so it needs Open vSwitch, but OVSDB "
+                        "could not be read: %s (if this host has no Open "
+                        "vSwitch, take the network out of its policy)",
+                        pn->name, pn->bridge, host->ovs_error);
+        }
+    }
+    return 0;
+}
+
 static int
 run_dry_run(const struct options *opts)
 {
@@ -365,6 +389,12 @@ run_dry_run(const struct options *opts)
         return status;
     }
     status = read_host(opts, &host);
+    if (!status && !opts->host_model) {
+        status = check_ovs_reachable(policy, host);
+        if (status) {
+            host_destroy(host);
+        }
+    }
     if (status) {
         policy_destroy(policy);
         driver_table_destroy(drivers);
@@ -424,6 +454,7 @@ run_apply(const struct options *opts)
 {
     struct apply_options apply_opts = {
         .state_dir = opts->state_dir,
+        .remote = opts->db,
         .timeout_ms = opts->timeout_ms,
         .replug = opts->replug,
     };
@@ -433,7 +464,7 @@ run_apply(const struct options *opts)
     struct host *host = NULL;
     struct plan *plan = NULL;
     struct error err;
-    bool recovered;
+    bool recovered, rolled_back;
     int lock_fd = -1;
     int status;
 
@@ -448,6 +479,7 @@ run_apply(const struct options *opts)
                     "(see policy/README.md) and pass --policy FILE, or run "
                     "with --dry-run to audit", opts->policy);
     }
+    apply_opts.policy = policy;
     log_open("jumboagent", true);
     if (lock_acquire(opts->lock_file, opts->timeout_ms, &lock_fd, &err)) {
         status = fail("%s", err.msg);
@@ -457,9 +489,8 @@ run_apply(const struct options *opts)
     if (status) {
         goto out;
     }
-    if (apply_recover(vs, &apply_opts, &recovered, &err)) {
+    if (apply_recover(&vs, &apply_opts, &recovered, &err)) {
         status = fail("%s", err.msg);
-        status = EXIT_ROLLED_BACK;
         goto out;
     }
     if (recovered) {
@@ -472,6 +503,10 @@ run_apply(const struct options *opts)
         if (status) {
             goto out;
         }
+    }
+    status = check_ovs_reachable(policy, host);
+    if (status) {
+        goto out;
     }
     if (plan_compute(policy, host, drivers, &plan, &err)) {
         status = fail("planning failed: %s", err.msg);
@@ -515,9 +550,9 @@ run_apply(const struct options *opts)
         status = EXIT_IN_SYNC;
         goto out;
     }
-    if (apply_plan(plan, host, vs, &apply_opts, &err)) {
+    if (apply_plan(plan, host, &vs, &apply_opts, &rolled_back, &err)) {
         fail("apply failed: %s", err.msg);
-        status = EXIT_ROLLED_BACK;
+        status = rolled_back ? EXIT_ROLLED_BACK : EXIT_ERROR;
         goto out;
     }
     fprintf(stderr, "%s: applied %zu step%s; every layer verified\n",

@@ -623,7 +623,8 @@ netlink_set_mtu(const char *ifname, unsigned int mtu, struct error *err)
 }
 
 int
-netlink_get_mtu(const char *ifname, unsigned int *mtup, struct error *err)
+netlink_get_state(const char *ifname, struct netlink_link_state *state,
+                  struct error *err)
 {
     struct kernel_error kerr;
     struct rtnl_link *link;
@@ -632,17 +633,31 @@ netlink_get_mtu(const char *ifname, unsigned int *mtup, struct error *err)
 
     error = open_socket(&sock, &kerr, err);
     if (error) {
-        return error_prefix(err, "Cannot read MTU of '%s'", ifname);
+        return error_prefix(err, "Cannot read the state of '%s'", ifname);
     }
     error = get_link(sock, ifname, &link, &kerr);
     nl_socket_free(sock);
     if (error) {
-        return set_nl_error(err, error, &kerr, "Cannot read MTU of '%s'",
-                            ifname);
+        return set_nl_error(err, error, &kerr, "Cannot read the state of "
+                            "'%s'", ifname);
     }
-    *mtup = rtnl_link_get_mtu(link);
+    state->mtu = rtnl_link_get_mtu(link);
+    state->admin_up = (rtnl_link_get_flags(link) & IFF_UP) != 0;
+    state->oper_up = rtnl_link_get_operstate(link) == IF_OPER_UP;
     rtnl_link_put(link);
     return 0;
+}
+
+int
+netlink_get_mtu(const char *ifname, unsigned int *mtup, struct error *err)
+{
+    struct netlink_link_state state;
+    int error = netlink_get_state(ifname, &state, err);
+
+    if (!error) {
+        *mtup = state.mtu;
+    }
+    return error;
 }
 
 int

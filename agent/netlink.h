@@ -1,8 +1,10 @@
 /* Netlink adapter (libnl-3 route): reads kernel links into the host model
  * and changes a link's MTU or up/down state.  The only file that includes
- * libnl.  Works in the network namespace the process runs in.  libnl's
- * -NLE_* codes are turned into negative errno values here, and the message
- * keeps nl_geterror()'s text. */
+ * libnl.  Works in the network namespace the process runs in.  Errors are
+ * negative errno values: a refusal by the kernel keeps the kernel's own
+ * error and its extended-ack reason in the message, and an error raised
+ * inside libnl (-NLE_*) is mapped to an errno and keeps nl_geterror()'s
+ * text. */
 #ifndef JUMBOAGENT_NETLINK_H
 #define JUMBOAGENT_NETLINK_H 1
 
@@ -26,6 +28,18 @@ int netlink_set_mtu(const char *ifname, unsigned int mtu, struct error *err);
 /* Reads the current MTU of 'ifname' into '*mtup'.  Returns 0 or a negative
  * errno value. */
 int netlink_get_mtu(const char *ifname, unsigned int *mtup, struct error *err);
+
+/* What netlink_get_state() reads of one link. */
+struct netlink_link_state {
+    unsigned int mtu;
+    bool admin_up;              /* IFF_UP. */
+    bool oper_up;               /* Operational state "up" (carrier). */
+};
+
+/* Reads the MTU and the up/down state of 'ifname' into '*state'.  Returns 0
+ * or a negative errno value (-ENODEV when there is no such link). */
+int netlink_get_state(const char *ifname, struct netlink_link_state *state,
+                      struct error *err);
 
 /* Sets link 'ifname' administratively up ('up') or down. */
 int netlink_set_up(const char *ifname, bool up, struct error *err);

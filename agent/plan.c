@@ -5,18 +5,28 @@
  *   1. Claims.  Each policy network finds its bridge and sorts the bridge's
  *      interfaces into roles.  Every managed interface gets a claim "network
  *      N wants exactly M", and every device under it (bond slave, VLAN lower
- *      device, tunnel underlay) a claim "at least M plus the overhead".
+ *      device, tunnel underlay) a claim "at least M plus the overhead".  The
+ *      network of an OVS fake bridge (a XenServer VLAN) takes the ports with
+ *      its tag; the network of the parent bridge takes the untagged ones.
+ *      Stale OVS interfaces (no device behind them) are skipped.  A network
+ *      whose bridge is not on this host is only reported.
  *   2. Checks.  Every claim is judged against the kernel's min/max MTU, the
- *      driver table, the policy's overrides and the management rule.  A
- *      failed check refuses the whole network: it gets no steps at all.
+ *      driver table, the policy's overrides and the management rule, and
+ *      each network against the IPv6 minimum.  A failed check refuses the
+ *      whole network: it gets no steps at all.
  *   3. Resolution.  An interface's target is the largest claim of a network
  *      that is not refused (an "at least" claim never lowers anything).
- *      Lowering a device under an upper device that no network manages
- *      refuses the network that asked for it; this repeats until stable.
+ *      Lowering a device under an upper device that no network manages, or
+ *      a VLAN network above its parent's uplinks, refuses the network that
+ *      asked for it; this repeats until stable.
  *   4. Steps.  One per interface whose state differs from its target,
  *      lowering steps first (upper devices first), then raising steps (lower
  *      devices first), with the host's lower/bond links as hard constraints
- *      of a topological sort.  LRO steps come before all of them.
+ *      of a topological sort in which all OVS steps are one block: apply.c
+ *      makes them in one transaction.  A link step that would have to sit
+ *      inside that block refuses the networks around it, and the steps are
+ *      planned again.  LRO steps, for the interfaces of policy networks off
+ *      the management path, come before all of them.
  *   5. Audit.  Facts about the host that hold with or without a policy
  *      (mismatched ports, requests vswitchd did not apply...), each kept
  *      only if it still holds on a copy of the host with the steps applied:
@@ -37,6 +47,9 @@
 /* Plain Ethernet: the most a refused driver may carry, and the line above
  * which an MTU counts as jumbo. */
 #define STD_MTU 1500
+
+/* The smallest MTU that IPv6 allows on a link (RFC 8200, section 5). */
+#define IPV6_MIN_MTU 1280
 
 /* Deepest chain of stacked devices followed (VLAN on bond on NICs...). */
 #define MAX_STACK_DEPTH 16
@@ -398,15 +411,16 @@ net_lists_uplink(const struct policy_network *pn, const char *name)
 enum ovs_class {
     OVS_CLASS_TUNNEL,           /* vxlan, geneve...: left alone. */
     OVS_CLASS_PATCH,            /* patch: no MTU of its own. */
-    OVS_CLASS_INTERNAL,         /* The bridge's own internal port. */
-    OVS_CLASS_VLAN,             /* Another internal port (fake bridge). */
+    OVS_CLASS_INTERNAL,         /* The (fake) bridge's own internal port. */
+    OVS_CLASS_VLAN,             /* Another internal port. */
     OVS_CLASS_VIF,
     OVS_CLASS_SYSTEM,           /* Uplink or bond member. */
 };
 
+/* Classifies 'iface' of 'port' on the bridge or fake bridge named 'bridge'
+ * for the network 'pn' (may be NULL). */
 static enum ovs_class
-ovs_classify(const struct host_ovs_bridge *br,
-             const struct host_ovs_port *port,
+ovs_classify(const char *bridge, const struct host_ovs_port *port,
              const struct host_ovs_iface *iface,
              const struct policy_network *pn)
 {
@@ -415,7 +429,7 @@ ovs_classify(const struct host_ovs_bridge *br,
     } else if (ovs_type_is(iface, "patch")) {
         return OVS_CLASS_PATCH;
     } else if (ovs_type_is(iface, "internal")) {
-        return (!strcmp(port->name, br->name) ? OVS_CLASS_INTERNAL
+        return (!strcmp(port->name, bridge) ? OVS_CLASS_INTERNAL
                 : OVS_CLASS_VLAN);
     } else if (host_ovs_iface_is_vif(iface) || net_vif_glob(pn, iface->name)
                || !strncmp(iface->type, "dpdkvhostuser", 13)) {
@@ -424,18 +438,96 @@ ovs_classify(const struct host_ovs_bridge *br,
     return OVS_CLASS_SYSTEM;
 }
 
-/* Writes into 'buf' the bridge that 'name' belongs to: its OVS bridge, or
- * the Linux bridge it is (or whose bond it is) a port of, or "". */
+/* True if 'port' is an OVS fake bridge: a port with a VLAN tag whose one
+ * interface is an internal port of the same name.  "ovs-vsctl add-br
+ * xapi5 xenbr1 105" makes one, and XenServer puts each VLAN network on
+ * one. */
+static bool
+is_fake_bridge_port(const struct host_ovs_port *port)
+{
+    return (port->tag && port->n_ifaces == 1
+            && ovs_type_is(&port->ifaces[0], "internal")
+            && !strcmp(port->ifaces[0].name, port->name));
+}
+
+/* Returns the fake bridge on 'br' that 'port' belongs to (the fake bridge
+ * with the same tag; a fake bridge belongs to itself), or NULL if 'port'
+ * is untagged or no fake bridge has its tag: then the port belongs to 'br'
+ * itself, as the tagged VM ports of an OpenStack br-int do. */
+static const struct host_ovs_port *
+fake_bridge_of(const struct host_ovs_bridge *br,
+               const struct host_ovs_port *port)
+{
+    for (size_t p = 0; port->tag && p < br->n_ports; p++) {
+        if (br->ports[p].tag == port->tag
+            && is_fake_bridge_port(&br->ports[p])) {
+            return &br->ports[p];
+        }
+    }
+    return NULL;
+}
+
+/* Returns the fake bridge named 'name', and its parent bridge in '*brp', or
+ * NULL if there is none. */
+static const struct host_ovs_port *
+find_fake_bridge(const struct host *host, const char *name,
+                 const struct host_ovs_bridge **brp)
+{
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        const struct host_ovs_bridge *br = &host->bridges[b];
+
+        for (size_t p = 0; p < br->n_ports; p++) {
+            if (!strcmp(br->ports[p].name, name)
+                && is_fake_bridge_port(&br->ports[p])) {
+                *brp = br;
+                return &br->ports[p];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Why the OVS interface 'iface' has no working device behind it. */
+enum ovs_stale {
+    OVS_LIVE,                   /* It has one (or cannot tell: tunnels,
+                                 * patch ports). */
+    OVS_STALE_ERROR,            /* vswitchd could not open it: ofport -1 or
+                                 * Interface.error. */
+    OVS_STALE_GONE,             /* No Interface.mtu and no kernel link: the
+                                 * device is gone (a removed NIC, the VIF
+                                 * of a VM that crashed). */
+};
+
+static enum ovs_stale
+ovs_iface_stale(const struct host *host, const struct host_ovs_iface *iface)
+{
+    if (iface->error[0] || (iface->has_ofport && iface->ofport == -1)) {
+        return OVS_STALE_ERROR;
+    }
+    if (!iface->has_mtu && !ovs_type_is_tunnel(iface)
+        && !ovs_type_is(iface, "patch")
+        && !host_find_link(host, iface->name)) {
+        return OVS_STALE_GONE;
+    }
+    return OVS_LIVE;
+}
+
+/* Writes into 'buf' the bridge that 'name' belongs to: its OVS bridge (or
+ * fake bridge), or the Linux bridge it is (or whose bond it is) a port of,
+ * or "". */
 static void
 owning_bridge(const struct host *host, const char *name, char *buf,
               size_t size)
 {
     const struct host_ovs_bridge *br;
+    const struct host_ovs_port *port;
     const struct host_link *link = host_find_link(host, name);
 
     for (int depth = 0; depth < MAX_STACK_DEPTH; depth++) {
-        if (host_find_ovs_iface(host, name, &br, NULL)) {
-            copy_string(buf, br->name, size);
+        if (host_find_ovs_iface(host, name, &br, &port)) {
+            const struct host_ovs_port *fake = fake_bridge_of(br, port);
+
+            copy_string(buf, fake ? fake->name : br->name, size);
             return;
         }
         if (!link) {
@@ -466,6 +558,58 @@ network_of_bridge(const struct planner *pl, const char *bridge)
         }
     }
     return NO_NET;
+}
+
+/* Returns the link that a default route leaves through if the host's
+ * management path runs through the link 'name': 'name' itself or a device
+ * stacked on it (its bond or Linux bridge, a VLAN on it, the internal port
+ * or a fake bridge of its OVS bridge).  Returns NULL otherwise.  'depth'
+ * counts the devices walked so far. */
+static const char *
+management_path(const struct host *host, const char *name, int depth)
+{
+    const struct host_link *link = host_find_link(host, name);
+    const struct host_ovs_bridge *br;
+    const struct host_ovs_iface *iface;
+    const char *found;
+
+    if (depth > MAX_STACK_DEPTH) {
+        return NULL;
+    }
+    if (link && link->default_route) {
+        return link->name;
+    }
+    iface = host_find_ovs_iface(host, name, &br, NULL);
+    if (iface && !ovs_type_is(iface, "internal")) {
+        for (size_t p = 0; p < br->n_ports; p++) {
+            const struct host_ovs_port *port = &br->ports[p];
+
+            for (size_t i = 0; i < port->n_ifaces; i++) {
+                if (ovs_type_is(&port->ifaces[i], "internal")) {
+                    found = management_path(host, port->ifaces[i].name,
+                                            depth + 1);
+                    if (found) {
+                        return found;
+                    }
+                }
+            }
+        }
+    }
+    if (link && link->master[0]) {
+        found = management_path(host, link->master, depth + 1);
+        if (found) {
+            return found;
+        }
+    }
+    for (size_t i = 0; i < host->n_links; i++) {
+        if (!strcmp(host->links[i].lower, name)) {
+            found = management_path(host, host->links[i].name, depth + 1);
+            if (found) {
+                return found;
+            }
+        }
+    }
+    return NULL;
 }
 
 /* Loops in the host model. */
@@ -764,11 +908,98 @@ refuse_missing_uplink(struct planner *pl, size_t net, const char *uplink,
     refuse(pl, FINDING_MISSING, uplink, net, &m);
 }
 
-/* Sorts the interfaces of the OVS bridge 'br' into roles for 'net'. */
+/* The MTU of the OVS interface 'iface' as the kernel (else vswitchd)
+ * reports it, or 0. */
+static unsigned int
+ovs_iface_mtu(const struct host *host, const struct host_ovs_iface *iface)
+{
+    const struct host_link *link = host_find_link(host, iface->name);
+
+    return link ? link->mtu : iface->has_mtu ? iface->mtu : 0;
+}
+
+/* The smallest MTU at which the uplinks of the OVS bridge 'br' (its
+ * untagged system ports) now run, or 0 if it has none; the name of one
+ * uplink at that MTU goes into 'name'. */
+static unsigned int
+ovs_uplinks_mtu(const struct host *host, const struct host_ovs_bridge *br,
+                const struct policy_network *pn, char name[HOST_NAME_SIZE])
+{
+    unsigned int min = 0;
+
+    for (size_t p = 0; p < br->n_ports; p++) {
+        const struct host_ovs_port *port = &br->ports[p];
+
+        for (size_t i = 0; !fake_bridge_of(br, port) && i < port->n_ifaces;
+             i++) {
+            const struct host_ovs_iface *iface = &port->ifaces[i];
+            unsigned int mtu = ovs_iface_mtu(host, iface);
+
+            if (ovs_classify(br->name, port, iface, pn) == OVS_CLASS_SYSTEM
+                && ovs_iface_stale(host, iface) == OVS_LIVE
+                && mtu && (!min || mtu < min)) {
+                min = mtu;
+                copy_string(name, iface->name, HOST_NAME_SIZE);
+            }
+        }
+    }
+    return min;
+}
+
+/* Adds the finding that the fake bridge 'fake' on 'br', which no network
+ * of the policy names, is left alone by network 'net' of 'br' although it
+ * is at another MTU. */
 static void
-classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br)
+report_unmanaged_fake(struct planner *pl, size_t net,
+                      const struct host_ovs_bridge *br,
+                      const struct host_ovs_port *fake)
 {
     const struct policy_network *pn = net_at(pl, net);
+    unsigned int mtu = ovs_iface_mtu(pl->host, &fake->ifaces[0]);
+    char uplink[HOST_NAME_SIZE];
+    size_t n_vifs = 0;
+    struct msg m = { .len = 0 };
+
+    if (network_of_bridge(pl, fake->name) != NO_NET || !mtu
+        || mtu == pn->mtu
+        || (mtu > pn->mtu
+            && ovs_uplinks_mtu(pl->host, br, pn, uplink) > pn->mtu)) {
+        /* Unknown or equal: nothing to say.  Above a parent that lowers
+         * its uplinks: refuse_vlan_above_parent() refuses that. */
+        return;
+    }
+    for (size_t p = 0; p < br->n_ports; p++) {
+        for (size_t i = 0; fake_bridge_of(br, &br->ports[p]) == fake
+                           && i < br->ports[p].n_ifaces; i++) {
+            n_vifs += (ovs_classify(fake->name, &br->ports[p],
+                                    &br->ports[p].ifaces[i], NULL)
+                       == OVS_CLASS_VIF);
+        }
+    }
+    msg_add(&m, "%s is the OVS fake bridge of VLAN %u on %s, at %u: network "
+            "%s sets the untagged ports of %s and leaves %s", fake->name,
+            fake->tag, br->name, mtu, pn->name, br->name, fake->name);
+    if (n_vifs) {
+        msg_add(&m, " and its %zu VM interface%s", n_vifs,
+                n_vifs == 1 ? "" : "s");
+    }
+    msg_add(&m, " alone; to manage %s, add a network with \"bridge\": "
+            "\"%s\" and an MTU of at most %u", n_vifs ? "them" : "it",
+            fake->name, pn->mtu);
+    finding_add(pl, &pl->findings, FINDING_UNMANAGED, SEVERITY_INFO,
+                fake->name, net, &m);
+}
+
+/* Sorts the interfaces of the OVS bridge 'br' into roles for 'net'.  If
+ * 'fake' is nonnull, the network's bridge is that fake bridge on 'br' and
+ * it takes the ports with the fake bridge's tag; otherwise it takes the
+ * ports of 'br' that belong to no fake bridge. */
+static void
+classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br,
+             const struct host_ovs_port *fake)
+{
+    const struct policy_network *pn = net_at(pl, net);
+    const char *bridge = fake ? fake->name : br->name;
     struct msg ports = { .len = 0 };
 
     for (size_t p = 0; p < br->n_ports; p++) {
@@ -776,22 +1007,34 @@ classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br)
         bool listed = (!pn->has_uplinks
                        || net_lists_uplink(pn, port->name));
 
-        msg_add(&ports, "%s%s", p ? ", " : "", port->name);
+        if (fake_bridge_of(br, port) != fake) {
+            if (!fake && is_fake_bridge_port(port)) {
+                report_unmanaged_fake(pl, net, br, port);
+            }
+            continue;
+        }
+        msg_add(&ports, "%s%s", ports.len ? ", " : "", port->name);
         for (size_t i = 0; i < port->n_ifaces; i++) {
             listed = listed || net_lists_uplink(pn, port->ifaces[i].name);
         }
         for (size_t i = 0; i < port->n_ifaces; i++) {
             const struct host_ovs_iface *iface = &port->ifaces[i];
-            const struct host_link *link;
+            enum ovs_class class = ovs_classify(bridge, port, iface, pn);
             struct msg m = { .len = 0 };
 
-            switch (ovs_classify(br, port, iface, pn)) {
+            if (class != OVS_CLASS_TUNNEL && class != OVS_CLASS_PATCH
+                && ovs_iface_stale(pl->host, iface) != OVS_LIVE) {
+                /* The audit reports it (OVS_IFACE_ERROR), with what to
+                 * do; a step could only fail. */
+                continue;
+            }
+            switch (class) {
             case OVS_CLASS_TUNNEL:
                 msg_add(&m, "%s is an OVS %s tunnel port on %s: jumboagent "
                         "does not set tunnel MTUs; the underlay must carry "
                         "%u plus the tunnel's overhead (VXLAN and Geneve add "
                         "50 bytes over IPv4, 70 over IPv6)", iface->name,
-                        iface->type, br->name, pn->mtu);
+                        iface->type, bridge, pn->mtu);
                 finding_add(pl, &pl->findings, FINDING_UNMANAGED,
                             SEVERITY_INFO, iface->name, net, &m);
                 break;
@@ -804,17 +1047,13 @@ classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br)
                 claim_exact(pl, net, iface->name, ROLE_VLAN);
                 break;
             case OVS_CLASS_VIF:
-                link = host_find_link(pl->host, iface->name);
-                claim_vif(pl, net, iface->name, br->name,
-                          (link ? link->mtu
-                           : iface->has_mtu ? iface->mtu : 0));
+                claim_vif(pl, net, iface->name, bridge,
+                          ovs_iface_mtu(pl->host, iface));
                 break;
             case OVS_CLASS_SYSTEM:
                 if (!listed) {
-                    link = host_find_link(pl->host, iface->name);
-                    report_unlisted(pl, net, iface->name, br->name,
-                                    (link ? link->mtu
-                                     : iface->has_mtu ? iface->mtu : 0));
+                    report_unlisted(pl, net, iface->name, bridge,
+                                    ovs_iface_mtu(pl->host, iface));
                 } else {
                     claim_exact(pl, net, iface->name,
                                 port->n_ifaces > 1 ? ROLE_MEMBER
@@ -831,11 +1070,12 @@ classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br)
         bool found = false;
 
         for (size_t p = 0; p < br->n_ports && !found; p++) {
-            found = !strcmp(br->ports[p].name, pn->uplinks[u]);
+            found = (!strcmp(br->ports[p].name, pn->uplinks[u])
+                     && fake_bridge_of(br, &br->ports[p]) == fake);
         }
         if (!found && host_find_ovs_iface(pl->host, pn->uplinks[u], &owner,
                                           &port)) {
-            found = owner == br;
+            found = owner == br && fake_bridge_of(br, port) == fake;
         }
         if (!found) {
             refuse_missing_uplink(pl, net, pn->uplinks[u], &ports);
@@ -918,6 +1158,56 @@ classify_linux(struct planner *pl, size_t net, const struct host_link *br)
     }
 }
 
+/* Adds the finding that network 'net' has no bridge on this host, so that
+ * nothing is done for it here. */
+static void
+report_missing_bridge(struct planner *pl, size_t net)
+{
+    const struct policy_network *pn = net_at(pl, net);
+    const struct host *host = pl->host;
+    struct msg m = { .len = 0 };
+
+    msg_add(&m, "network %s: bridge '%s' is not on this host (neither an OVS "
+            "bridge, nor an OVS fake bridge, nor a Linux bridge), so "
+            "jumboagent does nothing for this network here", pn->name,
+            pn->bridge);
+    if (!host->ovs_reachable && host->ovs_error[0]) {
+        msg_add(&m, "; OVSDB could not be read (%s), so '%s' may be an OVS "
+                "bridge that jumboagent could not see: start Open vSwitch "
+                "and run again", host->ovs_error, pn->bridge);
+    } else {
+        msg_add(&m, "; that is normal where a pool-wide policy meets a host "
+                "without the network (XenServer creates the bridge of an "
+                "internal network only while a VM uses it)");
+    }
+    msg_add(&m, "; if the bridge should exist here, check "
+            "networks[%zu].bridge", net);
+    finding_add(pl, &pl->findings, FINDING_MISSING, SEVERITY_INFO, "", net,
+                &m);
+}
+
+/* Refuses network 'net' if its MTU is below the IPv6 minimum while this
+ * host has IPv6 on.  The policy checks that only for networks that say
+ * "ipv6": true. */
+static void
+check_ipv6_minimum(struct planner *pl, size_t net)
+{
+    const struct policy_network *pn = net_at(pl, net);
+    struct msg m = { .len = 0 };
+
+    if (pn->mtu >= IPV6_MIN_MTU || pl->host->sysctls.ipv6_disabled != 0) {
+        return;
+    }
+    msg_add(&m, "network %s wants MTU %u, but IPv6 is enabled on this host "
+            "(net.ipv6.conf.all.disable_ipv6=0) and IPv6 needs at least %u: "
+            "the kernel takes IPv6 off every interface below that, and with "
+            "it link-local addresses and neighbour discovery; raise "
+            "networks[%zu].mtu to at least %u, or disable IPv6 on this host "
+            "if nothing uses it", pn->name, pn->mtu, IPV6_MIN_MTU, net,
+            IPV6_MIN_MTU);
+    refuse(pl, FINDING_REFUSED, "", net, &m);
+}
+
 /* Finds the bridge of network 'net', classifies its interfaces and checks
  * an overlay network against its underlay. */
 static void
@@ -927,33 +1217,20 @@ plan_network(struct planner *pl, size_t net)
     const struct host *host = pl->host;
     const struct host_ovs_bridge *br = host_find_bridge(host, pn->bridge);
     const struct host_link *br_link = host_find_link(host, pn->bridge);
+    const struct host_ovs_port *fake = NULL;
 
+    if (!br) {
+        fake = find_fake_bridge(host, pn->bridge, &br);
+    }
     if (br) {
-        classify_ovs(pl, net, br);
+        classify_ovs(pl, net, br, fake);
     } else if (br_link && br_link->kind == LINK_KIND_BRIDGE) {
         classify_linux(pl, net, br_link);
     } else {
-        const struct host_ovs_bridge *parent;
-        const struct host_ovs_port *port;
-        const struct host_ovs_iface *iface;
-        struct msg m = { .len = 0 };
-
-        iface = host_find_ovs_iface(host, pn->bridge, &parent, &port);
-        msg_add(&m, "network %s: bridge '%s' is neither an OVS bridge nor a "
-                "Linux bridge on this host", pn->name, pn->bridge);
-        if (iface && ovs_type_is(iface, "internal") && port->tag) {
-            msg_add(&m, "; it is an OVS fake bridge (VLAN %u on %s): name "
-                    "its parent bridge '%s' in networks[%zu].bridge",
-                    port->tag, parent->name, parent->name, net);
-        } else if (!host->ovs_reachable && host->ovs_error[0]) {
-            msg_add(&m, " (OVSDB could not be read, so OVS bridges are "
-                    "unknown: %s); start Open vSwitch, create the bridge, or "
-                    "correct networks[%zu].bridge", host->ovs_error, net);
-        } else {
-            msg_add(&m, "; create it or correct networks[%zu].bridge", net);
-        }
-        refuse(pl, FINDING_MISSING, "", net, &m);
+        report_missing_bridge(pl, net);
+        return;
     }
+    check_ipv6_minimum(pl, net);
 
     if (pn->has_overlay) {
         const struct policy_network *under;
@@ -1076,7 +1353,8 @@ check_claim(struct planner *pl, struct node *node, const struct claim *c)
 
     if (pl->drivers && node_driver_checked(node, c->role)) {
         driver_table_judge(pl->drivers, link->driver, link->has_pci,
-                           link->pci_vendor, link->pci_device, &j);
+                           link->pci_vendor, link->pci_device,
+                           pl->host->xen_dom0, &j);
         judged = true;
         known = j.known;
     }
@@ -1282,10 +1560,10 @@ node_is_managed(const struct planner *pl, const struct node *node)
  * VLAN down with it, and a tunnel would drop what no longer fits.  Refusing
  * one network changes what the others resolve to, so this repeats until
  * nothing changes. */
-static void
+static bool
 refuse_unsafe_lowering(struct planner *pl)
 {
-    bool changed;
+    bool changed, any = false;
 
     do {
         changed = false;
@@ -1322,21 +1600,142 @@ refuse_unsafe_lowering(struct planner *pl)
                         "networks[%zu].mtu at %u or more", upper->name,
                         r.winner->net, fitting_mtu(pl, r.winner, need));
                 refuse(pl, FINDING_REFUSED, node->name, r.winner->net, &m);
-                changed = true;
+                changed = any = true;
                 break;
             }
         }
     } while (changed);
+    return any;
+}
+
+/* Refuses a network on an OVS fake bridge (a VLAN) whose MTU is above what
+ * the uplinks of the parent bridge will carry: the MTU of the parent's
+ * network, or, if the policy does not change the parent, what its uplinks
+ * run at now.  Refuses a parent network that would lower its uplinks under
+ * a fake bridge that no network manages.  Returns true if it refused a
+ * network. */
+static bool
+refuse_vlan_above_parent(struct planner *pl)
+{
+    bool any = false;
+
+    for (size_t net = 0; net < pl->policy->n_networks; net++) {
+        const struct policy_network *pn = net_at(pl, net);
+        const struct host_ovs_bridge *br;
+        const struct host_ovs_port *fake;
+        const struct policy_network *parent;
+        char uplink[HOST_NAME_SIZE] = "";
+        unsigned int carry;
+        size_t pnet;
+        struct msg m = { .len = 0 };
+
+        fake = find_fake_bridge(pl->host, pn->bridge, &br);
+        if (!fake || pl->refused[net]) {
+            continue;
+        }
+        pnet = network_of_bridge(pl, br->name);
+        parent = pnet != NO_NET ? net_at(pl, pnet) : NULL;
+        if (parent && !pl->refused[pnet]) {
+            if (pn->mtu <= parent->mtu) {
+                continue;
+            }
+            msg_add(&m, "network %s (MTU %u) is VLAN %u on bridge %s (fake "
+                    "bridge %s), whose frames leave through the uplinks of "
+                    "%s, where network %s sets MTU %u: a VLAN cannot carry "
+                    "more than the devices under it; lower networks[%zu].mtu "
+                    "to %u or raise networks[%zu].mtu to %u", pn->name,
+                    pn->mtu, fake->tag, br->name, fake->name, br->name,
+                    parent->name, parent->mtu, net, parent->mtu, pnet,
+                    pn->mtu);
+        } else {
+            carry = ovs_uplinks_mtu(pl->host, br, parent, uplink);
+            if (!carry || pn->mtu <= carry) {
+                continue;
+            }
+            msg_add(&m, "network %s (MTU %u) is VLAN %u on bridge %s (fake "
+                    "bridge %s), whose frames leave through the uplinks of "
+                    "%s, and %s is at %u", pn->name, pn->mtu, fake->tag,
+                    br->name, fake->name, br->name, uplink, carry);
+            if (parent) {
+                msg_add(&m, "; network %s, which would raise them, is "
+                        "refused", parent->name);
+            } else {
+                msg_add(&m, "; no network of the policy manages %s, and "
+                        "jumboagent raises the uplinks of a VLAN only for "
+                        "the network of its parent bridge", br->name);
+            }
+            msg_add(&m, ": lower networks[%zu].mtu to %u, or ", net, carry);
+            if (parent) {
+                msg_add(&m, "resolve the refusal of network %s", parent->name);
+            } else {
+                msg_add(&m, "add a network with \"bridge\": \"%s\" and an "
+                        "MTU of at least %u", br->name, pn->mtu);
+            }
+        }
+        refuse(pl, FINDING_REFUSED, "", net, &m);
+        any = true;
+    }
+
+    for (size_t net = 0; net < pl->policy->n_networks; net++) {
+        const struct policy_network *pn = net_at(pl, net);
+        const struct host_ovs_bridge *br = host_find_bridge(pl->host,
+                                                            pn->bridge);
+        char uplink[HOST_NAME_SIZE] = "";
+        unsigned int carry;
+
+        if (!br || pl->refused[net]) {
+            continue;
+        }
+        carry = ovs_uplinks_mtu(pl->host, br, pn, uplink);
+        for (size_t p = 0; carry > pn->mtu && p < br->n_ports; p++) {
+            const struct host_ovs_port *fake = &br->ports[p];
+            size_t fnet = network_of_bridge(pl, fake->name);
+            unsigned int mtu;
+            struct msg m = { .len = 0 };
+
+            if (!is_fake_bridge_port(fake)
+                || (fnet != NO_NET && !pl->refused[fnet])) {
+                continue;
+            }
+            mtu = ovs_iface_mtu(pl->host, &fake->ifaces[0]);
+            if (mtu <= pn->mtu) {
+                continue;
+            }
+            msg_add(&m, "lowering the uplinks of %s from %u to %u for "
+                    "network %s would leave VLAN %u (fake bridge %s, at %u, ",
+                    br->name, carry, pn->mtu, pn->name, fake->tag,
+                    fake->name, mtu);
+            if (fnet != NO_NET) {
+                msg_add(&m, "in network %s, which is refused",
+                        net_name(pl, fnet));
+            } else {
+                msg_add(&m, "in no policy network");
+            }
+            msg_add(&m, ") above them, so its frames above %u would be "
+                    "dropped; add a network with \"bridge\": \"%s\" and an "
+                    "MTU of at most %u, or keep networks[%zu].mtu at %u or "
+                    "more", pn->mtu, fake->name, pn->mtu, net, mtu);
+            refuse(pl, FINDING_REFUSED, fake->name, net, &m);
+            any = true;
+            break;
+        }
+    }
+    return any;
 }
 
 /* Steps. */
 
+/* Returns a new, zeroed step at the end of the planner's steps. */
 static struct pending_step *
 step_append(struct planner *pl)
 {
+    struct pending_step *ps;
+
     grow_array((void **) &pl->steps, &pl->allocated_steps, pl->n_steps + 1,
                sizeof *pl->steps);
-    return &pl->steps[pl->n_steps++];
+    ps = &pl->steps[pl->n_steps++];
+    memset(ps, 0, sizeof *ps);
+    return ps;
 }
 
 /* Writes why a step on an interface in claim 'c''s role is where it is. */
@@ -1456,11 +1855,10 @@ report_drift(struct planner *pl, const struct node *node,
                 node->name, c->net, &m);
 }
 
-/* Adds a drift finding for every interface not at what the policy wants
- * (refused networks included) and a step for every one that a network
- * that is not refused will change. */
+/* Adds a drift finding for every interface not at what the policy wants,
+ * refused networks included. */
 static void
-plan_mtu_steps(struct planner *pl)
+plan_drift(struct planner *pl)
 {
     for (size_t i = 0; i < pl->n_nodes; i++) {
         const struct node *node = pl->nodes[i];
@@ -1469,14 +1867,86 @@ plan_mtu_steps(struct planner *pl)
         if (resolve(pl, node, true, &r) && node_needs_step(node, &r)) {
             report_drift(pl, node, &r);
         }
+    }
+}
+
+/* Replaces the steps with one for every interface that a network that is
+ * not refused will change. */
+static void
+plan_mtu_steps(struct planner *pl)
+{
+    pl->n_steps = 0;
+    for (size_t i = 0; i < pl->n_nodes; i++) {
+        const struct node *node = pl->nodes[i];
+        struct resolution r;
+
         if (resolve(pl, node, false, &r) && node_needs_step(node, &r)) {
             add_mtu_step(pl, node, &r);
         }
     }
 }
 
+/* Returns the policy network that manages the link 'name' (as anything
+ * but a VM interface) for its LRO: one that is not refused, with
+ * "management": true if one has it, else the first in the policy; or, if
+ * all of them are refused, the first of those, with '*refusedp' set.
+ * Returns NO_NET if no network manages it. */
+static size_t
+lro_network(const struct planner *pl, const char *name, bool *refusedp)
+{
+    const struct node *node = node_find(pl, name);
+    size_t best = NO_NET, best_refused = NO_NET;
+
+    for (size_t i = 0; node && i < node->n_claims; i++) {
+        const struct claim *c = &node->claims[i];
+
+        if (c->role == ROLE_VIF) {
+            continue;
+        } else if (pl->refused[c->net]) {
+            best_refused = c->net < best_refused ? c->net : best_refused;
+        } else if (best == NO_NET) {
+            best = c->net;
+        } else {
+            bool cm = net_at(pl, c->net)->management;
+            bool bm = net_at(pl, best)->management;
+
+            if ((cm && !bm) || (cm == bm && c->net < best)) {
+                best = c->net;
+            }
+        }
+    }
+    *refusedp = best == NO_NET && best_refused != NO_NET;
+    return best != NO_NET ? best : best_refused;
+}
+
+/* Appends the step that turns LRO off on 'link' for network 'net'. */
+static void
+add_lro_step(struct planner *pl, const struct host_link *link, size_t net,
+             const char *bridge)
+{
+    struct pending_step *ps = step_append(pl);
+    struct plan_step *s = &ps->s;
+
+    ps->phase = 0;
+    ps->rank = 0;
+    ps->net = net;
+    ps->link = link;
+    s->action = PLAN_DISABLE_LRO;
+    s->role = ROLE_HOST;
+    copy_string(s->ifname, link->name, sizeof s->ifname);
+    copy_string(s->network, net_name(pl, net), sizeof s->network);
+    copy_string(s->bridge, bridge, sizeof s->bridge);
+    s->from_mtu = 1;
+    s->to_mtu = 0;
+    copy_string(s->reason, "the host forwards: turn LRO off before "
+                "changing MTUs", sizeof s->reason);
+}
+
 /* LRO on a forwarding host: a finding for every link with LRO on, and a
- * step for those that can turn it off. */
+ * step for those that a policy network manages, that can turn it off and
+ * that are not on the management path (unless their network says
+ * "management": true): turning LRO off resets the link on some NICs
+ * (ixgbe, i40e, bnx2x). */
 static void
 plan_lro(struct planner *pl)
 {
@@ -1495,42 +1965,63 @@ plan_lro(struct planner *pl)
         const struct host_link *link = &host->links[i];
         char bridge[HOST_NAME_SIZE];
         struct msg m = { .len = 0 };
-        size_t net;
+        const char *mgmt;
+        bool refused = false;
+        size_t net = NO_NET;
 
         if (link->lro != LRO_ON && link->lro != LRO_FIXED_ON) {
             continue;
         }
         owning_bridge(host, link->name, bridge, sizeof bridge);
-        net = network_of_bridge(pl, bridge);
+        if (pl->policy) {
+            net = lro_network(pl, link->name, &refused);
+        }
         msg_add(&m, "%s has large receive offload on while this host forwards "
                 "packets (%s): LRO hands the stack merged, oversized packets "
                 "with DF set that cannot be forwarded as they are, so expect "
                 "ICMP need-frag storms and retransmits; ", link->name, sysctl);
-        if (link->lro == LRO_ON) {
-            struct pending_step *ps = step_append(pl);
-            struct plan_step *s = &ps->s;
-
-            msg_add(&m, "the plan turns it off (ethtool -K %s lro off)",
-                    link->name);
-            ps->phase = 0;
-            ps->rank = 0;
-            ps->net = NO_NET;
-            ps->link = link;
-            s->action = PLAN_DISABLE_LRO;
-            s->role = ROLE_HOST;
-            copy_string(s->ifname, link->name, sizeof s->ifname);
-            copy_string(s->bridge, bridge, sizeof s->bridge);
-            s->from_mtu = 1;
-            s->to_mtu = 0;
-            copy_string(s->reason, "the host forwards: turn LRO off before "
-                        "changing MTUs", sizeof s->reason);
-        } else {
+        if (link->lro == LRO_FIXED_ON) {
             msg_add(&m, "its driver reports LRO as fixed on, so it cannot be "
                     "turned off in software: update the driver or firmware, "
                     "or stop forwarding on this host");
+        } else if (net == NO_NET) {
+            msg_add(&m, "jumboagent turns LRO off only on the interfaces of "
+                    "policy networks, and ");
+            if (pl->policy) {
+                msg_add(&m, "no network of the policy manages %s",
+                        link->name);
+            } else {
+                msg_add(&m, "it runs without a policy");
+            }
+            msg_add(&m, ": turn it off by hand (ethtool -K %s lro off; on "
+                    "ixgbe, i40e and bnx2x NICs this resets the link for a "
+                    "moment) and make that last across reboots in the "
+                    "host's network configuration", link->name);
+        } else if (refused) {
+            msg_add(&m, "network %s, which manages it, is refused, so "
+                    "jumboagent leaves it: resolve the refusal, or turn it "
+                    "off by hand (ethtool -K %s lro off)", net_name(pl, net),
+                    link->name);
+        } else if (!net_at(pl, net)->management
+                   && (mgmt = management_path(host, link->name, 0))) {
+            msg_add(&m, "it is on the host's management path (the default "
+                    "route leaves through %s%s), where turning LRO off "
+                    "resets the link on some NICs (ixgbe, i40e, bnx2x) and "
+                    "can cut this host off, so jumboagent leaves it: turn it "
+                    "off by hand from the console (ethtool -K %s lro off), "
+                    "or set \"management\": true in networks[%zu] if "
+                    "jumboagent should do it",
+                    strcmp(mgmt, link->name) ? mgmt : "it",
+                    strcmp(mgmt, link->name) ? ", which is stacked on it" : "",
+                    link->name, net);
+        } else {
+            msg_add(&m, "the plan turns it off (ethtool -K %s lro off)",
+                    link->name);
+            add_lro_step(pl, link, net, bridge);
         }
         finding_add(pl, &pl->findings, FINDING_LRO_FORWARDING, SEVERITY_DRIFT,
-                    link->name, net, &m);
+                    link->name,
+                    net != NO_NET ? net : network_of_bridge(pl, bridge), &m);
     }
 }
 
@@ -1595,16 +2086,256 @@ must_precede(const struct planner *pl, const struct pending_step *a,
     return a->phase == 2 ? raise_before(pl, a, b) : raise_before(pl, b, a);
 }
 
+/* True if 'ps' is an OVS step.  apply.c commits all of them in one OVSDB
+ * transaction, at the position of the first. */
+static bool
+is_ovs_step(const struct pending_step *ps)
+{
+    return ps->s.action == PLAN_SET_MTU_REQUEST;
+}
+
+/* Sorts the steps by phase, role, network and name.  Returns the matrix
+ * 'before', n x n for the n steps, in which before[a * n + b] says that
+ * step 'a' must come before step 'b'.  The caller must free it. */
+static bool *
+sort_steps(struct planner *pl)
+{
+    size_t n = pl->n_steps;
+    bool *before;
+
+    if (n) {
+        qsort(pl->steps, n, sizeof *pl->steps, pending_step_cmp);
+    }
+    before = xzalloc(n * n * sizeof *before);
+    for (size_t a = 0; a < n; a++) {
+        for (size_t b = 0; b < n; b++) {
+            if (a != b && must_precede(pl, &pl->steps[a], &pl->steps[b])) {
+                before[a * n + b] = true;
+            }
+        }
+    }
+    return before;
+}
+
+/* For each of the 'n' steps, stores in 'origin' an OVS step from which a
+ * path of 'before' edges leads to it (if 'forward') or to which one leads
+ * from it (if not), the nearest one, or SIZE_MAX if there is none.  An OVS
+ * step is its own origin. */
+static void
+reach_ovs(const struct pending_step *steps, size_t n, const bool *before,
+          bool forward, size_t *origin)
+{
+    size_t *queue = xzalloc(n * sizeof *queue);
+    size_t head = 0, tail = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        origin[i] = SIZE_MAX;
+        if (is_ovs_step(&steps[i])) {
+            origin[i] = i;
+            queue[tail++] = i;
+        }
+    }
+    while (head < tail) {
+        size_t i = queue[head++];
+
+        for (size_t j = 0; j < n; j++) {
+            bool edge = forward ? before[i * n + j] : before[j * n + i];
+
+            if (edge && origin[j] == SIZE_MAX) {
+                origin[j] = origin[i];
+                queue[tail++] = j;
+            }
+        }
+    }
+    free(queue);
+}
+
+/* Writes "networks a and b" or "network a" for the distinct networks among
+ * the 'n' in 'nets' (NO_NET entries ignored), in policy order. */
+static void
+msg_add_networks(struct msg *m, const struct planner *pl, const size_t *nets,
+                 size_t n)
+{
+    size_t listed = 0, total = 0;
+
+    for (size_t net = 0; net < pl->policy->n_networks; net++) {
+        for (size_t i = 0; i < n; i++) {
+            if (nets[i] == net) {
+                total++;
+                break;
+            }
+        }
+    }
+    msg_add(m, "network%s ", total == 1 ? "" : "s");
+    for (size_t net = 0; net < pl->policy->n_networks; net++) {
+        for (size_t i = 0; i < n; i++) {
+            if (nets[i] == net) {
+                listed++;
+                msg_add(m, "%s%s", (listed == 1 ? ""
+                                    : listed == total ? " and " : ", "),
+                        net_name(pl, net));
+                break;
+            }
+        }
+    }
+}
+
+/* Writes the command that makes step 's' by hand. */
+static void
+msg_add_command(struct msg *m, const struct plan_step *s)
+{
+    if (s->action == PLAN_SET_MTU_REQUEST) {
+        msg_add(m, "ovs-vsctl set Interface %s mtu_request=%u", s->ifname,
+                s->to_mtu);
+    } else {
+        msg_add(m, "ip link set dev %s mtu %u", s->ifname, s->to_mtu);
+    }
+}
+
+/* True if one of the 'n' networks in 'nets' (NO_NET entries ignored) is not
+ * refused yet. */
+static bool
+refuses_more(const struct planner *pl, const size_t *nets, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (nets[i] != NO_NET && !pl->refused[nets[i]]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* apply.c makes all OVS steps at once, at the position of the first, and
+ * the link steps one by one in plan order; so a link step that must come
+ * after one OVS step and before another has no safe place.  Refuses the
+ * networks of each such step and of the OVS steps around it.  Returns true
+ * if it refused a network: the steps must then be planned again. */
+static bool
+refuse_ovs_block_conflicts(struct planner *pl)
+{
+    size_t n = pl->n_steps;
+    bool *before = sort_steps(pl);
+    size_t *after_ovs = xzalloc(n * sizeof *after_ovs);
+    size_t *before_ovs = xzalloc(n * sizeof *before_ovs);
+    bool any = false;
+
+    reach_ovs(pl->steps, n, before, true, after_ovs);
+    reach_ovs(pl->steps, n, before, false, before_ovs);
+    for (size_t i = 0; i < n; i++) {
+        const struct pending_step *l = &pl->steps[i];
+        const struct pending_step *x, *y;
+        size_t nets[3];
+        struct msg m = { .len = 0 };
+
+        if (is_ovs_step(l) || after_ovs[i] == SIZE_MAX
+            || before_ovs[i] == SIZE_MAX) {
+            continue;
+        }
+        x = &pl->steps[after_ovs[i]];
+        y = &pl->steps[before_ovs[i]];
+        nets[0] = l->net;
+        nets[1] = x->net;
+        nets[2] = y->net;
+        if (!refuses_more(pl, nets, ARRAY_SIZE(nets))) {
+            continue;
+        }
+        msg_add(&m, "%s must change after %s and before %s (it is "
+                "stacked between them), but OVS applies all its changes at "
+                "once, in one transaction, so no order of the steps is safe; ",
+                l->s.ifname, x->s.ifname, y->s.ifname);
+        msg_add_networks(&m, pl, nets, ARRAY_SIZE(nets));
+        msg_add(&m, " get%s no steps; make these two changes by hand, in "
+                "this order, then run jumboagent again: ",
+                (l->net == x->net && l->net == y->net) ? "s" : "");
+        msg_add_command(&m, &x->s);
+        msg_add(&m, ", then ");
+        msg_add_command(&m, &l->s);
+        finding_add(pl, &pl->findings, FINDING_REFUSED, SEVERITY_REFUSED,
+                    l->s.ifname, l->net, &m);
+        for (size_t k = 0; k < ARRAY_SIZE(nets); k++) {
+            if (nets[k] != NO_NET) {
+                pl->refused[nets[k]] = true;
+            }
+        }
+        any = true;
+    }
+    free(before);
+    free(after_ovs);
+    free(before_ovs);
+    return any;
+}
+
+static int
+order_loop_error(const struct planner *pl, const bool *done,
+                 struct error *err)
+{
+    struct msg m = { .len = 0 };
+
+    for (size_t i = 0; i < pl->n_steps; i++) {
+        if (!done[i]) {
+            msg_add(&m, "%s%s", m.len ? ", " : "", pl->steps[i].s.ifname);
+        }
+    }
+    return error_set(err, -ELOOP, "cannot order the MTU changes of %s: they "
+                     "depend on each other in a loop; check the host model "
+                     "(jumboagent show) for devices stacked on each other",
+                     m.s);
+}
+
+/* Appends the OVS steps to 'plan', in an order that keeps the 'before'
+ * edges between them (apply.c makes them at once; the order is for the
+ * reader), and marks them 'done'.  Returns 0 or -ELOOP. */
+static int
+emit_ovs_block(const struct planner *pl, const bool *before, bool *done,
+               struct plan *plan, struct error *err)
+{
+    size_t n = pl->n_steps;
+    size_t *indegree = xzalloc(n * sizeof *indegree);
+    int error = 0;
+
+    for (size_t a = 0; a < n; a++) {
+        for (size_t b = 0; b < n; b++) {
+            indegree[b] += (before[a * n + b] && is_ovs_step(&pl->steps[a])
+                            && is_ovs_step(&pl->steps[b]));
+        }
+    }
+    for (;;) {
+        size_t next = SIZE_MAX;
+        bool left = false;
+
+        for (size_t i = 0; i < n && next == SIZE_MAX; i++) {
+            if (!done[i] && is_ovs_step(&pl->steps[i])) {
+                left = true;
+                next = indegree[i] ? SIZE_MAX : i;
+            }
+        }
+        if (next == SIZE_MAX) {
+            error = left ? order_loop_error(pl, done, err) : 0;
+            break;
+        }
+        done[next] = true;
+        plan->steps[plan->n_steps++] = pl->steps[next].s;
+        for (size_t b = 0; b < n; b++) {
+            indegree[b] -= before[next * n + b] && is_ovs_step(&pl->steps[b]);
+        }
+    }
+    free(indegree);
+    return error;
+}
+
 /* Orders the steps by phase, role, network and name, then moves a step
- * after the ones that it depends on (a stable topological sort), and
- * stores them in 'plan'.  Returns 0, or -ELOOP if the dependencies form a
- * cycle. */
+ * after the ones that it depends on (a stable topological sort), with all
+ * OVS steps taken as one block at the position where apply.c makes them,
+ * and stores them in 'plan'.  Returns 0, or -ELOOP if the dependencies
+ * form a cycle.  refuse_ovs_block_conflicts() has left no link step that
+ * must come both after and before OVS steps. */
 static int
 order_steps(struct planner *pl, struct plan *plan, struct error *err)
 {
     size_t n = pl->n_steps;
+    size_t block = SIZE_MAX;    /* The first OVS step stands for all. */
     bool *before, *done;
-    size_t *indegree;
+    size_t *indegree, *rep;
     int error = 0;
 
     plan->steps = xzalloc(n * sizeof *plan->steps);
@@ -1612,54 +2343,56 @@ order_steps(struct planner *pl, struct plan *plan, struct error *err)
     if (!n) {
         return 0;
     }
-    qsort(pl->steps, n, sizeof *pl->steps, pending_step_cmp);
-
-    before = xzalloc(n * n * sizeof *before);
+    before = sort_steps(pl);
     done = xzalloc(n * sizeof *done);
     indegree = xzalloc(n * sizeof *indegree);
+    rep = xzalloc(n * sizeof *rep);
+    for (size_t i = 0; i < n; i++) {
+        if (is_ovs_step(&pl->steps[i]) && block == SIZE_MAX) {
+            block = i;
+        }
+        rep[i] = is_ovs_step(&pl->steps[i]) ? block : i;
+    }
     for (size_t a = 0; a < n; a++) {
         for (size_t b = 0; b < n; b++) {
-            if (a != b && must_precede(pl, &pl->steps[a], &pl->steps[b])) {
-                before[a * n + b] = true;
-                indegree[b]++;
-            }
+            indegree[rep[b]] += before[a * n + b] && rep[a] != rep[b];
         }
     }
 
-    while (plan->n_steps < n) {
+    while (plan->n_steps < n && !error) {
         size_t next = SIZE_MAX;
 
         for (size_t i = 0; i < n && next == SIZE_MAX; i++) {
-            if (!done[i] && !indegree[i]) {
+            if (!done[i] && rep[i] == i && !indegree[i]) {
                 next = i;
             }
         }
         if (next == SIZE_MAX) {
-            struct msg m = { .len = 0 };
-
-            for (size_t i = 0; i < n; i++) {
-                if (!done[i]) {
-                    msg_add(&m, "%s%s", m.len ? ", " : "",
-                            pl->steps[i].s.ifname);
-                }
-            }
-            error = error_set(err, -ELOOP, "cannot order the MTU changes of "
-                              "%s: they depend on each other in a loop; "
-                              "check the host model (jumboagent show) for "
-                              "devices stacked on each other", m.s);
+            error = order_loop_error(pl, done, err);
             break;
         }
-        done[next] = true;
-        plan->steps[plan->n_steps++] = pl->steps[next].s;
-        for (size_t b = 0; b < n; b++) {
-            if (before[next * n + b]) {
-                indegree[b]--;
+        if (next == block) {
+            error = emit_ovs_block(pl, before, done, plan, err);
+        } else {
+            done[next] = true;
+            plan->steps[plan->n_steps++] = pl->steps[next].s;
+        }
+        /* Release what waited for the steps just placed. */
+        for (size_t a = 0; a < n; a++) {
+            if (rep[a] != next || !done[a]) {
+                continue;
+            }
+            for (size_t b = 0; b < n; b++) {
+                if (before[a * n + b] && rep[b] != next) {
+                    indegree[rep[b]]--;
+                }
             }
         }
     }
     free(before);
     free(done);
     free(indegree);
+    free(rep);
     return error;
 }
 
@@ -1710,11 +2443,12 @@ audit_vif_mtu(const struct planner *pl, struct finding_list *out,
 
 static void
 audit_ovs_iface(const struct planner *pl, const struct host *host,
-                struct finding_list *out, const struct host_ovs_bridge *br,
-                const struct host_ovs_iface *iface)
+                struct finding_list *out, const char *bridge,
+                const struct host_ovs_port *port,
+                const struct host_ovs_iface *iface, size_t net)
 {
     const struct host_link *link = host_find_link(host, iface->name);
-    size_t net = network_of_bridge(pl, br->name);
+    enum ovs_stale stale = ovs_iface_stale(host, iface);
     struct msg m = { .len = 0 };
 
     if (iface->has_mtu_request && iface->has_mtu
@@ -1741,7 +2475,10 @@ audit_ovs_iface(const struct planner *pl, const struct host *host,
                     iface->name, net, &m);
         m.len = 0;
     }
-    if (iface->error[0] || (iface->has_ofport && iface->ofport == -1)) {
+    if (stale == OVS_LIVE) {
+        return;
+    }
+    if (stale == OVS_STALE_ERROR) {
         msg_add(&m, "vswitchd could not set up %s", iface->name);
         if (iface->has_ofport && iface->ofport == -1) {
             msg_add(&m, " (ofport -1)");
@@ -1749,12 +2486,32 @@ audit_ovs_iface(const struct planner *pl, const struct host *host,
         if (iface->error[0]) {
             msg_add(&m, ": %s", iface->error);
         }
-        msg_add(&m, "; check that the device exists and look in "
-                "ovs-vswitchd.log, then fix or remove port %s of %s",
-                iface->name, br->name);
-        finding_add(pl, out, FINDING_OVS_IFACE_ERROR, SEVERITY_DRIFT,
-                    iface->name, net, &m);
+    } else {
+        msg_add(&m, "%s, ", iface->name);
+        if (port->n_ifaces > 1) {
+            msg_add(&m, "an interface of bond %s on", port->name);
+        } else {
+            msg_add(&m, "a port of");
+        }
+        msg_add(&m, " bridge %s, is in OVSDB, but vswitchd reports no MTU for "
+                "it and the kernel has no such device, so it is stale",
+                bridge);
     }
+    msg_add(&m, "; jumboagent skips it, as a step on it could only fail; if "
+            "the device is gone for good (a removed NIC, the VIF of a VM "
+            "that crashed), remove the stale ");
+    if (port->n_ifaces > 1) {
+        msg_add(&m, "interface from bond %s: ovs-vsctl del-bond-iface %s %s",
+                port->name, port->name, iface->name);
+    } else {
+        msg_add(&m, "port: ovs-vsctl del-port %s %s", bridge, port->name);
+    }
+    if (stale == OVS_STALE_ERROR) {
+        msg_add(&m, "; otherwise look in ovs-vswitchd.log for why it "
+                "failed");
+    }
+    finding_add(pl, out, FINDING_OVS_IFACE_ERROR, SEVERITY_DRIFT,
+                iface->name, net, &m);
 }
 
 static void
@@ -1763,25 +2520,27 @@ audit_ovs(const struct planner *pl, const struct host *host,
 {
     for (size_t b = 0; b < host->n_bridges; b++) {
         const struct host_ovs_bridge *br = &host->bridges[b];
-        size_t net = network_of_bridge(pl, br->name);
-        const struct policy_network *pn = net != NO_NET ? net_at(pl, net)
-                                                        : NULL;
-        const struct host_link *internal = host_find_link(host, br->name);
         struct msg list = { .len = 0 };
         unsigned int first = 0;
         bool differ = false;
 
         for (size_t p = 0; p < br->n_ports; p++) {
             const struct host_ovs_port *port = &br->ports[p];
+            const struct host_ovs_port *fake = fake_bridge_of(br, port);
+            const char *bridge = fake ? fake->name : br->name;
+            const struct host_link *internal = host_find_link(host, bridge);
+            size_t net = network_of_bridge(pl, bridge);
+            const struct policy_network *pn = (net != NO_NET
+                                               ? net_at(pl, net) : NULL);
 
             for (size_t i = 0; i < port->n_ifaces; i++) {
                 const struct host_ovs_iface *iface = &port->ifaces[i];
                 const struct host_link *link;
                 unsigned int mtu;
 
-                audit_ovs_iface(pl, host, out, br, iface);
+                audit_ovs_iface(pl, host, out, bridge, port, iface, net);
                 link = host_find_link(host, iface->name);
-                switch (ovs_classify(br, port, iface, pn)) {
+                switch (ovs_classify(bridge, port, iface, pn)) {
                 case OVS_CLASS_SYSTEM:
                     mtu = link ? link->mtu : iface->has_mtu ? iface->mtu : 0;
                     if (mtu) {
@@ -1793,7 +2552,7 @@ audit_ovs(const struct planner *pl, const struct host *host,
                     break;
                 case OVS_CLASS_VIF:
                     if (link && internal) {
-                        audit_vif_mtu(pl, out, link, br->name, internal->mtu);
+                        audit_vif_mtu(pl, out, link, bridge, internal->mtu);
                     }
                     break;
                 case OVS_CLASS_TUNNEL:
@@ -1862,7 +2621,8 @@ audit_drivers(const struct planner *pl, const struct host *host,
             continue;
         }
         driver_table_judge(pl->drivers, link->driver, link->has_pci,
-                           link->pci_vendor, link->pci_device, &j);
+                           link->pci_vendor, link->pci_device,
+                           host->xen_dom0, &j);
         if (!j.known || j.verdict != DRIVER_REFUSE) {
             continue;
         }
@@ -2061,8 +2821,17 @@ plan_compute(const struct policy *policy, const struct host *host,
             plan_network(&pl, net);
         }
         check_claims(&pl);
-        refuse_unsafe_lowering(&pl);
-        plan_mtu_steps(&pl);
+        do {
+            bool changed;
+
+            /* Each refusal changes what the other networks resolve to. */
+            do {
+                changed = refuse_unsafe_lowering(&pl);
+                changed = refuse_vlan_above_parent(&pl) || changed;
+            } while (changed);
+            plan_mtu_steps(&pl);
+        } while (refuse_ovs_block_conflicts(&pl));
+        plan_drift(&pl);
     }
     plan_lro(&pl);
 

@@ -5,8 +5,11 @@
  * nothing.  Its output is plain data.  The findings explain every drift and
  * refusal in words an operator can act on; the steps, applied in order, take
  * the host to what the policy asks without ever putting an upper device above
- * its lower device on the way.  A second plan computed over the host state
- * that the first plan produces has no steps. */
+ * its lower device on the way, made the way apply.c makes them: all
+ * set-mtu-request steps at once (one OVSDB transaction) where the first of
+ * them stands, which is why they are always contiguous, and every other step
+ * on its own, in order.  A second plan computed over the host state that the
+ * first plan produces has no steps. */
 #ifndef JUMBOAGENT_PLAN_H
 #define JUMBOAGENT_PLAN_H 1
 
@@ -68,11 +71,16 @@ enum finding_kind {
     FINDING_VIF_MTU_MISMATCH,   /* A VIF differs from its bridge. */
     FINDING_OVS_REQUEST_NOT_APPLIED, /* mtu_request != Interface.mtu. */
     FINDING_OVS_KERNEL_MISMATCH,/* Interface.mtu != kernel MTU. */
-    FINDING_OVS_IFACE_ERROR,    /* Interface.error set or ofport -1. */
+    FINDING_OVS_IFACE_ERROR,    /* Interface.error set, ofport -1, or no
+                                 * Interface.mtu and no kernel link (the
+                                 * device is gone): skipped, no step. */
     FINDING_REFUSED_DRIVER_JUMBO, /* Jumbo already on a refused driver. */
     FINDING_LRO_FORWARDING,     /* LRO on while the host forwards. */
     FINDING_TCP_MTU_PROBING,    /* tcp_mtu_probing=0 with jumbo networks. */
-    FINDING_MISSING,            /* Policy names a bridge/interface not here. */
+    FINDING_MISSING,            /* Policy names an uplink that is not on its
+                                 * bridge (refused), or a bridge that is
+                                 * not on this host (info: nothing is done
+                                 * for that network here). */
     FINDING_REFUSED,            /* The planner refused a change. */
     FINDING_OVERRIDE,           /* An override is in effect. */
     FINDING_OVS_UNREACHABLE,    /* OVSDB could not be read. */
@@ -104,7 +112,8 @@ struct finding {
 };
 
 struct plan {
-    struct plan_step *steps;    /* Owned array, in execution order. */
+    struct plan_step *steps;    /* Owned array, in execution order; the
+                                 * set-mtu-request steps are contiguous. */
     size_t n_steps;
     struct finding *findings;   /* Owned array. */
     size_t n_findings;
@@ -112,9 +121,9 @@ struct plan {
 
 /* Computes findings and the ordered steps that take 'host' to what 'policy'
  * asks for, judged against 'drivers'.  'policy' may be NULL: the plan then
- * holds only the audit's findings and no MTU steps (a forwarding host still
- * gets its LRO steps).  'drivers' may be NULL (no table: only runtime limits
- * apply).
+ * holds only the audit's findings and no steps (LRO is turned off only on
+ * interfaces that a policy network manages).  'drivers' may be NULL (no
+ * table: only runtime limits apply).
  *
  * Pure: reads only its arguments.  On success returns 0 and stores a new plan
  * in '*planp' (free with plan_destroy()).  Refusals are findings, not

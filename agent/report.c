@@ -92,6 +92,8 @@ report_json(const struct report_context *ctx, FILE *stream)
 
     json_object_object_add(root, "version",
                            json_object_new_int(REPORT_JSON_VERSION));
+    json_object_object_add(root, "mode", json_object_new_string(
+                               ctx->applying ? "apply" : "dry-run"));
     json_object_object_add(root, "policy",
                            json_string_or_null(ctx->policy
                                                ? ctx->policy->file : NULL));
@@ -147,9 +149,14 @@ report_json(const struct report_context *ctx, FILE *stream)
                                plan_count_findings(plan, SEVERITY_INFO)));
     json_object_object_add(summary, "steps",
                            json_object_new_int(plan->n_steps));
-    json_object_object_add(summary, "status", json_object_new_string(
-                               report_status_to_string(status)));
-    json_object_object_add(summary, "exit_code", json_object_new_int(status));
+    if (!ctx->applying) {
+        /* What the dry run found; an apply's own result is its exit code
+         * and its log. */
+        json_object_object_add(summary, "status", json_object_new_string(
+                                   report_status_to_string(status)));
+        json_object_object_add(summary, "exit_code",
+                               json_object_new_int(status));
+    }
     json_object_object_add(root, "summary", summary);
     fprintf(stream, "%s\n", json_object_to_json_string_ext(
                 root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED

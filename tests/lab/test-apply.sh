@@ -83,6 +83,13 @@ grep -q "eth2: mtu_request unset -> 9000" "$LAB_DIR/apply1.out" \
     && t_ok "the change of eth2 is logged with old and new value" \
     || t_fail "the change of eth2 is logged with old and new value"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "the journal is removed after success"
+grep -q "replugged eth2" "$LAB_DIR/apply1.out" && grep -q "replugged eno2" "$LAB_DIR/apply1.out" \
+    && t_ok "changed uplinks and bond members are replugged" \
+    || t_fail "changed uplinks and bond members are replugged"
+grep -qE "replugged (vif3.0|vnet|br0|xenbr1)" "$LAB_DIR/apply1.out" \
+    && t_fail "bridges and VIFs are not replugged" || t_ok "bridges and VIFs are not replugged"
+t_is "UP UP UP" "$(for i in eth2 eth3 eno2; do lab_ns cat /sys/class/net/$i/operstate; done | tr a-z A-Z | tr '\n' ' ' | sed 's/ $//')" \
+     "replugged links are up again"
 
 # Order: bond members before the internal port, bridge ports before VIFs.
 order=$(grep -oE '^  *[0-9]+\. +[a-z-]+ +[^ ]+' "$LAB_DIR/apply1.out" | awk '{print $3}' | tr '\n' ' ')
@@ -125,13 +132,22 @@ ip -n "$other" link add mv0 link low0 type macvlan mode bridge
 ip -n "$other" link set mv0 netns "$LAB_NS"
 lab_ns ip link set mv0 master br0
 lab_ns ip link set mv0 up
-agent "$LAB_DIR/p9000.json" >"$LAB_DIR/fault1.out" 2>&1
+# A VIF plugged since the last run: no mtu_request, which the rollback must
+# put back as "unset" (and the kernel MTU as 1500).
+lab_tap_vif xenbr1 vif5.0 xs-vif-uuid=0f5a8d4e-1111-4c43-9a4c-8a8e5f5d2c05
+agent "$LAB_DIR/p9000.json" --no-replug >"$LAB_DIR/fault1.out" 2>&1
 t_is 5 $? "kernel refusal mid-plan: exit 5"
 grep -q "mv0" "$LAB_DIR/fault1.out" && grep -q "rolled back" "$LAB_DIR/fault1.out" \
     && t_ok "the message names mv0 and says what was rolled back" \
     || t_fail "the message names mv0 and says what was rolled back" "$(tail -3 "$LAB_DIR/fault1.out")"
 expect_state 1500 1500 "kernel refusal mid-plan: back to the state before"
+t_is "[] 1500 1500" "$(lab_vsctl get interface vif5.0 mtu_request) $(lab_vsctl get interface vif5.0 mtu) $(lab_ns cat /sys/class/net/vif5.0/mtu)" \
+     "kernel refusal mid-plan: a request that was unset is unset again"
+grep -q "replugged" "$LAB_DIR/fault1.out" && t_fail "--no-replug bounces nothing" \
+    || t_ok "--no-replug bounces nothing"
 lab_ns ip link del mv0
+lab_vsctl del-port xenbr1 vif5.0
+lab_ns ip link del vif5.0
 
 # Fault 2: ovs-vswitchd stopped, so cur_cfg never advances.
 lab_pause_vswitchd
@@ -154,32 +170,86 @@ grep -q "cannot write the journal" "$LAB_DIR/fault3.out" \
     || t_fail "the message says the journal cannot be written" "$(tail -2 "$LAB_DIR/fault3.out")"
 t_is "$before" "$(state)" "read-only journal directory: nothing changed"
 
-# Fault 4: ovsdb-server killed mid-run (vswitchd frozen so the run waits).
+# Fault 4a: ovsdb-server killed mid-run and back within --timeout (as
+# systemd restarts it): the rollback reconnects, puts everything back, and
+# the run exits 5 in the state from before.
 lab_pause_vswitchd
-agent "$LAB_DIR/p9000.json" --timeout 8 >"$LAB_DIR/fault4.out" 2>&1 &
+agent "$LAB_DIR/p9000.json" --timeout 8 >"$LAB_DIR/fault4a.out" 2>&1 &
+agent_pid=$!
+for _ in $(seq 1 100); do [ -f "$STATE/journal.json" ] && break; sleep 0.05; done
+sleep 0.3
+kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
+sleep 1
+lab_start_ovsdb
+lab_resume_vswitchd
+wait $agent_pid
+t_is 5 $? "ovsdb-server killed and restarted mid-run: exit 5"
+grep -q "rolled back" "$LAB_DIR/fault4a.out" && t_ok "the message says it rolled back" \
+    || t_fail "the message says it rolled back" "$(tail -3 "$LAB_DIR/fault4a.out")"
+expect_state 1500 1500 "ovsdb-server killed and restarted: the state before, right after the run"
+t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left after a complete rollback"
+
+# Fault 4b: ovsdb-server killed and not back: the OVS values cannot be put
+# back, so the run exits 1, keeps the journal and says so; the next run
+# restores the journal first, says what it restored, then applies.
+lab_pause_vswitchd
+agent "$LAB_DIR/p9000.json" --timeout 3 >"$LAB_DIR/fault4b.out" 2>&1 &
 agent_pid=$!
 for _ in $(seq 1 100); do [ -f "$STATE/journal.json" ] && break; sleep 0.05; done
 sleep 0.3
 kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
 wait $agent_pid
-t_is 5 $? "ovsdb-server killed mid-run: exit 5"
-grep -q "journal" "$LAB_DIR/fault4.out" \
+t_is 1 $? "ovsdb-server killed for good mid-run: exit 1 (rollback incomplete)"
+grep -q "journal.json is kept" "$LAB_DIR/fault4b.out" \
     && t_ok "the message says the journal is kept for the next run" \
-    || t_fail "the message says the journal is kept for the next run" "$(tail -3 "$LAB_DIR/fault4.out")"
+    || t_fail "the message says the journal is kept for the next run" "$(tail -3 "$LAB_DIR/fault4b.out")"
 lab_start_ovsdb
 lab_resume_vswitchd
-# The next run restores the journal before anything else, then applies.
-agent "$LAB_DIR/p1500.json" >"$LAB_DIR/fault4b.out" 2>&1
+agent "$LAB_DIR/p9000.json" >"$LAB_DIR/fault4c.out" 2>&1
 t_is 0 $? "the run after the ovsdb-server crash exits 0"
-grep -q "interrupted run" "$LAB_DIR/fault4b.out" \
-    && t_ok "the next run says it restored the interrupted run's journal" \
-    || t_fail "the next run says it restored the interrupted run's journal" "$(head -3 "$LAB_DIR/fault4b.out")"
-expect_state 1500 1500 "after ovsdb-server crash + recovery: the state before"
+grep -q "interrupted run" "$LAB_DIR/fault4c.out" \
+    && grep -q "restored eth2: mtu_request 1500" "$LAB_DIR/fault4c.out" \
+    && t_ok "the next run restores the interrupted run's journal first and says what" \
+    || t_fail "the next run restores the interrupted run's journal first and says what" "$(head -5 "$LAB_DIR/fault4c.out")"
+expect_state 9000 9000 "after recovery the next run applies its own policy"
+agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+expect_state 1500 1500 "back to 1500 for the next tests"
+before=$(state)
+
+# A stale OVS port (its device is gone) gets no step and does not break the
+# run.
+lab_vsctl add-port xenbr1 eth9 >/dev/null 2>&1  # ovs-vsctl says it cannot open eth9: that is the point
+agent "$LAB_DIR/p9000.json" >"$LAB_DIR/stale.out" 2>&1
+t_is 0 $? "a stale OVS port does not break the apply"
+grep -qE '^ +[0-9]+\. +[a-z-]+ +eth9 ' "$LAB_DIR/stale.out" && t_fail "the stale port gets no step" \
+    || t_ok "the stale port gets no step"
+grep -q "eth9" "$LAB_DIR/stale.out" && t_ok "the stale port is reported" \
+    || t_fail "the stale port is reported"
+lab_vsctl del-port xenbr1 eth9
+agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+expect_state 1500 1500 "back to 1500 after the stale-port run"
+
+# The management path is never bounced: with the default route on xenbr1
+# and "management": true, the storage NICs change but are not replugged.
+lab_ns ip addr add 192.0.2.1/24 dev xenbr1
+lab_ns ip route add default via 192.0.2.254
+sed 's/"bridge": "xenbr1", "mtu": 9000/"bridge": "xenbr1", "mtu": 9000, "management": true/' \
+    "$LAB_DIR/p9000.json" >"$LAB_DIR/pmgmt.json"
+agent "$LAB_DIR/pmgmt.json" >"$LAB_DIR/mgmt.out" 2>&1
+t_is 0 $? "jumbo on a management network that says so: exit 0"
+grep -qE "replugged (eth2|eth3|eth4)" "$LAB_DIR/mgmt.out" && t_fail "the management path is not replugged" \
+    || t_ok "the management path is not replugged"
+grep -q "replugged eno2" "$LAB_DIR/mgmt.out" && t_ok "the other network's uplink still is" \
+    || t_fail "the other network's uplink still is"
+lab_ns ip route del default
+lab_ns ip addr del 192.0.2.1/24 dev xenbr1
+agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+expect_state 1500 1500 "back to 1500 after the management run"
 
 # Serialization: a held lock makes a run wait, then give up at --timeout.
 flock "$LOCK" sleep 4 &
 holder=$!
-sleep 0.3
+for _ in $(seq 1 100); do flock -n "$LOCK" true || break; sleep 0.05; done
 start=$(date +%s%N)
 agent "$LAB_DIR/p9000.json" --timeout 1 >"$LAB_DIR/lock1.out" 2>&1
 t_is 1 $? "a run that cannot get the lock in time exits 1"
@@ -193,16 +263,29 @@ waited=$((($(date +%s%N) - start) / 1000000))
     || t_fail "it waited for the holder" "${waited} ms"
 wait $holder 2>/dev/null
 expect_state 9000 9000 "after the serialized run: 9000"
+agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
 
-# Two concurrent runs: both succeed, one after the other.
-agent "$LAB_DIR/p1500.json" >"$LAB_DIR/conc1.out" 2>&1 &
+# Two overlapping runs are serialized: the first holds the lock while it
+# waits for a frozen vswitchd; the second must say it waits, and both end
+# well once vswitchd runs again.
+lab_pause_vswitchd
+agent "$LAB_DIR/p9000.json" --timeout 20 >"$LAB_DIR/conc1.out" 2>&1 &
 p1=$!
-agent "$LAB_DIR/p1500.json" >"$LAB_DIR/conc2.out" 2>&1 &
+for _ in $(seq 1 100); do [ -f "$STATE/journal.json" ] && break; sleep 0.05; done
+agent "$LAB_DIR/p9000.json" --timeout 20 >"$LAB_DIR/conc2.out" 2>&1 &
 p2=$!
+for _ in $(seq 1 100); do grep -q "waiting" "$LAB_DIR/conc2.out" && break; sleep 0.05; done
+grep -q "waiting up to" "$LAB_DIR/conc2.out" && t_ok "the second run waits for the first" \
+    || t_fail "the second run waits for the first" "$(cat "$LAB_DIR/conc2.out")"
+lab_resume_vswitchd
 wait $p1; r1=$?
 wait $p2; r2=$?
-t_is "0 0" "$r1 $r2" "two concurrent runs both exit 0"
-expect_state 1500 1500 "after two concurrent runs: 1500"
+t_is "0 0" "$r1 $r2" "two overlapping runs both exit 0"
+grep -q "in sync" "$LAB_DIR/conc2.out" && t_ok "the second run finds the first one's work done" \
+    || t_fail "the second run finds the first one's work done" "$(tail -2 "$LAB_DIR/conc2.out")"
+expect_state 9000 9000 "after two overlapping runs: 9000"
+agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+expect_state 1500 1500 "back to 1500"
 before=$(state)
 
 # A run killed with SIGKILL mid-apply is restored by the next one.
@@ -219,10 +302,11 @@ wait $agent_pid 2>/dev/null
 lab_resume_vswitchd
 [ -f "$STATE/journal.json" ] && t_ok "a killed run leaves its journal" \
     || t_fail "a killed run leaves its journal"
-agent "$LAB_DIR/p1500.json" >"$LAB_DIR/kill2.out" 2>&1
+agent "$LAB_DIR/p9000.json" >"$LAB_DIR/kill2.out" 2>&1
 t_is 0 $? "the next run exits 0"
 grep -q "interrupted run" "$LAB_DIR/kill2.out" \
-    && t_ok "the next run says it restored the killed run's journal" \
-    || t_fail "the next run says it restored the killed run's journal" "$(head -3 "$LAB_DIR/kill2.out")"
-expect_state 1500 1500 "after the killed run and its recovery: the state before"
+    && grep -q "restored xenbr1: mtu_request 1500" "$LAB_DIR/kill2.out" \
+    && t_ok "the next run restores the killed run's journal first and says what" \
+    || t_fail "the next run restores the killed run's journal first and says what" "$(head -5 "$LAB_DIR/kill2.out")"
+expect_state 9000 9000 "after the killed run's recovery the next run applies its policy"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"

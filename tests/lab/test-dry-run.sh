@@ -81,8 +81,10 @@ audit --policy "$LAB_DIR/p.json" >"$LAB_DIR/a2.txt" 2>&1
 t_is 2 $? "audit with a policy: exit 2"
 plan=$(grep -oE '^ +[0-9]+\. +[a-z-]+ +[^ ]+ ' "$LAB_DIR/a2.txt" | awk '{print $2, $3}' | tr '\n' ';')
 # eth4's failed request of 70000 comes down first (lowering before
-# raising); eth3, eno3 and vnet0 are already at 9000 and get no step.
-want="set-mtu-request eth4;set-mtu-request eth2;set-link-mtu eno2;set-mtu-request xenbr1;set-link-mtu br0;set-mtu-request vif3.0;set-link-mtu vnet1;"
+# raising); eth3, eno3 and vnet0 are already at 9000 and get no step.  The
+# OVS steps form one block (apply commits them in one transaction), then the
+# Linux bridge's steps follow in their own order.
+want="set-mtu-request eth4;set-mtu-request eth2;set-mtu-request xenbr1;set-mtu-request vif3.0;set-link-mtu eno2;set-link-mtu br0;set-link-mtu vnet1;"
 t_is "$want" "$plan" "the plan lowers eth4's failed request, then raises members, uplinks, bridges, VIFs"
 
 # 3. The management path is refused unless the network says so.

@@ -1,6 +1,7 @@
 /* Unit tests for the driver-support table (agent/drivers.c): bad tables,
  * each with its exact message and code; the shipped
- * etc/jumboagent/drivers.json; and driver_table_judge(). */
+ * etc/jumboagent/drivers.json; and driver_table_judge(), on a Xen dom0 and
+ * on other hosts ("refuse_only_on"). */
 #include "drivers.h"
 
 #include <errno.h>
@@ -28,6 +29,13 @@
 #define PCIS "allowed: \"vvvv:dddd\", four lowercase hex digits each " \
     "without \"0x\", as \"lspci -n\" prints them (e.g. \"8086:10d3\")"
 #define TABLE_IS "the table is {\"version\": 1, \"drivers\": {...}}"
+#define ENTRY_KEYS "allowed keys: verdict, max_mtu, reason, source, rules, " \
+    "refuse_only_on"
+#define RULE_KEYS "allowed keys: pci, chip, verdict, max_mtu, reason, " \
+    "refuse_only_on"
+#define KINDS "allowed: \"xen-dom0\""
+#define REFUSE "\"verdict\": \"refuse\", \"reason\": \"r\", " \
+    "\"source\": \"s\""
 
 struct bad_case {
     const char *name;           /* Test label. */
@@ -144,17 +152,14 @@ static const struct bad_case bad_cases[] = {
     { "unknown key, close", HEAD "\"tg3\": {" OK_ENTRY ", \"max_mt\": 9000}"
       TAIL, 0,
       "t.json: drivers.tg3.max_mt: unknown key \"max_mt\" (did you mean "
-      "\"max_mtu\"?); allowed keys: verdict, max_mtu, reason, source, "
-      "rules" },
+      "\"max_mtu\"?); " ENTRY_KEYS },
     { "unknown key, swapped letters", HEAD "\"tg3\": {\"verdict\": "
       "\"refuse\", \"reason\": \"r\", \"soruce\": \"s\"}" TAIL, 0,
       "t.json: drivers.tg3.soruce: unknown key \"soruce\" (did you mean "
-      "\"source\"?); allowed keys: verdict, max_mtu, reason, source, "
-      "rules" },
+      "\"source\"?); " ENTRY_KEYS },
     { "unknown key, far", HEAD "\"tg3\": {" OK_ENTRY ", \"colour\": 1}"
       TAIL, 0,
-      "t.json: drivers.tg3.colour: unknown key \"colour\"; allowed keys: "
-      "verdict, max_mtu, reason, source, rules" },
+      "t.json: drivers.tg3.colour: unknown key \"colour\"; " ENTRY_KEYS },
     { "unknown verdict", HEAD "\"tg3\": {\"verdict\": \"refused\"}" TAIL, 0,
       "t.json: drivers.tg3.verdict: unknown verdict \"refused\" (did you "
       "mean \"refuse\"?); " VERDICTS },
@@ -243,8 +248,7 @@ static const struct bad_case bad_cases[] = {
       "[{\"pci\": \"8086:10d3\", \"chip\": \"82574L\", \"max-mtu\": 9000}]}"
       TAIL, 0,
       "t.json: drivers.e1000e.rules[0].max-mtu: unknown key \"max-mtu\" "
-      "(did you mean \"max_mtu\"?); allowed keys: pci, chip, verdict, "
-      "max_mtu, reason" },
+      "(did you mean \"max_mtu\"?); " RULE_KEYS },
     { "rule with a bad verdict", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": "
       "[{\"pci\": \"8086:10d3\", \"chip\": \"82574L\", \"verdict\": "
       "\"Refuse\"}]}" TAIL, 0,
@@ -255,6 +259,61 @@ static const struct bad_case bad_cases[] = {
       "\"verdict\": \"refuse\", \"max_mtu\": 65536}]}" TAIL, 0,
       "t.json: drivers.e1000e.rules[0].max_mtu: 65536 is out of range; "
       MTUS },
+
+    /* "refuse_only_on", on a driver and on a rule. */
+    { "refuse_only_on not an array", HEAD "\"enic\": {" REFUSE
+      ", \"refuse_only_on\": \"xen-dom0\"}" TAIL, 0,
+      "t.json: drivers.enic.refuse_only_on: expected an array, got a "
+      "string; write the kinds of host on which the refusal applies, e.g. "
+      "[\"xen-dom0\"] (" KINDS ")" },
+    { "refuse_only_on empty", HEAD "\"enic\": {" REFUSE
+      ", \"refuse_only_on\": []}" TAIL, 0,
+      "t.json: drivers.enic.refuse_only_on: the list is empty; name at "
+      "least one kind of host (" KINDS "), or remove the key to refuse on "
+      "every host" },
+    { "refuse_only_on with a number", HEAD "\"enic\": {" REFUSE
+      ", \"refuse_only_on\": [0]}" TAIL, 0,
+      "t.json: drivers.enic.refuse_only_on[0]: expected a string, got an "
+      "integer; " KINDS },
+    { "refuse_only_on misspelt", HEAD "\"enic\": {" REFUSE
+      ", \"refuse_only_on\": [\"xen_dom0\"]}" TAIL, 0,
+      "t.json: drivers.enic.refuse_only_on[0]: unknown kind of host "
+      "\"xen_dom0\" (did you mean \"xen-dom0\"?); " KINDS },
+    { "refuse_only_on, an unknown kind", HEAD "\"enic\": {" REFUSE
+      ", \"refuse_only_on\": [\"xen-dom0\", \"kvm\"]}" TAIL, 0,
+      "t.json: drivers.enic.refuse_only_on[1]: unknown kind of host "
+      "\"kvm\"; " KINDS },
+    { "refuse_only_on, a kind twice", HEAD "\"enic\": {" REFUSE
+      ", \"refuse_only_on\": [\"xen-dom0\", \"xen-dom0\"]}" TAIL, 0,
+      "t.json: drivers.enic.refuse_only_on[1]: \"xen-dom0\" is listed "
+      "twice (also refuse_only_on[0]); name each kind of host once" },
+    { "refuse_only_on without refuse", HEAD "\"enic\": {"
+      "\"refuse_only_on\": [\"xen-dom0\"], " OK_ENTRY "}" TAIL, 0,
+      "t.json: drivers.enic.refuse_only_on: only allowed with \"verdict\": "
+      "\"refuse\", and the verdict is \"supported\"; remove "
+      "\"refuse_only_on\", or make the verdict \"refuse\"" },
+    { "refuse_only_on misspelt as a key", HEAD "\"enic\": {" REFUSE
+      ", \"refuse_only\": [\"xen-dom0\"]}" TAIL, 0,
+      "t.json: drivers.enic.refuse_only: unknown key \"refuse_only\" (did "
+      "you mean \"refuse_only_on\"?); " ENTRY_KEYS },
+    { "rule refuse_only_on without refuse", HEAD "\"e1000e\": {" OK_ENTRY
+      ", \"rules\": [" RULE ", {\"pci\": \"8086:108b\", \"chip\": "
+      "\"82573E\", \"refuse_only_on\": [\"xen-dom0\"], \"verdict\": "
+      "\"conditional\"}]}" TAIL, 0,
+      "t.json: drivers.e1000e.rules[1].refuse_only_on: only allowed with "
+      "\"verdict\": \"refuse\", and the verdict is \"conditional\"; "
+      "remove \"refuse_only_on\", or make the verdict \"refuse\"" },
+    { "rule refuse_only_on with an unknown kind", HEAD "\"e1000e\": {"
+      OK_ENTRY ", \"rules\": [{\"pci\": \"8086:108b\", \"chip\": "
+      "\"82573E\", \"verdict\": \"refuse\", \"refuse_only_on\": "
+      "[\"dom0\"]}]}" TAIL, 0,
+      "t.json: drivers.e1000e.rules[0].refuse_only_on[0]: unknown kind of "
+      "host \"dom0\" (did you mean \"xen-dom0\"?); " KINDS },
+    { "missing verdict beats refuse_only_on", HEAD "\"enic\": {"
+      "\"refuse_only_on\": [\"xen-dom0\"], \"reason\": \"r\", "
+      "\"source\": \"s\"}" TAIL, 0,
+      "t.json: drivers.enic: missing \"verdict\"; every driver needs "
+      "\"verdict\", \"reason\" and \"source\"" },
 
     /* The first problem in document order is the one reported. */
     { "first error wins", HEAD "\"b44\": {" OK_ENTRY "}, \"tg3\": "
@@ -350,7 +409,7 @@ test_good_table(void)
                 "good table: find is case-sensitive");
 
     /* A rule with its own max_mtu and reason. */
-    driver_table_judge(table, "e1000e", true, 0x8086, 0x10ea, &j);
+    driver_table_judge(table, "e1000e", true, 0x8086, 0x10ea, false, &j);
     test_report(j.known && j.verdict == DRIVER_SUPPORTED && j.max_mtu == 4074,
                 NULL, "good table: 82577LM rule wins");
     test_streq("e1000e PCI 8086:10ea (82577LM)", j.rule,
@@ -359,18 +418,118 @@ test_good_table(void)
     test_streq("e1000e.c:1", j.source, "good table: the driver's source");
 
     /* A rule without max_mtu or reason falls back to the driver's. */
-    driver_table_judge(table, "e1000e", true, 0x8086, 0x108b, &j);
+    driver_table_judge(table, "e1000e", true, 0x8086, 0x108b, false, &j);
     test_report(j.verdict == DRIVER_REFUSE && j.max_mtu == 9212, NULL,
                 "good table: rule without max_mtu keeps the driver's");
     test_streq("driver reason", j.reason,
                "good table: rule without reason keeps the driver's");
 
     /* No PCI IDs: the driver's verdict, even if a rule would match. */
-    driver_table_judge(table, "e1000e", false, 0x8086, 0x10ea, &j);
+    driver_table_judge(table, "e1000e", false, 0x8086, 0x10ea, false,
+                       &j);
     test_report(j.known && j.verdict == DRIVER_CONDITIONAL
                 && j.max_mtu == 9212, NULL,
                 "good table: without PCI IDs the driver's verdict applies");
     test_streq("driver e1000e", j.rule, "good table: rule text of a driver");
+
+    driver_table_destroy(table);
+}
+
+/* Judges 'driver' with PCI ID 8086:'device' on a Xen dom0 and on another
+ * host, and checks both judgements. */
+static void
+expect_hosts(const struct driver_table *table, const char *label,
+             const char *driver, unsigned int device,
+             enum driver_verdict dom0_verdict,
+             enum driver_verdict other_verdict, unsigned int max_mtu,
+             const char *other_reason)
+{
+    struct driver_judgement j;
+
+    driver_table_judge(table, driver, true, 0x8086, device, true, &j);
+    test_report(j.known && j.verdict == dom0_verdict && j.max_mtu == max_mtu
+                && !j.refusal_lifted, NULL,
+                "refuse_only_on, %s, Xen dom0: %s, max %u (got %s, %u)",
+                label, driver_verdict_to_string(dom0_verdict), max_mtu,
+                driver_verdict_to_string(j.verdict), j.max_mtu);
+    driver_table_judge(table, driver, true, 0x8086, device, false, &j);
+    test_report(j.known && j.verdict == other_verdict
+                && j.max_mtu == max_mtu
+                && j.refusal_lifted == (other_verdict != dom0_verdict),
+                NULL, "refuse_only_on, %s, other host: %s, max %u (got %s, "
+                "%u)", label, driver_verdict_to_string(other_verdict),
+                max_mtu, driver_verdict_to_string(j.verdict), j.max_mtu);
+    test_streq(other_reason, j.reason, "refuse_only_on, %s, other host: "
+               "reason", label);
+}
+
+static void
+test_refuse_only_on(void)
+{
+    static const char text[] =
+        "{\"version\": 1, \"drivers\": {\n"
+        "  \"enic\": {\"verdict\": \"refuse\", \"max_mtu\": 9000,\n"
+        "    \"refuse_only_on\": [\"xen-dom0\"],\n"
+        "    \"reason\": \"Crashes dom0.\", \"source\": \"s\",\n"
+        "    \"rules\": [\n"
+        "      {\"pci\": \"8086:0001\", \"chip\": \"always\", "
+        "\"verdict\": \"refuse\", \"max_mtu\": 1500, "
+        "\"reason\": \"Never.\"},\n"
+        "      {\"pci\": \"8086:0002\", \"chip\": \"fine\", "
+        "\"verdict\": \"supported\"}]},\n"
+        "  \"e1000e\": {\"verdict\": \"supported\", \"reason\": \"OK.\", "
+        "\"source\": \"s\",\n"
+        "    \"rules\": [\n"
+        "      {\"pci\": \"8086:108b\", \"chip\": \"82573E\", "
+        "\"verdict\": \"refuse\", \"refuse_only_on\": [\"xen-dom0\"], "
+        "\"reason\": \"Rule reason.\"},\n"
+        "      {\"pci\": \"8086:109a\", \"chip\": \"82573L\", "
+        "\"refuse_only_on\": [\"xen-dom0\"], \"verdict\": \"refuse\", "
+        "\"max_mtu\": 4000}]}\n"
+        "}}\n";
+    struct driver_table *table;
+    const struct driver_entry *entry;
+
+    table = parse_ok("refuse_only_on table", text, sizeof text - 1);
+    if (!table) {
+        return;
+    }
+    entry = driver_table_find(table, "enic");
+    test_report(entry
+                && entry->refuse_only_on == 1u << DRIVER_HOST_XEN_DOM0
+                && entry->rules[0].refuse_only_on == 0, NULL,
+                "refuse_only_on table: the driver's list is copied, and a "
+                "rule does not inherit it");
+    entry = driver_table_find(table, "e1000e");
+    test_report(entry && entry->refuse_only_on == 0
+                && entry->rules[0].refuse_only_on
+                   == 1u << DRIVER_HOST_XEN_DOM0, NULL,
+                "refuse_only_on table: a rule's list is copied");
+
+    /* The driver's refusal, and a rule that refuses on every host. */
+    expect_hosts(table, "driver", "enic", 0x9999, DRIVER_REFUSE,
+                 DRIVER_CONDITIONAL, 9000,
+                 "refused only on Xen dom0, which this host is not, so on "
+                 "this host only the kernel's max_mtu and the table's limit "
+                 "of 9000 are checked. Crashes dom0.");
+    expect_hosts(table, "rule without the key", "enic", 0x0001,
+                 DRIVER_REFUSE, DRIVER_REFUSE, 1500, "Never.");
+    expect_hosts(table, "supported rule", "enic", 0x0002, DRIVER_SUPPORTED,
+                 DRIVER_SUPPORTED, 9000, "Crashes dom0.");
+
+    /* A rule of its own that refuses only on a Xen dom0. */
+    expect_hosts(table, "PCI rule", "e1000e", 0x108b, DRIVER_REFUSE,
+                 DRIVER_CONDITIONAL, 0,
+                 "refused only on Xen dom0, which this host is not, so on "
+                 "this host only the kernel's max_mtu is checked (the table "
+                 "sets no limit). Rule reason.");
+    expect_hosts(table, "PCI rule with a limit", "e1000e", 0x109a,
+                 DRIVER_REFUSE, DRIVER_CONDITIONAL, 4000,
+                 "refused only on Xen dom0, which this host is not, so on "
+                 "this host only the kernel's max_mtu and the table's limit "
+                 "of 4000 are checked. OK.");
+    expect_hosts(table, "other chip", "e1000e", 0x10d3, DRIVER_SUPPORTED,
+                 DRIVER_SUPPORTED, 0, "OK.");
 
     driver_table_destroy(table);
 }
@@ -380,14 +539,14 @@ test_judge_unknown(void)
 {
     struct driver_judgement j;
 
-    driver_table_judge(NULL, "foo", true, 1, 2, &j);
+    driver_table_judge(NULL, "foo", true, 1, 2, false, &j);
     test_report(!j.known && j.verdict == DRIVER_CONDITIONAL && !j.max_mtu,
                 NULL, "no table: unknown, conditional, no limit");
     test_streq("driver foo is not in the driver table; only the kernel's "
                "max_mtu is checked", j.reason, "no table: reason");
     test_streq("", j.source, "no table: empty source");
 
-    driver_table_judge(NULL, "", false, 0, 0, &j);
+    driver_table_judge(NULL, "", false, 0, 0, true, &j);
     test_report(!j.known && j.verdict == DRIVER_CONDITIONAL, NULL,
                 "empty driver name: unknown");
     test_streq("driver (none)", j.rule, "empty driver name: rule text");
@@ -395,7 +554,7 @@ test_judge_unknown(void)
                "max_mtu is checked", j.reason,
                "empty driver name: reason");
 
-    driver_table_judge(NULL, NULL, false, 0, 0, &j);
+    driver_table_judge(NULL, NULL, false, 0, 0, false, &j);
     test_report(!j.known, NULL, "NULL driver name: unknown");
 }
 
@@ -492,22 +651,41 @@ static const char *const required_drivers[] = {
     "802.1Q VLAN Support", "macvlan", "openvswitch",
 };
 
+/* Checks the judgement of one interface on a Xen dom0 if 'xen_dom0', else
+ * on another host. */
+static void
+expect_judgement_on(const struct driver_table *table, bool xen_dom0,
+                    const char *driver, bool has_pci, unsigned int vendor,
+                    unsigned int device, enum driver_verdict verdict,
+                    unsigned int max_mtu, const char *rule)
+{
+    const char *host = xen_dom0 ? "Xen dom0" : "other host";
+    struct driver_judgement j;
+
+    driver_table_judge(table, driver, has_pci, vendor, device, xen_dom0, &j);
+    test_report(j.known && j.verdict == verdict && j.max_mtu == max_mtu,
+                NULL, "shipped table, %s: %s judged %s, max %u (got %s, %u)",
+                host, rule, driver_verdict_to_string(verdict), max_mtu,
+                driver_verdict_to_string(j.verdict), j.max_mtu);
+    test_streq(rule, j.rule, "shipped table, %s: rule text of %s", host,
+               rule);
+    test_report(j.reason && j.reason[0] && j.source && j.source[0], NULL,
+                "shipped table, %s: %s has a reason and a source", host,
+                rule);
+}
+
+/* Checks the judgement of one interface that the table judges alike on
+ * every kind of host. */
 static void
 expect_judgement(const struct driver_table *table, const char *driver,
                  bool has_pci, unsigned int vendor, unsigned int device,
                  enum driver_verdict verdict, unsigned int max_mtu,
                  const char *rule)
 {
-    struct driver_judgement j;
-
-    driver_table_judge(table, driver, has_pci, vendor, device, &j);
-    test_report(j.known && j.verdict == verdict && j.max_mtu == max_mtu,
-                NULL, "shipped table: %s judged %s, max %u (got %s, %u)",
-                rule, driver_verdict_to_string(verdict), max_mtu,
-                driver_verdict_to_string(j.verdict), j.max_mtu);
-    test_streq(rule, j.rule, "shipped table: rule text of %s", rule);
-    test_report(j.reason && j.reason[0] && j.source && j.source[0], NULL,
-                "shipped table: %s has a reason and a source", rule);
+    expect_judgement_on(table, true, driver, has_pci, vendor, device,
+                        verdict, max_mtu, rule);
+    expect_judgement_on(table, false, driver, has_pci, vendor, device,
+                        verdict, max_mtu, rule);
 }
 
 static void
@@ -515,10 +693,10 @@ test_shipped_table(void)
 {
     struct driver_table *table = NULL;
     struct driver_judgement j;
+    char *path, *expected;
     struct error err;
     bool ok;
     size_t i, k;
-    char *path;
 
     path = xasprintf("%s/etc/jumboagent/drivers.json", test_srcdir());
     error_clear(&err);
@@ -565,11 +743,53 @@ test_shipped_table(void)
     }
     test_report(ok, NULL, "shipped table: every entry and rule is complete");
 
-    expect_judgement(table, "enic", false, 0, 0, DRIVER_REFUSE, 9000,
-                     "driver enic");
-    driver_table_judge(table, "enic", true, 0x1137, 0x0043, &j);
-    test_report(j.verdict == DRIVER_REFUSE && strstr(j.reason, "override"),
-                j.reason, "shipped table: enic's reason mentions an override");
+    /* enic (issue 3): refused on a Xen dom0 only. */
+    expect_judgement_on(table, true, "enic", false, 0, 0, DRIVER_REFUSE,
+                        9000, "driver enic");
+    expect_judgement_on(table, false, "enic", false, 0, 0,
+                        DRIVER_CONDITIONAL, 9000, "driver enic");
+    driver_table_judge(table, "enic", true, 0x1137, 0x0043, true, &j);
+    test_report(j.verdict == DRIVER_REFUSE && !j.refusal_lifted
+                && strstr(j.reason, "override"), j.reason,
+                "shipped table, Xen dom0: enic refused, and its reason "
+                "mentions an override");
+    test_report(j.reason == driver_table_find(table, "enic")->reason, NULL,
+                "shipped table, Xen dom0: enic's reason is the table's");
+    driver_table_judge(table, "enic", true, 0x1137, 0x0043, false, &j);
+    test_report(j.known && j.verdict == DRIVER_CONDITIONAL
+                && j.max_mtu == 9000 && j.refusal_lifted, NULL,
+                "shipped table, other host: enic conditional, max 9000");
+    expected = xasprintf("refused only on Xen dom0, which this host is "
+                         "not, so on this host only the kernel's max_mtu "
+                         "and the table's limit of 9000 are checked. %s",
+                         driver_table_find(table, "enic")->reason);
+    test_streq(expected, j.reason, "shipped table, other host: enic's "
+               "reason says the refusal is for Xen dom0");
+    free(expected);
+    test_report(strstr(j.reason, "UCS") != NULL, j.reason,
+                "shipped table, other host: enic's reason names the UCS "
+                "port MTU");
+    ok = true;
+    for (i = 0; i < table->n_entries; i++) {
+        const struct driver_entry *e = &table->entries[i];
+
+        if (e->refuse_only_on && strcmp(e->name, "enic")) {
+            ok = test_report(false, e->name, "shipped table: only enic is "
+                             "refused on some hosts only");
+        }
+        for (k = 0; k < e->n_rules; k++) {
+            if (e->rules[k].refuse_only_on) {
+                ok = test_report(false, e->rules[k].chip, "shipped table: "
+                                 "no PCI rule is refused on some hosts "
+                                 "only");
+            }
+        }
+    }
+    if (ok) {
+        test_report(true, NULL, "shipped table: only enic is refused on "
+                    "some hosts only (drivers.md: the others are the same "
+                    "on every host)");
+    }
     expect_judgement(table, "e1000e", true, 0x8086, 0x10ea,
                      DRIVER_SUPPORTED, 4074,
                      "e1000e PCI 8086:10ea (82577LM)");
@@ -623,7 +843,8 @@ test_shipped_table(void)
     expect_judgement(table, "e1000e", true, 0x10ec, 0x10ea,
                      DRIVER_CONDITIONAL, 0, "driver e1000e");
 
-    driver_table_judge(table, "mystery_nic", true, 0x1234, 0x5678, &j);
+    driver_table_judge(table, "mystery_nic", true, 0x1234, 0x5678, true,
+                       &j);
     test_report(!j.known && j.verdict == DRIVER_CONDITIONAL && !j.max_mtu,
                 NULL, "shipped table: unknown driver judged unknown");
     test_streq("driver mystery_nic is not in the driver table; only the "
@@ -640,6 +861,7 @@ main(void)
 {
     test_bad_tables();
     test_good_table();
+    test_refuse_only_on();
     test_judge_unknown();
     test_verdict_names();
     test_files();

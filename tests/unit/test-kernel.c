@@ -548,12 +548,12 @@ test_change(void)
     error = netlink_get_mtu("nosuch0", &mtu, &err);
     test_report(error == -ENODEV, err.msg,
                 "get_mtu: missing link fails (%d)", error);
-    test_streq("Cannot read MTU of 'nosuch0': No such device", err.msg,
+    test_streq("Cannot read the state of 'nosuch0': No such device", err.msg,
                "get_mtu: missing link message");
     error = netlink_get_mtu("a-name-too-long-for-linux", &mtu, &err);
     test_report(error == -EINVAL, err.msg,
                 "get_mtu: overlong name fails (%d)", error);
-    test_streq("Cannot read MTU of 'a-name-too-long-for-linux': Invalid "
+    test_streq("Cannot read the state of 'a-name-too-long-for-linux': Invalid "
                "argument (interface names have at most 15 characters)",
                err.msg, "get_mtu: overlong name message");
 
@@ -564,8 +564,25 @@ test_change(void)
     free(out);
     error = netlink_set_up("br0", true, &err);
     test_report(!error, err.msg, "set_up: br0 up");
+    {
+        struct netlink_link_state state;
+
+        error = netlink_get_state("mv0", &state, &err);
+        test_report(!error && state.admin_up, err.msg,
+                    "get_state: mv0 is administratively up");
+        error = netlink_get_state("ve1", &state, &err);
+        test_report(!error && state.mtu == 4000, err.msg,
+                    "get_state: ve1 mtu %u", state.mtu);
+    }
     error = netlink_set_up("mv0", false, &err);
     test_report(!error, err.msg, "set_up: mv0 down");
+    {
+        struct netlink_link_state state;
+
+        error = netlink_get_state("mv0", &state, &err);
+        test_report(!error && !state.admin_up && !state.oper_up, err.msg,
+                    "get_state: mv0 is down, not operationally up");
+    }
     error = netlink_set_up("nosuch0", true, &err);
     test_report(error == -ENODEV, err.msg,
                 "set_up: missing link fails (%d)", error);
