@@ -41,6 +41,11 @@ snapshot() {
     # Bridge timers tick by themselves; everything else must stay put.
     lab_ns ip -d link show | sed -E 's/ [a-z_]+_timer +[0-9.]+//g'
     lab_ns sysctl net.ipv4.ip_forward net.ipv4.tcp_mtu_probing
+    # Offloads (LRO) of every link: a dry run must not turn any off.
+    for l in $(lab_ns ls /sys/class/net); do
+        echo "== $l"
+        lab_ns ethtool -k "$l" 2>/dev/null
+    done
 }
 snap_before=$(snapshot)
 audit() { lab_agent --dry-run "$@"; }
