@@ -1,4 +1,4 @@
-/* Golden tests of the planner (agent/plan.c).
+/* Golden tests of the planner (agent/plan*.c).
  *
  * Every directory tests/plan-cases/<case>/ holds a host model (host.json),
  * optionally a policy (policy.json; without one the planner only audits)

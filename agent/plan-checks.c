@@ -1,0 +1,292 @@
+/* Stage 2 of plan_compute(), checks: judges each network (the IPv6
+ * minimum, an overlay against its underlay) and every claim that stage 1
+ * made (the management rule, the kernel's min/max MTU, the driver table and
+ * the policy's overrides).  A failed check refuses the whole network: it
+ * gets no steps at all.  See the comment at the top of plan.c. */
+#include "plan-internal.h"
+
+#include <string.h>
+
+/* The smallest MTU that IPv6 allows on a link (RFC 8200, section 5). */
+#define IPV6_MIN_MTU 1280
+
+/* Networks. */
+
+/* Refuses network 'net' if its MTU is below the IPv6 minimum while this
+ * host has IPv6 on.  The policy checks that only for networks that say
+ * "ipv6": true. */
+static void
+check_ipv6_minimum(struct planner *pl, size_t net)
+{
+    const struct policy_network *pn = planner_net(pl, net);
+    struct msg m = { .len = 0 };
+
+    if (pn->mtu >= IPV6_MIN_MTU || pl->host->sysctls.ipv6_disabled != 0) {
+        return;
+    }
+    plan_msg_add(&m, "network %s wants MTU %u, but IPv6 is enabled on this "
+                 "host (net.ipv6.conf.all.disable_ipv6=0) and IPv6 needs at "
+                 "least %u: the kernel takes IPv6 off every interface below "
+                 "that, and with it link-local addresses and neighbour "
+                 "discovery; raise networks[%zu].mtu to at least %u, or "
+                 "disable IPv6 on this host if nothing uses it", pn->name,
+                 pn->mtu, IPV6_MIN_MTU, net, IPV6_MIN_MTU);
+    planner_refuse(pl, FINDING_REFUSED, "", net, &m);
+}
+
+/* Refuses network 'net', an overlay network, if its underlay network is not
+ * in the policy or does not leave room for the overlay's MTU. */
+static void
+check_overlay(struct planner *pl, size_t net)
+{
+    const struct policy_network *pn = planner_net(pl, net);
+    const struct policy_network *under;
+    struct msg m = { .len = 0 };
+
+    under = policy_find_network(pl->policy, pn->overlay.underlay);
+    if (!under) {
+        plan_msg_add(&m, "network %s: its underlay network '%s' is not in the "
+                     "policy; add it or correct "
+                     "networks[%zu].overlay.underlay", pn->name,
+                     pn->overlay.underlay ? pn->overlay.underlay : "", net);
+        planner_refuse(pl, FINDING_MISSING, "", net, &m);
+    } else {
+        unsigned int overhead = policy_overlay_overhead(&pn->overlay);
+        unsigned int fit = under->mtu > overhead ? under->mtu - overhead : 0;
+        size_t under_index = (size_t) (under - pl->policy->networks);
+
+        if (pn->mtu > fit) {
+            plan_msg_add(&m, "network %s (MTU %u) runs %s over network %s "
+                         "(MTU %u): %s adds %u bytes, so %s can be at most "
+                         "%u; lower networks[%zu].mtu to %u or raise "
+                         "networks[%zu].mtu to %u", pn->name, pn->mtu,
+                         overlay_type_to_string(pn->overlay.type), under->name,
+                         under->mtu, overlay_type_to_string(pn->overlay.type),
+                         overhead, pn->name, fit, net, fit, under_index,
+                         pn->mtu + overhead);
+            planner_refuse(pl, FINDING_REFUSED, "", net, &m);
+        }
+    }
+}
+
+void
+plan_checks_network(struct planner *pl, size_t net)
+{
+    check_ipv6_minimum(pl, net);
+    if (planner_net(pl, net)->has_overlay) {
+        check_overlay(pl, net);
+    }
+}
+
+/* Claims. */
+
+/* Writes "network storage wants 9000" or the "at least" form for 'c'. */
+static void
+msg_add_want(struct msg *m, const struct planner *pl, const struct claim *c)
+{
+    const struct policy_network *pn = planner_net(pl, c->net);
+
+    if (c->exact) {
+        plan_msg_add(m, "network %s wants %u", pn->name, c->mtu);
+    } else {
+        plan_msg_add(m, "network %s needs at least %u on it as the %s",
+                     pn->name, c->mtu, c->why);
+    }
+}
+
+unsigned int
+plan_checks_fitting_mtu(const struct planner *pl, const struct claim *c,
+                        unsigned int limit)
+{
+    unsigned int extra = c->mtu - planner_net(pl, c->net)->mtu;
+
+    return limit > extra ? limit - extra : 0;
+}
+
+/* True if the driver table speaks for 'node' in 'role': a link with a
+ * driver that is not a VM interface, a bridge or an OVS internal port. */
+static bool
+node_driver_checked(const struct node *node, enum plan_role role)
+{
+    const struct host_link *link = node->link;
+
+    return (link && link->driver[0]
+            && role != ROLE_VIF && role != ROLE_BRIDGE
+            && role != ROLE_INTERNAL
+            && link->kind != LINK_KIND_BRIDGE
+            && link->kind != LINK_KIND_OPENVSWITCH
+            && !host_link_is_vif(link)
+            && !(node->iface
+                 && plan_host_ovs_type_is(node->iface, "internal")));
+}
+
+/* Judges claim 'c' on 'node' against the management rule, the kernel's
+ * limits, the driver table and the overrides; refuses its network if it
+ * fails. */
+static void
+check_claim(struct planner *pl, struct node *node, const struct claim *c)
+{
+    const struct policy_network *pn = planner_net(pl, c->net);
+    const struct host_link *link = node->link;
+    struct driver_judgement j = { .known = false };
+    bool judged = false;        /* 'j' holds the table's judgement. */
+    bool known = false;         /* ...and the table knows the driver. */
+    unsigned int kmax, tmax, limit;
+    struct msg m = { .len = 0 };
+
+    if (!link || (!c->exact && plan_node_current(node) >= c->mtu)) {
+        return;
+    }
+
+    if (link->default_route && c->mtu > STD_MTU && !pn->management) {
+        plan_msg_add(&m, "%s carries the default route, and ", link->name);
+        msg_add_want(&m, pl, c);
+        plan_msg_add(&m, ": jumbo on the management path can cut this host "
+                     "off from its pool; set \"management\": true in "
+                     "networks[%zu] if that is intended", c->net);
+        planner_refuse(pl, FINDING_REFUSED, node->name, c->net, &m);
+        m.len = 0;
+    }
+
+    if (pl->drivers && node_driver_checked(node, c->role)) {
+        driver_table_judge(pl->drivers, link->driver, link->has_pci,
+                           link->pci_vendor, link->pci_device,
+                           pl->host->xen_dom0, &j);
+        judged = true;
+        known = j.known;
+    }
+
+    if (link->min_mtu && c->mtu < link->min_mtu) {
+        plan_msg_add_link(&m, link);
+        plan_msg_add(&m, ": ");
+        msg_add_want(&m, pl, c);
+        plan_msg_add(&m, ", but it accepts no MTU below %u (kernel min_mtu); "
+                     "raise networks[%zu].mtu to at least %u", link->min_mtu,
+                     c->net, link->min_mtu);
+        planner_refuse(pl, FINDING_REFUSED, node->name, c->net, &m);
+        return;
+    }
+
+    if (known && j.verdict == DRIVER_REFUSE && c->mtu > STD_MTU) {
+        const struct policy_override *o;
+
+        o = policy_find_override(pl->policy, link->name);
+        if (o && o->allow_driver && !strcmp(o->allow_driver, link->driver)) {
+            if (!node->override_reported) {
+                node->override_reported = true;
+                plan_msg_add_link(&m, link);
+                plan_msg_add(&m, ": override in effect: the driver table "
+                             "refuses jumbo frames on it (");
+                plan_msg_add_rule(&m, &j);
+                plan_msg_add(&m, "), but the policy allows driver %s here: "
+                             "\"%s\"; remove the override to restore the "
+                             "refusal", link->driver,
+                             o->reason ? o->reason : "");
+                planner_add_finding(pl, &pl->findings, FINDING_OVERRIDE,
+                                    SEVERITY_INFO, node->name, c->net, &m);
+                m.len = 0;
+            }
+        } else {
+            plan_msg_add_link(&m, link);
+            plan_msg_add(&m, ": ");
+            msg_add_want(&m, pl, c);
+            plan_msg_add(&m, ", but the driver table refuses jumbo frames on "
+                         "it (");
+            plan_msg_add_rule(&m, &j);
+            plan_msg_add(&m, ")");
+            if (o && o->allow_driver) {
+                plan_msg_add(&m, "; the override for %s allows driver '%s', "
+                             "not '%s'", link->name, o->allow_driver,
+                             link->driver);
+            }
+            plan_msg_add(&m, "; set networks[%zu].mtu to %u, carry the "
+                         "network on another NIC, or, if the vendor approves "
+                         "jumbo frames on this one, add to the policy's "
+                         "\"overrides\" an entry with \"interface\": \"%s\", "
+                         "\"allow_driver\": \"%s\" and your reason", c->net,
+                         STD_MTU, link->name, link->driver);
+            planner_refuse(pl, FINDING_REFUSED, node->name, c->net, &m);
+            return;
+        }
+    }
+
+    kmax = link->max_mtu;
+    tmax = known ? j.max_mtu : 0;
+    limit = kmax && (!tmax || kmax <= tmax) ? kmax : tmax;
+    if (limit && c->mtu > limit) {
+        plan_msg_add_link(&m, link);
+        plan_msg_add(&m, ": ");
+        msg_add_want(&m, pl, c);
+        if (limit == kmax) {
+            plan_msg_add(&m, ", but the kernel allows at most %u on it "
+                         "(max_mtu", kmax);
+            if (judged) {
+                plan_msg_add(&m, "; driver table: ");
+                plan_msg_add_rule(&m, &j);
+            }
+            plan_msg_add(&m, ")");
+        } else {
+            plan_msg_add(&m, ", but the driver table allows at most %u on it "
+                         "(", tmax);
+            plan_msg_add_rule(&m, &j);
+            plan_msg_add(&m, ")");
+        }
+        if (c->role == ROLE_VIF) {
+            plan_msg_add(&m, "; the VM interface cannot take more");
+            if (link->kind == LINK_KIND_XEN_VIF) {
+                plan_msg_add(&m, " (a Xen frontend without scatter-gather "
+                             "stops at 1500)");
+            }
+            plan_msg_add(&m, ": fix the guest's network drivers, move the VM "
+                         "to another network, or lower networks[%zu].mtu to "
+                         "%u", c->net, plan_checks_fitting_mtu(pl, c, limit));
+        } else {
+            plan_msg_add(&m, "; lower networks[%zu].mtu to %u, or carry the "
+                         "network on interfaces that take %u", c->net,
+                         plan_checks_fitting_mtu(pl, c, limit), c->mtu);
+        }
+        planner_refuse(pl, FINDING_REFUSED, node->name, c->net, &m);
+    }
+}
+
+static const struct claim *
+node_claim_of(const struct node *node, size_t net)
+{
+    for (size_t i = 0; i < node->n_claims; i++) {
+        if (node->claims[i].net == net) {
+            return &node->claims[i];
+        }
+    }
+    return NULL;
+}
+
+void
+plan_checks_claims(struct planner *pl)
+{
+    for (size_t i = 0; i < pl->n_nodes; i++) {
+        struct node *node = pl->nodes[i];
+
+        for (size_t k = 0; k < node->n_claims; k++) {
+            check_claim(pl, node, &node->claims[k]);
+        }
+    }
+
+    /* The bridge's own device, when no port stands for it. */
+    for (size_t net = 0; net < pl->policy->n_networks; net++) {
+        const struct policy_network *pn = planner_net(pl, net);
+        const struct host_link *link = host_find_link(pl->host, pn->bridge);
+        const struct node *node = plan_node_find(pl, pn->bridge);
+
+        if (link && link->default_route && pn->mtu > STD_MTU
+            && !pn->management && !(node && node_claim_of(node, net))) {
+            struct msg m = { .len = 0 };
+
+            plan_msg_add(&m, "%s carries the default route, and network %s "
+                         "wants %u on its bridge: jumbo on the management "
+                         "path can cut this host off from its pool; set "
+                         "\"management\": true in networks[%zu] if that is "
+                         "intended", link->name, pn->name, pn->mtu, net);
+            planner_refuse(pl, FINDING_REFUSED, link->name, net, &m);
+        }
+    }
+}
