@@ -92,7 +92,7 @@ $(B)/libjumbo.a: $(CORE_OBJS)
 # defines xmalloc(), xstrdup()... as agent/util.c does, and OVS's lib/json.o
 # defines a json_object_put() that is not json-c's; linked side by side they
 # clash or, worse, bind json-c callers to OVS's function.
-$(B)/agent/vswitch.o: agent/vswitch.c $(OVS_DEP) $(wildcard agent/*.h)
+$(B)/agent/vswitch.o: agent/vswitch.c $(OVS_DEP) $(wildcard agent/*.h) $(B)/paths.stamp
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(OVS_CFLAGS) -Wno-missing-prototypes -c $< -o $(@:.o=-only.o)
@@ -100,7 +100,14 @@ $(B)/agent/vswitch.o: agent/vswitch.c $(OVS_DEP) $(wildcard agent/*.h)
 	$(Q)objcopy --wildcard --keep-global-symbol='vswitch_*' $(@:.o=-ovs.o) $@
 	$(Q)rm -f $(@:.o=-only.o) $(@:.o=-ovs.o)
 
-$(B)/%.o: %.c $(wildcard agent/*.h tests/unit/*.h)
+# The install paths are compiled in: objects are rebuilt when they change
+# (make install PREFIX=/usr after a plain make must not keep /usr/local).
+$(B)/paths.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo 'DATADIR=$(DATADIR) SYSCONFDIR=$(SYSCONFDIR) SRCDIR=$(SRCDIR)' >$@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+$(B)/%.o: %.c $(wildcard agent/*.h tests/unit/*.h) $(B)/paths.stamp
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -c $< -o $@

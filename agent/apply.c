@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,7 +164,13 @@ restore_kernel_entry(const struct journal_entry *e, struct summary *done,
     }
 
     switch (e->layer) {
-    case JOURNAL_LRO:
+    case JOURNAL_LRO: {
+        enum lro_state lro;
+
+        if (!ethtool_get_lro(e->ifname, &lro, NULL)
+            && (lro == LRO_ON || lro == LRO_FIXED_ON) == (e->value != 0)) {
+            return 0;
+        }
         error = ethtool_set_lro(e->ifname, e->value != 0, err);
         if (!error) {
             log_change("restored %s: large-receive-offload %s", e->ifname,
@@ -172,6 +179,7 @@ restore_kernel_entry(const struct journal_entry *e, struct summary *done,
                         e->value ? "on" : "off");
         }
         return error;
+    }
     case JOURNAL_LINK_UP:
         if (state.admin_up) {
             return 0;
@@ -231,16 +239,19 @@ reconnect(struct vswitch **vsp, bool lost, const struct apply_options *opts,
     }
 }
 
-/* Commits 'changes' as one rollback transaction, reconnecting while the
- * connection is lost and time remains.  A transaction that OVSDB committed
- * but ovs-vswitchd did not confirm in time (it is stopped or busy) has still
- * put the database back: vswitchd applies those values when it runs, and it
- * had not applied the failed change either, so that counts as done. */
+/* Commits 'changes' as one rollback transaction, with a budget of its own
+ * of opts->timeout_ms, reconnecting while the connection is lost and time
+ * remains.  A transaction that OVSDB committed but ovs-vswitchd did not
+ * confirm in time (it is stopped or busy) has put the database back, and
+ * vswitchd applies it when it runs; that counts as done only when
+ * 'forward_confirmed' is false, that is when vswitchd never confirmed the
+ * change being undone either (so it cannot have reached the kernel). */
 static int
 commit_restore(struct vswitch **vsp, const struct vswitch_mtu_change *changes,
                size_t n, const struct apply_options *opts,
-               long long deadline, struct error *err)
+               bool forward_confirmed, struct error *err)
 {
+    long long deadline = now_ms() + opts->timeout_ms;
     bool lost = false;
 
     for (;;) {
@@ -253,15 +264,15 @@ commit_restore(struct vswitch **vsp, const struct vswitch_mtu_change *changes,
                                              ms_left(deadline) + 1,
                                              &committed, err);
         }
-        if (error == -ETIMEDOUT && committed) {
-            log_warn("%s; the restored values are committed to OVSDB and "
-                     "ovs-vswitchd applies them when it runs again",
-                     err->msg);
+        if (error == -ETIMEDOUT && committed && !forward_confirmed) {
+            log_warn("%s; the restored values are committed to OVSDB, and "
+                     "ovs-vswitchd, which had not applied the change either, "
+                     "applies them when it runs again", err->msg);
             error_clear(err);
             return 0;
         }
         if ((error == -ECONNRESET || error == -ENOTCONN
-             || error == -ECONNREFUSED || error == -ENOENT)
+             || error == -ECONNREFUSED)
             && !committed && ms_left(deadline) > 0 && opts->remote) {
             lost = true;
             sleep_ms(RETRY_INTERVAL_MS);
@@ -275,14 +286,18 @@ commit_restore(struct vswitch **vsp, const struct vswitch_mtu_change *changes,
  * mtu_request goes back to the old request, or to the old kernel MTU where
  * there was no request (clearing alone would leave the kernel MTU where it
  * is), then the requests that were not set are cleared.  Rows that no
- * longer exist count as restored. */
+ * longer exist, and rows already as they were, are left alone; only real
+ * changes are made and logged. */
 static int
 restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
-                    const struct apply_options *opts, long long deadline,
+                    const struct apply_options *opts, bool forward_confirmed,
                     struct summary *done, struct error *err)
 {
+    long long deadline = now_ms() + opts->timeout_ms;
     struct vswitch_mtu_change *sets, *clears;
     size_t n_sets = 0, n_clears = 0, n_entries = 0;
+    const struct journal_entry **changed;
+    size_t n_changed = 0;
     struct host *now = NULL;
     int error;
 
@@ -293,7 +308,7 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
         return 0;
     }
 
-    /* Which rows are still there. */
+    /* What the rows look like now. */
     error = reconnect(vsp, false, opts, deadline, err);
     for (int tries = 0; !error; tries++) {
         now = host_create();
@@ -313,71 +328,95 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
 
     sets = xzalloc(n_entries * sizeof *sets);
     clears = xzalloc(n_entries * sizeof *clears);
+    changed = xzalloc(n_entries * sizeof *changed);
     for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];
+        const struct host_ovs_iface *cur;
+        const struct host_link *link;
+        unsigned int cur_mtu;
 
         if (e->layer != JOURNAL_OVS_MTU_REQUEST) {
             continue;
         }
-        if (!host_find_ovs_iface(now, e->ifname, NULL, NULL)) {
+        cur = host_find_ovs_iface(now, e->ifname, NULL, NULL);
+        if (!cur) {
             log_change("restore: OVS interface %s no longer exists, "
                        "nothing to put back", e->ifname);
             summary_add(done, "%s gone", e->ifname);
             continue;
         }
-        if (e->had_request || e->kernel_mtu) {
+        link = host_find_link(now, e->ifname);
+        if (e->had_request) {
+            if (cur->has_mtu_request && cur->mtu_request == e->value) {
+                continue;
+            }
             sets[n_sets].ifname = e->ifname;
             sets[n_sets].set = true;
-            sets[n_sets].mtu = e->had_request ? e->value : e->kernel_mtu;
+            sets[n_sets].mtu = e->value;
             n_sets++;
-        }
-        if (!e->had_request) {
+        } else {
+            /* Wanted: no request, and the kernel MTU it had.  A request is
+             * needed on the way only to move the kernel back (clearing
+             * alone leaves the kernel MTU where it is). */
+            struct netlink_link_state state;
+
+            cur_mtu = (!netlink_get_state(e->ifname, &state, NULL)
+                       ? state.mtu
+                       : link ? link->mtu : cur->has_mtu ? cur->mtu : 0);
+            if (!cur->has_mtu_request
+                && (!e->kernel_mtu || cur_mtu == e->kernel_mtu)) {
+                continue;
+            }
+            if (e->kernel_mtu && cur_mtu != e->kernel_mtu) {
+                sets[n_sets].ifname = e->ifname;
+                sets[n_sets].set = true;
+                sets[n_sets].mtu = e->kernel_mtu;
+                n_sets++;
+            }
             clears[n_clears].ifname = e->ifname;
             clears[n_clears].set = false;
             n_clears++;
         }
+        changed[n_changed++] = e;
     }
     if (n_sets) {
-        error = commit_restore(vsp, sets, n_sets, opts, deadline, err);
+        error = commit_restore(vsp, sets, n_sets, opts, forward_confirmed,
+                               err);
     }
     if (!error && n_clears) {
-        error = commit_restore(vsp, clears, n_clears, opts, deadline, err);
+        error = commit_restore(vsp, clears, n_clears, opts,
+                               forward_confirmed, err);
     }
-    if (!error) {
-        for (size_t i = 0; i < journal->n_entries; i++) {
-            const struct journal_entry *e = &journal->entries[i];
+    for (size_t i = 0; !error && i < n_changed; i++) {
+        const struct journal_entry *e = changed[i];
 
-            if (e->layer != JOURNAL_OVS_MTU_REQUEST
-                || !host_find_ovs_iface(now, e->ifname, NULL, NULL)) {
-                continue;
-            }
-            if (e->had_request) {
-                log_change("restored %s: mtu_request %u", e->ifname,
-                           e->value);
-                summary_add(done, "%s mtu_request %u", e->ifname, e->value);
-            } else {
-                log_change("restored %s: MTU %u, mtu_request unset",
-                           e->ifname, e->kernel_mtu);
-                summary_add(done, "%s MTU %u (mtu_request unset)",
-                            e->ifname, e->kernel_mtu);
-            }
+        if (e->had_request) {
+            log_change("restored %s: mtu_request %u", e->ifname, e->value);
+            summary_add(done, "%s mtu_request %u", e->ifname, e->value);
+        } else {
+            log_change("restored %s: MTU %u, mtu_request unset", e->ifname,
+                       e->kernel_mtu);
+            summary_add(done, "%s MTU %u (mtu_request unset)", e->ifname,
+                        e->kernel_mtu);
         }
     }
     free(sets);
     free(clears);
+    free(changed);
     host_destroy(now);
     return error;
 }
 
 /* Puts back, in reverse order, the entries of 'journal'.  The entries are
  * in the order they were applied; the OVS ones were all applied at the place
- * of the first of them.  Returns 0 if everything was restored. */
+ * of the first of them.  'forward_confirmed' says whether ovs-vswitchd
+ * confirmed the OVS change being undone (see commit_restore()).  Returns 0
+ * if everything was restored. */
 static int
 restore_journal(const struct journal *journal, struct vswitch **vsp,
-                const struct apply_options *opts, struct summary *done,
-                struct error *err)
+                const struct apply_options *opts, bool forward_confirmed,
+                struct summary *done, struct error *err)
 {
-    long long deadline = now_ms() + opts->timeout_ms;
     size_t ovs_pos = journal->n_entries;
     int first_error = 0;
     struct error e_err;
@@ -395,8 +434,8 @@ restore_journal(const struct journal *journal, struct vswitch **vsp,
         error_clear(&e_err);
         if (e->layer == JOURNAL_OVS_MTU_REQUEST) {
             if (i == ovs_pos) {
-                error = restore_ovs_entries(journal, vsp, opts, deadline,
-                                            done, &e_err);
+                error = restore_ovs_entries(journal, vsp, opts,
+                                            forward_confirmed, done, &e_err);
             }
         } else {
             error = restore_kernel_entry(e, done, &e_err);
@@ -412,13 +451,14 @@ restore_journal(const struct journal *journal, struct vswitch **vsp,
     return first_error;
 }
 
-/* Rolls back after the failure described in 'err' and rewrites 'err' to say
- * what failed, what was put back and what to do.  Sets '*rolled_backp'.
- * Returns the original error code. */
+/* Rolls back, after the failure described in 'err', what 'applied' lists
+ * (what this run changed or may have changed, in order), and rewrites 'err'
+ * to say what failed, what was put back and what to do.  Sets
+ * '*rolled_backp'.  Returns the original error code. */
 static int
-roll_back(const struct journal *journal, struct vswitch **vsp,
-          const struct apply_options *opts, bool *rolled_backp,
-          struct error *err)
+roll_back(const struct journal *applied, bool forward_confirmed,
+          struct vswitch **vsp, const struct apply_options *opts,
+          bool *rolled_backp, struct error *err)
 {
     struct summary done = { "", 0 };
     char failure[sizeof err->msg];
@@ -428,7 +468,8 @@ roll_back(const struct journal *journal, struct vswitch **vsp,
     copy_string(failure, err->msg, sizeof failure);
     log_warn("%s; rolling back", failure);
     error_clear(&r_err);
-    if (restore_journal(journal, vsp, opts, &done, &r_err)) {
+    if (restore_journal(applied, vsp, opts, forward_confirmed, &done,
+                        &r_err)) {
         *rolled_backp = false;
         return error_set(err, code, "rollback incomplete: the journal "
                          "%s/journal.json is kept and the next run restores "
@@ -437,8 +478,15 @@ roll_back(const struct journal *journal, struct vswitch **vsp,
                          "restored: %s", opts->state_dir, r_err.msg,
                          failure, summary_text(&done, "nothing"));
     }
+    if (journal_remove(opts->state_dir, &r_err)) {
+        *rolled_backp = false;
+        return error_set(err, code, "%s; rolled back (%s), but %s: remove it "
+                         "by hand, or the next run restores its values "
+                         "again", failure,
+                         summary_text(&done, "nothing had changed"),
+                         r_err.msg);
+    }
     *rolled_backp = true;
-    journal_remove(opts->state_dir, NULL);
     return error_set(err, code, "%s; rolled back, nothing is left changed: "
                      "%s", failure,
                      summary_text(&done, "nothing had changed"));
@@ -497,6 +545,12 @@ verify_steps(const struct plan *plan, const struct host *host,
 
         if (is_ovs_step(step)) {
             error = verify_ovs_step(step, vs, timeout_ms, err);
+            if (error == -ENOENT && step->role == ROLE_VIF) {
+                log_info("%s: the VIF disappeared during the run (its VM "
+                         "stopped?); not verified", step->ifname);
+                error = 0;
+                continue;
+            }
             if (error || !host_find_link(host, step->ifname)) {
                 /* No kernel device (DPDK, vhost-user): OVS is all. */
                 continue;
@@ -505,6 +559,12 @@ verify_steps(const struct plan *plan, const struct host *host,
             continue;
         }
         error = netlink_get_mtu(step->ifname, &mtu, err);
+        if (error == -ENODEV && step->role == ROLE_VIF) {
+            log_info("%s: the VIF disappeared during the run (its VM "
+                     "stopped?); not verified", step->ifname);
+            error = 0;
+            continue;
+        }
         if (!error && mtu != step->to_mtu) {
             error = error_set(err, -EIO, "verify: kernel MTU of '%s' is %u, "
                               "expected %u", step->ifname, mtu,
@@ -526,7 +586,9 @@ verify_steps(const struct plan *plan, const struct host *host,
             continue;
         }
         iface = host_find_ovs_iface(now, step->ifname, NULL, NULL);
-        if (!iface) {
+        if (!iface && step->role == ROLE_VIF) {
+            continue;
+        } else if (!iface) {
             error = error_set(err, -ENOENT, "verify: OVS interface '%s' is "
                               "gone", step->ifname);
         } else if (iface->error[0]) {
@@ -542,38 +604,6 @@ verify_steps(const struct plan *plan, const struct host *host,
     }
     host_destroy(now);
     return error;
-}
-
-/* True if 'link' or a device stacked on it carries the default route:
- * its master chain (bond, bridge), the OVS bridge 'bridge' it is a port of,
- * and the VLAN/macvlan devices on top of it. */
-static bool
-on_management_path(const struct host *host, const struct host_link *link,
-                   const char *bridge)
-{
-    const struct host_link *up = link;
-
-    for (int depth = 0; up && depth < 8; depth++) {
-        if (up->default_route) {
-            return true;
-        }
-        up = up->master[0] ? host_find_link(host, up->master) : NULL;
-    }
-    if (bridge[0]) {
-        const struct host_link *br = host_find_link(host, bridge);
-
-        if (br && br->default_route) {
-            return true;
-        }
-    }
-    for (size_t i = 0; i < host->n_links; i++) {
-        const struct host_link *l = &host->links[i];
-
-        if (!strcmp(l->lower, link->name) && l->default_route) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* True if the link of 'step' should be bounced after its MTU changed: a
@@ -596,8 +626,7 @@ step_needs_replug(const struct plan_step *step, const struct host *host,
     }
     pn = policy && step->network[0]
          ? policy_find_network(policy, step->network) : NULL;
-    if ((pn && pn->management) || on_management_path(host, link,
-                                                     step->bridge)) {
+    if ((pn && pn->management) || host_management_path(host, link->name)) {
         log_info("%s: not replugged: it is on the management path",
                  step->ifname);
         return false;
@@ -638,8 +667,8 @@ wait_carrier(const char *ifname, unsigned int mtu, int timeout_ms,
  * first, so that a run killed mid-replug leaves nothing down. */
 static int
 replug_steps(const struct plan *plan, const struct host *host,
-             struct journal *journal, const struct apply_options *opts,
-             struct error *err)
+             struct journal *journal, struct journal *applied,
+             const struct apply_options *opts, struct error *err)
 {
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *step = &plan->steps[i];
@@ -653,6 +682,9 @@ replug_steps(const struct plan *plan, const struct host *host,
         bounce.action = PLAN_REPLUG;
         journal_step(journal, host, &bounce);
         error = journal_write(opts->state_dir, journal, err);
+        if (!error) {
+            journal_step(applied, host, &bounce);
+        }
         if (!error) {
             error = netlink_set_up(step->ifname, false, err);
         }
@@ -692,11 +724,15 @@ log_ovs_steps(const struct plan *plan)
 }
 
 /* Carries out the steps of 'plan' in order; the OVS ones as one
- * transaction at the place of the first. */
+ * transaction at the place of the first.  Adds to 'applied' what each step
+ * changed or may have changed (before trying it), and sets
+ * '*forward_confirmedp' once ovs-vswitchd has confirmed the OVS change. */
 static int
-execute_steps(const struct plan *plan, struct vswitch *vs,
-              const struct vswitch_mtu_change *changes, size_t n_changes,
-              const struct apply_options *opts, struct error *err)
+execute_steps(const struct plan *plan, const struct host *host,
+              struct vswitch *vs, const struct vswitch_mtu_change *changes,
+              size_t n_changes, const struct apply_options *opts,
+              struct journal *applied, bool *forward_confirmedp,
+              struct error *err)
 {
     bool ovs_done = false;
     int error = 0;
@@ -706,18 +742,25 @@ execute_steps(const struct plan *plan, struct vswitch *vs,
 
         switch (step->action) {
         case PLAN_SET_MTU_REQUEST:
-            if (!ovs_done) {
-                ovs_done = true;
-                error = vswitch_set_mtu_requests(vs, changes, n_changes,
-                                                 APPLY_COMMENT,
-                                                 opts->timeout_ms, NULL,
-                                                 err);
-                if (!error) {
-                    log_ovs_steps(plan);
+            if (ovs_done) {
+                break;
+            }
+            ovs_done = true;
+            for (size_t j = i; j < plan->n_steps; j++) {
+                if (is_ovs_step(&plan->steps[j])) {
+                    journal_step(applied, host, &plan->steps[j]);
                 }
+            }
+            error = vswitch_set_mtu_requests(vs, changes, n_changes,
+                                             APPLY_COMMENT, opts->timeout_ms,
+                                             NULL, err);
+            if (!error) {
+                *forward_confirmedp = true;
+                log_ovs_steps(plan);
             }
             break;
         case PLAN_SET_LINK_MTU:
+            journal_step(applied, host, step);
             error = netlink_set_mtu(step->ifname, step->to_mtu, err);
             if (!error) {
                 log_change("%s: MTU %u -> %u (%s)", step->ifname,
@@ -725,6 +768,7 @@ execute_steps(const struct plan *plan, struct vswitch *vs,
             }
             break;
         case PLAN_DISABLE_LRO:
+            journal_step(applied, host, step);
             error = ethtool_set_lro(step->ifname, false, err);
             if (!error) {
                 log_change("%s: large-receive-offload on -> off (%s)",
@@ -732,17 +776,35 @@ execute_steps(const struct plan *plan, struct vswitch *vs,
             }
             break;
         case PLAN_REPLUG:
-            error = netlink_set_up(step->ifname, false, err);
-            if (!error) {
-                error = netlink_set_up(step->ifname, true, err);
-            }
-            break;
         case PLAN_ACTION_MAX:
         default:
+            error = error_set(err, -EINVAL, "internal error: step %zu "
+                              "(%s of %s) is not a step a plan has; nothing "
+                              "after it was done", i + 1,
+                              plan_action_to_string(step->action),
+                              step->ifname);
             break;
         }
     }
     return error;
+}
+
+/* True if the OVS steps of 'plan' are contiguous: apply commits them in one
+ * transaction at the place of the first, so the printed order is the
+ * executed order only then.  The planner guarantees it. */
+static bool
+ovs_steps_contiguous(const struct plan *plan)
+{
+    size_t first = SIZE_MAX, last = 0, n = 0;
+
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        if (is_ovs_step(&plan->steps[i])) {
+            first = first == SIZE_MAX ? i : first;
+            last = i;
+            n++;
+        }
+    }
+    return !n || last - first + 1 == n;
 }
 
 int
@@ -751,7 +813,8 @@ apply_plan(const struct plan *plan, const struct host *host,
            bool *rolled_backp, struct error *err)
 {
     struct vswitch_mtu_change *changes;
-    struct journal *journal;
+    struct journal *journal, *applied;
+    bool forward_confirmed = false;
     size_t n_changes = 0;
     int error;
 
@@ -759,7 +822,15 @@ apply_plan(const struct plan *plan, const struct host *host,
     if (!plan->n_steps) {
         return 0;
     }
+    if (!ovs_steps_contiguous(plan)) {
+        return error_set(err, -EINVAL, "internal error: the plan's OVS "
+                         "steps are not contiguous, so one OVSDB transaction "
+                         "cannot follow the plan's order; nothing was "
+                         "changed; please report this with the output of "
+                         "--dry-run");
+    }
     journal = journal_create();
+    applied = journal_create();
     changes = xzalloc(plan->n_steps * sizeof *changes);
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *step = &plan->steps[i];
@@ -786,21 +857,30 @@ apply_plan(const struct plan *plan, const struct host *host,
         goto out;
     }
 
-    error = execute_steps(plan, *vsp, changes, n_changes, opts, err);
+    error = execute_steps(plan, host, *vsp, changes, n_changes, opts,
+                          applied, &forward_confirmed, err);
     if (!error) {
         error = verify_steps(plan, host, *vsp, opts->timeout_ms, err);
     }
     if (!error && opts->replug) {
-        error = replug_steps(plan, host, journal, opts, err);
+        error = replug_steps(plan, host, journal, applied, opts, err);
     }
     if (error) {
-        error = roll_back(journal, vsp, opts, rolled_backp, err);
+        error = roll_back(applied, forward_confirmed, vsp, opts,
+                          rolled_backp, err);
         goto out;
     }
-    journal_remove(opts->state_dir, NULL);
+    error = journal_remove(opts->state_dir, err);
+    if (error) {
+        *rolled_backp = false;
+        error_prefix(err, "every step was applied and verified, but the "
+                     "journal could not be removed; remove it by hand, or "
+                     "the next run restores the old values");
+    }
 
 out:
     free(changes);
+    journal_destroy(applied);
     journal_destroy(journal);
     return error;
 }
@@ -834,15 +914,16 @@ apply_recover(struct vswitch **vsp, const struct apply_options *opts,
     log_change("found the journal of an interrupted run (pid %ld, %zu "
                "value(s)); restoring the previous values before anything "
                "else", journal->pid, journal->n_entries);
-    error = restore_journal(journal, vsp, opts, &done, err);
+    /* Whether vswitchd applied the interrupted run's change is unknown:
+     * assume it did, so a restore it does not confirm is not done. */
+    error = restore_journal(journal, vsp, opts, true, &done, err);
     if (error) {
         error_prefix(err, "restoring the journal %s/journal.json of an "
                      "interrupted run (pid %ld) failed, so nothing else was "
                      "done; fix the cause and run again, or restore its "
                      "values by hand and remove the file",
                      opts->state_dir, journal->pid);
-    } else {
-        journal_remove(opts->state_dir, NULL);
+    } else if (!(error = journal_remove(opts->state_dir, err))) {
         log_change("restored the state before the interrupted run: %s",
                    summary_text(&done, "nothing had changed"));
     }

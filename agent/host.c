@@ -372,3 +372,58 @@ host_clone(const struct host *src)
     }
     return dst;
 }
+
+/* host_management_path() for 'name', 'depth' devices away from where the
+ * walk started. */
+static const char *
+management_path(const struct host *host, const char *name, int depth)
+{
+    const struct host_link *link = host_find_link(host, name);
+    const struct host_ovs_bridge *br;
+    const struct host_ovs_iface *iface;
+    const char *found;
+
+    if (depth > 16) {
+        return NULL;
+    }
+    if (link && link->default_route) {
+        return link->name;
+    }
+    iface = host_find_ovs_iface(host, name, &br, NULL);
+    if (iface && strcmp(iface->type, "internal")) {
+        for (size_t p = 0; p < br->n_ports; p++) {
+            const struct host_ovs_port *port = &br->ports[p];
+
+            for (size_t i = 0; i < port->n_ifaces; i++) {
+                if (!strcmp(port->ifaces[i].type, "internal")) {
+                    found = management_path(host, port->ifaces[i].name,
+                                            depth + 1);
+                    if (found) {
+                        return found;
+                    }
+                }
+            }
+        }
+    }
+    if (link && link->master[0]) {
+        found = management_path(host, link->master, depth + 1);
+        if (found) {
+            return found;
+        }
+    }
+    for (size_t i = 0; i < host->n_links; i++) {
+        if (!strcmp(host->links[i].lower, name)) {
+            found = management_path(host, host->links[i].name, depth + 1);
+            if (found) {
+                return found;
+            }
+        }
+    }
+    return NULL;
+}
+
+const char *
+host_management_path(const struct host *host, const char *name)
+{
+    return management_path(host, name, 0);
+}

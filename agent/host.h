@@ -198,6 +198,13 @@ const struct host_ovs_iface *host_find_ovs_iface(
     const struct host *, const char *name,
     const struct host_ovs_bridge **brp, const struct host_ovs_port **portp);
 
+/* Returns the name of the link that carries the default route if 'name' is
+ * on the management path -- the link itself, its bond or bridge masters,
+ * VLAN or macvlan devices stacked on it or on them, or, for a port of an OVS
+ * bridge, that bridge's internal ports (its own and XenServer fake bridges)
+ * -- else NULL.  The result points into 'host'. */
+const char *host_management_path(const struct host *host, const char *name);
+
 /* True if 'iface' is a VM interface: OVS type "tap" is not enough on its own
  * (KVM uses system type for tap devices), so this looks at the external_ids
  * that XenServer (xs-vif-uuid, vm-uuid) and libvirt/OpenStack (iface-id,

@@ -125,13 +125,16 @@ journal_write(const char *dir, const struct journal *journal,
     text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
     len = strlen(text);
 
+    errno = 0;
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0
         || write(fd, text, len) != (ssize_t) len
         || write(fd, "\n", 1) != 1
         || fsync(fd)) {
-        error = error_set(err, -errno, "cannot write the journal %s: %s; "
-                          "nothing was changed", tmp, strerror(errno));
+        int e = errno ? errno : EIO;    /* A short write sets no errno. */
+
+        error = error_set(err, -e, "cannot write the journal %s: %s", tmp,
+                          strerror(e));
     }
     if (fd >= 0) {
         close(fd);
@@ -181,6 +184,11 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
 
     if (access(path, F_OK)) {
         error = -errno;
+        if (error != -ENOENT) {
+            error_set(err, error, "cannot look for the journal %s: %s; "
+                      "check the permissions of %s or pass --state-dir DIR",
+                      path, strerror(-error), dir);
+        }
         free(path);
         return error;
     }
@@ -209,7 +217,9 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
         int layer = JOURNAL_LAYER_MAX;
 
         memset(&e, 0, sizeof e);
-        if (json_object_object_get_ex(o, "layer", &v)) {
+        if (json_object_is_type(o, json_type_object)
+            && json_object_object_get_ex(o, "layer", &v)
+            && json_object_is_type(v, json_type_string)) {
             for (layer = 0; layer < JOURNAL_LAYER_MAX; layer++) {
                 if (!strcmp(json_object_get_string(v), layer_names[layer])) {
                     break;
@@ -218,7 +228,12 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
         }
         if (layer == JOURNAL_LAYER_MAX
             || !json_object_object_get_ex(o, "interface", &v)
-            || !get_int(o, "value", &value)) {
+            || !json_object_is_type(v, json_type_string)
+            || !json_object_get_string_len(v)
+            || json_object_get_string_len(v) >= (int) sizeof e.ifname
+            || !get_int(o, "value", &value) || value < 0 || value > 65535
+            || (get_int(o, "kernel_mtu", &kernel_mtu)
+                && (kernel_mtu < 0 || kernel_mtu > 65535))) {
             error = error_set(err, -EINVAL, "%s: entries[%zu] is damaged; "
                               "restore that interface by hand and remove "
                               "the journal", path, i);

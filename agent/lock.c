@@ -70,8 +70,8 @@ lock_acquire(const char *path, int timeout_ms, int *fdp, struct error *err)
                          strerror(-error));
     }
 
-    /* Another run holds it: block in flock() until it is released or a
-     * one-shot timer interrupts us with SIGALRM. */
+    /* Another run holds it: block in flock() until it is released, woken
+     * by a timer's SIGALRM to look at the clock. */
     fprintf(stderr, "jumboagent: waiting up to %d ms for another run "
             "(pid %ld) to release %s\n", timeout_ms, read_pid(fd), path);
     memset(&sa, 0, sizeof sa);
@@ -84,12 +84,31 @@ lock_acquire(const char *path, int timeout_ms, int *fdp, struct error *err)
     if (timer_create(CLOCK_MONOTONIC, &sev, &timer)) {
         error = -errno;
     } else {
+        struct timespec start, now;
+        long long waited_ms;
+
+        /* The timer repeats, so that a signal that lands just before
+         * flock() blocks cannot leave it waiting for ever. */
         memset(&its, 0, sizeof its);
-        its.it_value.tv_sec = timeout_ms / 1000;
-        its.it_value.tv_nsec = (timeout_ms % 1000) * 1000000L;
+        its.it_value.tv_nsec = 50 * 1000000L;
+        its.it_interval.tv_nsec = 50 * 1000000L;
+        clock_gettime(CLOCK_MONOTONIC, &start);
         timer_settime(timer, 0, &its, NULL);
-        if (flock(fd, LOCK_EX)) {
-            error = errno == EINTR ? -ETIMEDOUT : -errno;
+        for (;;) {
+            if (!flock(fd, LOCK_EX)) {
+                break;
+            }
+            if (errno != EINTR) {
+                error = -errno;
+                break;
+            }
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            waited_ms = (now.tv_sec - start.tv_sec) * 1000LL
+                        + (now.tv_nsec - start.tv_nsec) / 1000000;
+            if (waited_ms >= timeout_ms) {
+                error = -ETIMEDOUT;
+                break;
+            }
         }
         timer_delete(timer);
     }

@@ -93,16 +93,20 @@ usage(FILE *stream)
 "                   instead of the live host (implies --dry-run)\n"
 "  --dry-run        change nothing; print findings and the plan\n"
 "  --format FMT     text (default), json, or prometheus (--dry-run only)\n"
-"  --timeout SECS   give up on OVSDB, ovs-vswitchd and the run lock after\n"
-"                   SECS (default 10)\n"
+"  --timeout SECS   bound on each wait: the run lock, connecting to OVSDB,\n"
+"                   ovs-vswitchd applying a change, a replugged link's\n"
+"                   carrier, a rollback (default 10)\n"
 "  --no-replug      do not bounce changed uplinks and bond members\n"
 "  --state-dir DIR  where the apply journal is kept (default %s)\n"
 "  --lock-file FILE the run lock (default %s)\n"
 "  --version        print the version and exit\n"
 "  --help           print this help and exit\n"
 "\n"
-"Exit codes: 0 in sync, 1 error, 2 drift found by --dry-run, 3 refused as\n"
-"unsafe, 4 path verification failed, 5 apply failed and was rolled back.\n",
+"Exit codes: 0 in sync; 1 error (bad input, cannot connect, or a rollback\n"
+"or recovery that could not finish: the journal in --state-dir is kept and\n"
+"the next run restores it first); 2 drift found by --dry-run; 3 refused as\n"
+"unsafe, nothing changed; 4 path verification failed (reserved); 5 apply\n"
+"failed and everything it changed was put back.\n",
             program_name, vswitch_default_remote(), POLICY_DEFAULT_FILE,
             DRIVERS_DEFAULT_FILE, JOURNAL_DEFAULT_DIR, LOCK_DEFAULT_FILE);
 }
@@ -308,18 +312,33 @@ run_show(const struct options *opts)
     return EXIT_IN_SYNC;
 }
 
-/* Returns the driver table file to use: --drivers, else the installed one,
- * else the one in the source tree (for running from a build directory). */
+/* True if this program runs from its build tree (not installed). */
+static bool
+running_from_build_tree(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    if (n <= 0) {
+        return false;
+    }
+    exe[n] = '\0';
+    return !strncmp(exe, SRCDIR "/", strlen(SRCDIR "/"));
+}
+
+/* Returns the driver table file to use: --drivers, else the installed one;
+ * a program that runs from its build tree and finds none installed uses the
+ * one in its source tree. */
 static const char *
 drivers_file(const struct options *opts)
 {
     if (opts->drivers) {
         return opts->drivers;
     }
-    if (!access(DRIVERS_DEFAULT_FILE, R_OK)) {
-        return DRIVERS_DEFAULT_FILE;
+    if (access(DRIVERS_DEFAULT_FILE, F_OK) && running_from_build_tree()) {
+        return SRCDIR "/etc/jumboagent/drivers.json";
     }
-    return SRCDIR "/etc/jumboagent/drivers.json";
+    return DRIVERS_DEFAULT_FILE;
 }
 
 /* Loads the policy and the driver table; both validate completely before
@@ -551,7 +570,7 @@ run_apply(const struct options *opts)
         goto out;
     }
     if (apply_plan(plan, host, &vs, &apply_opts, &rolled_back, &err)) {
-        fail("apply failed: %s", err.msg);
+        fail("%s", err.msg);
         status = rolled_back ? EXIT_ROLLED_BACK : EXIT_ERROR;
         goto out;
     }

@@ -250,61 +250,6 @@ plan_host_owning_bridge(const struct host *host, const char *name, char *buf,
     copy_string(buf, "", size);
 }
 
-/* plan_host_management_path() for 'name', 'depth' devices away from
- * where the walk started. */
-static const char *
-management_path(const struct host *host, const char *name, int depth)
-{
-    const struct host_link *link = host_find_link(host, name);
-    const struct host_ovs_bridge *br;
-    const struct host_ovs_iface *iface;
-    const char *found;
-
-    if (depth > MAX_STACK_DEPTH) {
-        return NULL;
-    }
-    if (link && link->default_route) {
-        return link->name;
-    }
-    iface = host_find_ovs_iface(host, name, &br, NULL);
-    if (iface && !plan_host_ovs_type_is(iface, "internal")) {
-        for (size_t p = 0; p < br->n_ports; p++) {
-            const struct host_ovs_port *port = &br->ports[p];
-
-            for (size_t i = 0; i < port->n_ifaces; i++) {
-                if (plan_host_ovs_type_is(&port->ifaces[i], "internal")) {
-                    found = management_path(host, port->ifaces[i].name,
-                                            depth + 1);
-                    if (found) {
-                        return found;
-                    }
-                }
-            }
-        }
-    }
-    if (link && link->master[0]) {
-        found = management_path(host, link->master, depth + 1);
-        if (found) {
-            return found;
-        }
-    }
-    for (size_t i = 0; i < host->n_links; i++) {
-        if (!strcmp(host->links[i].lower, name)) {
-            found = management_path(host, host->links[i].name, depth + 1);
-            if (found) {
-                return found;
-            }
-        }
-    }
-    return NULL;
-}
-
-const char *
-plan_host_management_path(const struct host *host, const char *name)
-{
-    return management_path(host, name, 0);
-}
-
 /* Loops in the host model. */
 
 static size_t

@@ -233,14 +233,6 @@ unsigned int plan_host_uplinks_mtu(const struct host *host,
 void plan_host_owning_bridge(const struct host *host, const char *name,
                              char *buf, size_t size);
 
-/* Returns the link that a default route leaves through if the host's
- * management path runs through the link 'name': 'name' itself or a device
- * stacked on it (its bond or Linux bridge, a VLAN on it, the internal port
- * or a fake bridge of its OVS bridge).  Returns NULL otherwise.  The name
- * belongs to 'host'. */
-const char *plan_host_management_path(const struct host *host,
-                                      const char *name);
-
 /* Returns 0 if the master and lower devices of the links of 'host' form no
  * loop.  Otherwise returns -ELOOP and names the loop in 'err'. */
 int plan_host_check_loops(const struct host *host, struct error *err);

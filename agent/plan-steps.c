@@ -321,7 +321,7 @@ plan_steps_lro(struct planner *pl)
                          "it off by hand (ethtool -K %s lro off)",
                          planner_net_name(pl, net), link->name);
         } else if (!planner_net(pl, net)->management
-                   && (mgmt = plan_host_management_path(host, link->name))) {
+                   && (mgmt = host_management_path(host, link->name))) {
             plan_msg_add(&m, "it is on the host's management path (the "
                          "default route leaves through %s%s), where turning "
                          "LRO off resets the link on some NICs (ixgbe, i40e, "

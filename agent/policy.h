@@ -13,7 +13,7 @@
 #include "error.h"
 
 #define POLICY_VERSION 1
-#define POLICY_DEFAULT_FILE "/etc/jumboagent/policy.json"
+#define POLICY_DEFAULT_FILE SYSCONFDIR "/jumboagent/policy.json"
 
 /* Encapsulation of an overlay network. */
 enum overlay_type {

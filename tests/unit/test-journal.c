@@ -101,6 +101,17 @@ test_damaged(void)
         "{\"entries\": [{\"layer\": \"bogus\", \"interface\": \"x\", "
         "\"value\": 1}]}",
         "{\"entries\": [{\"layer\": \"lro\", \"value\": 1}]}",
+        "{\"entries\": [{\"layer\": null, \"interface\": \"x\", "
+        "\"value\": 1}]}",
+        "{\"entries\": [{\"layer\": \"lro\", \"interface\": null, "
+        "\"value\": 1}]}",
+        "{\"entries\": [{\"layer\": \"lro\", \"interface\": \"\", "
+        "\"value\": 1}]}",
+        "{\"entries\": [{\"layer\": \"link-mtu\", \"interface\": "
+        "\"a-name-far-too-long-for-any-interface-of-linux-or-of-open-vswitch-x\", \"value\": 1500}]}",
+        "{\"entries\": [{\"layer\": \"link-mtu\", \"interface\": "
+        "\"eth0\", \"value\": -1}]}",
+        "{\"entries\": [42]}",
     };
     char *path = xasprintf("%s/journal.json", dir);
 
