@@ -506,6 +506,11 @@ run_apply(const struct options *opts)
     }
     status = read_live_host(opts, &host, &vs);
     if (status) {
+        if (apply_journal_pending(opts->state_dir)) {
+            fprintf(stderr, "%s: the journal of an interrupted run is kept "
+                    "in %s/journal.json; it is restored first once the "
+                    "host can be read\n", program_name, opts->state_dir);
+        }
         goto out;
     }
     if (apply_recover(&vs, &apply_opts, &recovered, &err)) {

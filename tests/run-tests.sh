@@ -72,10 +72,12 @@ if ! $unit_only; then
 fi
 
 # The lab tests must leave nothing behind: no namespace of theirs, no OVS
-# daemon or directory of a lab.
+# daemon, jumboagent or directory of a lab (a lab's jumboagent names the
+# lab's socket, policy or state directory on its command line).
 if ! $unit_only && [ "$(id -u)" = 0 ]; then
     left=$(ip netns list 2>/dev/null | awk '/^ja-lab-/ {print $1}' | tr '\n' ' ')
     left+=$(pgrep -af 'ovs(db-server|-vswitchd).*/tmp/jumboagent-lab\.' | awk '{print "pid " $1}' | tr '\n' ' ')
+    left+=$(pgrep -af '(^|/)jumboagent .*/tmp/jumboagent-lab\.' | awk '{print "pid " $1 " (jumboagent)"}' | tr '\n' ' ')
     left+=$(ls -d /tmp/jumboagent-lab.* 2>/dev/null | tr '\n' ' ')
     if [ -z "$left" ]; then
         passed=$((passed + 1))

@@ -5,8 +5,10 @@
 # between ports and stalls ovs-vswitchd), and runs ovsdb-server and
 # ovs-vswitchd inside it with every file under a private directory $LAB_DIR
 # (nothing under the system's OVS run directory).  An EXIT trap tears it all
-# down -- vswitchd and ovsdb-server are stopped and waited for, the namespace
-# and the directory removed -- also when a test fails or is interrupted.
+# down -- the test's background jobs and their children are killed,
+# vswitchd and ovsdb-server are stopped and waited for, whatever still runs
+# in the lab's namespaces is killed, the namespaces and the directory are
+# removed -- also when a test fails or is interrupted.
 #
 # Builders (all inside the namespace):
 #   lab_ovs_bridge BR                 OVS bridge, datapath_type=netdev
@@ -16,6 +18,7 @@
 #   lab_linux_bridge BR               Linux bridge, up
 #   lab_linux_port BR NAME veth|tap   veth (peer NAME-p) or tap port of BR
 # Runners: lab_ns CMD...  lab_vsctl ARGS...  lab_agent ARGS...
+#          lab_poll SECS CMD...  (a bounded wait for a condition)
 # TAP helpers: t_ok DESC; t_fail DESC WHY; t_is EXPECTED ACTUAL DESC;
 #              t_run DESC CMD...; t_diag TEXT
 #
@@ -53,6 +56,19 @@ lab_ns() { ip netns exec "$LAB_NS" "$@"; }
 lab_vsctl() { ovs-vsctl --db="$LAB_DB" --timeout=20 "$@"; }
 lab_agent() { ip netns exec "$LAB_NS" "$JUMBOAGENT" --db "$LAB_DB" "$@"; }
 
+# lab_poll SECS CMD...: runs CMD every 0.1 s until it succeeds, for at most
+# SECS seconds; returns CMD's last status.  Tests wait for a condition this
+# way, never for a fixed time.
+lab_poll() {
+    local secs=$1 i
+    shift
+    for i in $(seq 1 $((secs * 10))); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    "$@"
+}
+
 # Waits up to 'timeout' seconds for the process in pidfile $1 to exit, then
 # kills it.
 lab_stop_pidfile() {
@@ -75,11 +91,49 @@ lab_stop_pidfile() {
 lab_stop_vswitchd() { lab_stop_pidfile "$LAB_DIR/ovs-vswitchd.pid"; }
 lab_stop_ovsdb() { lab_stop_pidfile "$LAB_DIR/ovsdb-server.pid"; }
 
+# lab_tree PID...: prints each PID and, recursively, its children, parents
+# first.  Read the whole tree before killing any of it: a child whose parent
+# died is adopted by init and no longer found this way.
+lab_tree() {
+    local pid
+    for pid in "$@"; do
+        echo "$pid"
+        lab_tree $(pgrep -P "$pid")
+    done
+}
+
+# lab_alive PID: true while PID runs (a zombie waiting to be reaped does
+# not count).
+lab_alive() {
+    local st
+    st=$(ps -o stat= -p "$1" 2>/dev/null) && [ -n "$st" ] && [ "${st#Z}" = "$st" ]
+}
+
+# lab_kill_pids PID...: SIGTERM (and SIGCONT, so that a stopped process sees
+# it), up to 3 s to exit, then SIGKILL.
+lab_kill_pids() {
+    local pid left i
+    [ $# -gt 0 ] || return 0
+    kill -TERM "$@" 2>/dev/null
+    kill -CONT "$@" 2>/dev/null
+    for i in $(seq 1 30); do
+        left=
+        for pid in "$@"; do
+            lab_alive "$pid" && left+=" $pid"
+        done
+        [ -n "$left" ] || return 0
+        sleep 0.1
+    done
+    kill -KILL $left 2>/dev/null
+}
+
 lab_teardown() {
-    local rc=$? ns
+    local rc=$? ns namespaces=
     trap - EXIT INT TERM
-    # Stop background jobs of the test (agents under test, lock holders).
-    kill $(jobs -p) 2>/dev/null
+    # Stop the test's background jobs (agents under test, lock holders) with
+    # everything they started: in a script all jobs share the script's
+    # process group, so each job's tree is killed, not a group.
+    lab_kill_pids $(lab_tree $(jobs -p))
     wait 2>/dev/null
     if [ -n "$LAB_DIR" ]; then
         # A frozen vswitchd would not see SIGTERM.
@@ -90,13 +144,19 @@ lab_teardown() {
     fi
     # Extra namespaces of this lab are named "$LAB_NS-*" (lab_extra_ns).
     if [ -n "$LAB_NS" ]; then
-        for ns in $(ip netns list | awk -v p="$LAB_NS-" 'index($1, p) == 1 {print $1}'); do
-            ip netns del "$ns" 2>/dev/null
-        done
+        namespaces=$(ip netns list | awk -v p="$LAB_NS-" \
+                         'index($1, p) == 1 {print $1}')
+        namespaces+=" $LAB_NS"
     fi
-    if [ -n "$LAB_NS" ]; then
-        ip netns del "$LAB_NS" 2>/dev/null
-    fi
+    # Whatever still runs inside the lab's namespaces (a jumboagent that was
+    # not a job of this shell, say) goes too, before they are removed.
+    for ns in $namespaces; do
+        lab_kill_pids $(ip netns pids "$ns" 2>/dev/null)
+    done
+    wait 2>/dev/null
+    for ns in $namespaces; do
+        ip netns del "$ns" 2>/dev/null
+    done
     if [ -n "$LAB_DIR" ] && [ -z "${LAB_KEEP:-}" ]; then
         rm -rf "$LAB_DIR"
     fi

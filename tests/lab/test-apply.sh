@@ -3,9 +3,18 @@
 # ovs-vswitchd and kernel links: 1500 -> 9000 and back on an OVS bridge with
 # a bond, an internal port and tap VIFs and on a Linux bridge with a veth and
 # taps, checked with ovs-vsctl and ip; a second run changes nothing and
-# commits no OVSDB transaction; the faults of issue 4 each end in the state
-# from before the run with exit 5; runs are serialized by the lock; a run
-# killed mid-apply is restored by the next one.
+# commits no OVSDB transaction; --no-replug bounces nothing; the faults of
+# issue 4 each end in the state from before the run with exit 5 (or, where
+# the rollback cannot finish, exit 1 with the journal kept), and the
+# rollback puts back and reports only what the run changed; replug never
+# touches the management path (also through a XenServer VLAN fake bridge);
+# runs are serialized by the lock; a run killed mid-apply is restored by the
+# next one.
+#
+# Every background jumboagent is started with "ip netns exec" directly
+# (agent_bg), so that $! is jumboagent itself and the lab's teardown kills
+# it if the test is interrupted.  A mid-apply fault waits for the run's
+# OVSDB transaction to be committed (wait_committed) before it strikes.
 #
 # This kernel has no bond or vlan link type: the bond here is an OVS bond;
 # kernel bonds and VLANs are covered by the planner's golden cases.
@@ -45,6 +54,49 @@ agent() {    # agent POLICY [ARGS...]: an apply run of the lab
     shift
     lab_agent --policy "$p" --state-dir "$STATE" --lock-file "$LOCK" \
         --timeout 10 "$@"
+}
+
+# agent_bg OUT POLICY [ARGS...]: an apply run in the background, its output
+# in OUT, its pid in AGENT_PID.  Not through a shell function or subshell:
+# "ip netns exec" execs jumboagent, so AGENT_PID is jumboagent itself.
+agent_bg() {
+    local out=$1 p=$2
+    shift 2
+    ip netns exec "$LAB_NS" "$JUMBOAGENT" --db "$LAB_DB" --policy "$p" \
+        --state-dir "$STATE" --lock-file "$LOCK" "$@" >"$out" 2>&1 &
+    AGENT_PID=$!
+}
+
+# wait_committed DESC: waits until OVSDB holds the running apply's
+# transaction (mtu_request of xenbr1 reads 9000; every fault below starts
+# from 1500), so that what follows hits the run mid-apply, while it waits
+# for ovs-vswitchd.
+committed() { [ "$(lab_vsctl get interface xenbr1 mtu_request 2>/dev/null)" = 9000 ]; }
+wait_committed() {
+    if lab_poll 10 committed; then
+        t_ok "$1: the run's OVSDB transaction is committed"
+    else
+        t_fail "$1: the run's OVSDB transaction is committed" \
+               "mtu_request of xenbr1 is $(lab_vsctl get interface xenbr1 mtu_request)"
+    fi
+}
+
+# no_line FILE ERE DESC: ok if no line of FILE matches ERE.
+no_line() {
+    if grep -qE "$2" "$1"; then
+        t_fail "$3" "$(grep -E "$2" "$1" | head -3 | tr '\n' '|')"
+    else
+        t_ok "$3"
+    fi
+}
+
+# has_line FILE ERE DESC: ok if a line of FILE matches ERE.
+has_line() {
+    if grep -qE "$2" "$1"; then
+        t_ok "$3"
+    else
+        t_fail "$3" "no line matches '$2'; output ends: $(tail -3 "$1" | tr '\n' '|')"
+    fi
 }
 
 # state: one line per interface, "name kernel-mtu [ovs-mtu mtu_request]",
@@ -121,6 +173,21 @@ if [ "$(pos vif3.0)" -lt "$(pos xenbr1)" ] && [ "$(pos xenbr1)" -lt "$(pos eth2)
 else
     t_fail "lower order: VIFs, bridge, members" "$order"
 fi
+
+# 4. --no-replug on a successful 1500 -> 9000: every MTU changes and no link
+# is bounced (the kernel counts every carrier change of a link).
+flaps() { for i in eth2 eth3 eth4 eno2; do lab_ns cat /sys/class/net/$i/carrier_changes; done | tr '\n' ' '; }
+flaps_before=$(flaps)
+agent "$LAB_DIR/p9000.json" --no-replug >"$LAB_DIR/noreplug.out" 2>&1
+rc=$?
+t_is 0 $rc "apply 9000 with --no-replug exits 0"
+[ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/noreplug.out"
+expect_state 9000 9000 "--no-replug: every layer is at 9000"
+no_line "$LAB_DIR/noreplug.out" "replugged" "--no-replug: no replugged line"
+t_is "$flaps_before" "$(flaps)" \
+     "--no-replug: no carrier change on eth2, eth3, eth4, eno2"
+agent "$LAB_DIR/p1500.json" --no-replug >/dev/null 2>&1
+expect_state 1500 1500 "back to 1500 after the --no-replug run"
 before=$(state)
 
 # Fault 1: the kernel refuses one MTU mid-plan.  mv0 is a macvlan port of
@@ -135,7 +202,7 @@ lab_ns ip link set mv0 up
 # A VIF plugged since the last run: no mtu_request, which the rollback must
 # put back as "unset" (and the kernel MTU as 1500).
 lab_tap_vif xenbr1 vif5.0 xs-vif-uuid=0f5a8d4e-1111-4c43-9a4c-8a8e5f5d2c05
-agent "$LAB_DIR/p9000.json" --no-replug >"$LAB_DIR/fault1.out" 2>&1
+agent "$LAB_DIR/p9000.json" >"$LAB_DIR/fault1.out" 2>&1
 t_is 5 $? "kernel refusal mid-plan: exit 5"
 grep -q "mv0" "$LAB_DIR/fault1.out" && grep -q "rolled back" "$LAB_DIR/fault1.out" \
     && t_ok "the message names mv0 and says what was rolled back" \
@@ -143,8 +210,13 @@ grep -q "mv0" "$LAB_DIR/fault1.out" && grep -q "rolled back" "$LAB_DIR/fault1.ou
 expect_state 1500 1500 "kernel refusal mid-plan: back to the state before"
 t_is "[] 1500 1500" "$(lab_vsctl get interface vif5.0 mtu_request) $(lab_vsctl get interface vif5.0 mtu) $(lab_ns cat /sys/class/net/vif5.0/mtu)" \
      "kernel refusal mid-plan: a request that was unset is unset again"
-grep -q "replugged" "$LAB_DIR/fault1.out" && t_fail "--no-replug bounces nothing" \
-    || t_ok "--no-replug bounces nothing"
+# The rollback reports what it changed back, and only that: eno2 was raised
+# before mv0 failed; mv0 itself, br0 and its VIFs come after it in the plan
+# and were never changed.
+has_line "$LAB_DIR/fault1.out" "restored eno2: .*1500" \
+    "kernel refusal mid-plan: the rollback says it restored eno2"
+no_line "$LAB_DIR/fault1.out" "restored (mv0|br0|vnet1|vnet2)[: ]" \
+    "kernel refusal mid-plan: nothing that was never changed is reported restored"
 lab_ns ip link del mv0
 lab_vsctl del-port xenbr1 vif5.0
 lab_ns ip link del vif5.0
@@ -157,6 +229,49 @@ grep -qi "ovs-vswitchd" "$LAB_DIR/fault2.out" && t_ok "the message names ovs-vsw
     || t_fail "the message names ovs-vswitchd" "$(tail -3 "$LAB_DIR/fault2.out")"
 lab_resume_vswitchd
 expect_state 1500 1500 "vswitchd stopped: back to the state before"
+no_line "$LAB_DIR/fault2.out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
+    "vswitchd stopped: no Linux link is reported restored (none was changed)"
+
+# Fault 2b: fresh ports -- VIFs plugged and a PIF added since the last run,
+# with no mtu_request yet -- and ovs-vswitchd frozen for the whole run.  The
+# forward transaction commits but vswitchd never confirms it; putting an
+# unset request back takes OVSDB transactions that vswitchd does not confirm
+# either.  Each rollback transaction has its own --timeout, and a restore
+# that OVSDB committed counts as done because vswitchd never applied the
+# change: exit 5, no journal, and once vswitchd runs again the ports are as
+# before (mtu_request unset, kernel MTU 1500).
+FRESH="vif7.0 tap7.1 eth5"
+lab_tap_vif xenbr1 vif7.0 xs-vif-uuid=0f5a8d4e-2222-4c43-9a4c-8a8e5f5d2c07
+lab_tap_vif xenbr1 tap7.1 xs-vif-uuid=0f5a8d4e-3333-4c43-9a4c-8a8e5f5d2c07
+lab_pif xenbr1 eth5
+fresh_state() {
+    local i
+    for i in $FRESH; do
+        echo "$i $(lab_vsctl get interface $i mtu_request) $(lab_vsctl get interface $i mtu) $(lab_ns cat /sys/class/net/$i/mtu)"
+    done
+}
+fresh_want=$(for i in $FRESH; do echo "$i [] 1500 1500"; done)
+fresh_is_before() { [ "$(fresh_state)" = "$fresh_want" ]; }
+lab_poll 5 fresh_is_before
+t_is "$fresh_want" "$(fresh_state)" "fresh ports: no mtu_request, MTU 1500 before the run"
+lab_pause_vswitchd
+agent "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/fault2b.out" 2>&1
+rc=$?
+lab_resume_vswitchd
+t_is 5 $rc "fresh ports, vswitchd frozen for the whole run: exit 5"
+[ $rc = 5 ] || sed 's/^/#   /' "$LAB_DIR/fault2b.out"
+has_line "$LAB_DIR/fault2b.out" "rolled back" \
+    "fresh ports, vswitchd frozen: the message says it rolled back"
+lab_poll 5 fresh_is_before
+t_is "$fresh_want" "$(fresh_state)" \
+     "fresh ports, vswitchd frozen: mtu_request unset again, MTU 1500 (ovs-vsctl, sysfs)"
+expect_state 1500 1500 "fresh ports, vswitchd frozen: the other ports as before"
+t_is "" "$(ls -A "$STATE" 2>/dev/null)" \
+     "fresh ports, vswitchd frozen: no journal is left after the complete rollback"
+for i in $FRESH; do
+    lab_vsctl del-port xenbr1 $i
+    lab_ns ip link del $i
+done
 
 # Fault 3: the journal directory is read-only: refused before any change.
 mkdir -p "$LAB_DIR/ro-state"
@@ -174,15 +289,13 @@ t_is "$before" "$(state)" "read-only journal directory: nothing changed"
 # systemd restarts it): the rollback reconnects, puts everything back, and
 # the run exits 5 in the state from before.
 lab_pause_vswitchd
-agent "$LAB_DIR/p9000.json" --timeout 8 >"$LAB_DIR/fault4a.out" 2>&1 &
-agent_pid=$!
-for _ in $(seq 1 100); do [ -f "$STATE/journal.json" ] && break; sleep 0.05; done
-sleep 0.3
+agent_bg "$LAB_DIR/fault4a.out" "$LAB_DIR/p9000.json" --timeout 8
+wait_committed "ovsdb-server killed and restarted"
 kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
-sleep 1
+sleep 1     # the time a service manager takes to restart it
 lab_start_ovsdb
 lab_resume_vswitchd
-wait $agent_pid
+wait $AGENT_PID
 t_is 5 $? "ovsdb-server killed and restarted mid-run: exit 5"
 grep -q "rolled back" "$LAB_DIR/fault4a.out" && t_ok "the message says it rolled back" \
     || t_fail "the message says it rolled back" "$(tail -3 "$LAB_DIR/fault4a.out")"
@@ -193,24 +306,32 @@ t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left after a complete rol
 # back, so the run exits 1, keeps the journal and says so; the next run
 # restores the journal first, says what it restored, then applies.
 lab_pause_vswitchd
-agent "$LAB_DIR/p9000.json" --timeout 3 >"$LAB_DIR/fault4b.out" 2>&1 &
-agent_pid=$!
-for _ in $(seq 1 100); do [ -f "$STATE/journal.json" ] && break; sleep 0.05; done
-sleep 0.3
+agent_bg "$LAB_DIR/fault4b.out" "$LAB_DIR/p9000.json" --timeout 3
+wait_committed "ovsdb-server killed for good"
 kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
-wait $agent_pid
+wait $AGENT_PID
 t_is 1 $? "ovsdb-server killed for good mid-run: exit 1 (rollback incomplete)"
 grep -q "journal.json is kept" "$LAB_DIR/fault4b.out" \
     && t_ok "the message says the journal is kept for the next run" \
     || t_fail "the message says the journal is kept for the next run" "$(tail -3 "$LAB_DIR/fault4b.out")"
+[ -f "$STATE/journal.json" ] && t_ok "an incomplete rollback keeps journal.json" \
+    || t_fail "an incomplete rollback keeps journal.json"
+# While OVSDB is still down, a run cannot restore the journal: exit 1, and
+# the journal stays for the run after.
+agent "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/fault4x.out" 2>&1
+t_is 1 $? "a run while OVSDB is still down exits 1"
+[ -f "$STATE/journal.json" ] && t_ok "that run keeps journal.json" \
+    || t_fail "that run keeps journal.json"
 lab_start_ovsdb
 lab_resume_vswitchd
 agent "$LAB_DIR/p9000.json" >"$LAB_DIR/fault4c.out" 2>&1
 t_is 0 $? "the run after the ovsdb-server crash exits 0"
 grep -q "interrupted run" "$LAB_DIR/fault4c.out" \
-    && grep -q "restored eth2: mtu_request 1500" "$LAB_DIR/fault4c.out" \
+    && grep -qE "restored eth2: mtu_request (9000 -> )?1500" "$LAB_DIR/fault4c.out" \
     && t_ok "the next run restores the interrupted run's journal first and says what" \
     || t_fail "the next run restores the interrupted run's journal first and says what" "$(head -5 "$LAB_DIR/fault4c.out")"
+no_line "$LAB_DIR/fault4c.out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
+    "the recovery reports no Linux link restored (the crashed run changed none)"
 expect_state 9000 9000 "after recovery the next run applies its own policy"
 agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
 expect_state 1500 1500 "back to 1500 for the next tests"
@@ -246,6 +367,32 @@ lab_ns ip addr del 192.0.2.1/24 dev xenbr1
 agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
 expect_state 1500 1500 "back to 1500 after the management run"
 
+# The same through a XenServer management VLAN, and without "management":
+# the management interface is xapi1, a fake bridge on xenbr1 (VLAN 105: a
+# tagged internal port of xenbr1) that carries the default route.  The
+# storage network raises xenbr1's untagged ports and uplinks to 9000; the
+# uplinks carry the VLAN, so they are on the management path and must not
+# be bounced.
+lab_vsctl add-br xapi1 xenbr1 105
+lab_poll 5 lab_ns test -e /sys/class/net/xapi1
+lab_ns ip link set xapi1 up
+lab_ns ip addr add 192.0.2.1/24 dev xapi1
+lab_ns ip route add default via 192.0.2.254
+agent "$LAB_DIR/p9000.json" >"$LAB_DIR/mgmtvlan.out" 2>&1
+rc=$?
+t_is 0 $rc "storage jumbo under a management VLAN fake bridge: exit 0"
+[ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/mgmtvlan.out"
+no_line "$LAB_DIR/mgmtvlan.out" "replugged (eth2|eth3|eth4)" \
+    "the uplinks under the management VLAN are not replugged"
+has_line "$LAB_DIR/mgmtvlan.out" "management path" \
+    "the log says they are on the management path"
+has_line "$LAB_DIR/mgmtvlan.out" "replugged eno2" \
+    "the other network's uplink still is replugged"
+lab_ns ip route del default
+lab_vsctl del-br xapi1
+agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+expect_state 1500 1500 "back to 1500 after the management VLAN run"
+
 # Serialization: a held lock makes a run wait, then give up at --timeout.
 flock "$LOCK" sleep 4 &
 holder=$!
@@ -269,12 +416,12 @@ agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
 # waits for a frozen vswitchd; the second must say it waits, and both end
 # well once vswitchd runs again.
 lab_pause_vswitchd
-agent "$LAB_DIR/p9000.json" --timeout 20 >"$LAB_DIR/conc1.out" 2>&1 &
-p1=$!
-for _ in $(seq 1 100); do [ -f "$STATE/journal.json" ] && break; sleep 0.05; done
-agent "$LAB_DIR/p9000.json" --timeout 20 >"$LAB_DIR/conc2.out" 2>&1 &
-p2=$!
-for _ in $(seq 1 100); do grep -q "waiting" "$LAB_DIR/conc2.out" && break; sleep 0.05; done
+agent_bg "$LAB_DIR/conc1.out" "$LAB_DIR/p9000.json" --timeout 20
+p1=$AGENT_PID
+wait_committed "overlapping runs"
+agent_bg "$LAB_DIR/conc2.out" "$LAB_DIR/p9000.json" --timeout 20
+p2=$AGENT_PID
+lab_poll 10 grep -q "waiting" "$LAB_DIR/conc2.out"
 grep -q "waiting up to" "$LAB_DIR/conc2.out" && t_ok "the second run waits for the first" \
     || t_fail "the second run waits for the first" "$(cat "$LAB_DIR/conc2.out")"
 lab_resume_vswitchd
@@ -290,23 +437,24 @@ before=$(state)
 
 # A run killed with SIGKILL mid-apply is restored by the next one.
 lab_pause_vswitchd
-# Started without a wrapping function, so that $! is jumboagent itself ("ip
-# netns exec" execs it).
-ip netns exec "$LAB_NS" "$JUMBOAGENT" --db "$LAB_DB" --policy "$LAB_DIR/p9000.json" \
-    --state-dir "$STATE" --lock-file "$LOCK" --timeout 20 >"$LAB_DIR/kill.out" 2>&1 &
-agent_pid=$!
-for _ in $(seq 1 100); do [ -f "$STATE/journal.json" ] && break; sleep 0.05; done
-sleep 0.3
-kill -KILL $agent_pid
-wait $agent_pid 2>/dev/null
+agent_bg "$LAB_DIR/kill.out" "$LAB_DIR/p9000.json" --timeout 20
+wait_committed "SIGKILL mid-apply"
+kill -KILL $AGENT_PID
+wait $AGENT_PID 2>/dev/null
 lab_resume_vswitchd
 [ -f "$STATE/journal.json" ] && t_ok "a killed run leaves its journal" \
     || t_fail "a killed run leaves its journal"
 agent "$LAB_DIR/p9000.json" >"$LAB_DIR/kill2.out" 2>&1
 t_is 0 $? "the next run exits 0"
 grep -q "interrupted run" "$LAB_DIR/kill2.out" \
-    && grep -q "restored xenbr1: mtu_request 1500" "$LAB_DIR/kill2.out" \
+    && grep -qE "restored xenbr1: mtu_request (9000 -> )?1500" "$LAB_DIR/kill2.out" \
     && t_ok "the next run restores the killed run's journal first and says what" \
     || t_fail "the next run restores the killed run's journal first and says what" "$(head -5 "$LAB_DIR/kill2.out")"
+no_line "$LAB_DIR/kill2.out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
+    "the recovery reports no Linux link restored (the killed run changed none)"
 expect_state 9000 9000 "after the killed run's recovery the next run applies its policy"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"
+
+# Every run has ended: no jumboagent is left in the lab.
+t_is "" "$(for p in $(ip netns pids "$LAB_NS"); do ps -o comm= -p "$p"; done | grep jumboagent)" \
+     "no jumboagent process is left running in the lab"

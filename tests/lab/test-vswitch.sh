@@ -184,7 +184,8 @@ s.listen(8)
 sys.stdout.close()
 time.sleep(30)' &
 mute_pid=$!
-sleep 0.5
+listening() { lab_ns ss -Hltn 'sport = :16641' | grep -q .; }
+lab_poll 10 listening || t_diag "the silent server is not listening on 16641 yet"
 t0=${EPOCHREALTIME/./}
 ERR=$(lab_ns "$PROBE" --timeout 700 tcp:127.0.0.1:16641 open 2>&1)
 RC=$?
@@ -218,7 +219,11 @@ fi
 errf=$LAB_DIR/killed.err
 "$PROBE" --timeout 20000 "$LAB_DB" set p1=1400 >/dev/null 2>"$errf" &
 probe_pid=$!
-sleep 0.7
+# Once OVSDB holds the probe's transaction, the probe is waiting for
+# vswitchd (which is stopped): its commit reply is on its socket before the
+# connection's end.
+committed_1400() { [ "$(lab_vsctl get interface p1 mtu_request)" = 1400 ]; }
+lab_poll 10 committed_1400 || t_diag "the probe's transaction is not committed yet"
 t0=${EPOCHREALTIME/./}
 kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
 wait "$probe_pid"
