@@ -214,29 +214,6 @@ unknown_key_error(const struct parse_ctx *ctx, const char *path,
 
 /* Step 4: the schema walk. */
 
-/* Returns a phrase for the JSON type of 'obj', for "expected X, got Y". */
-static const char *
-type_phrase(struct json_object *obj)
-{
-    switch (json_object_get_type(obj)) {
-    case json_type_null:
-        return "null";
-    case json_type_boolean:
-        return "a boolean";
-    case json_type_double:
-        return "a number with a fraction or exponent";
-    case json_type_int:
-        return "an integer";
-    case json_type_object:
-        return "an object";
-    case json_type_array:
-        return "an array";
-    case json_type_string:
-        return "a string";
-    }
-    return "an unknown JSON type";
-}
-
 /* Parses a verdict string at 'path' into '*verdictp'. */
 static int
 parse_verdict(const struct parse_ctx *ctx, const char *path,
@@ -248,7 +225,7 @@ parse_verdict(const struct parse_ctx *ctx, const char *path,
 
     if (!json_object_is_type(obj, json_type_string)) {
         return path_error(ctx, path, "expected a string, got %s; "
-                          VERDICT_ALLOWED, type_phrase(obj));
+                          VERDICT_ALLOWED, json_input_type_name(obj));
     }
     s = json_object_get_string(obj);
     for (i = 0; i < DRIVER_VERDICT_MAX; i++) {
@@ -272,7 +249,7 @@ parse_max_mtu(const struct parse_ctx *ctx, const char *path,
 
     if (!json_object_is_type(obj, json_type_int)) {
         return path_error(ctx, path, "expected an integer, got %s; "
-                          MTU_ALLOWED, type_phrase(obj));
+                          MTU_ALLOWED, json_input_type_name(obj));
     }
     value = json_object_get_int64(obj);
     if (value == INT64_MAX || value == INT64_MIN) {
@@ -299,7 +276,7 @@ parse_text(const struct parse_ctx *ctx, const char *path,
 
     if (!json_object_is_type(obj, json_type_string)) {
         return path_error(ctx, path, "expected a string, got %s; write %s",
-                          type_phrase(obj), what);
+                          json_input_type_name(obj), what);
     }
     s = json_object_get_string(obj);
     len = json_object_get_string_len(obj);
@@ -334,7 +311,7 @@ parse_pci(const struct parse_ctx *ctx, const char *path,
 
     if (!json_object_is_type(obj, json_type_string)) {
         return path_error(ctx, path, "expected a string, got %s; "
-                          PCI_ALLOWED, type_phrase(obj));
+                          PCI_ALLOWED, json_input_type_name(obj));
     }
     s = json_object_get_string(obj);
     if (strlen(s) != 9 || s[4] != ':') {
@@ -397,7 +374,8 @@ parse_refuse_only_on(const struct parse_ctx *ctx, const char *path,
     if (!json_object_is_type(obj, json_type_array)) {
         return path_error(ctx, path, "expected an array, got %s; write the "
                           "kinds of host on which the refusal applies, e.g. "
-                          "[\"xen-dom0\"] (%s)", type_phrase(obj), allowed);
+                          "[\"xen-dom0\"] (%s)", json_input_type_name(obj),
+                          allowed);
     }
     n = json_object_array_length(obj);
     if (!n) {
@@ -415,7 +393,7 @@ parse_refuse_only_on(const struct parse_ctx *ctx, const char *path,
         json_input_path_index(elem_path, sizeof elem_path, path, i);
         if (!json_object_is_type(elem, json_type_string)) {
             return path_error(ctx, elem_path, "expected a string, got %s; "
-                              "%s", type_phrase(elem), allowed);
+                              "%s", json_input_type_name(elem), allowed);
         }
         s = json_object_get_string(elem);
         for (k = 0; k < DRIVER_HOST_KIND_MAX; k++) {
@@ -476,7 +454,7 @@ parse_rule(const struct parse_ctx *ctx, const char *path,
     if (!json_object_is_type(obj, json_type_object)) {
         return path_error(ctx, path, "expected an object, got %s; a rule "
                           "is {\"pci\": \"vvvv:dddd\", \"chip\": \"NAME\", "
-                          "\"verdict\": ...}", type_phrase(obj));
+                          "\"verdict\": ...}", json_input_type_name(obj));
     }
     json_object_object_foreach (obj, key, val) {
         char key_path[JSON_INPUT_PATH_SIZE];
@@ -544,7 +522,8 @@ parse_rules(const struct parse_ctx *ctx, const char *path,
     if (!json_object_is_type(obj, json_type_array)) {
         return path_error(ctx, path, "expected an array, got %s; \"rules\" "
                           "is a list of {\"pci\": \"vvvv:dddd\", \"chip\": "
-                          "\"NAME\", \"verdict\": ...}", type_phrase(obj));
+                          "\"NAME\", \"verdict\": ...}",
+                          json_input_type_name(obj));
     }
     n = json_object_array_length(obj);
     entry->rules = xzalloc(n * sizeof *entry->rules);
@@ -591,7 +570,7 @@ parse_entry(const struct parse_ctx *ctx, const char *path, const char *name,
     if (!json_object_is_type(obj, json_type_object)) {
         return path_error(ctx, path, "expected an object, got %s; each "
                           "driver maps to {\"verdict\": ..., \"reason\": "
-                          "..., \"source\": ...}", type_phrase(obj));
+                          "..., \"source\": ...}", json_input_type_name(obj));
     }
     entry->name = xstrdup(name);
 
@@ -643,7 +622,7 @@ parse_drivers(const struct parse_ctx *ctx, struct json_object *obj,
     if (!json_object_is_type(obj, json_type_object)) {
         return path_error(ctx, "drivers", "expected an object, got %s; "
                           "\"drivers\" maps each ethtool driver name to "
-                          "its entry", type_phrase(obj));
+                          "its entry", json_input_type_name(obj));
     }
     table->entries = xzalloc(json_object_object_length(obj)
                              * sizeof *table->entries);
@@ -672,7 +651,7 @@ parse_top(const struct parse_ctx *ctx, struct json_object *root,
     if (!json_object_is_type(root, json_type_object)) {
         return path_error(ctx, "(top level)", "expected an object, got %s; "
                           "the table is {\"version\": 1, \"drivers\": "
-                          "{...}}", type_phrase(root));
+                          "{...}}", json_input_type_name(root));
     }
 
     /* The version first: a table of another version may well have keys
@@ -682,7 +661,7 @@ parse_top(const struct parse_ctx *ctx, struct json_object *root,
                           "table is {\"version\": 1, \"drivers\": {...}}");
     } else if (!json_object_is_type(version, json_type_int)) {
         return path_error(ctx, "version", "expected an integer, got %s; "
-                          "allowed: %d", type_phrase(version),
+                          "allowed: %d", json_input_type_name(version),
                           DRIVERS_VERSION);
     } else if (json_object_get_int64(version) != DRIVERS_VERSION) {
         return path_error(ctx, "version", "version %"PRId64" is not "

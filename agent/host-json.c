@@ -378,18 +378,6 @@ too_large_error(const char *name, struct error *err)
                      "right file?", name, MAX_FILE_SIZE / (1024 * 1024));
 }
 
-/* Formats a JSON path into 'dst' of PATH_SIZE bytes (cut short if need
- * be: a path that long only shows up in a message). */
-static void __attribute__((format(printf, 2, 3)))
-path_format(char *dst, const char *fmt, ...)
-{
-    va_list args;
-
-    va_start(args, fmt);
-    vsnprintf(dst, PATH_SIZE, fmt, args);
-    va_end(args);
-}
-
 /* Stores in 'dst' (of PATH_SIZE bytes) the path of member 'key' of the
  * object at 'path'. */
 static void
@@ -406,50 +394,6 @@ path_index(char *dst, const char *path, size_t i)
     json_input_path_index(dst, PATH_SIZE, path, i);
 }
 
-/* Describes 'value' (NULL for null) for a message, in 'buf' of 'size' bytes:
- * scalars as JSON text (long strings cut short), containers by their type.
- * Returns 'buf'. */
-static const char *
-describe(struct json_object *value, char *buf, size_t size)
-{
-    enum { MAX_SHOWN = 40 };
-    const char *text;
-    size_t len;
-
-    switch (json_object_get_type(value)) {
-    case json_type_object:
-        copy_string(buf, "an object", size);
-        break;
-    case json_type_array:
-        copy_string(buf, "an array", size);
-        break;
-    case json_type_string:
-        text = json_object_get_string(value);
-        len = strlen(text);
-        if (len > MAX_SHOWN) {
-            /* Cut at a UTF-8 character boundary. */
-            len = MAX_SHOWN;
-            while (len && (text[len] & 0xc0) == 0x80) {
-                len--;
-            }
-            snprintf(buf, size, "\"%.*s...\"", (int) len, text);
-        } else {
-            snprintf(buf, size, "%s",
-                     json_object_to_json_string_ext(value, JSON_FLAGS));
-        }
-        break;
-    case json_type_null:
-    case json_type_boolean:
-    case json_type_double:
-    case json_type_int:
-    default:
-        snprintf(buf, size, "%s",
-                 json_object_to_json_string_ext(value, JSON_FLAGS));
-        break;
-    }
-    return buf;
-}
-
 /* Checks that every member of the object 'obj' at 'path' is one of the 'n'
  * names in 'known'; 'what' names the object in the message ("a link"). */
 static int
@@ -457,25 +401,17 @@ check_members(const struct reader *r, struct json_object *obj,
               const char *path, const char *what,
               const char *const known[], size_t n)
 {
-    json_object_object_foreach (obj, key, value) {
-        char list[512];
-        char mpath[PATH_SIZE];
-        size_t i;
+    const char *key = json_input_unknown_key(obj, known, n);
+    char mpath[PATH_SIZE];
+    char list[512];
 
-        (void) value;
-        for (i = 0; i < n && strcmp(key, known[i]); i++) {
-            continue;
-        }
-        if (i < n) {
-            continue;
-        }
-        path_member(mpath, path, key);
-        return reader_error(r, mpath, "unknown field; the fields of %s are "
-                            "%s", what,
-                            json_input_join(list, sizeof list, known, n,
-                                            false));
+    if (!key) {
+        return 0;
     }
-    return 0;
+    path_member(mpath, path, key);
+    return reader_error(r, mpath, "unknown field; the fields of %s are %s",
+                        what, json_input_join(list, sizeof list, known, n,
+                                              false));
 }
 
 /* Checks that 'value' at 'path' is an object. */
@@ -487,7 +423,8 @@ check_object(const struct reader *r, struct json_object *value,
 
     if (!json_object_is_type(value, json_type_object)) {
         return reader_error(r, path, "expected an object, got %s",
-                            describe(value, got, sizeof got));
+                            json_input_describe(value, JSON_INPUT_AS_JSON,
+                                                got, sizeof got));
     }
     return 0;
 }
@@ -523,7 +460,8 @@ check_string(const struct reader *r, struct json_object *value,
     if (!json_object_is_type(value, json_type_string)) {
         return reader_error(r, path, "expected a string%s, got %s",
                             nullable ? " or null" : "",
-                            describe(value, got, sizeof got));
+                            json_input_describe(value, JSON_INPUT_AS_JSON,
+                                                got, sizeof got));
     }
     s = json_object_get_string(value);
     len = json_object_get_string_len(value);
@@ -534,7 +472,8 @@ check_string(const struct reader *r, struct json_object *value,
     if (len >= size) {
         return reader_error(r, path, "expected a string of at most %zu "
                             "bytes, got %s (%zu bytes)", size - 1,
-                            describe(value, got, sizeof got), len);
+                            json_input_describe(value, JSON_INPUT_AS_JSON,
+                                                got, sizeof got), len);
     }
     memcpy(dst, s, len + 1);
     return 0;
@@ -587,7 +526,8 @@ read_int(const struct reader *r, struct json_object *obj, const char *path,
     }
     return reader_error(r, mpath, "expected %san integer from %lld to %lld, "
                         "got %s", nullable ? "null or " : "", min, max,
-                        describe(value, got, sizeof got));
+                        json_input_describe(value, JSON_INPUT_AS_JSON,
+                                            got, sizeof got));
 }
 
 /* Like read_int() for an unsigned int member that may not be null; leaves
@@ -637,7 +577,8 @@ read_bool(const struct reader *r, struct json_object *obj, const char *path,
     }
     if (!json_object_is_type(value, json_type_boolean)) {
         return reader_error(r, mpath, "expected true or false, got %s",
-                            describe(value, got, sizeof got));
+                            json_input_describe(value, JSON_INPUT_AS_JSON,
+                                                got, sizeof got));
     }
     *dst = json_object_get_boolean(value);
     return 0;
@@ -659,7 +600,8 @@ read_array(const struct reader *r, struct json_object *obj,
     }
     if (!json_object_is_type(value, json_type_array)) {
         return reader_error(r, mpath, "expected an array, got %s",
-                            describe(value, got, sizeof got));
+                            json_input_describe(value, JSON_INPUT_AS_JSON,
+                                                got, sizeof got));
     }
     *arrayp = value;
     return 0;
@@ -690,7 +632,8 @@ read_kvs(const struct reader *r, struct json_object *obj, const char *path,
         path_member(vpath, mpath, k);
         if (!json_object_is_type(v, json_type_string)) {
             return reader_error(r, vpath, "expected a string, got %s",
-                                describe(v, got, sizeof got));
+                                json_input_describe(v, JSON_INPUT_AS_JSON,
+                                                    got, sizeof got));
         }
         s = json_object_get_string(v);
         if (strlen(s) != (size_t) json_object_get_string_len(v)) {
@@ -773,7 +716,8 @@ read_pci(const struct reader *r, struct json_object *obj, const char *path,
         || strspn(pci + 5, hex) != 4) {
         return reader_error(r, mpath, "expected null or a PCI "
                             "vendor:device ID such as \"8086:10fb\", got %s",
-                            describe(value, got, sizeof got));
+                            json_input_describe(value, JSON_INPUT_AS_JSON,
+                                                got, sizeof got));
     }
     link->has_pci = true;
     link->pci_vendor = strtoul(pci, NULL, 16);
@@ -811,7 +755,8 @@ read_enum(const struct reader *r, struct json_object *obj, const char *path,
                         i ? ", " : "", to_string(i));
     }
     return reader_error(r, mpath, "expected one of %s, got %s", list,
-                        describe(value, got, sizeof got));
+                        json_input_describe(value, JSON_INPUT_AS_JSON,
+                                            got, sizeof got));
 }
 
 static const char *
@@ -1116,7 +1061,8 @@ check_unique_names(const struct reader *r, const struct host *host)
     for (size_t i = 0; i < host->n_links; i++) {
         for (size_t j = 0; j < i; j++) {
             if (!strcmp(host->links[i].name, host->links[j].name)) {
-                path_format(path, "links[%zu].name", i);
+                json_input_path_format(path, sizeof path, NULL,
+                                       "links[%zu].name", i);
                 return reader_error(r, path, "\"%s\" is also the name of "
                                     "links[%zu]", host->links[i].name, j);
             }
@@ -1129,7 +1075,8 @@ check_unique_names(const struct reader *r, const struct host *host)
 
         for (size_t b2 = 0; b2 < b; b2++) {
             if (!strcmp(br->name, host->bridges[b2].name)) {
-                path_format(path, "ovs.bridges[%zu].name", b);
+                json_input_path_format(path, sizeof path, NULL,
+                                       "ovs.bridges[%zu].name", b);
                 return reader_error(r, path, "\"%s\" is also the name of "
                                     "ovs.bridges[%zu]", br->name, b2);
             }
@@ -1143,10 +1090,12 @@ check_unique_names(const struct reader *r, const struct host *host)
 
                 for (size_t p2 = 0; p2 < n_ports2; p2++) {
                     if (!strcmp(port->name, br2->ports[p2].name)) {
-                        path_format(path,
-                                 "ovs.bridges[%zu].ports[%zu].name", b, p);
-                        path_format(other,
-                                 "ovs.bridges[%zu].ports[%zu]", b2, p2);
+                        json_input_path_format(
+                            path, sizeof path, NULL,
+                            "ovs.bridges[%zu].ports[%zu].name", b, p);
+                        json_input_path_format(
+                            other, sizeof other, NULL,
+                            "ovs.bridges[%zu].ports[%zu]", b2, p2);
                         return reader_error(r, path, "\"%s\" is also the "
                                             "name of %s", port->name, other);
                     }
@@ -1160,14 +1109,16 @@ check_unique_names(const struct reader *r, const struct host *host)
 
                 first = host_find_ovs_iface(host, iface->name, &br2, &port2);
                 if (first != iface) {
-                    path_format(path,
-                             "ovs.bridges[%zu].ports[%zu].interfaces[%zu]"
-                             ".name", b, p, i);
-                    path_format(other,
-                             "ovs.bridges[%zu].ports[%zu].interfaces[%zu]",
-                             (size_t) (br2 - host->bridges),
-                             (size_t) (port2 - br2->ports),
-                             (size_t) (first - port2->ifaces));
+                    json_input_path_format(
+                        path, sizeof path, NULL,
+                        "ovs.bridges[%zu].ports[%zu].interfaces[%zu].name",
+                        b, p, i);
+                    json_input_path_format(
+                        other, sizeof other, NULL,
+                        "ovs.bridges[%zu].ports[%zu].interfaces[%zu]",
+                        (size_t) (br2 - host->bridges),
+                        (size_t) (port2 - br2->ports),
+                        (size_t) (first - port2->ifaces));
                     return reader_error(r, path, "\"%s\" is also the name "
                                         "of %s", iface->name, other);
                 }
@@ -1194,7 +1145,9 @@ read_host(const struct reader *r, struct json_object *root,
 
     if (!json_object_is_type(root, json_type_object)) {
         return reader_error(r, "", "expected a JSON object at the top level, "
-                            "got %s", describe(root, got, sizeof got));
+                            "got %s",
+                            json_input_describe(root, JSON_INPUT_AS_JSON,
+                                                got, sizeof got));
     }
     error = check_members(r, root, "", "the host model", known,
                           ARRAY_SIZE(known));

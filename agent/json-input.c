@@ -36,6 +36,9 @@
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
+/* How values are written as JSON text in messages. */
+#define JSON_TEXT (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
 /* Reading files. */
 
 /* Reads the file 'path' of at most 'max_size' bytes; see json-input.h. */
@@ -878,19 +881,20 @@ is_identifier(const char *s, size_t len)
     return true;
 }
 
-/* Appends the printf-style text to the path in 'dst' (of 'size' bytes); if
- * it does not fit, ends the path in "..." at a character boundary. */
-static void
-path_append(char *dst, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-path_append(char *dst, size_t size, const char *fmt, ...)
+/* Stores 'parent' and the printf-style 'fmt' in 'dst'; see json-input.h.
+ * A path that does not fit ends in "..." at a character boundary. */
+void
+json_input_path_format(char *dst, size_t size, const char *parent,
+                       const char *fmt, ...)
 {
-    size_t len = strlen(dst);
     va_list args;
+    size_t len;
     int n;
 
+    if (dst != parent) {
+        copy_string(dst, parent ? parent : "", size);
+    }
+    len = strlen(dst);
     va_start(args, fmt);
     n = vsnprintf(dst + len, size - len, fmt, args);
     va_end(args);
@@ -913,17 +917,16 @@ void
 json_input_path_key(char *dst, size_t size, const char *parent,
                     const char *key, size_t key_len)
 {
-    if (dst != parent) {
-        copy_string(dst, parent ? parent : "", size);
-    }
     if (is_identifier(key, key_len)) {
-        path_append(dst, size, "%s%.*s", dst[0] ? "." : "", (int) key_len,
-                    key);
+        json_input_path_format(dst, size, parent, "%s%.*s",
+                               parent && parent[0] ? "." : "",
+                               (int) key_len, key);
     } else {
         char quoted[128];
 
-        path_append(dst, size, "[%s]",
-                    json_input_quote(key, key_len, quoted, sizeof quoted));
+        json_input_path_format(dst, size, parent, "[%s]",
+                               json_input_quote(key, key_len, quoted,
+                                                sizeof quoted));
     }
 }
 
@@ -933,10 +936,7 @@ void
 json_input_path_index(char *dst, size_t size, const char *parent,
                       size_t index)
 {
-    if (dst != parent) {
-        copy_string(dst, parent ? parent : "", size);
-    }
-    path_append(dst, size, "[%zu]", index);
+    json_input_path_format(dst, size, parent, "[%zu]", index);
 }
 
 /* Writes 's' into 'buf' as a quoted, escaped string; see json-input.h. */
@@ -982,7 +982,114 @@ json_input_quote(const char *s, size_t len, char *buf, size_t size)
     return buf;
 }
 
+/* Values in messages. */
+
+/* Returns a phrase for the JSON type of 'value'; see json-input.h. */
+const char *
+json_input_type_name(struct json_object *value)
+{
+    switch (json_object_get_type(value)) {
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return "a boolean";
+    case json_type_double:
+        return "a number with a fraction or exponent";
+    case json_type_int:
+        return "an integer";
+    case json_type_object:
+        return "an object";
+    case json_type_array:
+        return "an array";
+    case json_type_string:
+        return "a string";
+    }
+    return "an unknown JSON type";
+}
+
+/* Writes the string 'value' into 'buf' as JSON text, or if it is longer
+ * than 40 bytes, its first 40 bytes (cut at a character boundary, not
+ * escaped) and "..." inside double quotes. */
+static void
+describe_json_string(struct json_object *value, char *buf, size_t size)
+{
+    enum { MAX_SHOWN = 40 };
+    const char *text = json_object_get_string(value);
+    size_t len = strlen(text);
+
+    if (len > MAX_SHOWN) {
+        len = MAX_SHOWN;
+        while (len && (text[len] & 0xc0) == 0x80) {
+            len--;
+        }
+        snprintf(buf, size, "\"%.*s...\"", (int) len, text);
+    } else {
+        copy_string(buf, json_object_to_json_string_ext(value, JSON_TEXT),
+                    size);
+    }
+}
+
+/* Describes 'value' for a message; see json-input.h. */
+const char *
+json_input_describe(struct json_object *value, enum json_input_style style,
+                    char *buf, size_t size)
+{
+    bool phrase = style == JSON_INPUT_AS_PHRASE;
+    const char *prefix;
+    char quoted[128];
+
+    switch (json_object_get_type(value)) {
+    case json_type_string:
+        if (phrase) {
+            snprintf(buf, size, "the string %s",
+                     json_input_quote(json_object_get_string(value),
+                                      json_object_get_string_len(value),
+                                      quoted, sizeof quoted));
+        } else {
+            describe_json_string(value, buf, size);
+        }
+        break;
+    case json_type_int:
+    case json_type_double:
+        prefix = (json_object_is_type(value, json_type_int)
+                  ? "the integer " : "the number ");
+        snprintf(buf, size, "%s%s", phrase ? prefix : "",
+                 json_object_to_json_string_ext(value, JSON_TEXT));
+        break;
+    case json_type_null:
+    case json_type_boolean:
+        copy_string(buf, json_object_to_json_string_ext(value, JSON_TEXT),
+                    size);
+        break;
+    case json_type_array:
+    case json_type_object:
+    default:
+        copy_string(buf, json_input_type_name(value), size);
+        break;
+    }
+    return buf;
+}
+
 /* Unknown keys and values. */
+
+/* Returns the first key of 'object' not in 'allowed'; see json-input.h. */
+const char *
+json_input_unknown_key(struct json_object *object,
+                       const char *const *allowed, size_t n)
+{
+    json_object_object_foreach (object, key, value) {
+        size_t i;
+
+        (void) value;
+        for (i = 0; i < n && strcmp(key, allowed[i]); i++) {
+            continue;
+        }
+        if (i == n) {
+            return key;
+        }
+    }
+    return NULL;
+}
 
 static unsigned char
 fold(unsigned char c)

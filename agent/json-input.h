@@ -14,8 +14,9 @@
  * allowed" or "NAME:LINE:COL: invalid JSON: ...").  Nothing here writes a
  * message or a 'struct error'.
  *
- * The helpers at the end build JSON paths for messages ("networks[1].mtu")
- * and the "did you mean" hint for unknown keys.
+ * The helpers at the end serve the readers' messages: JSON paths
+ * ("networks[1].mtu"), descriptions of values ("the integer 9000", "an
+ * array"), and unknown keys with their "did you mean" hint.
  *
  * Only the three readers and json-input.c include json-c; this header only
  * names 'struct json_object'. */
@@ -136,13 +137,54 @@ void json_input_path_key(char *dst, size_t size, const char *parent,
 void json_input_path_index(char *dst, size_t size, const char *parent,
                            size_t index);
 
+/* Stores in 'dst' (of 'size' bytes) the path 'parent' (NULL or "" for the
+ * top level) followed by the printf-style 'fmt' and its arguments, written
+ * as they are: json_input_path_format(dst, size, NULL, "links[%zu].name",
+ * i) or json_input_path_format(dst, size, dst, ".name").  'dst' may be
+ * 'parent'. */
+void json_input_path_format(char *dst, size_t size, const char *parent,
+                            const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Writes the 'len' bytes at 's' into 'buf' (of 'size' bytes, at least 64
  * for a useful result) as a double-quoted string with '"', '\' and control
  * characters escaped, cut short with "..." (at a character boundary) after
  * about 48 bytes.  Returns 'buf'. */
 char *json_input_quote(const char *s, size_t len, char *buf, size_t size);
 
+/* Values in messages.  'value' may be NULL, for JSON null. */
+
+/* Returns a phrase for the JSON type of 'value': "null", "a boolean", "an
+ * integer", "a number with a fraction or exponent", "a string", "an array"
+ * or "an object".  The phrase is static. */
+const char *json_input_type_name(struct json_object *value);
+
+/* How json_input_describe() shows a scalar. */
+enum json_input_style {
+    JSON_INPUT_AS_PHRASE,   /* "the integer 9000", "the number 1.5", "the
+                             * string \"9k\"" (quoted as json_input_quote()
+                             * does), "true", "null". */
+    JSON_INPUT_AS_JSON,     /* As JSON text: 9000, 1.5, "9k", true, null;
+                             * of a string longer than 40 bytes, its first
+                             * 40 bytes as they are and "..." inside the
+                             * quotes. */
+};
+
+/* Describes 'value' for a message ("expected an integer, got ..."): a
+ * scalar as 'style' says, an array or an object by its type, as
+ * json_input_type_name() names it.  Writes into 'buf' (of 'size' bytes;
+ * cut short if it is too small) and returns 'buf'. */
+const char *json_input_describe(struct json_object *value,
+                                enum json_input_style style, char *buf,
+                                size_t size);
+
 /* Unknown keys and values. */
+
+/* Returns the first key of the object 'object', in document order, that is
+ * not one of the 'n' strings in 'allowed', or NULL if there is none.  The
+ * result belongs to 'object'. */
+const char *json_input_unknown_key(struct json_object *object,
+                                   const char *const *allowed, size_t n);
 
 /* Returns the member of the 'n' strings in 'choices' that 'word' most likely
  * misspells, or NULL if none is close.  Case does not matter.  A choice is

@@ -131,17 +131,13 @@ static const char *const overlay_type_names[OVERLAY_TYPE_MAX] = {
     [OVERLAY_IPSEC] = "ipsec",
 };
 
-/* A JSON path being built, e.g. "networks[1].overlay.type". */
-struct value_path {
-    char s[512];
-    size_t len;
-};
-
 /* The state of one parse. */
 struct parser {
     const char *name;           /* File name for messages. */
     struct error *err;
-    struct value_path path;  /* Path of the value being checked. */
+    char path[JSON_INPUT_PATH_SIZE]; /* JSON path of the value being
+                                      * checked, e.g.
+                                      * "networks[1].overlay.type". */
 };
 
 /* Returns the overlay type's name: "vxlan", "geneve", "gre", "gretap" or
@@ -178,64 +174,38 @@ policy_overlay_overhead(const struct policy_overlay *overlay)
 
 /* Paths and displayed values. */
 
-static void
-path_append(struct value_path *path, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-path_append(struct value_path *path, const char *fmt, ...)
-{
-    va_list args;
-    int n;
-
-    if (path->len >= sizeof path->s - 1) {
-        return;
-    }
-    va_start(args, fmt);
-    n = vsnprintf(path->s + path->len, sizeof path->s - path->len, fmt, args);
-    va_end(args);
-    if (n > 0) {
-        path->len += n;
-        if (path->len >= sizeof path->s) {
-            path->len = sizeof path->s - 1;
-        }
-    }
-}
-
-/* Appends object key 's' (of 'len' bytes) to 'path' and returns the old
- * length, for path_restore(). */
+/* Appends object key 's' (of 'len' bytes) to the parser's path and returns
+ * the path's old length, for path_restore(). */
 static size_t
-path_push_key(struct value_path *path, const char *s, size_t len)
+path_push_key(struct parser *p, const char *s, size_t len)
 {
-    size_t old = path->len;
+    size_t old = strlen(p->path);
 
-    json_input_path_key(path->s, sizeof path->s, path->s, s, len);
-    path->len = strlen(path->s);
+    json_input_path_key(p->path, sizeof p->path, p->path, s, len);
     return old;
 }
 
-/* Appends array index 'index' to 'path' and returns the old length. */
+/* Appends array index 'index' to the parser's path and returns the path's
+ * old length. */
 static size_t
-path_push_index(struct value_path *path, size_t index)
+path_push_index(struct parser *p, size_t index)
 {
-    size_t old = path->len;
+    size_t old = strlen(p->path);
 
-    json_input_path_index(path->s, sizeof path->s, path->s, index);
-    path->len = strlen(path->s);
+    json_input_path_index(p->path, sizeof p->path, p->path, index);
     return old;
 }
 
 static void
-path_restore(struct value_path *path, size_t len)
+path_restore(struct parser *p, size_t len)
 {
-    path->len = len;
-    path->s[len] = '\0';
+    p->path[len] = '\0';
 }
 
 static const char *
-path_string(const struct value_path *path)
+path_string(const struct parser *p)
 {
-    return path->len ? path->s : "(top level)";
+    return p->path[0] ? p->path : "(top level)";
 }
 
 /* Reports a problem with the value at the parser's current path, with code
@@ -251,7 +221,7 @@ parse_error_code(struct parser *p, int code, const char *fmt, va_list args)
 
     vsnprintf(what, sizeof what, fmt, args);
     return error_set(p->err, code, "%s: %s: %s", p->name,
-                     path_string(&p->path), what);
+                     path_string(p), what);
 }
 
 /* Reports a problem with the value at the parser's current path.  Returns
@@ -287,51 +257,6 @@ file_error(struct parser *p, int code, const char *fmt, ...)
     code = parse_error_code(p, code, fmt, args);
     va_end(args);
     return code;
-}
-
-/* Describes JSON value 'value' for a message: "the string \"9000\"", "the
- * number 9000.5", "true", "an array". */
-static const char *
-describe_value(struct json_object *value, char *buf, size_t size)
-{
-    switch (json_object_get_type(value)) {
-    case json_type_null:
-        copy_string(buf, "null", size);
-        break;
-    case json_type_boolean:
-        copy_string(buf, json_object_get_boolean(value) ? "true" : "false",
-                    size);
-        break;
-    case json_type_int:
-        snprintf(buf, size, "the integer %s",
-                 json_object_to_json_string_ext(value,
-                                                JSON_C_TO_STRING_PLAIN));
-        break;
-    case json_type_double:
-        snprintf(buf, size, "the number %s",
-                 json_object_to_json_string_ext(value,
-                                                JSON_C_TO_STRING_PLAIN));
-        break;
-    case json_type_string: {
-        char quoted[128];
-
-        snprintf(buf, size, "the string %s",
-                 json_input_quote(json_object_get_string(value),
-                                  json_object_get_string_len(value),
-                                  quoted, sizeof quoted));
-        break;
-    }
-    case json_type_array:
-        copy_string(buf, "an array", size);
-        break;
-    case json_type_object:
-        copy_string(buf, "an object", size);
-        break;
-    default:
-        copy_string(buf, "a value", size);
-        break;
-    }
-    return buf;
 }
 
 /* Describes the character at 's' (the first byte of a UTF-8 sequence). */
@@ -394,7 +319,8 @@ expect_type(struct parser *p, struct json_object *value, enum json_type type,
         return 0;
     }
     return parse_error(p, "expected %s, found %s; %s", type_phrase(type),
-                       describe_value(value, desc, sizeof desc), rule);
+                       json_input_describe(value, JSON_INPUT_AS_PHRASE, desc,
+                                           sizeof desc), rule);
 }
 
 /* Stores the boolean 'value' in '*valuep'. */
@@ -480,32 +406,24 @@ static int
 check_keys(struct parser *p, struct json_object *object,
            const char *const *allowed, size_t n)
 {
-    json_object_object_foreach (object, key, value) {
-        const char *suggestion;
-        char list[256];
-        size_t old, i;
+    const char *key = json_input_unknown_key(object, allowed, n);
+    const char *suggestion;
+    char list[256];
+    size_t old;
 
-        (void) value;
-        for (i = 0; i < n && strcmp(key, allowed[i]); i++) {
-            continue;
-        }
-        if (i < n) {
-            continue;
-        }
-
-        old = path_push_key(&p->path, key, strlen(key));
-        suggestion = json_input_suggest(key, allowed, n);
-        if (suggestion) {
-            parse_error(p, "unknown key; did you mean \"%s\"?", suggestion);
-        } else {
-            parse_error(p, "unknown key; the keys allowed here are %s",
-                        json_input_join(list, sizeof list, allowed, n,
-                                        true));
-        }
-        path_restore(&p->path, old);
-        return -EINVAL;
+    if (!key) {
+        return 0;
     }
-    return 0;
+    old = path_push_key(p, key, strlen(key));
+    suggestion = json_input_suggest(key, allowed, n);
+    if (suggestion) {
+        parse_error(p, "unknown key; did you mean \"%s\"?", suggestion);
+    } else {
+        parse_error(p, "unknown key; the keys allowed here are %s",
+                    json_input_join(list, sizeof list, allowed, n, true));
+    }
+    path_restore(p, old);
+    return -EINVAL;
 }
 
 /* Looks up 'key' in 'object'.  Returns true and stores the member (which may
@@ -777,7 +695,7 @@ get_string_array(struct parser *p, struct json_object *value,
     *stringsp = xzalloc(n * sizeof **stringsp);
     *np = n;
     for (size_t i = 0; i < n; i++) {
-        size_t old = path_push_index(&p->path, i);
+        size_t old = path_push_index(p, i);
         const char *s;
 
         error = get_string(p, json_object_array_get_idx(value, i),
@@ -789,7 +707,7 @@ get_string_array(struct parser *p, struct json_object *value,
             return error;
         }
         (*stringsp)[i] = xstrdup(s);
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
     return 0;
 }
@@ -842,9 +760,9 @@ parse_overlay(struct parser *p, struct json_object *object,
     if (!get_member(object, "type", &value)) {
         return missing_key(p, "type", RULE_TYPE);
     }
-    old = path_push_key(&p->path, "type", 4);
+    old = path_push_key(p, "type", 4);
     error = parse_overlay_type(p, value, &overlay->type);
-    path_restore(&p->path, old);
+    path_restore(p, old);
     if (error) {
         return error;
     }
@@ -855,7 +773,7 @@ parse_overlay(struct parser *p, struct json_object *object,
     } else {
         const char *s;
 
-        old = path_push_key(&p->path, "underlay", 8);
+        old = path_push_key(p, "underlay", 8);
         error = get_string(p, value, RULE_UNDERLAY, &s);
         if (!error) {
             error = check_network_name(p, s);
@@ -864,20 +782,20 @@ parse_overlay(struct parser *p, struct json_object *object,
             return error;
         }
         overlay->underlay = xstrdup(s);
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
 
     if (get_member(object, "ipv6", &value)) {
-        old = path_push_key(&p->path, "ipv6", 4);
+        old = path_push_key(p, "ipv6", 4);
         error = get_bool(p, value, RULE_OVERLAY_IPV6, &overlay->ipv6);
         if (error) {
             return error;
         }
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
 
     if (get_member(object, "key", &value)) {
-        old = path_push_key(&p->path, "key", 3);
+        old = path_push_key(p, "key", 3);
         if (overlay->type != OVERLAY_GRE && overlay->type != OVERLAY_GRETAP) {
             return parse_error(p, "not allowed with \"type\": \"%s\"; "
                                "\"key\" applies only to \"gre\" and "
@@ -887,11 +805,11 @@ parse_overlay(struct parser *p, struct json_object *object,
         if (error) {
             return error;
         }
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
 
     if (get_member(object, "options", &value)) {
-        old = path_push_key(&p->path, "options", 7);
+        old = path_push_key(p, "options", 7);
         if (overlay->type != OVERLAY_GENEVE) {
             return parse_error(p, "not allowed with \"type\": \"%s\"; "
                                "\"options\" applies only to \"geneve\"",
@@ -906,11 +824,11 @@ parse_overlay(struct parser *p, struct json_object *object,
                                n, RULE_OPTIONS);
         }
         overlay->options = n;
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
 
     if (get_member(object, "overhead", &value)) {
-        old = path_push_key(&p->path, "overhead", 8);
+        old = path_push_key(p, "overhead", 8);
         if (overlay->type != OVERLAY_IPSEC) {
             return parse_error(p, "not allowed with \"type\": \"%s\"; "
                                "\"overhead\" is given only for \"ipsec\" "
@@ -922,7 +840,7 @@ parse_overlay(struct parser *p, struct json_object *object,
             return error;
         }
         overlay->overhead = n;
-        path_restore(&p->path, old);
+        path_restore(p, old);
     } else if (overlay->type == OVERLAY_IPSEC) {
         return missing_key(p, "overhead", "\"type\": \"ipsec\" needs "
                            "\"overhead\", an integer from 1 to 512 (bytes "
@@ -951,12 +869,12 @@ parse_verify(struct parser *p, struct json_object *object,
     if (!get_member(object, "peers", &value)) {
         return missing_key(p, "peers", RULE_PEERS);
     }
-    old = path_push_key(&p->path, "peers", 5);
+    old = path_push_key(p, "peers", 5);
     error = get_string_array(p, value, RULE_PEERS, false, RULE_PEER,
                              check_address, &network->verify_peers,
                              &network->n_verify_peers);
     if (!error) {
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
     return error;
 }
@@ -976,7 +894,7 @@ parse_required_string(struct parser *p, struct json_object *object,
     if (!get_member(object, key, &value)) {
         return missing_key(p, key, rule);
     }
-    old = path_push_key(&p->path, key, strlen(key));
+    old = path_push_key(p, key, strlen(key));
     error = get_string(p, value, rule, &s);
     if (!error && check) {
         error = check(p, s);
@@ -985,7 +903,7 @@ parse_required_string(struct parser *p, struct json_object *object,
         return error;
     }
     *sp = xstrdup(s);
-    path_restore(&p->path, old);
+    path_restore(p, old);
     return 0;
 }
 
@@ -1002,10 +920,10 @@ parse_optional_bool(struct parser *p, struct json_object *object,
     if (!get_member(object, key, &value)) {
         return 0;
     }
-    old = path_push_key(&p->path, key, strlen(key));
+    old = path_push_key(p, key, strlen(key));
     error = get_bool(p, value, rule, valuep);
     if (!error) {
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
     return error;
 }
@@ -1041,16 +959,16 @@ parse_network(struct parser *p, struct json_object *object,
     if (!get_member(object, "mtu", &value)) {
         return missing_key(p, "mtu", RULE_MTU);
     }
-    old = path_push_key(&p->path, "mtu", 3);
+    old = path_push_key(p, "mtu", 3);
     error = get_int(p, value, 68, 65535, RULE_MTU, &n);
     if (error) {
         return error;
     }
     network->mtu = n;
-    path_restore(&p->path, old);
+    path_restore(p, old);
 
     if (get_member(object, "uplinks", &value)) {
-        old = path_push_key(&p->path, "uplinks", 7);
+        old = path_push_key(p, "uplinks", 7);
         network->has_uplinks = true;
         error = get_string_array(p, value, RULE_UPLINKS, false, RULE_IFNAME,
                                  check_ifname, &network->uplinks,
@@ -1058,11 +976,11 @@ parse_network(struct parser *p, struct json_object *object,
         if (error) {
             return error;
         }
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
 
     if (get_member(object, "vifs", &value)) {
-        old = path_push_key(&p->path, "vifs", 4);
+        old = path_push_key(p, "vifs", 4);
         network->has_vifs = true;
         error = get_string_array(p, value, RULE_VIFS, true, RULE_GLOB,
                                  check_glob, &network->vifs,
@@ -1070,7 +988,7 @@ parse_network(struct parser *p, struct json_object *object,
         if (error) {
             return error;
         }
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
 
     error = parse_optional_bool(p, object, "management", RULE_MANAGEMENT,
@@ -1083,28 +1001,28 @@ parse_network(struct parser *p, struct json_object *object,
         return error;
     }
     if (network->ipv6 && network->mtu < 1280) {
-        path_push_key(&p->path, "mtu", 3);
+        path_push_key(p, "mtu", 3);
         return parse_error(p, "%u is too small for IPv6; %s", network->mtu,
                            RULE_MTU_IPV6);
     }
 
     if (get_member(object, "overlay", &value)) {
-        old = path_push_key(&p->path, "overlay", 7);
+        old = path_push_key(p, "overlay", 7);
         network->has_overlay = true;
         error = parse_overlay(p, value, &network->overlay);
         if (error) {
             return error;
         }
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
 
     if (get_member(object, "verify", &value)) {
-        old = path_push_key(&p->path, "verify", 6);
+        old = path_push_key(p, "verify", 6);
         error = parse_verify(p, value, network);
         if (error) {
             return error;
         }
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
     return 0;
 }
@@ -1178,14 +1096,14 @@ check_unique(struct parser *p, const struct policy *policy)
 {
     for (size_t i = 0; i < policy->n_networks; i++) {
         const struct policy_network *net = &policy->networks[i];
-        size_t old = p->path.len;
+        size_t old = path_push_key(p, "networks", 8);
         size_t old2;
 
-        path_append(&p->path, "networks[%zu]", i);
+        path_push_index(p, i);
 
         for (size_t j = 0; j < i; j++) {
             if (!strcmp(policy->networks[j].name, net->name)) {
-                path_append(&p->path, ".name");
+                path_push_key(p, "name", 4);
                 return parse_error(p, "\"%s\" is already the name of "
                                    "networks[%zu]; each network needs a "
                                    "unique name", net->name, j);
@@ -1195,7 +1113,7 @@ check_unique(struct parser *p, const struct policy *policy)
             const struct policy_network *other = &policy->networks[j];
 
             if (!strcmp(other->bridge, net->bridge)) {
-                path_append(&p->path, ".bridge");
+                path_push_key(p, "bridge", 6);
                 return parse_error(p, "\"%s\" is already the bridge of "
                                    "networks[%zu] (\"%s\"); each network "
                                    "needs its own bridge", net->bridge, j,
@@ -1205,8 +1123,8 @@ check_unique(struct parser *p, const struct policy *policy)
         for (size_t k = 0; k < net->n_uplinks; k++) {
             const char *uplink = net->uplinks[k];
 
-            old2 = p->path.len;
-            path_append(&p->path, ".uplinks[%zu]", k);
+            old2 = path_push_key(p, "uplinks", 7);
+            path_push_index(p, k);
             for (size_t l = 0; l < k; l++) {
                 if (!strcmp(net->uplinks[l], uplink)) {
                     return parse_error(p, "\"%s\" is already listed in "
@@ -1237,9 +1155,9 @@ check_unique(struct parser *p, const struct policy *policy)
                                        uplink, j, other->name);
                 }
             }
-            path_restore(&p->path, old2);
+            path_restore(p, old2);
         }
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
     return 0;
 }
@@ -1261,7 +1179,8 @@ check_overlays(struct parser *p, const struct policy *policy)
         if (!net->has_overlay) {
             continue;
         }
-        path_append(&p->path, "networks[%zu].overlay.underlay", i);
+        json_input_path_format(p->path, sizeof p->path, NULL,
+                               "networks[%zu].overlay.underlay", i);
         u = find_network_index(policy, net->overlay.underlay);
         if (u < 0) {
             error = parse_error(p, "no network is named \"%s\"; %s",
@@ -1271,7 +1190,7 @@ check_overlays(struct parser *p, const struct policy *policy)
                                 net->name, RULE_UNDERLAY);
         } else {
             under[i] = u;
-            path_restore(&p->path, 0);
+            path_restore(p, 0);
         }
     }
 
@@ -1303,7 +1222,8 @@ check_overlays(struct parser *p, const struct policy *policy)
                 break;
             }
         }
-        path_append(&p->path, "networks[%zu].overlay.underlay", i);
+        json_input_path_format(p->path, sizeof p->path, NULL,
+                               "networks[%zu].overlay.underlay", i);
         error = parse_error(p, "the underlays form a loop: %s; the chain of "
                             "underlays must end at a network without "
                             "\"overlay\"", chain);
@@ -1321,7 +1241,8 @@ check_overlays(struct parser *p, const struct policy *policy)
         if (net->mtu + overhead <= lower->mtu) {
             continue;
         }
-        path_append(&p->path, "networks[%zu].mtu", i);
+        json_input_path_format(p->path, sizeof p->path, NULL,
+                               "networks[%zu].mtu", i);
         if (lower->mtu < overhead + 68) {
             error = parse_error(p, "%u plus %u bytes of %s overhead is more "
                                 "than the MTU %u of underlay \"%s\"; raise "
@@ -1362,7 +1283,7 @@ parse_document(struct parser *p, struct json_object *root,
      * first so that the message is about the version. */
     has_version = get_member(root, "version", &value);
     if (has_version) {
-        old = path_push_key(&p->path, "version", 7);
+        old = path_push_key(p, "version", 7);
         error = expect_type(p, value, json_type_int, RULE_VERSION);
         if (error) {
             return error;
@@ -1376,7 +1297,7 @@ parse_document(struct parser *p, struct json_object *root,
                                POLICY_VERSION);
         }
         policy->version = n;
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
     error = check_keys(p, root, top_keys, ARRAY_SIZE(top_keys));
     if (error) {
@@ -1390,7 +1311,7 @@ parse_document(struct parser *p, struct json_object *root,
     if (!get_member(root, "networks", &value)) {
         return missing_key(p, "networks", RULE_NETWORKS);
     }
-    old = path_push_key(&p->path, "networks", 8);
+    old = path_push_key(p, "networks", 8);
     error = expect_type(p, value, json_type_array, RULE_NETWORKS);
     if (error) {
         return error;
@@ -1401,19 +1322,19 @@ parse_document(struct parser *p, struct json_object *root,
     }
     policy->networks = xzalloc(policy->n_networks * sizeof *policy->networks);
     for (size_t i = 0; i < policy->n_networks; i++) {
-        size_t old2 = path_push_index(&p->path, i);
+        size_t old2 = path_push_index(p, i);
 
         error = parse_network(p, json_object_array_get_idx(value, i),
                               &policy->networks[i]);
         if (error) {
             return error;
         }
-        path_restore(&p->path, old2);
+        path_restore(p, old2);
     }
-    path_restore(&p->path, old);
+    path_restore(p, old);
 
     if (get_member(root, "overrides", &value)) {
-        old = path_push_key(&p->path, "overrides", 9);
+        old = path_push_key(p, "overrides", 9);
         error = expect_type(p, value, json_type_array, RULE_OVERRIDES);
         if (error) {
             return error;
@@ -1423,7 +1344,7 @@ parse_document(struct parser *p, struct json_object *root,
                                     * sizeof *policy->overrides);
         for (size_t i = 0; i < policy->n_overrides; i++) {
             struct policy_override *override = &policy->overrides[i];
-            size_t old2 = path_push_index(&p->path, i);
+            size_t old2 = path_push_index(p, i);
 
             error = parse_override(p, json_object_array_get_idx(value, i),
                                    override);
@@ -1433,16 +1354,16 @@ parse_document(struct parser *p, struct json_object *root,
             for (size_t j = 0; j < i; j++) {
                 if (!strcmp(policy->overrides[j].interface,
                             override->interface)) {
-                    path_append(&p->path, ".interface");
+                    path_push_key(p, "interface", 9);
                     return parse_error(p, "\"%s\" already has an override "
                                        "in overrides[%zu]; give each "
                                        "interface one override",
                                        override->interface, j);
                 }
             }
-            path_restore(&p->path, old2);
+            path_restore(p, old2);
         }
-        path_restore(&p->path, old);
+        path_restore(p, old);
     }
 
     error = check_unique(p, policy);
@@ -1529,11 +1450,10 @@ report_problem(struct parser *p, const struct json_input_problem *problem,
         return syntax_error(p, problem, problem->detail, "JSON numbers look "
                             "like 9000, -1 or 1.5e3");
     case JSON_INPUT_DUPLICATE_KEY:
-        copy_string(p->path.s, problem->path, sizeof p->path.s);
-        p->path.len = strlen(p->path.s);
+        copy_string(p->path, problem->path, sizeof p->path);
         error = parse_error(p, "the key appears twice in this object; give "
                             "each key only once");
-        path_restore(&p->path, 0);
+        path_restore(p, 0);
         return error;
     }
     return syntax_error(p, problem, problem->detail, RULE_JSON);
@@ -1558,7 +1478,8 @@ parse_text(struct parser *p, const char *text, size_t size,
         char desc[192];
 
         error = parse_error(p, "expected an object, found %s; %s",
-                            describe_value(root, desc, sizeof desc),
+                            json_input_describe(root, JSON_INPUT_AS_PHRASE,
+                                                desc, sizeof desc),
                             RULE_POLICY);
         json_object_put(root);
         return error;

@@ -1,8 +1,9 @@
 /* Unit tests for agent/json-input.c, the strict JSON reading that policy.c,
  * drivers.c and host-json.c share: each type of problem with its position,
- * texts that must pass, reading files, JSON paths, quoting, "did you mean"
- * and word lists.  The readers' own messages are tested in test-policy.c,
- * test-drivers.c and test-host-json.c.
+ * texts that must pass, reading files, JSON paths, quoting, descriptions
+ * of values, unknown keys, "did you mean" and word lists.  The readers' own
+ * messages are tested in test-policy.c, test-drivers.c and
+ * test-host-json.c.
  *
  * This test includes json-c only to release the trees that
  * json_input_parse() returns. */
@@ -388,6 +389,124 @@ test_paths(void)
                "quote: cut after 48 bytes");
     test_streq("\"...\"", json_input_quote("abc", 3, small, sizeof small),
                "quote: a buffer too small");
+
+    json_input_path_format(path, sizeof path, NULL, "links[%d].name", 2);
+    test_streq("links[2].name", path, "path: format at the top level");
+    json_input_path_format(path, sizeof path, "ovs", ".bridges[%d]", 0);
+    test_streq("ovs.bridges[0]", path, "path: format after a parent");
+    json_input_path_format(path, sizeof path, path, ".%s", "name");
+    test_streq("ovs.bridges[0].name", path, "path: format in place");
+    json_input_path_format(small, sizeof small, "abcdefgh", ".%s",
+                           "ijklmnop");
+    test_streq("abcdefgh.ijk...", small, "path: format cut short");
+}
+
+/* A value for the description tests, described as 'style' says. */
+struct describe_case {
+    const char *json;           /* The value as JSON text. */
+    const char *type_name;      /* json_input_type_name(). */
+    const char *phrase;         /* JSON_INPUT_AS_PHRASE. */
+    const char *as_json;        /* JSON_INPUT_AS_JSON. */
+};
+
+static void
+test_describe(void)
+{
+    static const struct describe_case cases[] = {
+        { "null", "null", "null", "null" },
+        { "true", "a boolean", "true", "true" },
+        { "false", "a boolean", "false", "false" },
+        { "9000", "an integer", "the integer 9000", "9000" },
+        { "-1", "an integer", "the integer -1", "-1" },
+        { "9000.5", "a number with a fraction or exponent",
+          "the number 9000.5", "9000.5" },
+        { "1e3", "a number with a fraction or exponent", "the number 1e3",
+          "1e3" },
+        { "\"9k\"", "a string", "the string \"9k\"", "\"9k\"" },
+        { "\"a/b\\\"c\\t\"", "a string", "the string \"a/b\\\"c\\t\"",
+          "\"a/b\\\"c\\t\"" },
+        { "\"0123456789012345678901234567890123456789\"", "a string",
+          "the string \"0123456789012345678901234567890123456789\"",
+          "\"0123456789012345678901234567890123456789\"" },
+        { "\"01234567890123456789012345678901234567890123456789\"",
+          "a string",
+          "the string \"01234567890123456789012345678901234567890123456"
+          "...\"",
+          "\"0123456789012345678901234567890123456789...\"" },
+        { "\"012345678901234567890123456789012345678\xc3\xa9\xc3\xa9\"",
+          "a string",
+          "the string \"012345678901234567890123456789012345678\xc3\xa9"
+          "\xc3\xa9\"",
+          "\"012345678901234567890123456789012345678...\"" },
+        { "[1, 2]", "an array", "an array", "an array" },
+        { "{\"a\": 1}", "an object", "an object", "an object" },
+    };
+    struct json_input_problem problem;
+    struct json_object *value;
+    char buf[192];
+    char small[8];
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        const struct describe_case *c = &cases[i];
+
+        if (json_input_parse(c->json, strlen(c->json), MAX_SIZE, DEPTH,
+                             &value, &problem)) {
+            test_report(false, problem.detail, "describe: parse %s",
+                        c->json);
+            continue;
+        }
+        test_streq(c->type_name, json_input_type_name(value),
+                   "type name of %s", c->json);
+        test_streq(c->phrase,
+                   json_input_describe(value, JSON_INPUT_AS_PHRASE, buf,
+                                       sizeof buf),
+                   "describe %s as a phrase", c->json);
+        test_streq(c->as_json,
+                   json_input_describe(value, JSON_INPUT_AS_JSON, buf,
+                                       sizeof buf),
+                   "describe %s as JSON", c->json);
+        json_object_put(value);
+    }
+    test_streq("null", json_input_describe(NULL, JSON_INPUT_AS_JSON, buf,
+                                           sizeof buf),
+               "describe: NULL is null");
+    test_streq("null", json_input_type_name(NULL), "type name of NULL");
+    if (!json_input_parse("9000", 4, MAX_SIZE, DEPTH, &value, &problem)) {
+        test_streq("the int", json_input_describe(value, JSON_INPUT_AS_PHRASE,
+                                                  small, sizeof small),
+                   "describe: cut short");
+        json_object_put(value);
+    }
+}
+
+static void
+test_unknown_key(void)
+{
+    static const char *const allowed[] = { "name", "mtu" };
+    static const char *const texts[][2] = {
+        /* Text, first unknown key (NULL for none). */
+        { "{}", NULL },
+        { "{\"mtu\": 1, \"name\": \"a\"}", NULL },
+        { "{\"name\": 1, \"mtuu\": 2, \"speed\": 3}", "mtuu" },
+        { "{\"Name\": 1}", "Name" },
+    };
+    struct json_input_problem problem;
+
+    for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+        struct json_object *object;
+
+        if (json_input_parse(texts[i][0], strlen(texts[i][0]), MAX_SIZE,
+                             DEPTH, &object, &problem)) {
+            test_report(false, problem.detail, "unknown key: parse %s",
+                        texts[i][0]);
+            continue;
+        }
+        test_streq(texts[i][1],
+                   json_input_unknown_key(object, allowed,
+                                          ARRAY_SIZE(allowed)),
+                   "unknown key in %s", texts[i][0]);
+        json_object_put(object);
+    }
 }
 
 static void
@@ -465,6 +584,8 @@ main(void)
     test_duplicates();
     test_files();
     test_paths();
+    test_describe();
+    test_unknown_key();
     test_suggest();
     test_join();
     return test_exit_status();
