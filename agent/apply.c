@@ -2,6 +2,7 @@
 #include "apply.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,6 +92,33 @@ sleep_ms(int ms)
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
     nanosleep(&ts, NULL);
+}
+
+/* The caller (main.c) blocks SIGINT, SIGTERM and SIGHUP while it applies,
+ * so that a stop request cannot kill a run half way; apply looks for one
+ * between steps and treats it as a failure, which rolls back.  Returns 0,
+ * or -EINTR with a message if such a signal is pending. */
+static int
+check_stop_request(struct error *err)
+{
+    static const struct {
+        int number;
+        const char *name;
+    } signals[] = {
+        { SIGINT, "SIGINT" }, { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" },
+    };
+    sigset_t pending;
+
+    if (sigpending(&pending)) {
+        return 0;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(signals); i++) {
+        if (sigismember(&pending, signals[i].number)) {
+            return error_set(err, -EINTR, "interrupted by %s",
+                             signals[i].name);
+        }
+    }
+    return 0;
 }
 
 static bool
@@ -241,19 +269,18 @@ reconnect(struct vswitch **vsp, bool lost, const struct apply_options *opts,
 
 /* Commits 'changes' as one rollback transaction, with a budget of its own
  * of opts->timeout_ms, reconnecting while the connection is lost and time
- * remains.  A transaction that OVSDB committed but ovs-vswitchd did not
- * confirm in time (it is stopped or busy) has put the database back, and
- * vswitchd applies it when it runs; that counts as done only when
- * 'forward_confirmed' is false, that is when vswitchd never confirmed the
- * change being undone either (so it cannot have reached the kernel). */
+ * remains.  Returns 0 once OVSDB has committed it, and says in
+ * '*confirmedp' whether ovs-vswitchd also confirmed it (it may be stopped
+ * or hung: a committed request is then applied when it runs again). */
 static int
 commit_restore(struct vswitch **vsp, const struct vswitch_mtu_change *changes,
-               size_t n, const struct apply_options *opts,
-               bool forward_confirmed, struct error *err)
+               size_t n, const struct apply_options *opts, bool *confirmedp,
+               struct error *err)
 {
     long long deadline = now_ms() + opts->timeout_ms;
     bool lost = false;
 
+    *confirmedp = false;
     for (;;) {
         bool committed = false;
         int error = reconnect(vsp, lost, opts, deadline, err);
@@ -264,10 +291,14 @@ commit_restore(struct vswitch **vsp, const struct vswitch_mtu_change *changes,
                                              ms_left(deadline) + 1,
                                              &committed, err);
         }
-        if (error == -ETIMEDOUT && committed && !forward_confirmed) {
-            log_warn("%s; the restored values are committed to OVSDB, and "
-                     "ovs-vswitchd, which had not applied the change either, "
-                     "applies them when it runs again", err->msg);
+        if (!error) {
+            *confirmedp = true;
+            return 0;
+        }
+        if (error == -ETIMEDOUT && committed) {
+            log_warn("%s; the restored requests are committed to OVSDB and "
+                     "ovs-vswitchd applies them when it runs again",
+                     err->msg);
             error_clear(err);
             return 0;
         }
@@ -282,16 +313,19 @@ commit_restore(struct vswitch **vsp, const struct vswitch_mtu_change *changes,
     }
 }
 
-/* Restores every OVS entry of 'journal' in at most two transactions: first
- * mtu_request goes back to the old request, or to the old kernel MTU where
- * there was no request (clearing alone would leave the kernel MTU where it
- * is), then the requests that were not set are cleared.  Rows that no
- * longer exist, and rows already as they were, are left alone; only real
- * changes are made and logged. */
+/* Restores every OVS entry of 'journal'.  A request that was set goes back
+ * to its old value: once committed, vswitchd converges on it whatever it
+ * had applied.  A request that was unset is first set to the old kernel MTU
+ * (clearing alone leaves the kernel MTU where it is), and cleared only once
+ * vswitchd has confirmed that: if it cannot confirm (stopped, hung), the
+ * request stays at the old MTU, which is safe, and the log says so.  Rows
+ * that no longer exist, or that this run never touched (no request where
+ * there was none), are left alone; only real changes are made and
+ * logged. */
 static int
 restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
-                    const struct apply_options *opts, bool forward_confirmed,
-                    struct summary *done, struct error *err)
+                    const struct apply_options *opts, struct summary *done,
+                    struct error *err)
 {
     long long deadline = now_ms() + opts->timeout_ms;
     struct vswitch_mtu_change *sets, *clears;
@@ -299,6 +333,7 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
     const struct journal_entry **changed;
     size_t n_changed = 0;
     struct host *now = NULL;
+    bool confirmed = true;
     int error;
 
     for (size_t i = 0; i < journal->n_entries; i++) {
@@ -332,8 +367,6 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
     for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];
         const struct host_ovs_iface *cur;
-        const struct host_link *link;
-        unsigned int cur_mtu;
 
         if (e->layer != JOURNAL_OVS_MTU_REQUEST) {
             continue;
@@ -345,7 +378,6 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
             summary_add(done, "%s gone", e->ifname);
             continue;
         }
-        link = host_find_link(now, e->ifname);
         if (e->had_request) {
             if (cur->has_mtu_request && cur->mtu_request == e->value) {
                 continue;
@@ -355,19 +387,10 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
             sets[n_sets].mtu = e->value;
             n_sets++;
         } else {
-            /* Wanted: no request, and the kernel MTU it had.  A request is
-             * needed on the way only to move the kernel back (clearing
-             * alone leaves the kernel MTU where it is). */
-            struct netlink_link_state state;
-
-            cur_mtu = (!netlink_get_state(e->ifname, &state, NULL)
-                       ? state.mtu
-                       : link ? link->mtu : cur->has_mtu ? cur->mtu : 0);
-            if (!cur->has_mtu_request
-                && (!e->kernel_mtu || cur_mtu == e->kernel_mtu)) {
-                continue;
+            if (!cur->has_mtu_request) {
+                continue;       /* This run's request never landed. */
             }
-            if (e->kernel_mtu && cur_mtu != e->kernel_mtu) {
+            if (e->kernel_mtu) {
                 sets[n_sets].ifname = e->ifname;
                 sets[n_sets].set = true;
                 sets[n_sets].mtu = e->kernel_mtu;
@@ -380,12 +403,15 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
         changed[n_changed++] = e;
     }
     if (n_sets) {
-        error = commit_restore(vsp, sets, n_sets, opts, forward_confirmed,
-                               err);
+        error = commit_restore(vsp, sets, n_sets, opts, &confirmed, err);
     }
-    if (!error && n_clears) {
-        error = commit_restore(vsp, clears, n_clears, opts,
-                               forward_confirmed, err);
+    if (!error && n_clears && confirmed) {
+        bool clear_confirmed;
+
+        /* The kernel is back at the old MTU: clearing moves nothing, so
+         * whether vswitchd confirms it does not matter. */
+        error = commit_restore(vsp, clears, n_clears, opts, &clear_confirmed,
+                               err);
     }
     for (size_t i = 0; !error && i < n_changed; i++) {
         const struct journal_entry *e = changed[i];
@@ -393,11 +419,19 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
         if (e->had_request) {
             log_change("restored %s: mtu_request %u", e->ifname, e->value);
             summary_add(done, "%s mtu_request %u", e->ifname, e->value);
-        } else {
+        } else if (confirmed || !e->kernel_mtu) {
             log_change("restored %s: MTU %u, mtu_request unset", e->ifname,
                        e->kernel_mtu);
             summary_add(done, "%s MTU %u (mtu_request unset)", e->ifname,
                         e->kernel_mtu);
+        } else {
+            log_warn("restored %s: mtu_request %u, which was unset before: "
+                     "ovs-vswitchd did not confirm the old MTU, so the "
+                     "request stays until it has (then 'ovs-vsctl clear "
+                     "interface %s mtu_request' if you want it unset)",
+                     e->ifname, e->kernel_mtu, e->ifname);
+            summary_add(done, "%s mtu_request %u (was unset; left set until "
+                        "ovs-vswitchd runs)", e->ifname, e->kernel_mtu);
         }
     }
     free(sets);
@@ -409,13 +443,11 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
 
 /* Puts back, in reverse order, the entries of 'journal'.  The entries are
  * in the order they were applied; the OVS ones were all applied at the place
- * of the first of them.  'forward_confirmed' says whether ovs-vswitchd
- * confirmed the OVS change being undone (see commit_restore()).  Returns 0
- * if everything was restored. */
+ * of the first of them.  Returns 0 if everything was restored. */
 static int
 restore_journal(const struct journal *journal, struct vswitch **vsp,
-                const struct apply_options *opts, bool forward_confirmed,
-                struct summary *done, struct error *err)
+                const struct apply_options *opts, struct summary *done,
+                struct error *err)
 {
     size_t ovs_pos = journal->n_entries;
     int first_error = 0;
@@ -434,8 +466,8 @@ restore_journal(const struct journal *journal, struct vswitch **vsp,
         error_clear(&e_err);
         if (e->layer == JOURNAL_OVS_MTU_REQUEST) {
             if (i == ovs_pos) {
-                error = restore_ovs_entries(journal, vsp, opts,
-                                            forward_confirmed, done, &e_err);
+                error = restore_ovs_entries(journal, vsp, opts, done,
+                                            &e_err);
             }
         } else {
             error = restore_kernel_entry(e, done, &e_err);
@@ -456,9 +488,9 @@ restore_journal(const struct journal *journal, struct vswitch **vsp,
  * to say what failed, what was put back and what to do.  Sets
  * '*rolled_backp'.  Returns the original error code. */
 static int
-roll_back(const struct journal *applied, bool forward_confirmed,
-          struct vswitch **vsp, const struct apply_options *opts,
-          bool *rolled_backp, struct error *err)
+roll_back(const struct journal *applied, struct vswitch **vsp,
+          const struct apply_options *opts, bool *rolled_backp,
+          struct error *err)
 {
     struct summary done = { "", 0 };
     char failure[sizeof err->msg];
@@ -468,8 +500,7 @@ roll_back(const struct journal *applied, bool forward_confirmed,
     copy_string(failure, err->msg, sizeof failure);
     log_warn("%s; rolling back", failure);
     error_clear(&r_err);
-    if (restore_journal(applied, vsp, opts, forward_confirmed, &done,
-                        &r_err)) {
+    if (restore_journal(applied, vsp, opts, &done, &r_err)) {
         *rolled_backp = false;
         return error_set(err, code, "rollback incomplete: the journal "
                          "%s/journal.json is kept and the next run restores "
@@ -678,6 +709,10 @@ replug_steps(const struct plan *plan, const struct host *host,
         if (!step_needs_replug(step, host, opts->policy)) {
             continue;
         }
+        error = check_stop_request(err);
+        if (error) {
+            return error;
+        }
         bounce = *step;
         bounce.action = PLAN_REPLUG;
         journal_step(journal, host, &bounce);
@@ -725,14 +760,12 @@ log_ovs_steps(const struct plan *plan)
 
 /* Carries out the steps of 'plan' in order; the OVS ones as one
  * transaction at the place of the first.  Adds to 'applied' what each step
- * changed or may have changed (before trying it), and sets
- * '*forward_confirmedp' once ovs-vswitchd has confirmed the OVS change. */
+ * changed or may have changed (before trying it). */
 static int
 execute_steps(const struct plan *plan, const struct host *host,
               struct vswitch *vs, const struct vswitch_mtu_change *changes,
               size_t n_changes, const struct apply_options *opts,
-              struct journal *applied, bool *forward_confirmedp,
-              struct error *err)
+              struct journal *applied, struct error *err)
 {
     bool ovs_done = false;
     int error = 0;
@@ -740,6 +773,10 @@ execute_steps(const struct plan *plan, const struct host *host,
     for (size_t i = 0; i < plan->n_steps && !error; i++) {
         const struct plan_step *step = &plan->steps[i];
 
+        error = check_stop_request(err);
+        if (error) {
+            break;
+        }
         switch (step->action) {
         case PLAN_SET_MTU_REQUEST:
             if (ovs_done) {
@@ -755,7 +792,6 @@ execute_steps(const struct plan *plan, const struct host *host,
                                              APPLY_COMMENT, opts->timeout_ms,
                                              NULL, err);
             if (!error) {
-                *forward_confirmedp = true;
                 log_ovs_steps(plan);
             }
             break;
@@ -814,7 +850,6 @@ apply_plan(const struct plan *plan, const struct host *host,
 {
     struct vswitch_mtu_change *changes;
     struct journal *journal, *applied;
-    bool forward_confirmed = false;
     size_t n_changes = 0;
     int error;
 
@@ -858,7 +893,10 @@ apply_plan(const struct plan *plan, const struct host *host,
     }
 
     error = execute_steps(plan, host, *vsp, changes, n_changes, opts,
-                          applied, &forward_confirmed, err);
+                          applied, err);
+    if (!error) {
+        error = check_stop_request(err);
+    }
     if (!error) {
         error = verify_steps(plan, host, *vsp, opts->timeout_ms, err);
     }
@@ -866,8 +904,7 @@ apply_plan(const struct plan *plan, const struct host *host,
         error = replug_steps(plan, host, journal, applied, opts, err);
     }
     if (error) {
-        error = roll_back(applied, forward_confirmed, vsp, opts,
-                          rolled_backp, err);
+        error = roll_back(applied, vsp, opts, rolled_backp, err);
         goto out;
     }
     error = journal_remove(opts->state_dir, err);
@@ -914,9 +951,7 @@ apply_recover(struct vswitch **vsp, const struct apply_options *opts,
     log_change("found the journal of an interrupted run (pid %ld, %zu "
                "value(s)); restoring the previous values before anything "
                "else", journal->pid, journal->n_entries);
-    /* Whether vswitchd applied the interrupted run's change is unknown:
-     * assume it did, so a restore it does not confirm is not done. */
-    error = restore_journal(journal, vsp, opts, true, &done, err);
+    error = restore_journal(journal, vsp, opts, &done, err);
     if (error) {
         error_prefix(err, "restoring the journal %s/journal.json of an "
                      "interrupted run (pid %ld) failed, so nothing else was "

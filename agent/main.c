@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -482,6 +483,7 @@ run_apply(const struct options *opts)
     struct vswitch *vs = NULL;
     struct host *host = NULL;
     struct plan *plan = NULL;
+    sigset_t stop_signals;
     struct error err;
     bool recovered, rolled_back;
     int lock_fd = -1;
@@ -500,6 +502,15 @@ run_apply(const struct options *opts)
     }
     apply_opts.policy = policy;
     log_open("jumboagent", true);
+
+    /* From here on a stop request (Ctrl-C, systemctl stop, a hangup) must
+     * not kill the run half way: apply sees it between steps and rolls
+     * back.  It stays blocked until exit. */
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop_signals, NULL);
     if (lock_acquire(opts->lock_file, opts->timeout_ms, &lock_fd, &err)) {
         status = fail("%s", err.msg);
         goto out;
@@ -599,6 +610,9 @@ main(int argc, char *argv[])
     struct options opts;
     int status;
 
+    /* Output into a closed pipe ("| head") is an error to report, not a
+     * reason to die half way through an apply. */
+    signal(SIGPIPE, SIG_IGN);
     status = parse_options(argc, argv, &opts);
     if (status >= 0) {
         return status;

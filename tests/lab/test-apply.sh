@@ -234,12 +234,12 @@ no_line "$LAB_DIR/fault2.out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
 
 # Fault 2b: fresh ports -- VIFs plugged and a PIF added since the last run,
 # with no mtu_request yet -- and ovs-vswitchd frozen for the whole run.  The
-# forward transaction commits but vswitchd never confirms it; putting an
-# unset request back takes OVSDB transactions that vswitchd does not confirm
-# either.  Each rollback transaction has its own --timeout, and a restore
-# that OVSDB committed counts as done because vswitchd never applied the
-# change: exit 5, no journal, and once vswitchd runs again the ports are as
-# before (mtu_request unset, kernel MTU 1500).
+# forward transaction commits but vswitchd never confirms it.  The rollback
+# sets each request to the old kernel MTU (committed, so vswitchd converges
+# on it whatever it had applied) and clears it only once vswitchd confirms;
+# frozen, it cannot, so the request stays at 1500 and the log says so: exit
+# 5, no journal, and once vswitchd runs again the ports carry MTU 1500 as
+# before, with mtu_request 1500 where it was unset.
 FRESH="vif7.0 tap7.1 eth5"
 lab_tap_vif xenbr1 vif7.0 xs-vif-uuid=0f5a8d4e-2222-4c43-9a4c-8a8e5f5d2c07
 lab_tap_vif xenbr1 tap7.1 xs-vif-uuid=0f5a8d4e-3333-4c43-9a4c-8a8e5f5d2c07
@@ -262,9 +262,13 @@ t_is 5 $rc "fresh ports, vswitchd frozen for the whole run: exit 5"
 [ $rc = 5 ] || sed 's/^/#   /' "$LAB_DIR/fault2b.out"
 has_line "$LAB_DIR/fault2b.out" "rolled back" \
     "fresh ports, vswitchd frozen: the message says it rolled back"
-lab_poll 5 fresh_is_before
-t_is "$fresh_want" "$(fresh_state)" \
-     "fresh ports, vswitchd frozen: mtu_request unset again, MTU 1500 (ovs-vsctl, sysfs)"
+fresh_pinned=$(for i in $FRESH; do echo "$i 1500 1500 1500"; done)
+fresh_is_pinned() { [ "$(fresh_state)" = "$fresh_pinned" ]; }
+lab_poll 5 fresh_is_pinned
+t_is "$fresh_pinned" "$(fresh_state)" \
+     "fresh ports, vswitchd frozen: MTU 1500 again, request left at 1500 (ovs-vsctl, sysfs)"
+has_line "$LAB_DIR/fault2b.out" "restored vif7.0: mtu_request 1500, which was unset before" \
+    "fresh ports, vswitchd frozen: the log says the request stays at the old MTU"
 expect_state 1500 1500 "fresh ports, vswitchd frozen: the other ports as before"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" \
      "fresh ports, vswitchd frozen: no journal is left after the complete rollback"
@@ -272,6 +276,21 @@ for i in $FRESH; do
     lab_vsctl del-port xenbr1 $i
     lab_ns ip link del $i
 done
+
+# A stop request (SIGTERM, as from systemctl stop) mid-apply does not kill
+# the run half way: the run rolls back and exits 5 (not 143), and the host
+# is as before.
+lab_pause_vswitchd
+agent_bg "$LAB_DIR/sigterm.out" "$LAB_DIR/p9000.json" --timeout 3
+wait_committed "SIGTERM case: the transaction is committed"
+kill -TERM "$AGENT_PID"
+wait "$AGENT_PID"
+rc=$?
+lab_resume_vswitchd
+t_is 5 $rc "SIGTERM mid-apply: the run rolls back and exits 5"
+has_line "$LAB_DIR/sigterm.out" "rolled back" "SIGTERM mid-apply: the message says it rolled back"
+expect_state 1500 1500 "SIGTERM mid-apply: back to the state before"
+t_is "" "$(ls -A "$STATE" 2>/dev/null)" "SIGTERM mid-apply: no journal is left"
 
 # Fault 3: the journal directory is read-only: refused before any change.
 mkdir -p "$LAB_DIR/ro-state"
