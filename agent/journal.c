@@ -244,8 +244,14 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
         get_int(o, "kernel_mtu", &kernel_mtu);
         e.value = value;
         e.kernel_mtu = kernel_mtu;
-        e.had_request = (json_object_object_get_ex(o, "had_request", &v)
-                         && json_object_get_boolean(v));
+        if (json_object_object_get_ex(o, "had_request", &v)
+            && !json_object_is_type(v, json_type_boolean)) {
+            error = error_set(err, -EINVAL, "%s: entries[%zu].had_request "
+                              "is not true or false; restore that interface "
+                              "by hand and remove the journal", path, i);
+            break;
+        }
+        e.had_request = v && json_object_get_boolean(v);
         journal_add(journal, &e);
     }
     json_object_put(root);

@@ -5,6 +5,7 @@
  * that picks an exit code.  Everything it calls returns errors instead of
  * exiting. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -469,6 +471,33 @@ read_live_host(const struct options *opts, struct host **hostp,
     return 0;
 }
 
+/* Says so when an interrupted run's journal waits while this run stops
+ * early: it is restored first by the next run that gets as far. */
+static void
+warn_pending_journal(const struct options *opts)
+{
+    if (apply_journal_pending(opts->state_dir)) {
+        fprintf(stderr, "%s: the journal of an interrupted run is kept in "
+                "%s/journal.json; the next run that can read its policy and "
+                "the host restores it first\n", program_name,
+                opts->state_dir);
+    }
+}
+
+/* True if another jumboagent run holds the run lock now. */
+static bool
+apply_in_progress(const char *lock_file)
+{
+    int fd = open(lock_file, O_RDONLY | O_CLOEXEC);
+    bool held = false;
+
+    if (fd >= 0) {
+        held = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
+        close(fd);
+    }
+    return held;
+}
+
 static int
 run_apply(const struct options *opts)
 {
@@ -491,14 +520,15 @@ run_apply(const struct options *opts)
 
     error_clear(&err);
     status = load_inputs(opts, &policy, &drivers);
-    if (status) {
-        return status;
-    }
-    if (!policy) {
+    if (!status && !policy) {
         driver_table_destroy(drivers);
-        return fail("apply needs a policy: %s does not exist; write one "
-                    "(see policy/README.md) and pass --policy FILE, or run "
-                    "with --dry-run to audit", opts->policy);
+        status = fail("apply needs a policy: %s does not exist; write one "
+                      "(see policy/README.md) and pass --policy FILE, or "
+                      "run with --dry-run to audit", opts->policy);
+    }
+    if (status) {
+        warn_pending_journal(opts);
+        return status;
     }
     apply_opts.policy = policy;
     log_open("jumboagent", true);
@@ -517,11 +547,7 @@ run_apply(const struct options *opts)
     }
     status = read_live_host(opts, &host, &vs);
     if (status) {
-        if (apply_journal_pending(opts->state_dir)) {
-            fprintf(stderr, "%s: the journal of an interrupted run is kept "
-                    "in %s/journal.json; it is restored first once the "
-                    "host can be read\n", program_name, opts->state_dir);
-        }
+        warn_pending_journal(opts);
         goto out;
     }
     if (apply_recover(&vs, &apply_opts, &recovered, &err)) {
@@ -565,8 +591,10 @@ run_apply(const struct options *opts)
         fflush(stdout);
     }
     if (plan_count_findings(plan, SEVERITY_REFUSED)) {
-        fprintf(stderr, "%s: refused: nothing was changed; resolve the "
-                "refusals above first\n", program_name);
+        fprintf(stderr, "%s: refused: nothing was changed%s; resolve the "
+                "refusals above first\n", program_name,
+                recovered ? " beyond restoring the interrupted run's "
+                            "journal" : "");
         status = EXIT_REFUSED;
         goto out;
     }
@@ -579,8 +607,10 @@ run_apply(const struct options *opts)
                     "policy manages\n", program_name, n_drift,
                     n_drift == 1 ? "" : "s", n_drift == 1 ? "is" : "are");
         } else {
-            fprintf(stderr, "%s: in sync: nothing to change\n",
-                    program_name);
+            fprintf(stderr, "%s: in sync: nothing to change%s\n",
+                    program_name,
+                    recovered ? " after restoring the interrupted run's "
+                                "journal" : "");
         }
         status = EXIT_IN_SYNC;
         goto out;
@@ -621,7 +651,12 @@ main(int argc, char *argv[])
         return run_show(&opts);
     }
     if (opts.dry_run) {
-        if (!opts.host_model && apply_journal_pending(opts.state_dir)) {
+        if (!opts.host_model && apply_in_progress(opts.lock_file)) {
+            fprintf(stderr, "%s: warning: an apply is in progress (it holds "
+                    "%s); this audit may see the host half way\n",
+                    program_name, opts.lock_file);
+        } else if (!opts.host_model
+                   && apply_journal_pending(opts.state_dir)) {
             fprintf(stderr, "%s: warning: an interrupted apply left its "
                     "journal in %s; the next run without --dry-run restores "
                     "it first\n", program_name, opts.state_dir);

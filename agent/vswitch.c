@@ -822,7 +822,7 @@ vswitch_set_mtu_requests(struct vswitch *vs,
     if (error == -ECONNRESET) {
         return vswitch_lost(vs, "waiting for ovs-vswitchd to apply the "
                             "MTU change", "The change was committed; re-read "
-                            "to see whether ovs-vswitchd applied it.", err);
+                            "to see whether ovs-vswitchd applied it", err);
     } else if (error) {
         const struct ovsrec_open_vswitch *ovs;
 

@@ -44,7 +44,9 @@ lab_agent show
 
 step "jumboagent --dry-run --policy $policy (exit 2 means drift to fix)"
 lab_agent --dry-run --policy "$policy"
-echo "exit status: $?"
+rc=$?
+echo "exit status: $rc"
+[ "$rc" = 2 ] || { echo "demo: the dry run should find drift (exit 2)" >&2; exit 1; }
 
 # The journal and the run lock of the demo live in the lab's directory, not
 # under /var/lib and /run.
@@ -52,14 +54,18 @@ run_opts=(--policy "$policy" --state-dir "$LAB_DIR/state" --lock-file "$LAB_DIR/
 
 step "jumboagent --policy $policy (apply: one OVSDB transaction, netlink, verify, replug)"
 lab_agent "${run_opts[@]}"
-echo "exit status: $?"
+rc=$?
+echo "exit status: $rc"
+[ "$rc" = 0 ] || { echo "demo: the apply failed (exit $rc)" >&2; exit 1; }
 
 step "jumboagent show (after the apply)"
 lab_agent show
 
 step "jumboagent again: in sync, nothing to change, no OVSDB transaction"
 lab_agent "${run_opts[@]}" >/dev/null
-echo "exit status: $?"
+rc=$?
+echo "exit status: $rc"
+[ "$rc" = 0 ] || { echo "demo: the second apply failed (exit $rc)" >&2; exit 1; }
 
 step "What ovs-vsctl and ip say"
 lab_vsctl --columns=name,mtu_request,mtu list interface | grep -v '^$' | paste - - - 
