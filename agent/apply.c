@@ -758,6 +758,62 @@ log_ovs_steps(const struct plan *plan)
     }
 }
 
+/* Commits the OVS steps of 'plan' ('changes') as one transaction and waits
+ * for ovs-vswitchd.  A VIF whose row vanished since the host was read (its
+ * VM stopped) makes OVSDB refuse the whole transaction, with nothing
+ * committed: it is dropped, and the rest is committed once more. */
+static int
+commit_ovs_block(const struct plan *plan, struct vswitch *vs,
+                 const struct vswitch_mtu_change *changes, size_t n_changes,
+                 const struct apply_options *opts, struct error *err)
+{
+    struct vswitch_mtu_change *kept;
+    bool fatal = false;
+    struct host *now;
+    size_t n_kept = 0;
+    int error;
+
+    error = vswitch_set_mtu_requests(vs, changes, n_changes, APPLY_COMMENT,
+                                     opts->timeout_ms, NULL, err);
+    if (error != -ENOENT) {
+        return error;
+    }
+    now = host_create();
+    if (vswitch_read(vs, now, NULL)) {
+        host_destroy(now);
+        return error;
+    }
+    kept = xzalloc(n_changes * sizeof *kept);
+    for (size_t i = 0; i < n_changes && !fatal; i++) {
+        bool vif = false;
+
+        for (size_t j = 0; j < plan->n_steps; j++) {
+            if (is_ovs_step(&plan->steps[j])
+                && !strcmp(plan->steps[j].ifname, changes[i].ifname)) {
+                vif = plan->steps[j].role == ROLE_VIF;
+            }
+        }
+        if (host_find_ovs_iface(now, changes[i].ifname, NULL, NULL)) {
+            kept[n_kept++] = changes[i];
+        } else if (vif) {
+            log_info("%s: the VIF disappeared before the change (its VM "
+                     "stopped?); left out", changes[i].ifname);
+        } else {
+            fatal = true;       /* Not a VIF: keep the error. */
+        }
+    }
+    if (!fatal) {
+        error_clear(err);
+        error = (n_kept
+                 ? vswitch_set_mtu_requests(vs, kept, n_kept, APPLY_COMMENT,
+                                            opts->timeout_ms, NULL, err)
+                 : 0);
+    }
+    free(kept);
+    host_destroy(now);
+    return error;
+}
+
 /* Carries out the steps of 'plan' in order; the OVS ones as one
  * transaction at the place of the first.  Adds to 'applied' what each step
  * changed or may have changed (before trying it). */
@@ -788,9 +844,8 @@ execute_steps(const struct plan *plan, const struct host *host,
                     journal_step(applied, host, &plan->steps[j]);
                 }
             }
-            error = vswitch_set_mtu_requests(vs, changes, n_changes,
-                                             APPLY_COMMENT, opts->timeout_ms,
-                                             NULL, err);
+            error = commit_ovs_block(plan, vs, changes, n_changes, opts,
+                                     err);
             if (!error) {
                 log_ovs_steps(plan);
             }
