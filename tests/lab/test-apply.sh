@@ -277,6 +277,44 @@ for i in $FRESH; do
     lab_ns ip link del $i
 done
 
+# Fault 2c: a fresh port whose new MTU vswitchd DID apply, without the run
+# ever seeing it confirmed: vswitchd is frozen when the run commits, then
+# ovsdb-server dies (the run starts rolling back), vswitchd runs long enough
+# to set the kernel to 9000 and is frozen again, and ovsdb-server comes
+# back.  The rollback must not trust "vswitchd never confirmed": it sets the
+# request back to 1500 (vswitchd cannot confirm; the request stays, as the
+# log says) and, once vswitchd runs again, the kernel is back at 1500.
+vif8_at() { [ "$(lab_ns cat /sys/class/net/vif8.0/mtu)" = "$1" ]; }
+lab_tap_vif xenbr1 vif8.0 xs-vif-uuid=0f5a8d4e-4444-4c43-9a4c-8a8e5f5d2c08
+lab_poll 5 vif8_at 1500
+lab_pause_vswitchd
+agent_bg "$LAB_DIR/fault2c.out" "$LAB_DIR/p9000.json" --timeout 8
+wait_committed "fresh port, change applied behind the run's back"
+kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
+lab_resume_vswitchd
+if lab_poll 5 vif8_at 9000; then
+    t_ok "fresh port: vswitchd applied 9000 to the kernel behind the run's back"
+else
+    t_fail "fresh port: vswitchd applied 9000 to the kernel behind the run's back" \
+           "kernel MTU $(lab_ns cat /sys/class/net/vif8.0/mtu)"
+fi
+lab_pause_vswitchd
+lab_start_ovsdb
+wait "$AGENT_PID"
+rc=$?
+lab_resume_vswitchd
+t_is 5 $rc "fresh port, change applied behind the run's back: exit 5"
+[ $rc = 5 ] || sed 's/^/#   /' "$LAB_DIR/fault2c.out"
+if lab_poll 20 vif8_at 1500; then
+    t_ok "fresh port: the kernel is back at 1500 once vswitchd runs again"
+else
+    t_fail "fresh port: the kernel is back at 1500 once vswitchd runs again" \
+           "kernel MTU $(lab_ns cat /sys/class/net/vif8.0/mtu)"
+fi
+expect_state 1500 1500 "fresh port, change applied behind the run's back: the other ports as before"
+lab_vsctl del-port xenbr1 vif8.0
+lab_ns ip link del vif8.0
+
 # A stop request (SIGTERM, as from systemctl stop) mid-apply does not kill
 # the run half way: the run rolls back and exits 5 (not 143), and the host
 # is as before.
