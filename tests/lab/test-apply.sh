@@ -67,6 +67,20 @@ agent_bg() {
     AGENT_PID=$!
 }
 
+# expect_recovery OUT IFACE WHAT CAUSE: the run whose output is OUT
+# restored the journal of the WHAT ("interrupted", "killed") run first, said
+# so, put IFACE's mtu_request back to 1500, and reported no Linux link
+# restored (the CAUSE "crashed"/"killed" run changed none).
+expect_recovery() {
+    local out=$1 iface=$2 what=$3
+    grep -q "interrupted run" "$out" \
+        && grep -qE "restored $iface: mtu_request (9000 -> )?1500" "$out" \
+        && t_ok "the next run restores the $what run's journal first and says what" \
+        || t_fail "the next run restores the $what run's journal first and says what" "$(head -5 "$out")"
+    no_line "$out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
+        "the recovery reports no Linux link restored (the $4 run changed none)"
+}
+
 # wait_committed DESC: waits until OVSDB holds the running apply's
 # transaction (mtu_request of xenbr1 reads 9000; every fault below starts
 # from 1500), so that what follows hits the run mid-apply, while it waits
@@ -383,12 +397,7 @@ lab_start_ovsdb
 lab_resume_vswitchd
 agent "$LAB_DIR/p9000.json" >"$LAB_DIR/fault4c.out" 2>&1
 t_is 0 $? "the run after the ovsdb-server crash exits 0"
-grep -q "interrupted run" "$LAB_DIR/fault4c.out" \
-    && grep -qE "restored eth2: mtu_request (9000 -> )?1500" "$LAB_DIR/fault4c.out" \
-    && t_ok "the next run restores the interrupted run's journal first and says what" \
-    || t_fail "the next run restores the interrupted run's journal first and says what" "$(head -5 "$LAB_DIR/fault4c.out")"
-no_line "$LAB_DIR/fault4c.out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
-    "the recovery reports no Linux link restored (the crashed run changed none)"
+expect_recovery "$LAB_DIR/fault4c.out" eth2 interrupted crashed
 expect_state 9000 9000 "after recovery the next run applies its own policy"
 agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
 expect_state 1500 1500 "back to 1500 for the next tests"
@@ -503,12 +512,7 @@ lab_resume_vswitchd
     || t_fail "a killed run leaves its journal"
 agent "$LAB_DIR/p9000.json" >"$LAB_DIR/kill2.out" 2>&1
 t_is 0 $? "the next run exits 0"
-grep -q "interrupted run" "$LAB_DIR/kill2.out" \
-    && grep -qE "restored xenbr1: mtu_request (9000 -> )?1500" "$LAB_DIR/kill2.out" \
-    && t_ok "the next run restores the killed run's journal first and says what" \
-    || t_fail "the next run restores the killed run's journal first and says what" "$(head -5 "$LAB_DIR/kill2.out")"
-no_line "$LAB_DIR/kill2.out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
-    "the recovery reports no Linux link restored (the killed run changed none)"
+expect_recovery "$LAB_DIR/kill2.out" xenbr1 killed killed
 expect_state 9000 9000 "after the killed run's recovery the next run applies its policy"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"
 
