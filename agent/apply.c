@@ -357,7 +357,7 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
     }
     if (error) {
         host_destroy(now);
-        return error_prefix(err, "cannot restore mtu_request of %zu OVS "
+        return error_prefix(err, error, "cannot restore mtu_request of %zu OVS "
                             "interface(s)", n_entries);
     }
 
@@ -557,7 +557,7 @@ verify_ovs_step(const struct plan_step *step, struct vswitch *vs,
         }
         host_destroy(now);
     } else if (error) {
-        error_prefix(err, "verify of '%s'", step->ifname);
+        error_prefix(err, error, "verify of '%s'", step->ifname);
     }
     return error;
 }
@@ -731,7 +731,7 @@ replug_steps(const struct plan *plan, const struct host *host,
                                  opts->timeout_ms, err);
         }
         if (error) {
-            return error_prefix(err, "replug of '%s'", step->ifname);
+            return error_prefix(err, error, "replug of '%s'", step->ifname);
         }
         log_change("replugged %s (down/up) so that it renegotiates with MTU "
                    "%u", step->ifname, step->to_mtu);
@@ -908,7 +908,7 @@ apply_plan(const struct plan *plan, const struct host *host,
     size_t n_changes = 0;
     int error;
 
-    *rolled_backp = true;
+    *rolled_backp = false;
     if (!plan->n_steps) {
         return 0;
     }
@@ -960,12 +960,14 @@ apply_plan(const struct plan *plan, const struct host *host,
     }
     if (error) {
         error = roll_back(applied, vsp, opts, rolled_backp, err);
+        /* "Rolled back" (exit 5) only if something had been changed. */
+        *rolled_backp = *rolled_backp && applied->n_entries;
         goto out;
     }
     error = journal_remove(opts->state_dir, err);
     if (error) {
         *rolled_backp = false;
-        error_prefix(err, "every step was applied and verified, but the "
+        error_prefix(err, error, "every step was applied and verified, but the "
                      "journal could not be removed; remove it by hand, or "
                      "the next run restores the old values");
     }
@@ -1008,7 +1010,7 @@ apply_recover(struct vswitch **vsp, const struct apply_options *opts,
                "else", journal->pid, journal->n_entries);
     error = restore_journal(journal, vsp, opts, &done, err);
     if (error) {
-        error_prefix(err, "restoring the journal %s/journal.json of an "
+        error_prefix(err, error, "restoring the journal %s/journal.json of an "
                      "interrupted run (pid %ld) failed, so nothing else was "
                      "done; fix the cause and run again, or restore its "
                      "values by hand and remove the file",

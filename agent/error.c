@@ -35,14 +35,14 @@ error_set(struct error *err, int code, const char *fmt, ...)
 }
 
 int
-error_prefix(struct error *err, const char *fmt, ...)
+error_prefix(struct error *err, int code, const char *fmt, ...)
 {
     char prefix[512];
     char joined[sizeof prefix + sizeof err->msg + 2];
     va_list args;
 
     if (!err) {
-        return 0;
+        return code;
     }
     va_start(args, fmt);
     vsnprintf(prefix, sizeof prefix, fmt, args);
@@ -50,5 +50,6 @@ error_prefix(struct error *err, const char *fmt, ...)
     snprintf(joined, sizeof joined, "%s: %s", prefix, err->msg);
     memcpy(err->msg, joined, sizeof err->msg - 1);
     err->msg[sizeof err->msg - 1] = '\0';
-    return err->code;
+    err->code = code;
+    return code;
 }

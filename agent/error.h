@@ -27,9 +27,12 @@ int error_set(struct error *err, int code, const char *fmt, ...)
 int error_setv(struct error *err, int code, const char *fmt, va_list args)
     __attribute__((format(printf, 3, 0)));
 
-/* Prefixes the message in 'err' with the printf-style text and ": ", keeping
- * its code.  Returns the code.  'err' may be NULL. */
-int error_prefix(struct error *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Prefixes the message in 'err' with the printf-style text and ": ".
+ * 'code' is the negative errno value of the failure being described (the
+ * caller's own, so that it survives when 'err' is NULL); it is stored in
+ * 'err' and returned, so that callers can write
+ * "return error_prefix(err, error, ...);".  'err' may be NULL. */
+int error_prefix(struct error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif /* error.h */

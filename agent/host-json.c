@@ -20,6 +20,7 @@
 
 #include <json-c/json.h>
 
+#include "escape.h"
 #include "host.h"
 #include "json-input.h"
 #include "util.h"
@@ -260,11 +261,15 @@ write_indent(FILE *stream, int depth)
     fprintf(stream, "%*s", depth * 2, "");
 }
 
-/* Prints the string 's' as a JSON string literal. */
+/* Prints the string 's' as a JSON string literal, its bytes in the "\xNN"
+ * escape (escape.h), so that the output is valid UTF-8 whatever the name. */
 static void
 write_string(FILE *stream, const char *s)
 {
-    struct json_object *str = json_object_new_string(s);
+    char *escaped = escape_json_encode(s);
+    struct json_object *str = json_object_new_string(escaped);
+
+    free(escaped);
 
     fputs(json_object_to_json_string_ext(str, JSON_FLAGS), stream);
     json_object_put(str);
@@ -317,11 +322,14 @@ write_value(FILE *stream, struct json_object *value, int depth)
         fputc(']', stream);
         break;
 
+    case json_type_string:
+        write_string(stream, json_object_get_string(value));
+        break;
+
     case json_type_null:
     case json_type_boolean:
     case json_type_double:
     case json_type_int:
-    case json_type_string:
     default:
         fputs(json_object_to_json_string_ext(value, JSON_FLAGS), stream);
         break;
@@ -443,6 +451,31 @@ get_member(struct json_object *obj, const char *path, const char *key,
     return true;
 }
 
+/* Decodes the "\xNN" escape (escape.h) of 's', the string 'value' at
+ * 'path', into 'dst' of 'size' bytes. */
+static int
+decode_string(const struct reader *r, const char *path,
+              struct json_object *value, const char *s, char *dst,
+              size_t size)
+{
+    char got[64];
+    int error = escape_json_decode(s, dst, size);
+
+    if (error == -ENAMETOOLONG) {
+        return reader_error(r, path, "expected a string of at most %zu "
+                            "bytes, got %s (%zu bytes)", size - 1,
+                            json_input_describe(value, JSON_INPUT_AS_JSON,
+                                                got, sizeof got), strlen(s));
+    } else if (error) {
+        return reader_error(r, path, "%s: a backslash must start \\\\ "
+                            "(a backslash) or \\xNN (the byte NN, not 00); "
+                            "see docs/show-json.md",
+                            json_input_describe(value, JSON_INPUT_AS_JSON,
+                                                got, sizeof got));
+    }
+    return 0;
+}
+
 /* Copies the string 'value' at 'path' into 'dst' of 'size' bytes.  If
  * 'nullable', null is accepted and stored as "". */
 static int
@@ -469,14 +502,7 @@ check_string(const struct reader *r, struct json_object *value,
         return reader_error(r, path, "the string contains a NUL character "
                             "(\\u0000)");
     }
-    if (len >= size) {
-        return reader_error(r, path, "expected a string of at most %zu "
-                            "bytes, got %s (%zu bytes)", size - 1,
-                            json_input_describe(value, JSON_INPUT_AS_JSON,
-                                                got, sizeof got), len);
-    }
-    memcpy(dst, s, len + 1);
-    return 0;
+    return decode_string(r, path, value, s, dst, size);
 }
 
 /* Reads the optional string member 'key' of 'obj' at 'path' into 'dst' of
@@ -607,6 +633,28 @@ read_array(const struct reader *r, struct json_object *obj,
     return 0;
 }
 
+/* Decodes the key 'k' and the value 's' (the string 'v' at 'path') of a
+ * key-value pair from the "\xNN" escape and appends them to '*kvs'. */
+static int
+decode_kv(const struct reader *r, const char *path, struct json_object *v,
+          const char *k, const char *s, struct host_kv **kvs, size_t *n)
+{
+    size_t k_size = strlen(k) + 1, s_size = strlen(s) + 1;
+    char *key = xmalloc(k_size), *value = xmalloc(s_size);
+    int error = decode_string(r, path, v, s, value, s_size);
+
+    if (!error && escape_json_decode(k, key, k_size)) {
+        error = reader_error(r, path, "the key is not in the \\xNN escape "
+                             "of docs/show-json.md");
+    }
+    if (!error) {
+        host_kv_add(kvs, n, key, value);
+    }
+    free(key);
+    free(value);
+    return error;
+}
+
 /* Reads the optional object member 'key' of 'obj' at 'path', whose values
  * must be strings, appending its pairs to '*kvs' of '*n'. */
 static int
@@ -640,7 +688,10 @@ read_kvs(const struct reader *r, struct json_object *obj, const char *path,
             return reader_error(r, vpath, "the string contains a NUL "
                                 "character (\\u0000)");
         }
-        host_kv_add(kvs, n, k, s);
+        error = decode_kv(r, vpath, v, k, s, kvs, n);
+        if (error) {
+            return error;
+        }
     }
     return 0;
 }

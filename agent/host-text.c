@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "host-json.h"
 #include "host.h"
 #include "util.h"
@@ -140,11 +141,34 @@ table_add_rawf(struct text_table *table, const char *fmt, ...)
     table_add_raw(table, &words);
 }
 
-/* Prints 'table' to 'stream', then empties it. */
+/* Replaces '*s' (which may be NULL) by its text escape (escape.h). */
+static void
+escape_in_place(char **s)
+{
+    if (*s) {
+        char *escaped = escape_text(*s, true);
+
+        free(*s);
+        *s = escaped;
+    }
+}
+
+/* Prints 'table' to 'stream', then empties it.  Names are bytes: every
+ * cell is escaped first, so no control character reaches a terminal and
+ * the columns line up on what is shown. */
 static void
 table_flush(struct text_table *table, FILE *stream)
 {
     size_t widths[N_COLUMNS] = { 0 };
+
+    for (size_t r = 0; r < table->n; r++) {
+        struct text_row *row = &table->rows[r];
+
+        for (int c = 0; c < N_COLUMNS; c++) {
+            escape_in_place(&row->cells[c]);
+        }
+        escape_in_place(&row->tail);
+    }
 
     for (size_t r = 0; r < table->n; r++) {
         const struct text_row *row = &table->rows[r];

@@ -3,7 +3,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <syslog.h>
+
+#include "escape.h"
 
 static bool syslog_open;
 
@@ -19,16 +22,36 @@ log_open(const char *ident, bool use_syslog)
 static void
 log_va(int priority, const char *prefix, const char *fmt, va_list args)
 {
-    va_list copy;
+    char msg[2048];
+    char *escaped;
 
-    va_copy(copy, args);
-    fprintf(stderr, "jumboagent: %s", prefix);
-    vfprintf(stderr, fmt, args);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, args);
+    escaped = escape_text(msg, true);
+    fprintf(stderr, "jumboagent: %s%s\n", prefix, escaped);
     if (syslog_open && priority != LOG_INFO) {
-        vsyslog(priority, fmt, copy);
+        syslog(priority, "%s", escaped);
     }
-    va_end(copy);
+    free(escaped);
+}
+
+void
+log_outcome(enum outcome outcome, const char *fmt, ...)
+{
+    bool failed = outcome == OUTCOME_FAILED
+                  || outcome == OUTCOME_ROLLED_BACK;
+    char msg[2048];
+    char *escaped;
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(msg, sizeof msg, fmt, args);
+    va_end(args);
+    escaped = escape_text(msg, true);
+    fprintf(stderr, "jumboagent: %s\n", escaped);
+    log_open("jumboagent", true);
+    syslog(failed ? LOG_ERR : LOG_NOTICE, "outcome %s: %s",
+           outcome_to_string(outcome), escaped);
+    free(escaped);
 }
 
 void

@@ -1,11 +1,15 @@
-/* Logging of changes: every change jumboagent makes to a host is written to
- * stderr and to syslog (facility daemon), so that both the operator at the
- * terminal and the host's log keep the record.  Only main.c and apply.c
- * log. */
+/* Logging of changes: every change jumboagent makes to a host, and the
+ * outcome of every run, is written to stderr and to syslog (facility
+ * daemon), so that both the operator at the terminal and the host's log
+ * keep the record.  Messages are escaped (escape.h): a name in them never
+ * sends raw control characters to a terminal or to the log.  Only main.c
+ * and apply.c log. */
 #ifndef JUMBOAGENT_LOG_H
 #define JUMBOAGENT_LOG_H 1
 
 #include <stdbool.h>
+
+#include "outcome.h"
 
 /* Opens syslog under 'ident' unless 'use_syslog' is false. */
 void log_open(const char *ident, bool use_syslog);
@@ -15,6 +19,14 @@ void log_change(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Logs a warning at LOG_WARNING. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Logs the outcome line of a run: 'outcome' and the printf-style detail,
+ * to stderr (as "jumboagent: DETAIL") and to syslog, at LOG_NOTICE, or
+ * LOG_ERR for "rolled-back" and "failed" (as "outcome OUTCOME: DETAIL"),
+ * opening syslog if log_open() has not, so that a run from a timer leaves
+ * a trace however it ends. */
+void log_outcome(enum outcome outcome, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Logs informational progress to stderr only (not to syslog). */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -20,6 +20,7 @@
 #include "apply.h"
 #include "drivers.h"
 #include "error.h"
+#include "escape.h"
 #include "host-json.h"
 #include "host-text.h"
 #include "host.h"
@@ -27,6 +28,7 @@
 #include "journal.h"
 #include "lock.h"
 #include "log.h"
+#include "outcome.h"
 #include "plan.h"
 #include "policy.h"
 #include "report.h"
@@ -36,16 +38,6 @@
 #ifndef JUMBOAGENT_VERSION
 #define JUMBOAGENT_VERSION "0.1.0"
 #endif
-
-/* Exit codes: part of the interface, reserved for every mode. */
-enum exit_code {
-    EXIT_IN_SYNC = 0,           /* Ok, or nothing differs. */
-    EXIT_ERROR = 1,             /* Bad input, cannot connect... */
-    EXIT_DRIFT = 2,             /* --dry-run found drift. */
-    EXIT_REFUSED = 3,           /* Something was refused as unsafe. */
-    EXIT_VERIFY_FAILED = 4,     /* Path verification failed. */
-    EXIT_ROLLED_BACK = 5,       /* Apply failed and was rolled back. */
-};
 
 enum output_format {
     FORMAT_TEXT,
@@ -114,18 +106,39 @@ usage(FILE *stream)
             DRIVERS_DEFAULT_FILE, JOURNAL_DEFAULT_DIR, LOCK_DEFAULT_FILE);
 }
 
-/* Prints a one-line error and returns EXIT_ERROR. */
+/* Prints a one-line error and returns EXIT_ERROR.  The message is shown in
+ * the text escape (escape.h): a name in it never sends raw control
+ * characters to the terminal. */
 static int __attribute__((format(printf, 1, 2)))
 fail(const char *fmt, ...)
 {
+    char msg[4096];
     va_list args;
 
-    fprintf(stderr, "%s: ", program_name);
     va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
+    vsnprintf(msg, sizeof msg, fmt, args);
     va_end(args);
+    fprintf(stderr, "%s: ", program_name);
+    escape_put_text(msg, false, stderr);
     fputc('\n', stderr);
     return EXIT_ERROR;
+}
+
+/* Flushes standard output.  Output that could not be written (a full disk,
+ * a closed pipe) is a failure: says so and returns EXIT_ERROR; otherwise
+ * returns 'status'. */
+static int
+check_stdout(int status)
+{
+    int error = fflush(stdout) ? errno : 0;
+
+    if (error || ferror(stdout)) {
+        fail("cannot write to standard output: %s",
+             strerror(error ? error : EIO));
+        clearerr(stdout);
+        return EXIT_ERROR;
+    }
+    return status;
 }
 
 /* Parses the --timeout argument 'arg' into milliseconds. */
@@ -312,7 +325,7 @@ run_show(const struct options *opts)
         host_text_write(host, stdout);
     }
     host_destroy(host);
-    return EXIT_IN_SYNC;
+    return check_stdout(EXIT_IN_SYNC);
 }
 
 /* True if this program runs from its build tree (not installed). */
@@ -396,6 +409,24 @@ check_ovs_reachable(const struct policy *policy, const struct host *host)
     return 0;
 }
 
+/* Writes the Prometheus metrics of a dry run that failed with 'status'
+ * before it had a plan: what is known ('policy', 'host', either may be
+ * NULL), so that a monitor sees the failure. */
+static void
+write_failed_metrics(const struct options *opts, const struct policy *policy,
+                     const struct host *host, int status)
+{
+    struct report_context ctx = {
+        .policy = policy,
+        .policy_file = opts->no_policy ? NULL : opts->policy,
+        .host = host,
+    };
+
+    if (opts->format == FORMAT_PROMETHEUS) {
+        report_prometheus(&ctx, status, stdout);
+    }
+}
+
 static int
 run_dry_run(const struct options *opts)
 {
@@ -408,23 +439,25 @@ run_dry_run(const struct options *opts)
 
     status = load_inputs(opts, &policy, &drivers);
     if (status) {
-        return status;
+        write_failed_metrics(opts, NULL, NULL, status);
+        return check_stdout(status);
     }
+    host = NULL;
     status = read_host(opts, &host);
     if (!status && !opts->host_model) {
         status = check_ovs_reachable(policy, host);
-        if (status) {
-            host_destroy(host);
-        }
     }
     if (status) {
+        write_failed_metrics(opts, policy, host, status);
+        host_destroy(host);
         policy_destroy(policy);
         driver_table_destroy(drivers);
-        return status;
+        return check_stdout(status);
     }
     error_clear(&err);
     if (plan_compute(policy, host, drivers, &plan, &err)) {
         status = fail("planning failed: %s", err.msg);
+        write_failed_metrics(opts, policy, host, status);
     } else {
         struct report_context ctx = {
             .policy = policy,
@@ -434,41 +467,25 @@ run_dry_run(const struct options *opts)
             .plan = plan,
         };
 
+        status = report_status(plan);
         switch (opts->format) {
         case FORMAT_JSON:
             report_json(&ctx, stdout);
             break;
         case FORMAT_PROMETHEUS:
-            report_prometheus(&ctx, stdout);
+            report_prometheus(&ctx, status, stdout);
             break;
         case FORMAT_TEXT:
         default:
             report_text(&ctx, stdout);
             break;
         }
-        status = report_status(plan);
         plan_destroy(plan);
     }
     host_destroy(host);
     policy_destroy(policy);
     driver_table_destroy(drivers);
-    return status;
-}
-
-/* Reads the live host, keeping the OVSDB connection in '*vsp' (NULL when
- * OVSDB is not reachable).  Returns 0 or an exit code. */
-static int
-read_live_host(const struct options *opts, struct host **hostp,
-               struct vswitch **vsp)
-{
-    struct error err;
-
-    error_clear(&err);
-    if (inventory_read(opts->db, opts->timeout_ms, opts->db_given, hostp,
-                       vsp, &err)) {
-        return fail("%s", err.msg);
-    }
-    return 0;
+    return check_stdout(status);
 }
 
 /* Says so when an interrupted run's journal waits while this run stops
@@ -498,6 +515,36 @@ apply_in_progress(const char *lock_file)
     return held;
 }
 
+/* Ends a run that failed before it changed anything: prints 'msg' (unless
+ * it is NULL: already said), logs the outcome "failed: nothing was changed"
+ * and returns EXIT_ERROR.  'recovered' is true if an interrupted run's
+ * journal was restored first. */
+static int
+fail_unchanged(const char *msg, bool recovered)
+{
+    if (msg) {
+        fail("%s", msg);
+    }
+    log_outcome(OUTCOME_FAILED, "failed: nothing was changed%s",
+                recovered ? " beyond restoring the interrupted run's journal"
+                          : "");
+    return EXIT_ERROR;
+}
+
+/* Ends an apply run whose outcome is 'status' (an exit code) after the
+ * write of its report: a write error there turns it into a failure. */
+static int
+finish_apply(int status)
+{
+    if (check_stdout(EXIT_IN_SYNC)) {
+        log_outcome(OUTCOME_FAILED, "failed: the report could not be "
+                    "written to standard output (the run itself ended with "
+                    "exit code %d)", status);
+        return EXIT_ERROR;
+    }
+    return status;
+}
+
 static int
 run_apply(const struct options *opts)
 {
@@ -514,11 +561,12 @@ run_apply(const struct options *opts)
     struct plan *plan = NULL;
     sigset_t stop_signals;
     struct error err;
-    bool recovered, rolled_back;
+    bool recovered = false, rolled_back;
     int lock_fd = -1;
     int status;
 
     error_clear(&err);
+    log_open("jumboagent", true);
     status = load_inputs(opts, &policy, &drivers);
     if (!status && !policy) {
         driver_table_destroy(drivers);
@@ -528,10 +576,10 @@ run_apply(const struct options *opts)
     }
     if (status) {
         warn_pending_journal(opts);
+        log_outcome(OUTCOME_FAILED, "failed: nothing was changed");
         return status;
     }
     apply_opts.policy = policy;
-    log_open("jumboagent", true);
 
     /* From here on a stop request (Ctrl-C, systemctl stop, a hangup) must
      * not kill the run half way: apply sees it between steps and rolls
@@ -541,17 +589,21 @@ run_apply(const struct options *opts)
     sigaddset(&stop_signals, SIGTERM);
     sigaddset(&stop_signals, SIGHUP);
     sigprocmask(SIG_BLOCK, &stop_signals, NULL);
-    if (lock_acquire(opts->lock_file, opts->timeout_ms, &lock_fd, &err)) {
-        status = fail("%s", err.msg);
+    if (journal_check_dir(opts->state_dir, &err)
+        || lock_acquire(opts->lock_file, opts->timeout_ms, &lock_fd, &err)) {
+        status = fail_unchanged(err.msg, false);
         goto out;
     }
-    status = read_live_host(opts, &host, &vs);
-    if (status) {
+    if (inventory_read(opts->db, opts->timeout_ms, opts->db_given, &host,
+                       &vs, &err)) {
         warn_pending_journal(opts);
+        status = fail_unchanged(err.msg, false);
         goto out;
     }
     if (apply_recover(&vs, &apply_opts, &recovered, &err)) {
         status = fail("%s", err.msg);
+        log_outcome(OUTCOME_FAILED, "failed: the interrupted run's journal "
+                    "could not be restored; it is kept");
         goto out;
     }
     if (recovered) {
@@ -560,17 +612,22 @@ run_apply(const struct options *opts)
         host = NULL;
         vswitch_close(vs);
         vs = NULL;
-        status = read_live_host(opts, &host, &vs);
-        if (status) {
+        if (inventory_read(opts->db, opts->timeout_ms, opts->db_given, &host,
+                           &vs, &err)) {
+            status = fail_unchanged(err.msg, true);
             goto out;
         }
     }
     status = check_ovs_reachable(policy, host);
     if (status) {
+        status = fail_unchanged(NULL, recovered);
         goto out;
     }
     if (plan_compute(policy, host, drivers, &plan, &err)) {
-        status = fail("planning failed: %s", err.msg);
+        char msg[sizeof err.msg + 32];
+
+        snprintf(msg, sizeof msg, "planning failed: %s", err.msg);
+        status = fail_unchanged(msg, recovered);
         goto out;
     }
     {
@@ -588,41 +645,52 @@ run_apply(const struct options *opts)
         } else {
             report_text(&ctx, stdout);
         }
-        fflush(stdout);
+    }
+    if (check_stdout(EXIT_IN_SYNC)) {
+        /* The plan could not be shown: do not change what nobody saw. */
+        status = fail_unchanged("the plan could not be written to standard "
+                                "output", recovered);
+        goto out;
     }
     if (plan_count_findings(plan, SEVERITY_REFUSED)) {
-        fprintf(stderr, "%s: refused: nothing was changed%s; resolve the "
-                "refusals above first\n", program_name,
-                recovered ? " beyond restoring the interrupted run's "
-                            "journal" : "");
         status = EXIT_REFUSED;
+        log_outcome(OUTCOME_REFUSED, "refused: nothing was changed%s; "
+                    "resolve the refusals above first",
+                    recovered ? " beyond restoring the interrupted run's "
+                                "journal" : "");
         goto out;
     }
     if (!plan->n_steps) {
         size_t n_drift = plan_count_findings(plan, SEVERITY_DRIFT);
 
         if (n_drift) {
-            fprintf(stderr, "%s: in sync with the policy: nothing to change; "
-                    "the %zu drift finding%s above %s outside what the "
-                    "policy manages\n", program_name, n_drift,
-                    n_drift == 1 ? "" : "s", n_drift == 1 ? "is" : "are");
+            log_outcome(OUTCOME_IN_SYNC, "in sync with the policy: nothing "
+                        "to change; the %zu drift finding%s above %s "
+                        "outside what the policy manages", n_drift,
+                        n_drift == 1 ? "" : "s", n_drift == 1 ? "is" : "are");
         } else {
-            fprintf(stderr, "%s: in sync: nothing to change%s\n",
-                    program_name,
-                    recovered ? " after restoring the interrupted run's "
-                                "journal" : "");
+            log_outcome(OUTCOME_IN_SYNC, "in sync: nothing to change%s",
+                        recovered ? " after restoring the interrupted run's "
+                                    "journal" : "");
         }
         status = EXIT_IN_SYNC;
         goto out;
     }
     if (apply_plan(plan, host, &vs, &apply_opts, &rolled_back, &err)) {
         fail("%s", err.msg);
-        status = rolled_back ? EXIT_ROLLED_BACK : EXIT_ERROR;
+        if (rolled_back) {
+            log_outcome(OUTCOME_ROLLED_BACK, "rolled back: the apply failed "
+                        "and everything it changed was put back");
+            status = EXIT_ROLLED_BACK;
+        } else {
+            log_outcome(OUTCOME_FAILED, "failed: see the message above");
+            status = EXIT_ERROR;
+        }
         goto out;
     }
-    fprintf(stderr, "%s: applied %zu step%s; every layer verified\n",
-            program_name, plan->n_steps, plan->n_steps == 1 ? "" : "s");
-    status = EXIT_IN_SYNC;
+    log_outcome(OUTCOME_APPLIED, "applied %zu step%s; every layer verified",
+                plan->n_steps, plan->n_steps == 1 ? "" : "s");
+    status = finish_apply(EXIT_IN_SYNC);
 
 out:
     plan_destroy(plan);
@@ -645,7 +713,7 @@ main(int argc, char *argv[])
     signal(SIGPIPE, SIG_IGN);
     status = parse_options(argc, argv, &opts);
     if (status >= 0) {
-        return status;
+        return check_stdout(status);
     }
     if (!strcmp(opts.command, "show")) {
         return run_show(&opts);

@@ -594,7 +594,7 @@ change_link(const char *ifname, struct rtnl_link *changes, struct error *err,
 
     error = open_socket(&sock, &kerr, err);
     if (error) {
-        return error_prefix(err, "%s", what);
+        return error_prefix(err, error, "%s", what);
     }
     error = get_link(sock, ifname, &orig, &kerr);
     if (!error) {
@@ -633,7 +633,7 @@ netlink_get_state(const char *ifname, struct netlink_link_state *state,
 
     error = open_socket(&sock, &kerr, err);
     if (error) {
-        return error_prefix(err, "Cannot read the state of '%s'", ifname);
+        return error_prefix(err, error, "Cannot read the state of '%s'", ifname);
     }
     error = get_link(sock, ifname, &link, &kerr);
     nl_socket_free(sock);

@@ -4,8 +4,10 @@
 #include "plan.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "util.h"
 
 /* Formats the "from" and "to" values of step 's' into the buffers of
@@ -33,10 +35,29 @@ max_width(int width, const char *s)
     return len > width ? len : width;
 }
 
-static const char *
-or_dash(const char *s)
+/* The columns of step 's' that hold names, as shown: in the text escape
+ * (escape.h), "-" for none.  Each member is malloc()'d; free them with
+ * shown_names_free(). */
+struct shown_names {
+    char *ifname;
+    char *network;
+    char *bridge;
+};
+
+static void
+shown_names_init(struct shown_names *names, const struct plan_step *s)
 {
-    return s[0] ? s : "-";
+    names->ifname = escape_text(s->ifname, true);
+    names->network = escape_text(s->network[0] ? s->network : "-", true);
+    names->bridge = escape_text(s->bridge[0] ? s->bridge : "-", true);
+}
+
+static void
+shown_names_free(struct shown_names *names)
+{
+    free(names->ifname);
+    free(names->network);
+    free(names->bridge);
 }
 
 void
@@ -60,10 +81,13 @@ plan_format_text(const struct plan *plan, FILE *stream)
         for (size_t i = 0; i < plan->n_findings; i++) {
             const struct finding *f = &plan->findings[i];
 
-            fprintf(stream, "  %-*s  %-*s  %s%s%s\n", w_sev,
+            fprintf(stream, "  %-*s  %-*s  ", w_sev,
                     finding_severity_to_string(f->severity), w_kind,
-                    finding_kind_to_string(f->kind), f->ifname,
-                    f->ifname[0] ? ": " : "", f->message);
+                    finding_kind_to_string(f->kind));
+            escape_put_text(f->ifname, true, stream);
+            fputs(f->ifname[0] ? ": " : "", stream);
+            escape_put_text(f->message, true, stream);
+            fputc('\n', stream);
         }
     }
 
@@ -76,33 +100,41 @@ plan_format_text(const struct plan *plan, FILE *stream)
     w_num = snprintf(NULL, 0, "%zu", plan->n_steps);
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *s = &plan->steps[i];
+        struct shown_names names;
 
+        shown_names_init(&names, s);
         step_values(s, from, to, sizeof from);
         w_act = max_width(w_act, plan_action_to_string(s->action));
-        w_if = max_width(w_if, s->ifname);
+        w_if = max_width(w_if, names.ifname);
         w_from = max_width(w_from, from);
         w_to = max_width(w_to, to);
         w_role = max_width(w_role, plan_role_to_string(s->role));
-        w_net = max_width(w_net, or_dash(s->network));
-        w_br = max_width(w_br, or_dash(s->bridge));
+        w_net = max_width(w_net, names.network);
+        w_br = max_width(w_br, names.bridge);
+        shown_names_free(&names);
     }
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *s = &plan->steps[i];
-        char line[1024];
+        struct shown_names names;
+        char *reason = escape_text(s->reason, true);
+        char *line;
         size_t len;
 
+        shown_names_init(&names, s);
         step_values(s, from, to, sizeof from);
-        snprintf(line, sizeof line,
-                 "  %*zu. %-*s  %-*s  %*s -> %-*s  %-*s  %-*s  %-*s  %s",
-                 w_num, i + 1, w_act, plan_action_to_string(s->action),
-                 w_if, s->ifname, w_from, from, w_to, to,
-                 w_role, plan_role_to_string(s->role),
-                 w_net, or_dash(s->network), w_br, or_dash(s->bridge),
-                 s->reason);
+        line = xasprintf("  %*zu. %-*s  %-*s  %*s -> %-*s  %-*s  %-*s  %-*s  "
+                         "%s", w_num, i + 1, w_act,
+                         plan_action_to_string(s->action),
+                         w_if, names.ifname, w_from, from, w_to, to,
+                         w_role, plan_role_to_string(s->role),
+                         w_net, names.network, w_br, names.bridge, reason);
         len = strlen(line);
         while (len && line[len - 1] == ' ') {
             line[--len] = '\0';
         }
         fprintf(stream, "%s\n", line);
+        free(line);
+        free(reason);
+        shown_names_free(&names);
     }
 }

@@ -2,31 +2,50 @@
 #include "report.h"
 
 #include <json.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "drivers.h"
+#include "escape.h"
 #include "host.h"
 #include "plan.h"
 #include "policy.h"
 
-int
+enum exit_code
 report_status(const struct plan *plan)
 {
     if (plan_count_findings(plan, SEVERITY_REFUSED)) {
-        return 3;
+        return EXIT_REFUSED;
     }
     if (plan->n_steps || plan_count_findings(plan, SEVERITY_DRIFT)) {
-        return 2;
+        return EXIT_DRIFT;
     }
-    return 0;
+    return EXIT_IN_SYNC;
 }
 
 const char *
 report_status_to_string(int status)
 {
-    return (status == 3 ? "refused"
-            : status == 2 ? "drift"
-            : "in-sync");
+    return outcome_to_string(status == EXIT_REFUSED ? OUTCOME_REFUSED
+                             : status == EXIT_DRIFT ? OUTCOME_DRIFT
+                             : status == EXIT_IN_SYNC ? OUTCOME_IN_SYNC
+                             : OUTCOME_FAILED);
+}
+
+/* Prints the printf-style line to 'stream' in the text escape (escape.h):
+ * a host name, a file name or an interface name in it may hold any bytes. */
+static void __attribute__((format(printf, 2, 3)))
+put_line(FILE *stream, const char *fmt, ...)
+{
+    char line[2048];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(line, sizeof line, fmt, args);
+    va_end(args);
+    escape_put_text(line, false, stream);
 }
 
 void
@@ -36,30 +55,30 @@ report_text(const struct report_context *ctx, FILE *stream)
     int status = report_status(ctx->plan);
 
     if (ctx->policy) {
-        fprintf(stream, "Policy: %s (%zu network%s)\n", ctx->policy->file,
-                ctx->policy->n_networks,
-                ctx->policy->n_networks == 1 ? "" : "s");
+        put_line(stream, "Policy: %s (%zu network%s)\n", ctx->policy->file,
+                 ctx->policy->n_networks,
+                 ctx->policy->n_networks == 1 ? "" : "s");
     } else if (!ctx->policy_file) {
         fputs("Policy: none (--no-policy): auditing consistency only\n",
               stream);
     } else {
-        fprintf(stream, "Policy: none (%s not found): auditing consistency "
-                "only\n", ctx->policy_file);
+        put_line(stream, "Policy: none (%s not found): auditing consistency "
+                 "only\n", ctx->policy_file);
     }
     if (ctx->drivers) {
-        fprintf(stream, "Drivers: %s (%zu drivers)\n", ctx->drivers->file,
-                ctx->drivers->n_entries);
+        put_line(stream, "Drivers: %s (%zu drivers)\n", ctx->drivers->file,
+                 ctx->drivers->n_entries);
     }
     if (host->ovs_reachable) {
-        fprintf(stream, "Host: %s, %zu links, OVS%s%s at %s (%zu bridge%s)\n",
-                host->hostname[0] ? host->hostname : "-", host->n_links,
-                host->ovs_version[0] ? " " : "", host->ovs_version,
-                host->ovs_remote, host->n_bridges,
-                host->n_bridges == 1 ? "" : "s");
+        put_line(stream, "Host: %s, %zu links, OVS%s%s at %s (%zu bridge%s)\n",
+                 host->hostname[0] ? host->hostname : "-", host->n_links,
+                 host->ovs_version[0] ? " " : "", host->ovs_version,
+                 host->ovs_remote, host->n_bridges,
+                 host->n_bridges == 1 ? "" : "s");
     } else {
-        fprintf(stream, "Host: %s, %zu links, OVS not reachable at %s\n",
-                host->hostname[0] ? host->hostname : "-", host->n_links,
-                host->ovs_remote[0] ? host->ovs_remote : "-");
+        put_line(stream, "Host: %s, %zu links, OVS not reachable at %s\n",
+                 host->hostname[0] ? host->hostname : "-", host->n_links,
+                 host->ovs_remote[0] ? host->ovs_remote : "-");
     }
     fputc('\n', stream);
     plan_format_text(ctx->plan, stream);
@@ -68,16 +87,29 @@ report_text(const struct report_context *ctx, FILE *stream)
     }
     fprintf(stream, "\nResult: %s (exit %d)%s\n",
             report_status_to_string(status), status,
-            status == 3 ? ": nothing will be changed until the refusals "
-                          "are resolved"
-            : status == 2 ? ": run without --dry-run to apply the plan"
+            status == EXIT_REFUSED ? ": nothing will be changed until the "
+                                     "refusals are resolved"
+            : status == EXIT_DRIFT ? ": run without --dry-run to apply the "
+                                     "plan"
             : "");
+}
+
+/* Returns the name (or message) 's' as a JSON string in the "\\xNN"
+ * escape (escape.h), so that the document stays valid UTF-8. */
+static struct json_object *
+json_name(const char *s)
+{
+    char *escaped = escape_json_encode(s);
+    struct json_object *obj = json_object_new_string(escaped);
+
+    free(escaped);
+    return obj;
 }
 
 static struct json_object *
 json_string_or_null(const char *s)
 {
-    return s && s[0] ? json_object_new_string(s) : NULL;
+    return s && s[0] ? json_name(s) : NULL;
 }
 
 void
@@ -114,8 +146,7 @@ report_json(const struct report_context *ctx, FILE *stream)
                                    finding_kind_to_string(f->kind)));
         json_object_object_add(o, "interface", json_string_or_null(f->ifname));
         json_object_object_add(o, "network", json_string_or_null(f->network));
-        json_object_object_add(o, "message",
-                               json_object_new_string(f->message));
+        json_object_object_add(o, "message", json_name(f->message));
         json_object_array_add(findings, o);
     }
     for (size_t i = 0; i < plan->n_steps; i++) {
@@ -125,8 +156,7 @@ report_json(const struct report_context *ctx, FILE *stream)
         json_object_object_add(o, "step", json_object_new_int(i + 1));
         json_object_object_add(o, "action", json_object_new_string(
                                    plan_action_to_string(s->action)));
-        json_object_object_add(o, "interface",
-                               json_object_new_string(s->ifname));
+        json_object_object_add(o, "interface", json_name(s->ifname));
         json_object_object_add(o, "role", json_object_new_string(
                                    plan_role_to_string(s->role)));
         json_object_object_add(o, "network", json_string_or_null(s->network));
@@ -136,7 +166,7 @@ report_json(const struct report_context *ctx, FILE *stream)
         }
         json_object_object_add(o, "from", json_object_new_int(s->from_mtu));
         json_object_object_add(o, "to", json_object_new_int(s->to_mtu));
-        json_object_object_add(o, "reason", json_object_new_string(s->reason));
+        json_object_object_add(o, "reason", json_name(s->reason));
         json_object_array_add(steps, o);
     }
     json_object_object_add(root, "findings", findings);
@@ -164,38 +194,60 @@ report_json(const struct report_context *ctx, FILE *stream)
     json_object_put(root);
 }
 
-/* Writes 'name' as a Prometheus label value (escaping \, " and newline). */
-static void
-put_label(FILE *stream, const char *name)
-{
-    for (const char *p = name; *p; p++) {
-        if (*p == '\\' || *p == '"') {
-            fputc('\\', stream);
-            fputc(*p, stream);
-        } else if (*p == '\n') {
-            fputs("\\n", stream);
-        } else {
-            fputc(*p, stream);
-        }
-    }
-}
-
 static void
 put_mtu_metric(FILE *stream, const char *ifname, const char *layer,
                unsigned int value)
 {
     fputs("jumboagent_interface_mtu{interface=\"", stream);
-    put_label(stream, ifname);
+    escape_put_label(ifname, stream);
     fprintf(stream, "\",layer=\"%s\"} %u\n", layer, value);
 }
 
+/* Writes the metrics that every run has, also one that failed. */
+static void
+put_run_metrics(const struct report_context *ctx, int exit_code,
+                FILE *stream)
+{
+    const struct policy *policy = ctx->policy;
+
+    fprintf(stream, "# HELP jumboagent_last_run_timestamp_seconds When the "
+            "last audit ran (Unix time).\n"
+            "# TYPE jumboagent_last_run_timestamp_seconds gauge\n"
+            "jumboagent_last_run_timestamp_seconds %lld\n",
+            (long long) time(NULL));
+    fprintf(stream, "# HELP jumboagent_exit_code Exit code of the last audit "
+            "(0 in sync, 1 failed, 2 drift, 3 refused).\n"
+            "# TYPE jumboagent_exit_code gauge\n"
+            "jumboagent_exit_code %d\n", exit_code);
+    fprintf(stream, "# HELP jumboagent_ovs_reachable 1 if OVSDB was read.\n"
+            "# TYPE jumboagent_ovs_reachable gauge\n"
+            "jumboagent_ovs_reachable %d\n",
+            ctx->host && ctx->host->ovs_reachable ? 1 : 0);
+    fputs("# HELP jumboagent_network_target_mtu MTU the policy asks for on a "
+          "network.\n# TYPE jumboagent_network_target_mtu gauge\n", stream);
+    for (size_t i = 0; policy && i < policy->n_networks; i++) {
+        const struct policy_network *pn = &policy->networks[i];
+
+        fputs("jumboagent_network_target_mtu{network=\"", stream);
+        escape_put_label(pn->name, stream);
+        fputs("\",bridge=\"", stream);
+        escape_put_label(pn->bridge, stream);
+        fprintf(stream, "\"} %u\n", pn->mtu);
+    }
+}
+
 void
-report_prometheus(const struct report_context *ctx, FILE *stream)
+report_prometheus(const struct report_context *ctx, int exit_code,
+                  FILE *stream)
 {
     const struct plan *plan = ctx->plan;
     const struct host *host = ctx->host;
     size_t counts[FINDING_KIND_MAX] = { 0 };
 
+    put_run_metrics(ctx, exit_code, stream);
+    if (!plan || !host) {
+        return;
+    }
     fputs("# HELP jumboagent_findings Findings of the last audit, by "
           "severity.\n# TYPE jumboagent_findings gauge\n", stream);
     for (int s = 0; s < SEVERITY_MAX; s++) {
@@ -222,9 +274,6 @@ report_prometheus(const struct report_context *ctx, FILE *stream)
     fprintf(stream, "# HELP jumboagent_plan_steps Steps the plan would "
             "take.\n# TYPE jumboagent_plan_steps gauge\n"
             "jumboagent_plan_steps %zu\n", plan->n_steps);
-    fprintf(stream, "# HELP jumboagent_ovs_reachable 1 if OVSDB was read.\n"
-            "# TYPE jumboagent_ovs_reachable gauge\n"
-            "jumboagent_ovs_reachable %d\n", host->ovs_reachable ? 1 : 0);
     fputs("# HELP jumboagent_interface_mtu MTU of an interface at one layer "
           "(kernel, ovs, ovs_request).\n"
           "# TYPE jumboagent_interface_mtu gauge\n", stream);

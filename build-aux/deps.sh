@@ -7,7 +7,8 @@ set -eu
 packages="gcc make pkg-config python3 libssl-dev
 libnl-3-dev libnl-route-3-dev libjson-c-dev
 openvswitch-switch openvswitch-source
-iproute2 ethtool iputils-ping iputils-tracepath procps util-linux jq"
+iproute2 ethtool iputils-ping iputils-tracepath procps util-linux jq
+prometheus"
 
 missing=
 for p in $packages; do
