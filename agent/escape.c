@@ -71,7 +71,7 @@ escape_append(const char *s, int flags, char **out, size_t *len,
 
     while (*p) {
         size_t n = utf8_length(p);
-        char buf[8];
+        char buf[16];
         const char *piece = (const char *) p;
         size_t piece_len = n;
 

@@ -415,6 +415,67 @@ test_json_contains(const struct host *host, const char *needle)
     free(json);
 }
 
+/* True if 's' is valid UTF-8 (and has no NUL). */
+static bool
+is_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *) s;
+
+    while (*p) {
+        int n = (*p < 0x80 ? 1 : *p >= 0xc2 && *p <= 0xdf ? 2
+                 : *p >= 0xe0 && *p <= 0xef ? 3
+                 : *p >= 0xf0 && *p <= 0xf4 ? 4 : 0);
+
+        if (!n) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            if ((p[i] & 0xc0) != 0x80) {
+                return false;
+            }
+        }
+        p += n;
+    }
+    return true;
+}
+
+static void
+test_odd_names(void)
+{
+    static const char odd[] = "\x01\x1b[31m\xff\"q\\";
+    struct host *host = host_create();
+    struct host_ovs_bridge *br;
+    struct host_ovs_port *port;
+    struct host_link *link;
+    char *json, *text;
+
+    host->ovs_reachable = true;
+    link = host_add_link(host, odd);
+    link->mtu = 1500;
+    br = host_add_bridge(host, "br\xfe");
+    host_kv_add(&br->external_ids, &br->n_external_ids, odd, odd);
+    port = host_bridge_add_port(br, odd);
+    host_port_add_iface(port, odd);
+    test_round_trip("odd names", host);
+
+    json = capture(host_json_write, host);
+    test_report(is_utf8(json), json, "odd names: the JSON is valid UTF-8");
+    test_report(strstr(json, "\"\\u0001\\u001b[31m\\\\xff\\\"q\\\\\\\\\"")
+                != NULL, json, "odd names: written as "
+                "\"\\u0001\\u001b[31m\\\\xff\\\"q\\\\\\\\\"");
+    free(json);
+
+    text = capture(host_text_write, host);
+    test_report(!strchr(text, '\x1b') && !strchr(text, '\x01')
+                && is_utf8(text), text,
+                "odd names: no control character or invalid byte in the "
+                "text tree");
+    test_report(strstr(text, "\\x01\\x1b[31m\\xff\"q\\") != NULL, text,
+                "odd names: the text tree shows \\x01\\x1b[31m\\xff\"q\\");
+    free(text);
+    host_destroy(host);
+}
+
 static void
 test_write(void)
 {
@@ -455,6 +516,11 @@ test_write(void)
                        ": connection failed (No such file or directory)\",\n"
                        "    \"bridges\": []\n  }\n}\n");
     host_destroy(host);
+
+    /* Names are bytes: a link, bridge, port, interface and external_id
+     * with control characters, a byte that is not UTF-8, a quote and a
+     * backslash write as valid UTF-8 and read back exactly. */
+    test_odd_names();
 
     /* The exact layout of a small document. */
     host = host_create();
