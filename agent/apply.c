@@ -357,8 +357,8 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
     }
     if (error) {
         host_destroy(now);
-        return error_prefix(err, error, "cannot restore mtu_request of %zu OVS "
-                            "interface(s)", n_entries);
+        return error_prefix(err, error, "cannot restore mtu_request of %zu "
+                            "OVS interface(s)", n_entries);
     }
 
     sets = xzalloc(n_entries * sizeof *sets);
@@ -967,8 +967,8 @@ apply_plan(const struct plan *plan, const struct host *host,
     error = journal_remove(opts->state_dir, err);
     if (error) {
         *rolled_backp = false;
-        error_prefix(err, error, "every step was applied and verified, but the "
-                     "journal could not be removed; remove it by hand, or "
+        error_prefix(err, error, "every step was applied and verified, but "
+                     "the journal could not be removed; remove it by hand, or "
                      "the next run restores the old values");
     }
 
@@ -1010,8 +1010,8 @@ apply_recover(struct vswitch **vsp, const struct apply_options *opts,
                "else", journal->pid, journal->n_entries);
     error = restore_journal(journal, vsp, opts, &done, err);
     if (error) {
-        error_prefix(err, error, "restoring the journal %s/journal.json of an "
-                     "interrupted run (pid %ld) failed, so nothing else was "
+        error_prefix(err, error, "restoring the journal %s/journal.json of "
+                     "an interrupted run (pid %ld) failed, so nothing else was "
                      "done; fix the cause and run again, or restore its "
                      "values by hand and remove the file",
                      opts->state_dir, journal->pid);

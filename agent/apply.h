@@ -39,9 +39,10 @@ struct apply_options {
  * Returns 0 when every step was applied and verified (the journal is then
  * removed).  Otherwise returns a negative errno value and says in 'err' what
  * failed and what was put back, and sets '*rolled_backp' to true if
- * everything that had been changed was restored (the journal is then
- * removed), false if something could not be restored (the journal is kept,
- * the message says so, and the next run restores it first). */
+ * something had been changed and all of it was restored (the journal is
+ * then removed), false if it failed before any change (nothing to put back)
+ * or if something could not be restored (the journal is kept, the message
+ * says so, and the next run restores it first). */
 int apply_plan(const struct plan *plan, const struct host *host,
                struct vswitch **vsp, const struct apply_options *opts,
                bool *rolled_backp, struct error *err);

@@ -97,11 +97,13 @@ usage(FILE *stream)
 "  --version        print the version and exit\n"
 "  --help           print this help and exit\n"
 "\n"
-"Exit codes: 0 in sync; 1 error (bad input, cannot connect, or a rollback\n"
-"or recovery that could not finish: the journal in --state-dir is kept and\n"
-"the next run restores it first); 2 drift found by --dry-run; 3 refused as\n"
-"unsafe, nothing changed; 4 path verification failed (reserved); 5 apply\n"
-"failed and everything it changed was put back.\n",
+"Exit codes: 0 applied or in sync (an empty plan); 1 failed: bad input,\n"
+"cannot connect, unusable --state-dir, lock held (nothing was changed), a\n"
+"write error on standard output, or a rollback or recovery that could not\n"
+"finish (the journal in --state-dir is kept and the next run restores it\n"
+"first); 2 drift found by --dry-run; 3 refused as unsafe, nothing changed;\n"
+"4 path verification failed (reserved); 5 apply changed something, failed,\n"
+"and put everything back.\n",
             program_name, vswitch_default_remote(), POLICY_DEFAULT_FILE,
             DRIVERS_DEFAULT_FILE, JOURNAL_DEFAULT_DIR, LOCK_DEFAULT_FILE);
 }

@@ -633,7 +633,8 @@ netlink_get_state(const char *ifname, struct netlink_link_state *state,
 
     error = open_socket(&sock, &kerr, err);
     if (error) {
-        return error_prefix(err, error, "Cannot read the state of '%s'", ifname);
+        return error_prefix(err, error, "Cannot read the state of '%s'",
+                            ifname);
     }
     error = get_link(sock, ifname, &link, &kerr);
     nl_socket_free(sock);
