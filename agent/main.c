@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "backend.h"
 #include "drivers.h"
 #include "error.h"
 #include "host-json.h"
@@ -455,17 +456,17 @@ run_dry_run(const struct options *opts)
     return status;
 }
 
-/* Reads the live host, keeping the OVSDB connection in '*vsp' (NULL when
- * OVSDB is not reachable).  Returns 0 or an exit code. */
+/* Reads the live host through 'backend', which keeps the OVSDB connection
+ * (none when OVSDB is not reachable).  Returns 0 or an exit code. */
 static int
 read_live_host(const struct options *opts, struct host **hostp,
-               struct vswitch **vsp)
+               struct backend *backend)
 {
     struct error err;
 
     error_clear(&err);
-    if (inventory_read(opts->db, opts->timeout_ms, opts->db_given, hostp,
-                       vsp, &err)) {
+    if (backend_read_host(backend, opts->db, opts->timeout_ms,
+                          opts->db_given, hostp, &err)) {
         return fail("%s", err.msg);
     }
     return 0;
@@ -509,7 +510,7 @@ run_apply(const struct options *opts)
     };
     struct driver_table *drivers = NULL;
     struct policy *policy = NULL;
-    struct vswitch *vs = NULL;
+    struct backend *backend = backend_live_create();
     struct host *host = NULL;
     struct plan *plan = NULL;
     sigset_t stop_signals;
@@ -545,12 +546,12 @@ run_apply(const struct options *opts)
         status = fail("%s", err.msg);
         goto out;
     }
-    status = read_live_host(opts, &host, &vs);
+    status = read_live_host(opts, &host, backend);
     if (status) {
         warn_pending_journal(opts);
         goto out;
     }
-    if (apply_recover(&vs, &apply_opts, &recovered, &err)) {
+    if (apply_recover(backend, &apply_opts, &recovered, &err)) {
         status = fail("%s", err.msg);
         goto out;
     }
@@ -558,9 +559,7 @@ run_apply(const struct options *opts)
         /* The host changed under us: read it again. */
         host_destroy(host);
         host = NULL;
-        vswitch_close(vs);
-        vs = NULL;
-        status = read_live_host(opts, &host, &vs);
+        status = read_live_host(opts, &host, backend);
         if (status) {
             goto out;
         }
@@ -615,7 +614,7 @@ run_apply(const struct options *opts)
         status = EXIT_IN_SYNC;
         goto out;
     }
-    if (apply_plan(plan, host, &vs, &apply_opts, &rolled_back, &err)) {
+    if (apply_plan(plan, host, backend, &apply_opts, &rolled_back, &err)) {
         fail("%s", err.msg);
         status = rolled_back ? EXIT_ROLLED_BACK : EXIT_ERROR;
         goto out;
@@ -627,7 +626,7 @@ run_apply(const struct options *opts)
 out:
     plan_destroy(plan);
     host_destroy(host);
-    vswitch_close(vs);
+    backend_destroy(backend);
     lock_release(lock_fd);
     policy_destroy(policy);
     driver_table_destroy(drivers);
