@@ -682,6 +682,60 @@ test_replug(void)
     fixture_free(&fx);
 }
 
+/* Only physical uplinks and members are bounced, never a VIF (veth-ct1 is
+ * a veth) and never a link on the management path. */
+static void
+test_replug_roles(void)
+{
+    struct fixture fx;
+
+    if (fixture_load(&fx, "linux-bridge-veth-tap")) {
+        fx.opts.replug = true;
+        test_report(!fixture_apply(&fx), fx.err.msg, "%s: applies with "
+                    "replug", fx.name);
+        check_log_has(&fx, "down eno2\nup eno2\n", "the uplink is bounced");
+        test_report(log_pos(&fx, "down veth-ct1") < 0,
+                    fake_backend_log(fx.fb), "%s: a veth VIF is not "
+                    "bounced", fx.name);
+        fixture_free(&fx);
+    }
+    if (fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        fx.opts.replug = true;
+        host_find_link_mutable(fx.host, "eno1")->default_route = true;
+        test_report(!fixture_apply(&fx), fx.err.msg, "%s: applies with "
+                    "replug", fx.name);
+        test_report(log_pos(&fx, "down eno1") < 0, fake_backend_log(fx.fb),
+                    "%s: the management uplink is not bounced", fx.name);
+        check_log_has(&fx, "down eno2\nup eno2\n", "the other one is");
+        fixture_free(&fx);
+    }
+}
+
+/* Steps after the OVS transaction run too (the planner puts none there
+ * today, so the plan is reordered by hand: the lower device last). */
+static void
+test_steps_after_ovs(void)
+{
+    struct plan_step first;
+    struct fixture fx;
+    struct plan *plan;
+
+    if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        return;
+    }
+    plan = fx.plan;
+    first = plan->steps[0];
+    memmove(&plan->steps[0], &plan->steps[1],
+            (plan->n_steps - 1) * sizeof plan->steps[0]);
+    plan->steps[plan->n_steps - 1] = first;
+    test_report(!fixture_apply(&fx), fx.err.msg, "%s: applies reordered",
+                fx.name);
+    check_log_order(&fx, "commit eno1=9000", "mtu eno2 9000",
+                    "the link step after the transaction is made");
+    check_host_planned(&fx);
+    fixture_free(&fx);
+}
+
 /* A stop request (SIGTERM, blocked as main.c blocks it) between steps
  * rolls back. */
 static void
@@ -717,6 +771,26 @@ test_stop_request(void)
     check_host(&fx, fx.host, "the host is back as it was");
     test_report(log_pos(&fx, "mtu bond0 9000") < 0, fake_backend_log(fx.fb),
                 "%s: nothing after the stop request is changed", fx.name);
+    fixture_free(&fx);
+}
+
+static void
+test_rollback_lro(void)
+{
+    struct fixture fx;
+    int error;
+
+    /* br0 refuses 9000 once eth2's LRO is off and its MTU raised: both
+     * go back, LRO last. */
+    if (!fixture_load(&fx, "lro-forwarding")) {
+        return;
+    }
+    fake_backend_fail(fx.fb, FAKE_LINK_SET_MTU, "br0", -ERANGE, 0, 1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ERANGE, true);
+    check_host(&fx, fx.host, "the host is back as it was");
+    check_log_order(&fx, "mtu eth2 1500", "lro eth2 on",
+                    "LRO is turned back on after the MTU is put back");
     fixture_free(&fx);
 }
 
@@ -811,9 +885,11 @@ test_report_outcomes(void)
 
     /* Drift without a step (the audit alone) is still drift. */
     {
+        struct plan_step step;
         struct finding finding;
         struct plan plan;
 
+        memset(&step, 0, sizeof step);
         memset(&plan, 0, sizeof plan);
         memset(&finding, 0, sizeof finding);
         finding.kind = FINDING_PORT_MTU_MISMATCH;
@@ -827,6 +903,11 @@ test_report_outcomes(void)
                     "exit 0");
         finding.severity = SEVERITY_REFUSED;
         test_report(report_status(&plan) == 3, NULL, "a refusal is exit 3");
+        plan.n_findings = 0;
+        plan.steps = &step;
+        plan.n_steps = 1;
+        test_report(report_status(&plan) == 2, NULL, "a step without a "
+                    "finding is exit 2");
     }
 }
 
@@ -851,6 +932,7 @@ main(void)
     test_apply_vif_vanished();
     test_rollback_kernel_refuses();
     test_rollback_mixed();
+    test_rollback_lro();
     test_rollback_verify_ovs();
     test_rollback_verify_behind_back();
     test_rollback_verify_kernel();
@@ -859,6 +941,8 @@ main(void)
     test_rollback_incomplete_then_recover();
     test_recover_journal();
     test_replug();
+    test_replug_roles();
+    test_steps_after_ovs();
     test_stop_request();
     test_nothing_changed();
     test_report_outcomes();
