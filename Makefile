@@ -81,10 +81,15 @@ UNIT_OBJS   := $(UNIT_LIB:%.c=$(B)/%.o)
 LAB_SRCS    := $(wildcard tests/lab/*.c)
 LAB_BINS    := $(LAB_SRCS:%.c=$(B)/%)
 
-# Header dependencies, as the compiler found them (-MMD -MP).
+# Header dependencies, as the compiler found them (-MMD -MP): each object
+# depends on its .d file too, so that an object built before there was one
+# (or whose .d was lost) is rebuilt once; the .d is written before the
+# object's time is set, so it never looks newer.
 DEP_FILES   := $(patsubst %.c,$(B)/%.d,$(AGENT_SRCS) $(UNIT_SRCS) $(UNIT_LIB) \
                                        $(LAB_SRCS))
 -include $(DEP_FILES)
+$(DEP_FILES): ;
+.PRECIOUS: $(DEP_FILES)
 
 .PHONY: all deps check check-unit check-lab demo install clean ovs-lib tests FORCE
 .DELETE_ON_ERROR:
@@ -122,7 +127,8 @@ UNIT_ARCHIVES := $(B)/libjumbo-kernel.a $(B)/libjumbo.a
 # defines xmalloc(), xstrdup()... as agent/util.c does, and OVS's lib/json.o
 # defines a json_object_put() that is not json-c's; linked side by side they
 # clash or, worse, bind json-c callers to OVS's function.
-$(B)/agent/vswitch.o: agent/vswitch.c $(OVS_DEP) $(B)/paths.stamp
+$(B)/agent/vswitch.o: agent/vswitch.c $(OVS_DEP) $(B)/paths.stamp \
+                      $(B)/agent/vswitch.d
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(OVS_CFLAGS) -Wno-missing-prototypes \
@@ -138,10 +144,12 @@ $(B)/paths.stamp: FORCE
 	@echo 'DATADIR=$(DATADIR) SYSCONFDIR=$(SYSCONFDIR) SRCDIR=$(SRCDIR)' >$@.new
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
-$(B)/%.o: %.c $(B)/paths.stamp
+$(B)/%.o: %.c $(B)/paths.stamp $(B)/%.d
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -Itests/unit -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -Itests/unit -MMD -MP -MF $(@:.o=.Td) \
+	    -c $< -o $@
+	$(Q)mv -f $(@:.o=.Td) $(@:.o=.d) && touch $@
 
 $(B)/jumboagent: $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
