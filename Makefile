@@ -3,11 +3,19 @@
 #   make            build build/jumboagent (and libopenvswitch if needed)
 #   make deps       install the Debian packages needed to build and test
 #   make check      deps + build + the whole suite, plain and under ASan/UBSan
+#   make check-unit build and run the unit tests only (no root, no OVS)
 #   make demo       deps + build + a throwaway lab + jumboagent on it
 #   make install    install to $(DESTDIR)$(PREFIX)
-#   make clean
+#   make clean      remove what was built in $(B) (never $(OVS_BUILD))
 #
 # B is the build directory; SANITIZE=1 builds with ASan and UBSan.
+#
+# The agent is built as three archives, so that each test links only what it
+# needs: libjumbo.a, the pure core (models, readers, planner, report,
+# journal, apply over the backend of backend.h); libjumbo-kernel.a, the
+# kernel adapters (netlink, ethtool, sysfs: libnl, no OVS); libjumbo-live.a,
+# OVSDB (vswitch.o, with libopenvswitch folded in), the inventory and the
+# live backend.  The unit tests link the first two only.
 
 PREFIX     ?= /usr/local
 SYSCONFDIR ?= /etc
@@ -58,14 +66,30 @@ OVS_LIBS    := -lssl -lcrypto -latomic -lm
 OVS_DEP     := $(OVS_BUILD)/.built-from
 endif
 
-AGENT_SRCS := $(wildcard agent/*.c)
-CORE_SRCS  := $(filter-out agent/main.c,$(AGENT_SRCS))
-CORE_OBJS  := $(CORE_SRCS:%.c=$(B)/%.o)
-UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
-UNIT_BINS  := $(UNIT_SRCS:%.c=$(B)/%)
-UNIT_LIB   := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
-LAB_SRCS   := $(wildcard tests/lab/*.c)
-LAB_BINS   := $(LAB_SRCS:%.c=$(B)/%)
+AGENT_SRCS  := $(wildcard agent/*.c)
+LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c
+KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c
+CORE_SRCS   := $(filter-out agent/main.c $(LIVE_SRCS) $(KERNEL_SRCS),\
+                            $(AGENT_SRCS))
+CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
+KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(B)/%.o)
+LIVE_OBJS   := $(LIVE_SRCS:%.c=$(B)/%.o)
+UNIT_SRCS   := $(wildcard tests/unit/test-*.c)
+UNIT_BINS   := $(UNIT_SRCS:%.c=$(B)/%)
+UNIT_LIB    := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
+UNIT_OBJS   := $(UNIT_LIB:%.c=$(B)/%.o)
+LAB_SRCS    := $(wildcard tests/lab/*.c)
+LAB_BINS    := $(LAB_SRCS:%.c=$(B)/%)
+
+# Header dependencies, as the compiler found them (-MMD -MP): each object
+# depends on its .d file too, so that an object built before there was one
+# (or whose .d was lost) is rebuilt once; the .d is written before the
+# object's time is set, so it never looks newer.
+DEP_FILES   := $(patsubst %.c,$(B)/%.d,$(AGENT_SRCS) $(UNIT_SRCS) $(UNIT_LIB) \
+                                       $(LAB_SRCS))
+-include $(DEP_FILES)
+$(DEP_FILES): ;
+.PRECIOUS: $(DEP_FILES)
 
 .PHONY: all deps check check-unit check-lab demo install clean ovs-lib tests FORCE
 .DELETE_ON_ERROR:
@@ -87,15 +111,28 @@ $(B)/libjumbo.a: $(CORE_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(B)/libjumbo-kernel.a: $(KERNEL_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/libjumbo-live.a: $(LIVE_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+LIVE_ARCHIVES := $(B)/libjumbo-live.a $(B)/libjumbo-kernel.a $(B)/libjumbo.a
+UNIT_ARCHIVES := $(B)/libjumbo-kernel.a $(B)/libjumbo.a
+
 # vswitch.o carries the parts of the static libopenvswitch.a that it uses
 # (ld -r), with every symbol but vswitch_* made local: OVS's lib/util.o
 # defines xmalloc(), xstrdup()... as agent/util.c does, and OVS's lib/json.o
 # defines a json_object_put() that is not json-c's; linked side by side they
 # clash or, worse, bind json-c callers to OVS's function.
-$(B)/agent/vswitch.o: agent/vswitch.c $(OVS_DEP) $(wildcard agent/*.h) $(B)/paths.stamp
+$(B)/agent/vswitch.o: agent/vswitch.c $(OVS_DEP) $(B)/paths.stamp \
+                      $(B)/agent/vswitch.d
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $(OVS_CFLAGS) -Wno-missing-prototypes -c $< -o $(@:.o=-only.o)
+	$(Q)$(CC) $(ALL_CFLAGS) $(OVS_CFLAGS) -Wno-missing-prototypes \
+	    -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $(@:.o=-only.o)
 	$(Q)$(LD) -r -o $(@:.o=-ovs.o) $(@:.o=-only.o) $(OVS_ARCHIVE)
 	$(Q)objcopy --wildcard --keep-global-symbol='vswitch_*' $(@:.o=-ovs.o) $@
 	$(Q)rm -f $(@:.o=-only.o) $(@:.o=-ovs.o)
@@ -107,26 +144,27 @@ $(B)/paths.stamp: FORCE
 	@echo 'DATADIR=$(DATADIR) SYSCONFDIR=$(SYSCONFDIR) SRCDIR=$(SRCDIR)' >$@.new
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
-$(B)/%.o: %.c $(wildcard agent/*.h tests/unit/*.h) $(B)/paths.stamp
+$(B)/%.o: %.c $(B)/paths.stamp $(B)/%.d
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -Itests/unit -MMD -MP -MF $(@:.o=.Td) \
+	    -c $< -o $@
+	$(Q)mv -f $(@:.o=.Td) $(@:.o=.d) && touch $@
 
-$(B)/jumboagent: $(B)/agent/main.o $(B)/libjumbo.a $(OVS_DEP)
+$(B)/jumboagent: $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(B)/agent/main.o $(B)/libjumbo.a $(OVS_LIBS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS)
 
-$(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB) $(B)/libjumbo.a $(OVS_DEP) $(wildcard agent/*.h tests/unit/*.h)
+# Unit tests: no OVS library, no root.
+$(UNIT_BINS): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_OBJS) $(UNIT_ARCHIVES)
 	@echo "  TEST    $@"
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -Itests/unit -o $@ $< $(UNIT_LIB) $(B)/libjumbo.a $(OVS_LIBS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_OBJS) $(UNIT_ARCHIVES) $(LIBS)
 
 # Lab test drivers (tests/lab/*.c): small programs that the lab scripts run
 # against a real ovsdb-server/ovs-vswitchd in a throwaway netns.
-$(B)/tests/lab/%: tests/lab/%.c $(B)/libjumbo.a $(OVS_DEP) $(wildcard agent/*.h)
+$(LAB_BINS): $(B)/tests/lab/%: $(B)/tests/lab/%.o $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LAB     $@"
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Iagent -o $@ $< $(B)/libjumbo.a $(OVS_LIBS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS)
 
 tests: $(B)/jumboagent $(UNIT_BINS) $(LAB_BINS)
 
@@ -138,8 +176,8 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) B=build/san SANITIZE=1 tests
 	$(Q)tests/run-tests.sh build build/san
 
-# Only the unit tests (no root, no OVS daemons needed).
-check-unit: tests
+# Only the unit tests: no root, no OVS library or daemons, no packages.
+check-unit: $(UNIT_BINS)
 	$(Q)tests/run-tests.sh --unit-only $(B)
 
 # The main job on an embedded default: a throwaway lab and jumboagent on it.
@@ -157,5 +195,15 @@ install: $(B)/jumboagent
 	install -D -m 0644 etc/systemd/system/jumboagent.timer $(DESTDIR)/lib/systemd/system/jumboagent.timer
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/jumboagent/README.md
 
+# Removes what was built in $(B), and the sanitized build $(B)/san under
+# it, but never $(OVS_BUILD) (build/ovs, slow to rebuild) nor the sources
+# (B=. is refused).
+CLEAN_PATHS := $(addprefix $(B)/,agent tests jumboagent libjumbo.a \
+                 libjumbo-kernel.a libjumbo-live.a paths.stamp san)
+CLEAN_KEEP  := $(foreach p,$(CLEAN_PATHS),$(if $(filter $(abspath $(p)) \
+                 $(abspath $(p))/%,$(abspath $(OVS_BUILD))),$(p)))
 clean:
-	rm -rf build/san build/agent build/tests build/jumboagent build/libjumbo.a
+	@if [ -z "$(B)" ] || [ "$(abspath $(B))" = / ] \
+	    || [ "$(abspath $(B))" = "$(CURDIR)" ]; then \
+	    echo "make clean: B='$(B)' is not a build directory" >&2; exit 1; fi
+	rm -rf $(filter-out $(CLEAN_KEEP),$(CLEAN_PATHS))

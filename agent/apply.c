@@ -11,15 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ethtool.h"
+#include "backend.h"
 #include "host.h"
 #include "journal.h"
 #include "log.h"
-#include "netlink.h"
 #include "plan.h"
 #include "policy.h"
 #include "util.h"
-#include "vswitch.h"
 
 #define APPLY_COMMENT "jumboagent: MTU reconciliation"
 #define ROLLBACK_COMMENT APPLY_COMMENT " (rollback)"
@@ -174,13 +172,13 @@ journal_step(struct journal *journal, const struct host *host,
  * that no longer exists counts as restored.  Returns 0 or a negative errno
  * value with 'err' set. */
 static int
-restore_kernel_entry(const struct journal_entry *e, struct summary *done,
-                     struct error *err)
+restore_kernel_entry(struct backend *b, const struct journal_entry *e,
+                     struct summary *done, struct error *err)
 {
-    struct netlink_link_state state;
+    struct backend_link_state state;
     int error;
 
-    error = netlink_get_state(e->ifname, &state, err);
+    error = backend_link_get_state(b, e->ifname, &state, err);
     if (error == -ENODEV) {
         log_change("restore: %s no longer exists, nothing to put back",
                    e->ifname);
@@ -195,11 +193,11 @@ restore_kernel_entry(const struct journal_entry *e, struct summary *done,
     case JOURNAL_LRO: {
         enum lro_state lro;
 
-        if (!ethtool_get_lro(e->ifname, &lro, NULL)
+        if (!backend_lro_get(b, e->ifname, &lro, NULL)
             && (lro == LRO_ON || lro == LRO_FIXED_ON) == (e->value != 0)) {
             return 0;
         }
-        error = ethtool_set_lro(e->ifname, e->value != 0, err);
+        error = backend_lro_set(b, e->ifname, e->value != 0, err);
         if (!error) {
             log_change("restored %s: large-receive-offload %s", e->ifname,
                        e->value ? "on" : "off");
@@ -212,7 +210,7 @@ restore_kernel_entry(const struct journal_entry *e, struct summary *done,
         if (state.admin_up) {
             return 0;
         }
-        error = netlink_set_up(e->ifname, true, err);
+        error = backend_link_set_up(b, e->ifname, true, err);
         if (!error) {
             log_change("restored %s: link up", e->ifname);
             summary_add(done, "%s up", e->ifname);
@@ -222,7 +220,7 @@ restore_kernel_entry(const struct journal_entry *e, struct summary *done,
         if (state.mtu == e->value) {
             return 0;
         }
-        error = netlink_set_mtu(e->ifname, e->value, err);
+        error = backend_link_set_mtu(b, e->ifname, e->value, err);
         if (!error) {
             log_change("restored %s: MTU %u -> %u", e->ifname, state.mtu,
                        e->value);
@@ -237,24 +235,23 @@ restore_kernel_entry(const struct journal_entry *e, struct summary *done,
     }
 }
 
-/* Makes sure '*vsp' is a live OVSDB connection: if it is NULL, or 'lost'
+/* Makes sure 'b' has a live OVSDB connection: if it has none, or 'lost'
  * says the old one died, reconnects to opts->remote until 'deadline' (an
  * ovsdb-server that was restarted, by systemd or by hand, comes back). */
 static int
-reconnect(struct vswitch **vsp, bool lost, const struct apply_options *opts,
+reconnect(struct backend *b, bool lost, const struct apply_options *opts,
           long long deadline, struct error *err)
 {
-    if (*vsp && !lost) {
+    if (backend_ovs_connected(b) && !lost) {
         return 0;
     }
     if (!opts->remote) {
         return error_set(err, -ENOTCONN, "OVSDB is not connected");
     }
-    vswitch_close(*vsp);
-    *vsp = NULL;
+    backend_ovs_disconnect(b);
     for (;;) {
-        int error = vswitch_open(opts->remote, ms_left(deadline) + 1, vsp,
-                                 err);
+        int error = backend_ovs_connect(b, opts->remote,
+                                        ms_left(deadline) + 1, err);
 
         if (!error) {
             log_info("reconnected to OVSDB at %s", opts->remote);
@@ -273,7 +270,7 @@ reconnect(struct vswitch **vsp, bool lost, const struct apply_options *opts,
  * '*confirmedp' whether ovs-vswitchd also confirmed it (it may be stopped
  * or hung: a committed request is then applied when it runs again). */
 static int
-commit_restore(struct vswitch **vsp, const struct vswitch_mtu_change *changes,
+commit_restore(struct backend *b, const struct backend_mtu_change *changes,
                size_t n, const struct apply_options *opts, bool *confirmedp,
                struct error *err)
 {
@@ -283,13 +280,13 @@ commit_restore(struct vswitch **vsp, const struct vswitch_mtu_change *changes,
     *confirmedp = false;
     for (;;) {
         bool committed = false;
-        int error = reconnect(vsp, lost, opts, deadline, err);
+        int error = reconnect(b, lost, opts, deadline, err);
 
         if (!error) {
-            error = vswitch_set_mtu_requests(*vsp, changes, n,
-                                             ROLLBACK_COMMENT,
-                                             ms_left(deadline) + 1,
-                                             &committed, err);
+            error = backend_ovs_set_mtu_requests(b, changes, n,
+                                                 ROLLBACK_COMMENT,
+                                                 ms_left(deadline) + 1,
+                                                 &committed, err);
         }
         if (!error) {
             *confirmedp = true;
@@ -323,12 +320,12 @@ commit_restore(struct vswitch **vsp, const struct vswitch_mtu_change *changes,
  * there was none), are left alone; only real changes are made and
  * logged. */
 static int
-restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
+restore_ovs_entries(const struct journal *journal, struct backend *b,
                     const struct apply_options *opts, struct summary *done,
                     struct error *err)
 {
     long long deadline = now_ms() + opts->timeout_ms;
-    struct vswitch_mtu_change *sets, *clears;
+    struct backend_mtu_change *sets, *clears;
     size_t n_sets = 0, n_clears = 0, n_entries = 0;
     const struct journal_entry **changed;
     size_t n_changed = 0;
@@ -344,16 +341,16 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
     }
 
     /* What the rows look like now. */
-    error = reconnect(vsp, false, opts, deadline, err);
+    error = reconnect(b, false, opts, deadline, err);
     for (int tries = 0; !error; tries++) {
         now = host_create();
-        error = vswitch_read(*vsp, now, err);
+        error = backend_ovs_read(b, now, err);
         if (!error || tries || ms_left(deadline) <= 0) {
             break;
         }
         host_destroy(now);
         now = NULL;
-        error = reconnect(vsp, true, opts, deadline, err);
+        error = reconnect(b, true, opts, deadline, err);
     }
     if (error) {
         host_destroy(now);
@@ -403,14 +400,14 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
         changed[n_changed++] = e;
     }
     if (n_sets) {
-        error = commit_restore(vsp, sets, n_sets, opts, &confirmed, err);
+        error = commit_restore(b, sets, n_sets, opts, &confirmed, err);
     }
     if (!error && n_clears && confirmed) {
         bool clear_confirmed;
 
         /* The kernel is back at the old MTU: clearing moves nothing, so
          * whether vswitchd confirms it does not matter. */
-        error = commit_restore(vsp, clears, n_clears, opts, &clear_confirmed,
+        error = commit_restore(b, clears, n_clears, opts, &clear_confirmed,
                                err);
     }
     for (size_t i = 0; !error && i < n_changed; i++) {
@@ -445,7 +442,7 @@ restore_ovs_entries(const struct journal *journal, struct vswitch **vsp,
  * in the order they were applied; the OVS ones were all applied at the place
  * of the first of them.  Returns 0 if everything was restored. */
 static int
-restore_journal(const struct journal *journal, struct vswitch **vsp,
+restore_journal(const struct journal *journal, struct backend *b,
                 const struct apply_options *opts, struct summary *done,
                 struct error *err)
 {
@@ -466,11 +463,10 @@ restore_journal(const struct journal *journal, struct vswitch **vsp,
         error_clear(&e_err);
         if (e->layer == JOURNAL_OVS_MTU_REQUEST) {
             if (i == ovs_pos) {
-                error = restore_ovs_entries(journal, vsp, opts, done,
-                                            &e_err);
+                error = restore_ovs_entries(journal, b, opts, done, &e_err);
             }
         } else {
-            error = restore_kernel_entry(e, done, &e_err);
+            error = restore_kernel_entry(b, e, done, &e_err);
         }
         if (error) {
             log_warn("rollback: %s", e_err.msg);
@@ -488,7 +484,7 @@ restore_journal(const struct journal *journal, struct vswitch **vsp,
  * to say what failed, what was put back and what to do.  Sets
  * '*rolled_backp'.  Returns the original error code. */
 static int
-roll_back(const struct journal *applied, struct vswitch **vsp,
+roll_back(const struct journal *applied, struct backend *b,
           const struct apply_options *opts, bool *rolled_backp,
           struct error *err)
 {
@@ -500,7 +496,7 @@ roll_back(const struct journal *applied, struct vswitch **vsp,
     copy_string(failure, err->msg, sizeof failure);
     log_warn("%s; rolling back", failure);
     error_clear(&r_err);
-    if (restore_journal(applied, vsp, opts, &done, &r_err)) {
+    if (restore_journal(applied, b, opts, &done, &r_err)) {
         *rolled_backp = false;
         return error_set(err, code, "rollback incomplete: the journal "
                          "%s/journal.json is kept and the next run restores "
@@ -526,19 +522,19 @@ roll_back(const struct journal *applied, struct vswitch **vsp,
 /* Checks the OVS layers of 'step': Interface.mtu reaches the request (the
  * status column lags cur_cfg a little), and no Interface.error. */
 static int
-verify_ovs_step(const struct plan_step *step, struct vswitch *vs,
+verify_ovs_step(const struct plan_step *step, struct backend *b,
                 int timeout_ms, struct error *err)
 {
     unsigned int seen = 0;
     int error;
 
-    error = vswitch_wait_mtu(vs, step->ifname, step->to_mtu, timeout_ms,
-                             &seen, err);
+    error = backend_ovs_wait_mtu(b, step->ifname, step->to_mtu, timeout_ms,
+                                 &seen, err);
     if (error == -ETIMEDOUT) {
         struct host *now = host_create();
         const struct host_ovs_iface *iface = NULL;
 
-        if (!vswitch_read(vs, now, NULL)) {
+        if (!backend_ovs_read(b, now, NULL)) {
             iface = host_find_ovs_iface(now, step->ifname, NULL, NULL);
         }
         if (iface && (iface->error[0]
@@ -565,7 +561,7 @@ verify_ovs_step(const struct plan_step *step, struct vswitch *vs,
 /* Checks that every layer of every step took the change. */
 static int
 verify_steps(const struct plan *plan, const struct host *host,
-             struct vswitch *vs, int timeout_ms, struct error *err)
+             struct backend *b, int timeout_ms, struct error *err)
 {
     struct host *now;
     int error = 0;
@@ -575,7 +571,7 @@ verify_steps(const struct plan *plan, const struct host *host,
         unsigned int mtu = 0;
 
         if (is_ovs_step(step)) {
-            error = verify_ovs_step(step, vs, timeout_ms, err);
+            error = verify_ovs_step(step, b, timeout_ms, err);
             if (error == -ENOENT && step->role == ROLE_VIF) {
                 log_info("%s: the VIF disappeared during the run (its VM "
                          "stopped?); not verified", step->ifname);
@@ -589,7 +585,7 @@ verify_steps(const struct plan *plan, const struct host *host,
         } else if (step->action != PLAN_SET_LINK_MTU) {
             continue;
         }
-        error = netlink_get_mtu(step->ifname, &mtu, err);
+        error = backend_link_get_mtu(b, step->ifname, &mtu, err);
         if (error == -ENODEV && step->role == ROLE_VIF) {
             log_info("%s: the VIF disappeared during the run (its VM "
                      "stopped?); not verified", step->ifname);
@@ -602,13 +598,13 @@ verify_steps(const struct plan *plan, const struct host *host,
                               step->to_mtu);
         }
     }
-    if (error || !vs) {
+    if (error || !backend_ovs_connected(b)) {
         return error;
     }
 
     /* Interface.error and mtu_request of the rows we touched. */
     now = host_create();
-    error = vswitch_read(vs, now, err);
+    error = backend_ovs_read(b, now, err);
     for (size_t i = 0; i < plan->n_steps && !error; i++) {
         const struct plan_step *step = &plan->steps[i];
         const struct host_ovs_iface *iface;
@@ -668,14 +664,14 @@ step_needs_replug(const struct plan_step *step, const struct host *host,
 /* Waits until 'ifname' is operationally up again, for at most
  * 'timeout_ms'; 'mtu' is for the message. */
 static int
-wait_carrier(const char *ifname, unsigned int mtu, int timeout_ms,
-             struct error *err)
+wait_carrier(struct backend *b, const char *ifname, unsigned int mtu,
+             int timeout_ms, struct error *err)
 {
     long long deadline = now_ms() + timeout_ms;
-    struct netlink_link_state state;
+    struct backend_link_state state;
 
     for (;;) {
-        int error = netlink_get_state(ifname, &state, err);
+        int error = backend_link_get_state(b, ifname, &state, err);
 
         if (error) {
             return error;
@@ -698,8 +694,9 @@ wait_carrier(const char *ifname, unsigned int mtu, int timeout_ms,
  * first, so that a run killed mid-replug leaves nothing down. */
 static int
 replug_steps(const struct plan *plan, const struct host *host,
-             struct journal *journal, struct journal *applied,
-             const struct apply_options *opts, struct error *err)
+             struct backend *b, struct journal *journal,
+             struct journal *applied, const struct apply_options *opts,
+             struct error *err)
 {
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *step = &plan->steps[i];
@@ -721,13 +718,13 @@ replug_steps(const struct plan *plan, const struct host *host,
             journal_step(applied, host, &bounce);
         }
         if (!error) {
-            error = netlink_set_up(step->ifname, false, err);
+            error = backend_link_set_up(b, step->ifname, false, err);
         }
         if (!error) {
-            error = netlink_set_up(step->ifname, true, err);
+            error = backend_link_set_up(b, step->ifname, true, err);
         }
         if (!error) {
-            error = wait_carrier(step->ifname, step->to_mtu,
+            error = wait_carrier(b, step->ifname, step->to_mtu,
                                  opts->timeout_ms, err);
         }
         if (error) {
@@ -763,23 +760,24 @@ log_ovs_steps(const struct plan *plan)
  * VM stopped) makes OVSDB refuse the whole transaction, with nothing
  * committed: it is dropped, and the rest is committed once more. */
 static int
-commit_ovs_block(const struct plan *plan, struct vswitch *vs,
-                 const struct vswitch_mtu_change *changes, size_t n_changes,
+commit_ovs_block(const struct plan *plan, struct backend *b,
+                 const struct backend_mtu_change *changes, size_t n_changes,
                  const struct apply_options *opts, struct error *err)
 {
-    struct vswitch_mtu_change *kept;
+    struct backend_mtu_change *kept;
     bool fatal = false;
     struct host *now;
     size_t n_kept = 0;
     int error;
 
-    error = vswitch_set_mtu_requests(vs, changes, n_changes, APPLY_COMMENT,
-                                     opts->timeout_ms, NULL, err);
+    error = backend_ovs_set_mtu_requests(b, changes, n_changes,
+                                         APPLY_COMMENT, opts->timeout_ms,
+                                         NULL, err);
     if (error != -ENOENT) {
         return error;
     }
     now = host_create();
-    if (vswitch_read(vs, now, NULL)) {
+    if (backend_ovs_read(b, now, NULL)) {
         host_destroy(now);
         return error;
     }
@@ -805,8 +803,9 @@ commit_ovs_block(const struct plan *plan, struct vswitch *vs,
     if (!fatal) {
         error_clear(err);
         error = (n_kept
-                 ? vswitch_set_mtu_requests(vs, kept, n_kept, APPLY_COMMENT,
-                                            opts->timeout_ms, NULL, err)
+                 ? backend_ovs_set_mtu_requests(b, kept, n_kept,
+                                                APPLY_COMMENT,
+                                                opts->timeout_ms, NULL, err)
                  : 0);
     }
     free(kept);
@@ -819,7 +818,7 @@ commit_ovs_block(const struct plan *plan, struct vswitch *vs,
  * changed or may have changed (before trying it). */
 static int
 execute_steps(const struct plan *plan, const struct host *host,
-              struct vswitch *vs, const struct vswitch_mtu_change *changes,
+              struct backend *b, const struct backend_mtu_change *changes,
               size_t n_changes, const struct apply_options *opts,
               struct journal *applied, struct error *err)
 {
@@ -844,7 +843,7 @@ execute_steps(const struct plan *plan, const struct host *host,
                     journal_step(applied, host, &plan->steps[j]);
                 }
             }
-            error = commit_ovs_block(plan, vs, changes, n_changes, opts,
+            error = commit_ovs_block(plan, b, changes, n_changes, opts,
                                      err);
             if (!error) {
                 log_ovs_steps(plan);
@@ -852,7 +851,7 @@ execute_steps(const struct plan *plan, const struct host *host,
             break;
         case PLAN_SET_LINK_MTU:
             journal_step(applied, host, step);
-            error = netlink_set_mtu(step->ifname, step->to_mtu, err);
+            error = backend_link_set_mtu(b, step->ifname, step->to_mtu, err);
             if (!error) {
                 log_change("%s: MTU %u -> %u (%s)", step->ifname,
                            step->from_mtu, step->to_mtu, step->reason);
@@ -860,7 +859,7 @@ execute_steps(const struct plan *plan, const struct host *host,
             break;
         case PLAN_DISABLE_LRO:
             journal_step(applied, host, step);
-            error = ethtool_set_lro(step->ifname, false, err);
+            error = backend_lro_set(b, step->ifname, false, err);
             if (!error) {
                 log_change("%s: large-receive-offload on -> off (%s)",
                            step->ifname, step->reason);
@@ -900,10 +899,10 @@ ovs_steps_contiguous(const struct plan *plan)
 
 int
 apply_plan(const struct plan *plan, const struct host *host,
-           struct vswitch **vsp, const struct apply_options *opts,
+           struct backend *b, const struct apply_options *opts,
            bool *rolled_backp, struct error *err)
 {
-    struct vswitch_mtu_change *changes;
+    struct backend_mtu_change *changes;
     struct journal *journal, *applied;
     size_t n_changes = 0;
     int error;
@@ -933,7 +932,7 @@ apply_plan(const struct plan *plan, const struct host *host,
             n_changes++;
         }
     }
-    if (n_changes && !*vsp) {
+    if (n_changes && !backend_ovs_connected(b)) {
         error = error_set(err, -ENOTCONN, "the plan changes %zu OVS "
                           "interface(s) but OVSDB is not connected; nothing "
                           "was changed", n_changes);
@@ -947,19 +946,19 @@ apply_plan(const struct plan *plan, const struct host *host,
         goto out;
     }
 
-    error = execute_steps(plan, host, *vsp, changes, n_changes, opts,
-                          applied, err);
+    error = execute_steps(plan, host, b, changes, n_changes, opts, applied,
+                          err);
     if (!error) {
         error = check_stop_request(err);
     }
     if (!error) {
-        error = verify_steps(plan, host, *vsp, opts->timeout_ms, err);
+        error = verify_steps(plan, host, b, opts->timeout_ms, err);
     }
     if (!error && opts->replug) {
-        error = replug_steps(plan, host, journal, applied, opts, err);
+        error = replug_steps(plan, host, b, journal, applied, opts, err);
     }
     if (error) {
-        error = roll_back(applied, vsp, opts, rolled_backp, err);
+        error = roll_back(applied, b, opts, rolled_backp, err);
         /* "Rolled back" (exit 5) only if something had been changed. */
         *rolled_backp = *rolled_backp && applied->n_entries;
         goto out;
@@ -990,7 +989,7 @@ apply_journal_pending(const char *state_dir)
 }
 
 int
-apply_recover(struct vswitch **vsp, const struct apply_options *opts,
+apply_recover(struct backend *b, const struct apply_options *opts,
               bool *recoveredp, struct error *err)
 {
     struct summary done = { "", 0 };
@@ -1008,7 +1007,7 @@ apply_recover(struct vswitch **vsp, const struct apply_options *opts,
     log_change("found the journal of an interrupted run (pid %ld, %zu "
                "value(s)); restoring the previous values before anything "
                "else", journal->pid, journal->n_entries);
-    error = restore_journal(journal, vsp, opts, &done, err);
+    error = restore_journal(journal, b, opts, &done, err);
     if (error) {
         error_prefix(err, error, "restoring the journal %s/journal.json of "
                      "an interrupted run (pid %ld) failed, so nothing else was "

@@ -16,10 +16,10 @@
 
 #include "error.h"
 
+struct backend;
 struct host;
 struct plan;
 struct policy;
-struct vswitch;
 
 struct apply_options {
     const char *state_dir;      /* Where the journal lives. */
@@ -31,10 +31,10 @@ struct apply_options {
     bool replug;                /* Bounce changed uplinks and members. */
 };
 
-/* Applies 'plan', computed over 'host', using the OVSDB connection '*vsp'
- * (may be NULL when the plan has no OVS step; may be replaced by a new
- * connection if the old one is lost during a rollback: the caller still owns
- * whatever '*vsp' holds afterwards).
+/* Applies 'plan', computed over 'host', through the host backend 'b' (see
+ * backend.h) and its OVSDB connection (which may be missing when the plan
+ * has no OVS step, and is replaced by a new one if the old one is lost
+ * during a rollback).  Every change to the host goes through 'b'.
  *
  * Returns 0 when every step was applied and verified (the journal is then
  * removed).  Otherwise returns a negative errno value and says in 'err' what
@@ -44,15 +44,15 @@ struct apply_options {
  * or if something could not be restored (the journal is kept, the message
  * says so, and the next run restores it first). */
 int apply_plan(const struct plan *plan, const struct host *host,
-               struct vswitch **vsp, const struct apply_options *opts,
+               struct backend *b, const struct apply_options *opts,
                bool *rolled_backp, struct error *err);
 
-/* Restores the journal an interrupted run left in 'opts->state_dir', if any.
- * Sets '*recoveredp' to true if there was one.  Interfaces that no longer
- * exist count as restored.  Returns 0 (nothing to do, or all restored and the
- * journal removed) or a negative errno value with a message that says how to
- * get out (the journal is then kept). */
-int apply_recover(struct vswitch **vsp, const struct apply_options *opts,
+/* Restores, through 'b', the journal an interrupted run left in
+ * 'opts->state_dir', if any.  Sets '*recoveredp' to true if there was one.
+ * Interfaces that no longer exist count as restored.  Returns 0 (nothing to
+ * do, or all restored and the journal removed) or a negative errno value
+ * with a message that says how to get out (the journal is then kept). */
+int apply_recover(struct backend *b, const struct apply_options *opts,
                   bool *recoveredp, struct error *err);
 
 /* Returns true if a journal of an interrupted run exists in 'state_dir'. */

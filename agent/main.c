@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "backend.h"
 #include "drivers.h"
 #include "error.h"
 #include "escape.h"
@@ -558,7 +559,7 @@ run_apply(const struct options *opts)
     };
     struct driver_table *drivers = NULL;
     struct policy *policy = NULL;
-    struct vswitch *vs = NULL;
+    struct backend *backend = backend_live_create();
     struct host *host = NULL;
     struct plan *plan = NULL;
     sigset_t stop_signals;
@@ -596,13 +597,13 @@ run_apply(const struct options *opts)
         status = fail_unchanged(err.msg, false);
         goto out;
     }
-    if (inventory_read(opts->db, opts->timeout_ms, opts->db_given, &host,
-                       &vs, &err)) {
+    if (backend_read_host(backend, opts->db, opts->timeout_ms,
+                          opts->db_given, &host, &err)) {
         warn_pending_journal(opts);
         status = fail_unchanged(err.msg, false);
         goto out;
     }
-    if (apply_recover(&vs, &apply_opts, &recovered, &err)) {
+    if (apply_recover(backend, &apply_opts, &recovered, &err)) {
         status = fail("%s", err.msg);
         log_outcome(OUTCOME_FAILED, "failed: the interrupted run's journal "
                     "could not be restored; it is kept");
@@ -612,10 +613,8 @@ run_apply(const struct options *opts)
         /* The host changed under us: read it again. */
         host_destroy(host);
         host = NULL;
-        vswitch_close(vs);
-        vs = NULL;
-        if (inventory_read(opts->db, opts->timeout_ms, opts->db_given, &host,
-                           &vs, &err)) {
+        if (backend_read_host(backend, opts->db, opts->timeout_ms,
+                              opts->db_given, &host, &err)) {
             status = fail_unchanged(err.msg, true);
             goto out;
         }
@@ -678,7 +677,7 @@ run_apply(const struct options *opts)
         status = EXIT_IN_SYNC;
         goto out;
     }
-    if (apply_plan(plan, host, &vs, &apply_opts, &rolled_back, &err)) {
+    if (apply_plan(plan, host, backend, &apply_opts, &rolled_back, &err)) {
         fail("%s", err.msg);
         if (rolled_back) {
             log_outcome(OUTCOME_ROLLED_BACK, "rolled back: the apply failed "
@@ -697,7 +696,7 @@ run_apply(const struct options *opts)
 out:
     plan_destroy(plan);
     host_destroy(host);
-    vswitch_close(vs);
+    backend_destroy(backend);
     lock_release(lock_fd);
     policy_destroy(policy);
     driver_table_destroy(drivers);

@@ -1,0 +1,952 @@
+/* Tests of apply (agent/apply.c) over the fake host backend
+ * (fake-backend.c), and of the exit outcome of a run (agent/report.c).
+ *
+ * Each test loads a case of tests/plan-cases (host, policy, the shared
+ * driver table), computes its plan with the real planner, and applies it to
+ * a fake backend that holds the case's host in memory; the journal lives in
+ * a directory made with mkdtemp.  The host left in the fake is judged as
+ * JSON (host-json.c) against the host before the run (after a rollback) or
+ * against plan_simulate() of it (after a success), and the fake's log of
+ * changes gives their order.  Needs no root and no OVS. */
+#define _GNU_SOURCE 1
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "backend.h"
+#include "drivers.h"
+#include "fake-backend.h"
+#include "host-json.h"
+#include "host.h"
+#include "journal.h"
+#include "plan.h"
+#include "policy.h"
+#include "report.h"
+#include "testlib.h"
+#include "util.h"
+
+/* One case, loaded and planned, with a fake backend over its host. */
+struct fixture {
+    const char *name;
+    struct host *host;          /* As read, before the run. */
+    struct policy *policy;
+    struct driver_table *drivers;
+    struct plan *plan;
+    struct fake_backend *fb;
+    char state_dir[64];
+    struct apply_options opts;
+    bool rolled_back;
+    struct error err;
+};
+
+static struct driver_table *drivers;
+
+/* Loads the case 'name' into 'fx', with a connected fake backend.  Links
+ * that are up have carrier (operstate "up"), as on a live host. */
+static bool
+fixture_load(struct fixture *fx, const char *name)
+{
+    char *dir = xasprintf("%s/tests/plan-cases/%s", test_srcdir(), name);
+    char *host_path = xasprintf("%s/host.json", dir);
+    char *policy_path = xasprintf("%s/policy.json", dir);
+    struct error err;
+    bool ok = false;
+
+    memset(fx, 0, sizeof *fx);
+    fx->name = name;
+    error_clear(&err);
+    /* A case without a policy.json is an audit without a policy. */
+    if (host_json_read_file(host_path, &fx->host, &err)
+        || (!access(policy_path, F_OK)
+            && policy_parse_file(policy_path, &fx->policy, &err))) {
+        test_report(false, err.msg, "%s: load the case", name);
+        goto out;
+    }
+    for (size_t i = 0; i < fx->host->n_links; i++) {
+        struct host_link *link = &fx->host->links[i];
+
+        if (link->up && !link->operstate[0]) {
+            copy_string(link->operstate, "up", sizeof link->operstate);
+        }
+    }
+    if (plan_compute(fx->policy, fx->host, drivers, &fx->plan, &err)) {
+        test_report(false, err.msg, "%s: plan the case", name);
+        goto out;
+    }
+    snprintf(fx->state_dir, sizeof fx->state_dir,
+             "/tmp/jumboagent-test-apply.XXXXXX");
+    if (!mkdtemp(fx->state_dir)) {
+        test_report(false, strerror(errno), "%s: mkdtemp", name);
+        goto out;
+    }
+    fx->fb = fake_backend_create(fx->host);
+    if (fx->host->ovs_reachable) {
+        backend_ovs_connect(fake_backend_up(fx->fb), "unix:fake", 100,
+                            NULL);
+    }
+    fx->opts.state_dir = fx->state_dir;
+    fx->opts.remote = "unix:fake";
+    fx->opts.policy = fx->policy;
+    fx->opts.timeout_ms = 250;
+    fx->opts.replug = false;
+    error_clear(&fx->err);
+    ok = true;
+out:
+    free(dir);
+    free(host_path);
+    free(policy_path);
+    return ok;
+}
+
+static void
+fixture_free(struct fixture *fx)
+{
+    char *path = xasprintf("%s/journal.json", fx->state_dir);
+
+    if (fx->state_dir[0]) {
+        unlink(path);
+        rmdir(fx->state_dir);
+    }
+    free(path);
+    if (fx->fb) {
+        backend_destroy(fake_backend_up(fx->fb));
+    }
+    plan_destroy(fx->plan);
+    policy_destroy(fx->policy);
+    host_destroy(fx->host);
+}
+
+static int
+fixture_apply(struct fixture *fx)
+{
+    return apply_plan(fx->plan, fx->host, fake_backend_up(fx->fb), &fx->opts,
+                      &fx->rolled_back, &fx->err);
+}
+
+/* Returns 'host' as JSON, without cur_cfg/next_cfg (a rollback is a new
+ * transaction), as a malloc()'d string. */
+static char *
+host_text(const struct host *host)
+{
+    struct host *copy = host_clone(host);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *stream = open_memstream(&text, &size);
+
+    copy->ovs_cur_cfg = copy->ovs_next_cfg = 0;
+    host_json_write(copy, stream);
+    fclose(stream);
+    host_destroy(copy);
+    return text;
+}
+
+/* Checks that the fake's host equals 'expected' (both as JSON). */
+static bool
+check_host(struct fixture *fx, const struct host *expected, const char *what)
+{
+    char *want = host_text(expected);
+    char *got = host_text(fake_backend_host(fx->fb));
+    bool ok = test_streq(want, got, "%s: %s", fx->name, what);
+
+    free(want);
+    free(got);
+    return ok;
+}
+
+/* Checks that the host is as the plan leaves it. */
+static bool
+check_host_planned(struct fixture *fx)
+{
+    struct host *expected = host_clone(fx->host);
+    bool ok;
+
+    plan_simulate(fx->plan, expected);
+    ok = check_host(fx, expected, "the host is as the plan says");
+    host_destroy(expected);
+    return ok;
+}
+
+static bool
+journal_exists(const struct fixture *fx)
+{
+    return apply_journal_pending(fx->state_dir);
+}
+
+/* Returns the position of 'needle' in the fake's log, or -1. */
+static long
+log_pos(struct fixture *fx, const char *needle)
+{
+    const char *log = fake_backend_log(fx->fb);
+    const char *p = strstr(log, needle);
+
+    return p ? p - log : -1;
+}
+
+static bool
+check_log_has(struct fixture *fx, const char *needle, const char *what)
+{
+    return test_report(log_pos(fx, needle) >= 0, fake_backend_log(fx->fb),
+                       "%s: %s (\"%s\" in the log)", fx->name, what, needle);
+}
+
+/* True if "a" comes before "b" in the log, both present. */
+static bool
+check_log_order(struct fixture *fx, const char *a, const char *b,
+                const char *what)
+{
+    long pa = log_pos(fx, a), pb = log_pos(fx, b);
+
+    return test_report(pa >= 0 && pb >= 0 && pa < pb,
+                       fake_backend_log(fx->fb), "%s: %s (\"%s\" before "
+                       "\"%s\")", fx->name, what, a, b);
+}
+
+static bool
+check_msg(struct fixture *fx, const char *needle, const char *what)
+{
+    return test_report(strstr(fx->err.msg, needle) != NULL, fx->err.msg,
+                       "%s: %s (message says \"%s\")", fx->name, what,
+                       needle);
+}
+
+/* The fate of a failed run: the error code, whether it says it rolled
+ * back, and whether the journal is kept. */
+static void
+check_failed(struct fixture *fx, int error, int expected_error,
+             bool rolled_back)
+{
+    test_report(error == expected_error, fx->err.msg, "%s: fails with %d "
+                "(got %d)", fx->name, expected_error, error);
+    test_report(fx->rolled_back == rolled_back, fx->err.msg,
+                "%s: rolled back is %s", fx->name,
+                rolled_back ? "true" : "false");
+    test_report(journal_exists(fx) == !rolled_back, NULL,
+                "%s: the journal is %s", fx->name,
+                rolled_back ? "removed" : "kept");
+}
+
+/* Apply: success. */
+
+static void
+test_apply_ovs(void)
+{
+    struct fixture fx;
+    int error;
+
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    error = fixture_apply(&fx);
+    test_report(!error, fx.err.msg, "%s: applies", fx.name);
+    test_report(!fx.rolled_back, NULL, "%s: success reports no rollback",
+                fx.name);
+    check_host_planned(&fx);
+    test_report(fake_backend_count(fx.fb, FAKE_OVS_COMMIT) == 1,
+                fake_backend_log(fx.fb), "%s: one OVSDB transaction for "
+                "the %zu steps", fx.name, fx.plan->n_steps);
+    check_log_has(&fx, "commit eth2=9000 eth3=9000 xenbr1=9000 tap3.1=9000 "
+                  "vif3.0=9000 vif4.0=9000\n", "in the plan's order");
+    test_report(!journal_exists(&fx), NULL, "%s: journal removed", fx.name);
+    {
+        struct plan *again;
+        struct error err;
+
+        error_clear(&err);
+        if (!plan_compute(fx.policy, fake_backend_host(fx.fb), drivers,
+                          &again, &err)) {
+            test_report(again->n_steps == 0, NULL, "%s: a second plan has "
+                        "no steps", fx.name);
+            plan_destroy(again);
+        }
+    }
+    fixture_free(&fx);
+}
+
+static void
+test_apply_links(void)
+{
+    struct fixture fx;
+    int error;
+
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    error = fixture_apply(&fx);
+    test_report(!error, fx.err.msg, "%s: applies", fx.name);
+    check_host_planned(&fx);
+    test_streq("mtu eth0 9000\nmtu eth1 9000\nmtu bond0 9000\n"
+               "mtu br-storage 9000\nmtu vnet3 9000\n",
+               fake_backend_log(fx.fb), "%s: links changed in the plan's "
+               "order, nothing else", fx.name);
+    test_report(!journal_exists(&fx), NULL, "%s: journal removed", fx.name);
+    fixture_free(&fx);
+}
+
+static void
+test_apply_mixed_lro(void)
+{
+    struct fixture fx;
+
+    if (fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        test_report(!fixture_apply(&fx), fx.err.msg, "%s: applies",
+                    fx.name);
+        check_host_planned(&fx);
+        check_log_order(&fx, "mtu eno2 9000", "commit eno1=9000",
+                        "the lower device before the OVS transaction");
+        fixture_free(&fx);
+    }
+    if (fixture_load(&fx, "lro-forwarding")) {
+        test_report(!fixture_apply(&fx), fx.err.msg, "%s: applies",
+                    fx.name);
+        check_host_planned(&fx);
+        check_log_order(&fx, "lro eth2 off", "mtu eth2 9000",
+                        "LRO off before the MTU");
+        fixture_free(&fx);
+    }
+}
+
+/* A VIF whose row vanished before the commit is left out; the rest is
+ * applied. */
+static void
+vanish_vif(struct fake_backend *fb, enum fake_op op, const char *ifname,
+           void *aux)
+{
+    struct host *host = fake_backend_host(fb);
+    bool *done = aux;
+
+    (void) ifname;
+    if (op != FAKE_OVS_COMMIT || *done) {
+        return;
+    }
+    *done = true;
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        struct host_ovs_bridge *br = &host->bridges[b];
+
+        for (size_t p = 0; p < br->n_ports; p++) {
+            if (!strcmp(br->ports[p].name, "vif4.0")) {
+                copy_string(br->ports[p].ifaces[0].name, "gone",
+                            sizeof br->ports[p].ifaces[0].name);
+            }
+        }
+    }
+}
+
+static void
+test_apply_vif_vanished(void)
+{
+    struct fixture fx;
+    bool done = false;
+    int error;
+
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    fake_backend_set_hook(fx.fb, vanish_vif, &done);
+    error = fixture_apply(&fx);
+    test_report(!error, fx.err.msg, "%s: a vanished VIF does not fail the "
+                "run", fx.name);
+    check_log_has(&fx, "commit eth2=9000 eth3=9000 xenbr1=9000 tap3.1=9000 "
+                  "vif3.0=9000\n", "the rest is committed");
+    fixture_free(&fx);
+}
+
+/* Rollback. */
+
+static void
+test_rollback_kernel_refuses(void)
+{
+    struct fixture fx;
+    int error;
+
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    fake_backend_fail(fx.fb, FAKE_LINK_SET_MTU, "bond0", -EINVAL, 0, 1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -EINVAL, true);
+    check_host(&fx, fx.host, "the host is back as it was");
+    test_streq("mtu eth0 9000\nmtu eth1 9000\nmtu eth1 1500\n"
+               "mtu eth0 1500\n", fake_backend_log(fx.fb),
+               "%s: put back in reverse order, and only what changed",
+               fx.name);
+    check_msg(&fx, "bond0", "names the interface");
+    check_msg(&fx, "rolled back, nothing is left changed", "says so");
+    fixture_free(&fx);
+}
+
+static void
+test_rollback_mixed(void)
+{
+    struct fixture fx;
+    int error;
+
+    /* The OVS transaction fails on the server: the lower device that was
+     * raised before it goes back. */
+    if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        return;
+    }
+    fake_backend_fail(fx.fb, FAKE_OVS_COMMIT, NULL, -EIO, 0, 1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -EIO, true);
+    check_host(&fx, fx.host, "the host is back as it was");
+    check_log_order(&fx, "mtu eno2 9000", "mtu eno2 1500",
+                    "the lower device is put back");
+    fixture_free(&fx);
+}
+
+static void
+test_rollback_verify_ovs(void)
+{
+    struct fixture fx;
+    int error;
+
+    /* vswitchd cannot set eth3's MTU: Interface.mtu stays 1500. */
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    fake_backend_fail(fx.fb, FAKE_VSWITCHD_SET_MTU, "eth3", -EINVAL, 0, 1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ETIMEDOUT, true);
+    check_msg(&fx, "verify: OVS interface 'eth3' reports mtu 1500 after "
+              "mtu_request 9000", "says what verify saw");
+    check_host(&fx, fx.host, "the host is back as it was");
+    fixture_free(&fx);
+}
+
+/* Another client changes vif4.0's request once apply's transaction is
+ * confirmed, before verify reads the rows. */
+static void
+change_behind_back(struct fake_backend *fb, enum fake_op op,
+                   const char *ifname, void *aux)
+{
+    bool *done = aux;
+
+    (void) ifname;
+    if (op == FAKE_OVS_READ && !*done) {
+        *done = true;
+        fake_backend_request(fb, "vif4.0", true, 1500);
+    }
+}
+
+static void
+test_rollback_verify_behind_back(void)
+{
+    struct fixture fx;
+    bool done = false;
+    int error;
+
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    fake_backend_set_hook(fx.fb, change_behind_back, &done);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -EIO, true);
+    check_msg(&fx, "'vif4.0' has mtu_request 1500, expected 9000",
+              "says which request changed");
+    check_host(&fx, fx.host, "the host is back as it was");
+    fixture_free(&fx);
+}
+
+/* The kernel MTU of vnet3 is put back behind the run's back before
+ * verify reads it. */
+static void
+reset_vnet3(struct fake_backend *fb, enum fake_op op, const char *ifname,
+            void *aux)
+{
+    (void) aux;
+    if (op == FAKE_LINK_GET_MTU && ifname && !strcmp(ifname, "vnet3")) {
+        host_find_link_mutable(fake_backend_host(fb), "vnet3")->mtu = 1500;
+    }
+}
+
+static void
+test_rollback_verify_kernel(void)
+{
+    struct fixture fx;
+    int error;
+
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    fake_backend_set_hook(fx.fb, reset_vnet3, NULL);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -EIO, true);
+    check_msg(&fx, "verify: kernel MTU of 'vnet3' is 1500, expected 9000",
+              "says what verify saw");
+    check_host(&fx, fx.host, "the host is back as it was");
+    fixture_free(&fx);
+}
+
+static void
+test_rollback_stalled_vswitchd(void)
+{
+    struct fixture fx;
+    const struct host_ovs_iface *iface;
+    int error;
+
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    fake_backend_stall_vswitchd(fx.fb, true);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ETIMEDOUT, true);
+    /* The restore is committed but vswitchd cannot confirm the old MTU:
+     * the request stays at it, never at 9000, and is not cleared. */
+    iface = host_find_ovs_iface(fake_backend_host(fx.fb), "eth2", NULL,
+                                NULL);
+    test_report(iface && iface->has_mtu_request && iface->mtu_request == 1500,
+                fake_backend_log(fx.fb), "%s: the request is left at the "
+                "old MTU until vswitchd runs", fx.name);
+    check_msg(&fx, "left set until ovs-vswitchd runs", "says so");
+    fixture_free(&fx);
+}
+
+static void
+test_rollback_reconnects(void)
+{
+    struct fixture fx;
+    int error;
+
+    /* The connection dies after the commit (at verify's first wait) and
+     * ovsdb-server comes back. */
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    fake_backend_drop_connection(fx.fb, 1, false);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ECONNRESET, true);
+    check_host(&fx, fx.host, "the host is back as it was");
+    test_report(fake_backend_count(fx.fb, FAKE_OVS_CONNECT) >= 1, NULL,
+                "%s: reconnected to restore", fx.name);
+    test_report(fake_backend_connected(fx.fb), NULL, "%s: the backend "
+                "holds the new connection", fx.name);
+    fixture_free(&fx);
+}
+
+/* Rollback that cannot finish, then recovery by the next run. */
+static void
+test_rollback_incomplete_then_recover(void)
+{
+    struct fake_backend *next;
+    struct fixture fx;
+    bool recovered;
+    int error;
+
+    if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        return;
+    }
+    fake_backend_drop_connection(fx.fb, 1, true);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ECONNRESET, false);
+    check_msg(&fx, "rollback incomplete", "says so");
+    check_msg(&fx, "journal.json is kept", "says the journal is kept");
+    check_log_has(&fx, "mtu eno2 1500", "the kernel side is still put back");
+
+    /* The next run: OVSDB is back; the host is as the killed run left
+     * it. */
+    next = fake_backend_create(fake_backend_host(fx.fb));
+    backend_ovs_connect(fake_backend_up(next), "unix:fake", 100, NULL);
+    error_clear(&fx.err);
+    error = apply_recover(fake_backend_up(next), &fx.opts, &recovered,
+                          &fx.err);
+    test_report(!error, fx.err.msg, "%s: recovery succeeds", fx.name);
+    test_report(recovered, NULL, "%s: recovery found the journal", fx.name);
+    test_report(!journal_exists(&fx), NULL, "%s: recovery removes the "
+                "journal", fx.name);
+    backend_destroy(fake_backend_up(fx.fb));
+    fx.fb = next;
+    check_host(&fx, fx.host, "recovery puts the host back as it was");
+
+    /* Nothing left: a second recovery finds nothing. */
+    error = apply_recover(fake_backend_up(next), &fx.opts, &recovered,
+                          &fx.err);
+    test_report(!error && !recovered, fx.err.msg, "%s: a second recovery "
+                "has nothing to do", fx.name);
+    fixture_free(&fx);
+}
+
+/* Recovery of a journal written by hand, as a killed run leaves it. */
+static void
+test_recover_journal(void)
+{
+    struct journal_entry e;
+    struct journal *journal;
+    struct fixture fx;
+    struct host *after;
+    bool recovered;
+    int error;
+
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    /* The run raised eth0 and eth1, then died. */
+    journal = journal_create();
+    memset(&e, 0, sizeof e);
+    e.layer = JOURNAL_LINK_MTU;
+    e.value = 1500;
+    copy_string(e.ifname, "eth0", sizeof e.ifname);
+    journal_add(journal, &e);
+    copy_string(e.ifname, "eth1", sizeof e.ifname);
+    journal_add(journal, &e);
+    copy_string(e.ifname, "bond0", sizeof e.ifname);
+    journal_add(journal, &e);
+    copy_string(e.ifname, "gone0", sizeof e.ifname);
+    journal_add(journal, &e);
+    error = journal_write(fx.state_dir, journal, &fx.err);
+    journal_destroy(journal);
+    test_report(!error, fx.err.msg, "%s: journal written", fx.name);
+    host_find_link_mutable(fake_backend_host(fx.fb), "eth0")->mtu = 9000;
+    host_find_link_mutable(fake_backend_host(fx.fb), "eth1")->mtu = 9000;
+
+    /* The first try fails: the kernel refuses eth0's old MTU. */
+    fake_backend_fail(fx.fb, FAKE_LINK_SET_MTU, "eth0", -EBUSY, 0, 1);
+    error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                          &fx.err);
+    test_report(error == -EBUSY, fx.err.msg, "%s: a failed recovery fails",
+                fx.name);
+    test_report(journal_exists(&fx), NULL, "%s: a failed recovery keeps "
+                "the journal", fx.name);
+    check_msg(&fx, "restoring the journal", "says what failed");
+
+    error_clear(&fx.err);
+    error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                          &fx.err);
+    test_report(!error && recovered, fx.err.msg, "%s: recovery succeeds "
+                "the second time", fx.name);
+    test_report(!journal_exists(&fx), NULL, "%s: journal removed", fx.name);
+    after = host_clone(fx.host);
+    check_host(&fx, after, "recovery puts the host back as it was");
+    host_destroy(after);
+    check_log_order(&fx, "mtu eth1 1500", "mtu eth0 1500\n",
+                    "recovery restores in reverse order");
+    fixture_free(&fx);
+}
+
+/* Replug. */
+
+static void
+test_replug(void)
+{
+    struct fixture fx;
+    int error;
+
+    if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        return;
+    }
+    fx.opts.replug = true;
+    error = fixture_apply(&fx);
+    test_report(!error, fx.err.msg, "%s: applies with replug", fx.name);
+    check_log_order(&fx, "down eno2\nup eno2\n", "down eno1\nup eno1\n",
+                    "each changed uplink is bounced, one after the other");
+    test_report(log_pos(&fx, "down eno2.100") < 0
+                && log_pos(&fx, "down vnet") < 0, fake_backend_log(fx.fb),
+                "%s: only physical uplinks are bounced", fx.name);
+    check_host_planned(&fx);
+    fixture_free(&fx);
+
+    if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        return;
+    }
+    fx.opts.replug = true;
+    fake_backend_lose_carrier(fx.fb, "eno1");
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ETIMEDOUT, true);
+    check_msg(&fx, "eno1 did not come back up", "says which link");
+    {
+        /* As it was, but for the carrier that is gone. */
+        struct host *expected = host_clone(fx.host);
+
+        copy_string(host_find_link_mutable(expected, "eno1")->operstate,
+                    "down", sizeof expected->links[0].operstate);
+        check_host(&fx, expected, "the host is back as it was");
+        host_destroy(expected);
+    }
+    fixture_free(&fx);
+
+    if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        return;
+    }
+    fx.opts.replug = true;
+    fake_backend_fail(fx.fb, FAKE_LINK_SET_UP, "eno1", -EIO, 1, 1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -EIO, true);
+    test_report(host_find_link(fake_backend_host(fx.fb), "eno1")->up, NULL,
+                "%s: a link left down by a failed replug is brought up",
+                fx.name);
+    check_host(&fx, fx.host, "the host is back as it was");
+    fixture_free(&fx);
+}
+
+/* Only physical uplinks and members are bounced, never a VIF (veth-ct1 is
+ * a veth) and never a link on the management path. */
+static void
+test_replug_roles(void)
+{
+    struct fixture fx;
+
+    if (fixture_load(&fx, "linux-bridge-veth-tap")) {
+        fx.opts.replug = true;
+        test_report(!fixture_apply(&fx), fx.err.msg, "%s: applies with "
+                    "replug", fx.name);
+        check_log_has(&fx, "down eno2\nup eno2\n", "the uplink is bounced");
+        test_report(log_pos(&fx, "down veth-ct1") < 0,
+                    fake_backend_log(fx.fb), "%s: a veth VIF is not "
+                    "bounced", fx.name);
+        fixture_free(&fx);
+    }
+    if (fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        fx.opts.replug = true;
+        host_find_link_mutable(fx.host, "eno1")->default_route = true;
+        test_report(!fixture_apply(&fx), fx.err.msg, "%s: applies with "
+                    "replug", fx.name);
+        test_report(log_pos(&fx, "down eno1") < 0, fake_backend_log(fx.fb),
+                    "%s: the management uplink is not bounced", fx.name);
+        check_log_has(&fx, "down eno2\nup eno2\n", "the other one is");
+        fixture_free(&fx);
+    }
+}
+
+/* Steps after the OVS transaction run too (the planner puts none there
+ * today, so the plan is reordered by hand: the lower device last). */
+static void
+test_steps_after_ovs(void)
+{
+    struct plan_step first;
+    struct fixture fx;
+    struct plan *plan;
+
+    if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        return;
+    }
+    plan = fx.plan;
+    first = plan->steps[0];
+    memmove(&plan->steps[0], &plan->steps[1],
+            (plan->n_steps - 1) * sizeof plan->steps[0]);
+    plan->steps[plan->n_steps - 1] = first;
+    test_report(!fixture_apply(&fx), fx.err.msg, "%s: applies reordered",
+                fx.name);
+    check_log_order(&fx, "commit eno1=9000", "mtu eno2 9000",
+                    "the link step after the transaction is made");
+    check_host_planned(&fx);
+    fixture_free(&fx);
+}
+
+/* A stop request (SIGTERM, blocked as main.c blocks it) between steps
+ * rolls back. */
+static void
+raise_term(struct fake_backend *fb, enum fake_op op, const char *ifname,
+           void *aux)
+{
+    (void) fb;
+    (void) aux;
+    if (op == FAKE_LINK_SET_MTU && ifname && !strcmp(ifname, "eth1")) {
+        raise(SIGTERM);
+    }
+}
+
+static void
+test_stop_request(void)
+{
+    sigset_t term, old;
+    struct fixture fx;
+    int error, sig;
+
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, &old);
+    fake_backend_set_hook(fx.fb, raise_term, NULL);
+    error = fixture_apply(&fx);
+    sigwait(&term, &sig);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    check_failed(&fx, error, -EINTR, true);
+    check_msg(&fx, "interrupted by SIGTERM", "names the signal");
+    check_host(&fx, fx.host, "the host is back as it was");
+    test_report(log_pos(&fx, "mtu bond0 9000") < 0, fake_backend_log(fx.fb),
+                "%s: nothing after the stop request is changed", fx.name);
+    fixture_free(&fx);
+}
+
+static void
+test_rollback_lro(void)
+{
+    struct fixture fx;
+    int error;
+
+    /* br0 refuses 9000 once eth2's LRO is off and its MTU raised: both
+     * go back, LRO last. */
+    if (!fixture_load(&fx, "lro-forwarding")) {
+        return;
+    }
+    fake_backend_fail(fx.fb, FAKE_LINK_SET_MTU, "br0", -ERANGE, 0, 1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ERANGE, true);
+    check_host(&fx, fx.host, "the host is back as it was");
+    check_log_order(&fx, "mtu eth2 1500", "lro eth2 on",
+                    "LRO is turned back on after the MTU is put back");
+    fixture_free(&fx);
+}
+
+/* Exit outcomes of apply_plan() before any change. */
+static void
+test_nothing_changed(void)
+{
+    struct fixture fx;
+    struct plan empty;
+    int error;
+
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    memset(&empty, 0, sizeof empty);
+    fx.rolled_back = false;
+    error = apply_plan(&empty, fx.host, fake_backend_up(fx.fb), &fx.opts,
+                       &fx.rolled_back, &fx.err);
+    test_report(!error && !fx.rolled_back && !journal_exists(&fx), NULL,
+                "%s: an empty plan changes nothing and succeeds", fx.name);
+
+    backend_ovs_disconnect(fake_backend_up(fx.fb));
+    error = fixture_apply(&fx);
+    test_report(error == -ENOTCONN, fx.err.msg, "%s: OVS steps without "
+                "OVSDB fail", fx.name);
+    check_msg(&fx, "nothing was changed", "says nothing was changed");
+    test_streq("", fake_backend_log(fx.fb), "%s: no change made", fx.name);
+    test_report(!journal_exists(&fx), NULL, "%s: no journal left",
+                fx.name);
+    fixture_free(&fx);
+}
+
+/* The exit outcome of a dry run (report.c). */
+
+static void
+check_report(struct fixture *fx, int status, const char *result)
+{
+    struct report_context ctx = {
+        .policy = fx->policy,
+        .policy_file = "policy.json",
+        .host = fx->host,
+        .plan = fx->plan,
+    };
+    char *text = NULL, *json = NULL;
+    size_t size = 0;
+    FILE *stream;
+    char *want;
+
+    test_report((int) report_status(fx->plan) == status, NULL, "%s: exit status "
+                "%d", fx->name, status);
+    stream = open_memstream(&text, &size);
+    report_text(&ctx, stream);
+    fclose(stream);
+    want = xasprintf("Result: %s (exit %d)", result, status);
+    test_report(strstr(text, want) != NULL, text, "%s: text says \"%s\"",
+                fx->name, want);
+    free(want);
+    stream = open_memstream(&json, &size);
+    report_json(&ctx, stream);
+    fclose(stream);
+    want = xasprintf("\"%s\"", result);
+    test_report(strstr(json, want) != NULL, json, "%s: JSON says %s",
+                fx->name, want);
+    free(want);
+    free(text);
+    free(json);
+}
+
+static void
+test_report_outcomes(void)
+{
+    static const struct {
+        const char *name;
+        int status;
+        const char *result;
+    } cases[] = {
+        { "in-sync", 0, "in-sync" },
+        { "ovs-raise-bond", 2, "drift" },
+        { "ovs-request-not-applied", 2, "drift" },   /* No step. */
+        { "audit-mismatch", 3, "refused" },
+        { "enic-refused", 3, "refused" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct fixture fx;
+
+        if (fixture_load(&fx, cases[i].name)) {
+            check_report(&fx, cases[i].status, cases[i].result);
+            fixture_free(&fx);
+        }
+    }
+
+    /* Drift without a step (the audit alone) is still drift. */
+    {
+        struct plan_step step;
+        struct finding finding;
+        struct plan plan;
+
+        memset(&step, 0, sizeof step);
+        memset(&plan, 0, sizeof plan);
+        memset(&finding, 0, sizeof finding);
+        finding.kind = FINDING_PORT_MTU_MISMATCH;
+        finding.severity = SEVERITY_DRIFT;
+        plan.findings = &finding;
+        plan.n_findings = 1;
+        test_report(report_status(&plan) == 2, NULL, "a drift finding "
+                    "without steps is exit 2");
+        finding.severity = SEVERITY_INFO;
+        test_report(report_status(&plan) == 0, NULL, "an info finding is "
+                    "exit 0");
+        finding.severity = SEVERITY_REFUSED;
+        test_report(report_status(&plan) == 3, NULL, "a refusal is exit 3");
+        plan.n_findings = 0;
+        plan.steps = &step;
+        plan.n_steps = 1;
+        test_report(report_status(&plan) == 2, NULL, "a step without a "
+                    "finding is exit 2");
+    }
+}
+
+int
+main(void)
+{
+    char *drivers_path = xasprintf("%s/tests/plan-cases/drivers.json",
+                                   test_srcdir());
+    struct error err;
+
+    error_clear(&err);
+    if (!test_report(!driver_table_parse_file(drivers_path, &drivers, &err),
+                     err.msg, "load the driver table")) {
+        free(drivers_path);
+        return test_exit_status();
+    }
+    free(drivers_path);
+
+    test_apply_ovs();
+    test_apply_links();
+    test_apply_mixed_lro();
+    test_apply_vif_vanished();
+    test_rollback_kernel_refuses();
+    test_rollback_mixed();
+    test_rollback_lro();
+    test_rollback_verify_ovs();
+    test_rollback_verify_behind_back();
+    test_rollback_verify_kernel();
+    test_rollback_stalled_vswitchd();
+    test_rollback_reconnects();
+    test_rollback_incomplete_then_recover();
+    test_recover_journal();
+    test_replug();
+    test_replug_roles();
+    test_steps_after_ovs();
+    test_stop_request();
+    test_nothing_changed();
+    test_report_outcomes();
+
+    driver_table_destroy(drivers);
+    return test_exit_status();
+}
