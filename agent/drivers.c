@@ -31,10 +31,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "json-input.h"
+#include "safe-file.h"
 #include "util.h"
 
 #define DRIVERS_VERSION 1
@@ -716,8 +718,17 @@ driver_table_parse_file(const char *path, struct driver_table **tablep,
     char *text;
     int error;
 
-    error = json_input_read_file(path, DRIVERS_MAX_FILE_SIZE, &text, &size,
-                                 &opened);
+    int fd;
+
+    error = safe_file_open_input(path, SAFE_FILE_STRICT, "driver table",
+                                 "--drivers FILE", &fd, err);
+    opened = !error;
+    if (!error) {
+        error = json_input_read_fd(fd, DRIVERS_MAX_FILE_SIZE, &text, &size);
+        close(fd);
+    } else if (error != -ENOENT && error != -EISDIR) {
+        return error;           /* Untrusted, or not a regular file. */
+    }
     if (error == -EISDIR) {
         return error_set(err, error, "%s: is a directory; pass --drivers "
                          "with the path of the drivers.json file", path);

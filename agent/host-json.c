@@ -17,11 +17,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "host.h"
 #include "json-input.h"
+#include "safe-file.h"
 #include "util.h"
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -1277,7 +1279,22 @@ host_json_read_file(const char *path, struct host **hostp, struct error *err)
     char *text;
     int error;
 
-    error = json_input_read_file(path, MAX_FILE_SIZE, &text, &size, &opened);
+    int fd;
+
+    /* A host model changes nothing on the host: any owner will do, but it
+     * must be a regular file (a FIFO would hang the run). */
+    error = safe_file_open_input(path, SAFE_FILE_REGULAR, "host model",
+                                 "--host-model FILE", &fd, err);
+    if (error == -ENOENT || error == -EISDIR) {
+        return error_set(err, error, "cannot %s host model %s: %s",
+                         error == -EISDIR ? "read" : "open", path,
+                         strerror(-error));
+    } else if (error) {
+        return error;
+    }
+    opened = true;
+    error = json_input_read_fd(fd, MAX_FILE_SIZE, &text, &size);
+    close(fd);
     if (error == -EFBIG) {
         return too_large_error(path, err);
     } else if (error) {

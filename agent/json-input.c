@@ -41,34 +41,23 @@
 
 /* Reading files. */
 
-/* Reads the file 'path' of at most 'max_size' bytes; see json-input.h. */
+/* Reads the open file 'fd' of at most 'max_size' bytes; see
+ * json-input.h. */
 int
-json_input_read_file(const char *path, size_t max_size, char **textp,
-                     size_t *sizep, bool *openedp)
+json_input_read_fd(int fd, size_t max_size, char **textp, size_t *sizep)
 {
     size_t size = 0, allocated;
     struct stat st;
     int error = 0;
     char *text;
-    int fd;
 
-    *openedp = false;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    if (fstat(fd, &st)) {
         return -errno;
     }
-    *openedp = true;
-    if (fstat(fd, &st)) {
-        error = -errno;
-        close(fd);
-        return error;
-    }
     if (S_ISDIR(st.st_mode)) {
-        close(fd);
         return -EISDIR;
     }
     if (S_ISREG(st.st_mode) && (uintmax_t) st.st_size > max_size) {
-        close(fd);
         *sizep = st.st_size;
         return -EFBIG;
     }
@@ -96,7 +85,6 @@ json_input_read_file(const char *path, size_t max_size, char **textp,
         }
         size += n;
     }
-    close(fd);
 
     if (!error && size > max_size) {
         *sizep = size;
@@ -110,6 +98,24 @@ json_input_read_file(const char *path, size_t max_size, char **textp,
     *textp = text;
     *sizep = size;
     return 0;
+}
+
+/* Reads the file 'path' of at most 'max_size' bytes; see json-input.h. */
+int
+json_input_read_file(const char *path, size_t max_size, char **textp,
+                     size_t *sizep, bool *openedp)
+{
+    int error, fd;
+
+    *openedp = false;
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return -errno;
+    }
+    *openedp = true;
+    error = json_input_read_fd(fd, max_size, textp, sizep);
+    close(fd);
+    return error;
 }
 
 /* Positions and problems. */

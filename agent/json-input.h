@@ -47,6 +47,12 @@ struct json_object;
 int json_input_read_file(const char *path, size_t max_size, char **textp,
                          size_t *sizep, bool *openedp);
 
+/* Like json_input_read_file(), but reads the open file 'fd' (which stays
+ * open) from its current position.  A file that is not regular (a pipe) is
+ * read up to 'max_size' + 1 bytes at most.  Returns 0, -EISDIR, -EFBIG or
+ * the error of fstat() or read(). */
+int json_input_read_fd(int fd, size_t max_size, char **textp, size_t *sizep);
+
 /* What json_input_parse() found wrong.  Each type says which members of
  * 'struct json_input_problem' besides 'detail' it sets. */
 enum json_input_problem_type {

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -484,20 +483,6 @@ warn_pending_journal(const struct options *opts)
     }
 }
 
-/* True if another jumboagent run holds the run lock now. */
-static bool
-apply_in_progress(const char *lock_file)
-{
-    int fd = open(lock_file, O_RDONLY | O_CLOEXEC);
-    bool held = false;
-
-    if (fd >= 0) {
-        held = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
-        close(fd);
-    }
-    return held;
-}
-
 static int
 run_apply(const struct options *opts)
 {
@@ -550,7 +535,10 @@ run_apply(const struct options *opts)
         warn_pending_journal(opts);
         goto out;
     }
-    if (apply_recover(&vs, &apply_opts, &recovered, &err)) {
+    /* A journal that names what this policy does not manage was not
+     * written by a run of it: refuse it before restoring anything. */
+    if (journal_vet(opts->state_dir, policy, host, &err)
+        || apply_recover(&vs, &apply_opts, &recovered, &err)) {
         status = fail("%s", err.msg);
         goto out;
     }
@@ -651,7 +639,7 @@ main(int argc, char *argv[])
         return run_show(&opts);
     }
     if (opts.dry_run) {
-        if (!opts.host_model && apply_in_progress(opts.lock_file)) {
+        if (!opts.host_model && lock_probe(opts.lock_file)) {
             fprintf(stderr, "%s: warning: an apply is in progress (it holds "
                     "%s); this audit may see the host half way\n",
                     program_name, opts.lock_file);

@@ -31,8 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "json-input.h"
+#include "safe-file.h"
 #include "util.h"
 
 /* A policy file larger than this is refused unread. */
@@ -470,6 +472,30 @@ check_network_name(struct parser *p, const char *s)
     return 0;
 }
 
+/* See policy.h. */
+const char *
+policy_ifname_problem(const char *s, size_t len)
+{
+    if (!len) {
+        return "is empty";
+    }
+    if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.')) {
+        return "is not an interface name";
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+
+        if (c == '/' || c == ':' || c <= ' ' || c == 0x7f) {
+            return "contains '/', ':', whitespace, a control character or "
+                   "a NUL";
+        }
+    }
+    if (len > MAX_IFNAME_LEN) {
+        return "is longer than 15 bytes";
+    }
+    return NULL;
+}
+
 /* Checks that 's' is a valid Linux interface name; 'rule' ends the
  * message. */
 static int
@@ -479,6 +505,9 @@ check_ifname__(struct parser *p, const char *s, const char *rule)
     char quoted[128];
     char ch[64];
 
+    if (len && !policy_ifname_problem(s, len)) {
+        return 0;
+    }
     if (!strcmp(s, ".") || !strcmp(s, "..")) {
         return parse_error(p, "\"%s\" is not an interface name; %s", s,
                            rule);
@@ -1508,7 +1537,17 @@ policy_parse_file(const char *path, struct policy **policyp,
     char *text;
     int error;
 
-    error = json_input_read_file(path, MAX_FILE_SIZE, &text, &size, &opened);
+    int fd;
+
+    error = safe_file_open_input(path, SAFE_FILE_STRICT, "policy",
+                                 "--policy FILE", &fd, err);
+    opened = !error;
+    if (!error) {
+        error = json_input_read_fd(fd, MAX_FILE_SIZE, &text, &size);
+        close(fd);
+    } else if (error != -ENOENT && error != -EISDIR) {
+        return error;           /* Untrusted, or not a regular file. */
+    }
     if (error == -ENOENT && !opened) {
         return file_error(&parser, error, "the file does not exist; write a "
                           "policy there (see policy/README.md) or pass "

@@ -87,6 +87,12 @@ int policy_parse_file(const char *path, struct policy **policyp,
 int policy_parse_buffer(const char *name, const char *text, size_t size,
                         struct policy **policyp, struct error *err);
 
+/* Returns NULL if the 'len' bytes at 's' (not necessarily NUL-terminated;
+ * a NUL inside is a fault) form a Linux interface name as a policy accepts
+ * it, else a static phrase that says what is wrong with it.  The policy's own
+ * checks and the journal's use this one rule. */
+const char *policy_ifname_problem(const char *s, size_t len);
+
 /* Frees 'policy'.  Accepts NULL. */
 void policy_destroy(struct policy *policy);
 
