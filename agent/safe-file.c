@@ -35,7 +35,9 @@ safe_file_check_owner(const char *path, const struct stat *st,
         return error_set(err, -EPERM, "%s is writable by %s (mode %04o), so "
                          "another user could steer what jumboagent changes "
                          "as root; run 'chmod go-w %s'", path,
-                         st->st_mode & S_IWGRP ? "its group" : "others",
+                         (st->st_mode & (S_IWGRP | S_IWOTH))
+                         == (S_IWGRP | S_IWOTH) ? "its group and others"
+                         : st->st_mode & S_IWGRP ? "its group" : "others",
                          (unsigned int) (st->st_mode & 07777), path);
     }
     return 0;
