@@ -208,4 +208,58 @@ const char *json_input_suggest(const char *word, const char *const *choices,
 char *json_input_join(char *buf, size_t size, const char *const *words,
                       size_t n, bool quoted);
 
+/* One reader for the four JSON inputs (policy, driver table, host model,
+ * journal): the file opened as safe-file.h says, its size capped, the text
+ * parsed strictly, and every fault worded once, as
+ *
+ *     NAME: WHERE: what is wrong; what to do
+ *
+ * where WHERE is a JSON path ("networks[1].mtu", "(top level)") or a
+ * position ("line 3, column 7").  Unlike the functions above, these write
+ * the message into a 'struct error'. */
+
+struct error;
+
+/* What is being read, for the shared messages. */
+struct json_input_spec {
+    const char *what;           /* "policy", "driver table", ... */
+    const char *shape;          /* The rule for the whole document, ending
+                                 * the messages about it ("a policy is one
+                                 * JSON object: {...}"). */
+    size_t max_size;            /* Bytes; at most INT_MAX. */
+    int max_depth;              /* Nesting. */
+};
+
+/* Parses the 'size' bytes at 'text', named 'name' in messages, as 'spec'
+ * says.  On success returns 0 and stores the root in '*rootp' (release with
+ * json_object_put(); NULL for the literal null).  On failure returns a
+ * negative errno value (-EFBIG for a text over the limit, else -EINVAL)
+ * with the message in 'err'. */
+int json_input_load_text(const struct json_input_spec *spec,
+                         const char *name, const char *text, size_t size,
+                         struct json_object **rootp, struct error *err);
+
+/* Like json_input_load_text() for the open file 'fd' (which stays open). */
+int json_input_load_fd(const struct json_input_spec *spec, const char *name,
+                       int fd, struct json_object **rootp,
+                       struct error *err);
+
+/* Reports, as "NAME: PATH: message", a member of the object 'object' at
+ * JSON path 'path' ("" for the top level) whose key is not one of the 'n'
+ * keys in 'allowed', with a "did you mean" when one is close, else the list
+ * of allowed keys.  Returns 0 if there is none, else -EINVAL with the
+ * message in 'err'. */
+int json_input_check_keys(const char *name, const char *path,
+                          struct json_object *object,
+                          const char *const *allowed, size_t n,
+                          struct error *err);
+
+/* Reports 'key', a member of the object at 'path' that is not one of the
+ * 'n' keys in 'allowed', as json_input_check_keys() does.  Returns
+ * -EINVAL. */
+int json_input_unknown_key_error(const char *name, const char *path,
+                                 const char *key,
+                                 const char *const *allowed, size_t n,
+                                 struct error *err);
+
 #endif /* json-input.h */

@@ -76,7 +76,8 @@ struct policy {
 /* Parses and validates the policy in the file 'path'.  On success returns 0
  * and stores a new policy in '*policyp', which the caller must free with
  * policy_destroy().  On failure returns a negative errno value (-ENOENT if the
- * file does not exist, -EINVAL if it is not a valid policy), leaves
+ * file does not exist, -EFBIG if it is larger than 1 MiB, -EINVAL if it is not
+ * a valid policy), leaves
  * '*policyp' untouched, and describes the problem in 'err' as
  * "FILE: PATH: what is wrong; what is allowed". */
 int policy_parse_file(const char *path, struct policy **policyp,
