@@ -174,6 +174,14 @@ journal_write(const char *dir, const struct journal *journal,
     return error;
 }
 
+/* What the shared reader needs to know about a journal. */
+static const struct json_input_spec journal_spec = {
+    .what = "journal",
+    .shape = "a journal is {\"version\": 1, \"entries\": [...]}",
+    .max_size = JOURNAL_MAX_FILE_SIZE,
+    .max_depth = 8,
+};
+
 /* Keys a journal may have. */
 static const char *const top_keys[] = {
     "version", "pid", "started", "entries",
@@ -236,7 +244,6 @@ parse_journal(const char *path, struct json_object *root,
 {
     struct json_object *entries, *v;
     struct journal *journal;
-    const char *key;
     long long n;
     int error = 0;
 
@@ -249,12 +256,11 @@ parse_journal(const char *path, struct json_object *root,
                          "1 and \"entries\"); restore the MTUs by hand from "
                          "its contents (if any) and remove it", path);
     }
-    key = json_input_unknown_key(root, top_keys, ARRAY_SIZE(top_keys));
-    if (key) {
-        return error_set(err, -EINVAL, "%s: unknown key \"%s\" in the "
-                         "journal; it was not written by jumboagent, so "
-                         "nothing was restored; check it and remove it",
-                         path, key);
+    error = json_input_check_keys(path, "", root, top_keys,
+                                  ARRAY_SIZE(top_keys), err);
+    if (error) {
+        return error_prefix(err, "not a journal jumboagent wrote, so "
+                            "nothing was restored; check it and remove it");
     }
     journal = journal_create();
     if (get_int(root, "pid", &n)) {
@@ -281,8 +287,19 @@ parse_journal(const char *path, struct json_object *root,
                 }
             }
         }
+        if (layer != JOURNAL_LAYER_MAX) {
+            char epath[JSON_INPUT_PATH_SIZE];
+
+            json_input_path_index(epath, sizeof epath, "entries", i);
+            error = json_input_check_keys(path, epath, o, entry_keys,
+                                          ARRAY_SIZE(entry_keys), err);
+            if (error) {
+                error_prefix(err, "not a journal jumboagent wrote, so "
+                             "nothing was restored; check it and remove it");
+                break;
+            }
+        }
         if (layer == JOURNAL_LAYER_MAX
-            || json_input_unknown_key(o, entry_keys, ARRAY_SIZE(entry_keys))
             || !json_object_object_get_ex(o, "interface", &v)
             || !json_object_is_type(v, json_type_string)
             || !get_int(o, "value", &value) || value < 0 || value > 65535
@@ -345,12 +362,9 @@ int
 journal_read(const char *dir, struct journal **journalp, struct error *err)
 {
     char *path = xasprintf("%s/" JOURNAL_FILE, dir);
-    struct json_input_problem problem;
     struct json_object *root = NULL;
-    char *text = NULL;
     struct stat st;
     int dfd, fd, error;
-    size_t size;
 
     error = safe_file_open_dir(dir, false, &dfd, err);
     if (error) {
@@ -383,33 +397,21 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
                           "remove it", path, (long) st.st_uid,
                           (unsigned int) (st.st_mode & 07777));
     } else {
-        error = json_input_read_fd(fd, JOURNAL_MAX_FILE_SIZE, &text, &size);
-        if (error == -EFBIG) {
-            error_set(err, error, "the journal %s is larger than %d bytes, "
-                      "more than any run writes; nothing was changed; "
-                      "check it and remove it", path, JOURNAL_MAX_FILE_SIZE);
-        } else if (error) {
-            error_set(err, error, "cannot read the journal %s: %s", path,
-                      strerror(-error));
+        error = json_input_load_fd(&journal_spec, path, fd, &root, err);
+        if (error) {
+            error_prefix(err, "the journal of an interrupted apply cannot "
+                         "be read, so nothing was changed; restore the MTUs "
+                         "by hand from its contents (if any) and remove it");
         }
     }
     close(fd);
     if (error) {
         goto out;
     }
-    if (json_input_parse(text, size, JOURNAL_MAX_FILE_SIZE, 8, &root,
-                         &problem)) {
-        error = error_set(err, -EINVAL, "%s:%d:%d: damaged journal of an "
-                          "interrupted apply: %s; restore the MTUs by hand "
-                          "from its contents (if any) and remove it", path,
-                          problem.line, problem.column, problem.detail);
-        goto out;
-    }
     error = parse_journal(path, root, journalp, err);
 
 out:
     json_object_put(root);
-    free(text);
     free(path);
     return error;
 }

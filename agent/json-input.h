@@ -1,25 +1,29 @@
-/* Strict reading of JSON input, shared by jumboagent's three JSON readers:
- * policy.c (policy files), drivers.c (the driver-support table) and
- * host-json.c (host models).  It is part of the [parse] stage, one step
- * before their schema walks.
+/* Strict reading of JSON input, the one reader of jumboagent's four JSON
+ * inputs: policy.c (policy files), drivers.c (the driver-support table),
+ * host-json.c (host models) and journal.c (the apply journal).  It is the
+ * [parse] stage, one step before their schema walks.
  *
- * json_input_read_file() reads a file into memory with a size cap.
+ * json_input_read_fd() reads a file into memory with a size cap (the file
+ * is opened by safe-file.c, which checks who may have written it).
  * json_input_parse() then checks the text and builds a json-c tree: the size,
  * UTF-8 without NUL bytes, json-c's strict tokener, and a second scan for
  * what json-c 0.16 accepts even in strict mode (duplicate keys, single-quoted
  * strings, raw control characters in strings, NaN and Infinity, numbers such
  * as "1." or "-01").  It reports the first problem as data, a 'struct
- * json_input_problem' with the byte offset, line and column, so that each
- * reader words its own message ("FILE: PATH: what is wrong; what is
- * allowed" or "NAME:LINE:COL: invalid JSON: ...").  Nothing here writes a
- * message or a 'struct error'.
+ * json_input_problem' with the byte offset, line and column.
  *
- * The helpers at the end serve the readers' messages: JSON paths
- * ("networks[1].mtu"), descriptions of values ("the integer 9000", "an
- * array"), and unknown keys with their "did you mean" hint.
+ * The readers call json_input_load_fd() or json_input_load_text(), which do
+ * both and word each fault once, and json_input_check_keys() for the key
+ * list of each object (one wording for unknown keys, with a "did you mean"
+ * hint); the messages all have the form "NAME: WHERE: what is wrong; what
+ * to do", WHERE being a JSON path ("networks[1].mtu") or a position ("line
+ * 3, column 7").
  *
- * Only the three readers and json-input.c include json-c; this header only
- * names 'struct json_object'. */
+ * The helpers in between serve the readers' own messages: JSON paths,
+ * descriptions of values ("the integer 9000", "an array"), suggestions.
+ *
+ * Only the readers and json-input.c include json-c; this header only names
+ * 'struct json_object'. */
 #ifndef JUMBOAGENT_JSON_INPUT_H
 #define JUMBOAGENT_JSON_INPUT_H 1
 

@@ -465,7 +465,8 @@ policy_ifname_problem(const char *s, size_t len)
     if (!len) {
         return "is empty";
     }
-    if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.')) {
+    if ((len == 1 && s[0] == '.')
+        || (len == 2 && s[0] == '.' && s[1] == '.')) {
         return "is not an interface name";
     }
     for (size_t i = 0; i < len; i++) {

@@ -245,7 +245,8 @@ static const struct bad_case bad_cases[] = {
     { "rule with unknown key", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": "
       "[{\"pci\": \"8086:10d3\", \"chip\": \"82574L\", \"max-mtu\": 9000}]}"
       TAIL, 0,
-      "t.json: drivers.e1000e.rules[0].max-mtu: unknown key; did you mean \"max_mtu\"?" },
+      "t.json: drivers.e1000e.rules[0].max-mtu: unknown key; did you mean "
+      "\"max_mtu\"?" },
     { "rule with a bad verdict", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": "
       "[{\"pci\": \"8086:10d3\", \"chip\": \"82574L\", \"verdict\": "
       "\"Refuse\"}]}" TAIL, 0,
@@ -291,7 +292,8 @@ static const struct bad_case bad_cases[] = {
       "\"refuse_only_on\", or make the verdict \"refuse\"" },
     { "refuse_only_on misspelt as a key", HEAD "\"enic\": {" REFUSE
       ", \"refuse_only\": [\"xen-dom0\"]}" TAIL, 0,
-      "t.json: drivers.enic.refuse_only: unknown key; did you mean \"refuse_only_on\"?" },
+      "t.json: drivers.enic.refuse_only: unknown key; did you mean "
+      "\"refuse_only_on\"?" },
     { "rule refuse_only_on without refuse", HEAD "\"e1000e\": {" OK_ENTRY
       ", \"rules\": [" RULE ", {\"pci\": \"8086:108b\", \"chip\": "
       "\"82573E\", \"refuse_only_on\": [\"xen-dom0\"], \"verdict\": "

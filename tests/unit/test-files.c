@@ -337,7 +337,8 @@ test_journal_content(void)
         { "{\"version\": 1, \"entries\": [], \"run\": 1}", "unknown key",
           "an unknown key" },
         { "{\"version\": 2, \"entries\": []}", "damaged", "version 2" },
-        { "{\"version\": 1, \"version\": 1, \"entries\": []}", "damaged",
+        { "{\"version\": 1, \"version\": 1, \"entries\": []}",
+          "appears twice",
           "a duplicate key (the strict parser)" },
     };
     struct error err;
