@@ -31,10 +31,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "json-input.h"
+#include "safe-file.h"
 #include "util.h"
 
 #define DRIVERS_VERSION 1
@@ -110,72 +112,6 @@ path_error(const struct parse_ctx *ctx, const char *path,
     return error_set(ctx->err, -EINVAL, "%s: %s: %s", ctx->name, path, msg);
 }
 
-/* Reports that the table 'name' has more than DRIVERS_MAX_FILE_SIZE bytes.
- * Returns -EFBIG. */
-static int
-too_large_error(const char *name, struct error *err)
-{
-    return error_set(err, -EFBIG, "%s: the driver table is larger than %d "
-                     "MiB; a driver table is a few kilobytes, is this the "
-                     "right file?", name,
-                     DRIVERS_MAX_FILE_SIZE / (1024 * 1024));
-}
-
-/* Steps 1-3: reports 'problem', which json_input_parse() found in the
- * table's text, at its JSON path or its line and column.  Returns a
- * negative errno value. */
-static int
-report_problem(const struct parse_ctx *ctx,
-               const struct json_input_problem *problem)
-{
-    enum json_input_problem_type type = problem->type;
-    char where[64];
-
-    if (type == JSON_INPUT_TOO_LARGE) {
-        return too_large_error(ctx->name, ctx->err);
-    } else if (type == JSON_INPUT_EMPTY || type == JSON_INPUT_BLANK) {
-        return path_error(ctx, "(top level)", "the file is empty; the table "
-                          "is {\"version\": 1, \"drivers\": {...}}");
-    } else if (type == JSON_INPUT_DUPLICATE_KEY) {
-        return path_error(ctx, problem->path, "duplicate key (at line %d and "
-                          "again at line %d); each key may appear only once "
-                          "in an object", problem->first_line,
-                          problem->line);
-    }
-
-    snprintf(where, sizeof where, "line %d, column %d", problem->line,
-             problem->column);
-    if (type == JSON_INPUT_NUL) {
-        return path_error(ctx, where, "the file contains a NUL byte; the "
-                          "driver table must be plain UTF-8 text");
-    } else if (type == JSON_INPUT_BAD_UTF8) {
-        return path_error(ctx, where, "not valid UTF-8 (byte 0x%02x); the "
-                          "driver table must be UTF-8 text", problem->byte);
-    } else if (type == JSON_INPUT_TRUNCATED) {
-        return path_error(ctx, where, "the JSON ends too early (unexpected "
-                          "end of file); the table must be one complete JSON "
-                          "object: was the file cut short?");
-    } else if (type == JSON_INPUT_SINGLE_QUOTE) {
-        return path_error(ctx, where, "single-quoted strings are not JSON; "
-                          "use double quotes");
-    } else if (type == JSON_INPUT_CONTROL_CHAR) {
-        return path_error(ctx, where, "raw control character 0x%02x inside "
-                          "a string; write it as an escape such as \\n",
-                          problem->byte);
-    } else if (type == JSON_INPUT_NOT_A_VALUE) {
-        return path_error(ctx, where, "expected a JSON value (an object, "
-                          "array, string, number, true, false or null); "
-                          "NaN, Infinity and bare words are not JSON");
-    } else if (type == JSON_INPUT_BAD_NUMBER) {
-        return path_error(ctx, where, "malformed number; JSON numbers look "
-                          "like 9000, -1 or 1.5e3");
-    }
-    /* JSON_INPUT_SYNTAX and JSON_INPUT_TRAILING: json-c's words. */
-    return path_error(ctx, where, "invalid JSON (%s); the table must be "
-                      "strict JSON: double-quoted strings, no comments, no "
-                      "trailing commas", problem->detail);
-}
-
 /* Formats " (did you mean \"X\"?)" into 'dst' if 'word' looks like a
  * misspelling of one of 'choices', else "". */
 static const char *
@@ -199,17 +135,8 @@ unknown_key_error(const struct parse_ctx *ctx, const char *path,
                   const char *key, const char *const *allowed,
                   size_t n_allowed)
 {
-    char key_path[JSON_INPUT_PATH_SIZE];
-    char hint[64];
-    char list[128];
-
-    json_input_path_key(key_path, sizeof key_path, path, key, strlen(key));
-    return path_error(ctx, key_path, "unknown key \"%.64s\"%s; allowed "
-                      "keys: %s", key,
-                      did_you_mean(hint, sizeof hint, key, allowed,
-                                   n_allowed),
-                      json_input_join(list, sizeof list, allowed, n_allowed,
-                                      false));
+    return json_input_unknown_key_error(ctx->name, path, key, allowed,
+                                        n_allowed, ctx->err);
 }
 
 /* Step 4: the schema walk. */
@@ -687,18 +614,26 @@ parse_top(const struct parse_ctx *ctx, struct json_object *root,
     return 0;
 }
 
+/* What the shared reader needs to know about a driver table. */
+static const struct json_input_spec drivers_spec = {
+    .what = "driver table",
+    .shape = "the table is {\"version\": 1, \"drivers\": {...}}",
+    .max_size = DRIVERS_MAX_FILE_SIZE,
+    .max_depth = JSON_TOKENER_DEFAULT_DEPTH,
+};
+
 /* Steps 1-4 on the 'size' bytes at 'text', into 'table'. */
 static int
 parse_json(const struct parse_ctx *ctx, const char *text, size_t size,
            struct driver_table *table)
 {
-    struct json_input_problem problem;
-    struct json_object *root;
+    struct json_object *root = NULL;
     int error;
 
-    if (json_input_parse(text, size, DRIVERS_MAX_FILE_SIZE,
-                         JSON_TOKENER_DEFAULT_DEPTH, &root, &problem)) {
-        return report_problem(ctx, &problem);
+    error = json_input_load_text(&drivers_spec, ctx->name, text, size, &root,
+                                 ctx->err);
+    if (error) {
+        return error;
     }
     error = parse_top(ctx, root, table);
     json_object_put(root);
@@ -711,35 +646,36 @@ int
 driver_table_parse_file(const char *path, struct driver_table **tablep,
                         struct error *err)
 {
-    bool opened;
-    size_t size;
-    char *text;
-    int error;
+    struct parse_ctx ctx = { .name = path, .err = err };
+    struct json_object *root = NULL;
+    struct driver_table *table;
+    int error, fd;
 
-    error = json_input_read_file(path, DRIVERS_MAX_FILE_SIZE, &text, &size,
-                                 &opened);
-    if (error == -EISDIR) {
-        return error_set(err, error, "%s: is a directory; pass --drivers "
-                         "with the path of the drivers.json file", path);
-    } else if (error == -EFBIG) {
-        return too_large_error(path, err);
-    } else if (error == -ENOENT && !opened) {
+    error = safe_file_open_input(path, SAFE_FILE_STRICT, "driver table",
+                                 "--drivers FILE", &fd, err);
+    if (error == -ENOENT) {
         return error_set(err, error, "%s: cannot open the driver table: "
                          "%s; pass --drivers FILE to use another table, or "
                          "reinstall jumboagent to restore %s", path,
                          strerror(-error), DRIVERS_DEFAULT_FILE);
-    } else if (error && !opened) {
-        return error_set(err, error, "%s: cannot open the driver table: %s; "
-                         "check the file's permissions, or pass --drivers "
-                         "FILE", path, strerror(-error));
     } else if (error) {
-        return error_set(err, error, "%s: cannot read the driver table: %s; "
-                         "check the file, or pass --drivers FILE", path,
-                         strerror(-error));
+        return error;
     }
-    error = driver_table_parse_buffer(path, text, size, tablep, err);
-    free(text);
-    return error;
+    error = json_input_load_fd(&drivers_spec, path, fd, &root, err);
+    close(fd);
+    if (error) {
+        return error;
+    }
+    table = xzalloc(sizeof *table);
+    table->file = xstrdup(path);
+    error = parse_top(&ctx, root, table);
+    json_object_put(root);
+    if (error) {
+        driver_table_destroy(table);
+        return error;
+    }
+    *tablep = table;
+    return 0;
 }
 
 /* Parses and validates the driver table in the 'size' bytes at 'text';

@@ -17,12 +17,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "escape.h"
 #include "host.h"
 #include "json-input.h"
+#include "safe-file.h"
 #include "util.h"
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -376,15 +378,13 @@ reader_error(const struct reader *r, const char *path, const char *fmt, ...)
             : error_set(r->err, -EINVAL, "%s: %s", r->name, msg));
 }
 
-/* Reports that the host model 'name' has more than MAX_FILE_SIZE bytes.
- * Returns -EFBIG. */
-static int
-too_large_error(const char *name, struct error *err)
-{
-    return error_set(err, -EFBIG, "%s: the file is larger than %d MiB; a "
-                     "host model is a few megabytes at most, is this the "
-                     "right file?", name, MAX_FILE_SIZE / (1024 * 1024));
-}
+/* What the shared reader needs to know about a host model. */
+static const struct json_input_spec host_spec = {
+    .what = "host model",
+    .shape = "a host model is one JSON object (see host-json.h)",
+    .max_size = MAX_FILE_SIZE,
+    .max_depth = JSON_TOKENER_DEFAULT_DEPTH,
+};
 
 /* Stores in 'dst' (of PATH_SIZE bytes) the path of member 'key' of the
  * object at 'path'. */
@@ -403,23 +403,12 @@ path_index(char *dst, const char *path, size_t i)
 }
 
 /* Checks that every member of the object 'obj' at 'path' is one of the 'n'
- * names in 'known'; 'what' names the object in the message ("a link"). */
+ * names in 'known'. */
 static int
 check_members(const struct reader *r, struct json_object *obj,
-              const char *path, const char *what,
-              const char *const known[], size_t n)
+              const char *path, const char *const known[], size_t n)
 {
-    const char *key = json_input_unknown_key(obj, known, n);
-    char mpath[PATH_SIZE];
-    char list[512];
-
-    if (!key) {
-        return 0;
-    }
-    path_member(mpath, path, key);
-    return reader_error(r, mpath, "unknown field; the fields of %s are %s",
-                        what, json_input_join(list, sizeof list, known, n,
-                                              false));
+    return json_input_check_keys(r->name, path, obj, known, n, r->err);
 }
 
 /* Checks that 'value' at 'path' is an object. */
@@ -732,7 +721,7 @@ read_sysctls(const struct reader *r, struct json_object *obj,
     int error;
 
     error = (check_object(r, obj, path)
-             || check_members(r, obj, path, "sysctls", known,
+             || check_members(r, obj, path, known,
                               ARRAY_SIZE(known)));
     for (size_t i = 0; !error && i < ARRAY_SIZE(known); i++) {
         long long value;
@@ -841,7 +830,7 @@ read_link(const struct reader *r, struct json_object *obj, const char *path,
 
     error = check_object(r, obj, path);
     if (!error) {
-        error = check_members(r, obj, path, "a link", known,
+        error = check_members(r, obj, path, known,
                               ARRAY_SIZE(known));
     }
     if (!error) {
@@ -913,7 +902,7 @@ read_iface(const struct reader *r, struct json_object *obj, const char *path,
 
     error = check_object(r, obj, path);
     if (!error) {
-        error = check_members(r, obj, path, "an interface", known,
+        error = check_members(r, obj, path, known,
                               ARRAY_SIZE(known));
     }
     if (!error) {
@@ -968,7 +957,7 @@ read_port(const struct reader *r, struct json_object *obj, const char *path,
 
     error = check_object(r, obj, path);
     if (!error) {
-        error = check_members(r, obj, path, "a port", known,
+        error = check_members(r, obj, path, known,
                               ARRAY_SIZE(known));
     }
     if (!error) {
@@ -1015,7 +1004,7 @@ read_bridge(const struct reader *r, struct json_object *obj,
 
     error = check_object(r, obj, path);
     if (!error) {
-        error = check_members(r, obj, path, "a bridge", known,
+        error = check_members(r, obj, path, known,
                               ARRAY_SIZE(known));
     }
     if (!error) {
@@ -1060,7 +1049,7 @@ read_ovs(const struct reader *r, struct json_object *obj, const char *path,
 
     error = check_object(r, obj, path);
     if (!error) {
-        error = check_members(r, obj, path, "\"ovs\"", known,
+        error = check_members(r, obj, path, known,
                               ARRAY_SIZE(known));
     }
     if (error
@@ -1200,7 +1189,7 @@ read_host(const struct reader *r, struct json_object *root,
                             json_input_describe(root, JSON_INPUT_AS_JSON,
                                                 got, sizeof got));
     }
-    error = check_members(r, root, "", "the host model", known,
+    error = check_members(r, root, "", known,
                           ARRAY_SIZE(known));
     if (error) {
         return error;
@@ -1245,45 +1234,6 @@ read_host(const struct reader *r, struct json_object *root,
     return check_unique_names(r, host);
 }
 
-/* Reports 'problem', which json_input_parse() found in the text of the
- * reader's file.  Returns a negative errno value. */
-static int
-report_problem(const struct reader *r,
-               const struct json_input_problem *problem)
-{
-    const char *what = problem->detail;
-
-    switch (problem->type) {
-    case JSON_INPUT_TOO_LARGE:
-        return too_large_error(r->name, r->err);
-    case JSON_INPUT_EMPTY:
-    case JSON_INPUT_BLANK:
-        return reader_error(r, "", "the file is empty; expected a JSON "
-                            "object");
-    case JSON_INPUT_NUL:
-        return reader_error(r, "", "the file contains a NUL byte; expected "
-                            "JSON text");
-    case JSON_INPUT_DUPLICATE_KEY:
-        return reader_error(r, problem->path, "the field appears twice in "
-                            "this object (at line %d and again at line %d); "
-                            "give each field once", problem->first_line,
-                            problem->line);
-    case JSON_INPUT_TRAILING:
-        what = "more text after the end of the document";
-        break;
-    case JSON_INPUT_BAD_UTF8:
-    case JSON_INPUT_TRUNCATED:
-    case JSON_INPUT_SYNTAX:
-    case JSON_INPUT_SINGLE_QUOTE:
-    case JSON_INPUT_CONTROL_CHAR:
-    case JSON_INPUT_NOT_A_VALUE:
-    case JSON_INPUT_BAD_NUMBER:
-        break;
-    }
-    return error_set(r->err, -EINVAL, "%s:%d:%d: invalid JSON: %s", r->name,
-                     problem->line, problem->column, what);
-}
-
 /* Reads a host model from the 'size' bytes at 'text', named 'name' in
  * messages.  See host_json_read_file() for the rest. */
 static int
@@ -1291,14 +1241,13 @@ read_text(const char *name, const char *text, size_t size,
           struct host **hostp, struct error *err)
 {
     const struct reader r = { .name = name, .err = err };
-    struct json_input_problem problem;
-    struct json_object *root;
+    struct json_object *root = NULL;
     struct host *host;
     int error;
 
-    if (json_input_parse(text, size, MAX_FILE_SIZE,
-                         JSON_TOKENER_DEFAULT_DEPTH, &root, &problem)) {
-        return report_problem(&r, &problem);
+    error = json_input_load_text(&host_spec, name, text, size, &root, err);
+    if (error) {
+        return error;
     }
     host = host_create();
     error = read_host(&r, root, host);
@@ -1323,19 +1272,34 @@ host_json_read_string(const char *name, const char *text,
 int
 host_json_read_file(const char *path, struct host **hostp, struct error *err)
 {
-    bool opened;
-    size_t size;
-    char *text;
-    int error;
+    const struct reader r = { .name = path, .err = err };
+    struct json_object *root = NULL;
+    struct host *host;
+    int error, fd;
 
-    error = json_input_read_file(path, MAX_FILE_SIZE, &text, &size, &opened);
-    if (error == -EFBIG) {
-        return too_large_error(path, err);
-    } else if (error) {
+    /* A host model changes nothing on the host: any owner will do, but it
+     * must be a regular file (a FIFO would hang the run). */
+    error = safe_file_open_input(path, SAFE_FILE_REGULAR, "host model",
+                                 "--host-model FILE", &fd, err);
+    if (error == -ENOENT || error == -EISDIR) {
         return error_set(err, error, "cannot %s host model %s: %s",
-                         opened ? "read" : "open", path, strerror(-error));
+                         error == -EISDIR ? "read" : "open", path,
+                         strerror(-error));
+    } else if (error) {
+        return error;
     }
-    error = read_text(path, text, size, hostp, err);
-    free(text);
-    return error;
+    error = json_input_load_fd(&host_spec, path, fd, &root, err);
+    close(fd);
+    if (error) {
+        return error;
+    }
+    host = host_create();
+    error = read_host(&r, root, host);
+    json_object_put(root);
+    if (error) {
+        host_destroy(host);
+        return error;
+    }
+    *hostp = host;
+    return 0;
 }

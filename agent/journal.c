@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json-input.h"
+#include "policy.h"
+#include "safe-file.h"
 #include "util.h"
 
 #define JOURNAL_FILE "journal.json"
+
+/* No run journals more than a few values per interface. */
+#define JOURNAL_MAX_FILE_SIZE (4 * 1024 * 1024)
 
 static const char *const layer_names[JOURNAL_LAYER_MAX] = {
     [JOURNAL_OVS_MTU_REQUEST] = "ovs-mtu-request",
@@ -63,30 +70,53 @@ journal_add(struct journal *journal, const struct journal_entry *entry)
     journal->entries[journal->n_entries++] = *entry;
 }
 
+/* Writes 'len' bytes at 'text' to the new file 'name' in 'dfd', which
+ * must not exist (a stale one is removed first, never followed), and syncs
+ * it.  Returns 0 or a negative errno value. */
+static int
+write_new_file(int dfd, const char *name, const char *text, size_t len)
+{
+    int fd, error = 0;
+
+    if (unlinkat(dfd, name, 0) && errno != ENOENT) {
+        return -errno;
+    }
+    fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+                | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return -errno;
+    }
+    errno = 0;
+    if ((len && write(fd, text, len) != (ssize_t) len) || fsync(fd)) {
+        error = errno ? -errno : -EIO;  /* A short write sets no errno. */
+    }
+    close(fd);
+    if (error) {
+        unlinkat(dfd, name, 0);
+    }
+    return error;
+}
+
 int
 journal_check_dir(const char *dir, struct error *err)
 {
-    char *probe;
-    int fd, error = 0;
+    int dfd, error;
 
-    if (mkdir(dir, 0700) && errno != EEXIST) {
-        return error_set(err, -errno, "cannot create the journal directory "
-                         "%s: %s; create it or pass --state-dir DIR",
-                         dir, strerror(errno));
+    error = safe_file_open_dir(dir, true, &dfd, err);
+    if (error) {
+        return error;
     }
-    probe = xasprintf("%s/.write-test", dir);
-    fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        error = error_set(err, -errno, "cannot write the journal in %s: %s; "
-                          "jumboagent journals the previous values before "
-                          "it changes anything, so it changed nothing; make "
-                          "the directory writable or pass --state-dir DIR",
-                          dir, strerror(errno));
+    error = write_new_file(dfd, ".write-test", "", 0);
+    if (error) {
+        error_set(err, error, "cannot write the journal in %s: %s; "
+                  "jumboagent journals the previous values before it "
+                  "changes anything, so it changed nothing; make the "
+                  "directory writable or pass --state-dir DIR",
+                  dir, strerror(-error));
     } else {
-        close(fd);
-        unlink(probe);
+        unlinkat(dfd, ".write-test", 0);
     }
-    free(probe);
+    close(dfd);
     return error;
 }
 
@@ -96,11 +126,9 @@ journal_write(const char *dir, const struct journal *journal,
 {
     struct json_object *root = json_object_new_object();
     struct json_object *entries = json_object_new_array();
-    char *path = xasprintf("%s/" JOURNAL_FILE, dir);
-    char *tmp = xasprintf("%s/" JOURNAL_FILE ".tmp", dir);
     const char *text;
-    int fd, error = 0;
-    size_t len;
+    int dfd, error;
+    char *body;
 
     json_object_object_add(root, "version", json_object_new_int(1));
     json_object_object_add(root, "pid", json_object_new_int64(journal->pid));
@@ -123,41 +151,44 @@ journal_write(const char *dir, const struct journal *journal,
     }
     json_object_object_add(root, "entries", entries);
     text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
-    len = strlen(text);
-
-    errno = 0;
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0
-        || write(fd, text, len) != (ssize_t) len
-        || write(fd, "\n", 1) != 1
-        || fsync(fd)) {
-        int e = errno ? errno : EIO;    /* A short write sets no errno. */
-
-        error = error_set(err, -e, "cannot write the journal %s: %s", tmp,
-                          strerror(e));
-    }
-    if (fd >= 0) {
-        close(fd);
-    }
-    if (!error && rename(tmp, path)) {
-        error = error_set(err, -errno, "cannot rename %s to %s: %s", tmp,
-                          path, strerror(errno));
-    }
-    if (!error) {
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-    } else {
-        unlink(tmp);
-    }
+    body = xasprintf("%s\n", text);
     json_object_put(root);
-    free(path);
-    free(tmp);
+
+    error = safe_file_open_dir(dir, true, &dfd, err);
+    if (!error) {
+        error = write_new_file(dfd, JOURNAL_FILE ".tmp", body, strlen(body));
+        if (error) {
+            error_set(err, error, "cannot write the journal %s/%s: %s", dir,
+                      JOURNAL_FILE ".tmp", strerror(-error));
+        } else if (renameat(dfd, JOURNAL_FILE ".tmp", dfd, JOURNAL_FILE)) {
+            error = error_set(err, -errno, "cannot rename %s/%s to %s: %s",
+                              dir, JOURNAL_FILE ".tmp", JOURNAL_FILE,
+                              strerror(errno));
+            unlinkat(dfd, JOURNAL_FILE ".tmp", 0);
+        } else {
+            fsync(dfd);
+        }
+        close(dfd);
+    }
+    free(body);
     return error;
 }
+
+/* What the shared reader needs to know about a journal. */
+static const struct json_input_spec journal_spec = {
+    .what = "journal",
+    .shape = "a journal is {\"version\": 1, \"entries\": [...]}",
+    .max_size = JOURNAL_MAX_FILE_SIZE,
+    .max_depth = 8,
+};
+
+/* Keys a journal may have. */
+static const char *const top_keys[] = {
+    "version", "pid", "started", "entries",
+};
+static const char *const entry_keys[] = {
+    "layer", "interface", "had_request", "value", "kernel_mtu",
+};
 
 /* Reads an integer member 'key' of 'o' into '*valuep'. */
 static bool
@@ -173,35 +204,63 @@ get_int(struct json_object *o, const char *key, long long *valuep)
     return true;
 }
 
-int
-journal_read(const char *dir, struct journal **journalp, struct error *err)
+static bool
+is_mtu(long long mtu)
 {
-    char *path = xasprintf("%s/" JOURNAL_FILE, dir);
-    struct json_object *root, *entries, *v;
+    return mtu >= 68 && mtu <= 65535;
+}
+
+/* Returns NULL if 'e' holds a value that a run of jumboagent could have
+ * journaled, else what is wrong with it. */
+static const char *
+entry_problem(const struct journal_entry *e)
+{
+    switch (e->layer) {
+    case JOURNAL_OVS_MTU_REQUEST:
+        if (e->had_request ? !is_mtu(e->value) : e->value != 0) {
+            return "its old mtu_request is not an MTU of 68 to 65535 "
+                   "(or 0 when there was none)";
+        }
+        if (e->kernel_mtu && !is_mtu(e->kernel_mtu)) {
+            return "its kernel_mtu is neither 0 nor 68 to 65535";
+        }
+        return NULL;
+    case JOURNAL_LINK_MTU:
+        return is_mtu(e->value) ? NULL : "a link MTU must be 68 to 65535";
+    case JOURNAL_LRO:
+    case JOURNAL_LINK_UP:
+        return (e->value == 1 ? NULL
+                : "this layer only ever records the value 1");
+    case JOURNAL_LAYER_MAX:
+    default:
+        return "unknown layer";
+    }
+}
+
+/* Parses the journal 'root' read from 'path'. */
+static int
+parse_journal(const char *path, struct json_object *root,
+              struct journal **journalp, struct error *err)
+{
+    struct json_object *entries, *v;
     struct journal *journal;
     long long n;
     int error = 0;
 
-    if (access(path, F_OK)) {
-        error = -errno;
-        if (error != -ENOENT) {
-            error_set(err, error, "cannot look for the journal %s: %s; "
-                      "check the permissions of %s or pass --state-dir DIR",
-                      path, strerror(-error), dir);
-        }
-        free(path);
-        return error;
-    }
-    root = json_object_from_file(path);
     if (!root || !json_object_is_type(root, json_type_object)
         || !json_object_object_get_ex(root, "entries", &entries)
-        || !json_object_is_type(entries, json_type_array)) {
-        error = error_set(err, -EINVAL, "%s: damaged journal of an "
-                          "interrupted apply; restore the MTUs by hand from "
-                          "its contents (if any) and remove it", path);
-        json_object_put(root);
-        free(path);
-        return error;
+        || !json_object_is_type(entries, json_type_array)
+        || !get_int(root, "version", &n) || n != 1) {
+        return error_set(err, -EINVAL, "%s: damaged journal of an "
+                         "interrupted apply (not an object with \"version\": "
+                         "1 and \"entries\"); restore the MTUs by hand from "
+                         "its contents (if any) and remove it", path);
+    }
+    error = json_input_check_keys(path, "", root, top_keys,
+                                  ARRAY_SIZE(top_keys), err);
+    if (error) {
+        return error_prefix(err, error, "not a journal jumboagent wrote, so "
+                            "nothing was restored; check it and remove it");
     }
     journal = journal_create();
     if (get_int(root, "pid", &n)) {
@@ -215,6 +274,8 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
         struct journal_entry e;
         long long value = 0, kernel_mtu = 0;
         int layer = JOURNAL_LAYER_MAX;
+        const char *name, *problem;
+        size_t len;
 
         memset(&e, 0, sizeof e);
         if (json_object_is_type(o, json_type_object)
@@ -226,11 +287,21 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
                 }
             }
         }
+        if (layer != JOURNAL_LAYER_MAX) {
+            char epath[JSON_INPUT_PATH_SIZE];
+
+            json_input_path_index(epath, sizeof epath, "entries", i);
+            error = json_input_check_keys(path, epath, o, entry_keys,
+                                          ARRAY_SIZE(entry_keys), err);
+            if (error) {
+                error_prefix(err, error, "not a journal jumboagent wrote, so "
+                             "nothing was restored; check it and remove it");
+                break;
+            }
+        }
         if (layer == JOURNAL_LAYER_MAX
             || !json_object_object_get_ex(o, "interface", &v)
             || !json_object_is_type(v, json_type_string)
-            || !json_object_get_string_len(v)
-            || json_object_get_string_len(v) >= (int) sizeof e.ifname
             || !get_int(o, "value", &value) || value < 0 || value > 65535
             || (get_int(o, "kernel_mtu", &kernel_mtu)
                 && (kernel_mtu < 0 || kernel_mtu > 65535))) {
@@ -239,9 +310,25 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
                               "the journal", path, i);
             break;
         }
+        name = json_object_get_string(v);
+        len = json_object_get_string_len(v);
+        problem = policy_ifname_problem(name, len);
+        if (!problem && !strcmp(name, "lo")) {
+            problem = "is the loopback device, which jumboagent never "
+                      "changes";
+        }
+        if (problem) {
+            char quoted[80];
+
+            error = error_set(err, -EINVAL, "%s: entries[%zu].interface %s "
+                              "%s; nothing was restored; check the journal "
+                              "and remove it", path, i,
+                              json_input_quote(name, len, quoted,
+                                               sizeof quoted), problem);
+            break;
+        }
         e.layer = layer;
-        copy_string(e.ifname, json_object_get_string(v), sizeof e.ifname);
-        get_int(o, "kernel_mtu", &kernel_mtu);
+        copy_string(e.ifname, name, sizeof e.ifname);
         e.value = value;
         e.kernel_mtu = kernel_mtu;
         if (json_object_object_get_ex(o, "had_request", &v)
@@ -252,10 +339,17 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
             break;
         }
         e.had_request = v && json_object_get_boolean(v);
+        problem = entry_problem(&e);
+        if (problem) {
+            error = error_set(err, -EINVAL, "%s: entries[%zu] (%s, %s): %s; "
+                              "jumboagent never journals that, so nothing "
+                              "was restored; check the journal and remove "
+                              "it", path, i, layer_names[layer], e.ifname,
+                              problem);
+            break;
+        }
         journal_add(journal, &e);
     }
-    json_object_put(root);
-    free(path);
     if (error) {
         journal_destroy(journal);
         return error;
@@ -265,15 +359,191 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
 }
 
 int
-journal_remove(const char *dir, struct error *err)
+journal_read(const char *dir, struct journal **journalp, struct error *err)
 {
     char *path = xasprintf("%s/" JOURNAL_FILE, dir);
-    int error = 0;
+    struct json_object *root = NULL;
+    struct stat st;
+    int dfd, fd, error;
 
-    if (unlink(path) && errno != ENOENT) {
-        error = error_set(err, -errno, "cannot remove the journal %s: %s",
-                          path, strerror(errno));
+    error = safe_file_open_dir(dir, false, &dfd, err);
+    if (error) {
+        goto out;
     }
+    fd = openat(dfd, JOURNAL_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK
+                | O_NOCTTY | O_CLOEXEC);
+    close(dfd);
+    if (fd < 0) {
+        error = -errno;
+        if (error != -ENOENT) {
+            error_set(err, error, "cannot open the journal %s: %s%s; "
+                      "nothing was changed; check it and remove it", path,
+                      strerror(-error),
+                      error == -ELOOP ? " (it is a symlink)" : "");
+        }
+        goto out;
+    }
+    if (fstat(fd, &st)) {
+        error = error_set(err, -errno, "cannot check the journal %s: %s",
+                          path, strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        error = error_set(err, -EINVAL, "the journal %s is not a regular "
+                          "file; nothing was changed; remove it", path);
+    } else if ((st.st_uid != 0 && st.st_uid != geteuid())
+               || st.st_mode & (S_IWGRP | S_IWOTH)) {
+        error = error_set(err, -EPERM, "the journal %s (uid %ld, mode %04o) "
+                          "was not written by jumboagent, which writes it "
+                          "mode 0600; nothing was changed; check it and "
+                          "remove it", path, (long) st.st_uid,
+                          (unsigned int) (st.st_mode & 07777));
+    } else {
+        error = json_input_load_fd(&journal_spec, path, fd, &root, err);
+        if (error) {
+            error_prefix(err, error, "the journal of an interrupted apply cannot "
+                         "be read, so nothing was changed; restore the MTUs "
+                         "by hand from its contents (if any) and remove it");
+        }
+    }
+    close(fd);
+    if (error) {
+        goto out;
+    }
+    error = parse_journal(path, root, journalp, err);
+
+out:
+    json_object_put(root);
     free(path);
+    return error;
+}
+
+int
+journal_remove(const char *dir, struct error *err)
+{
+    int dfd, error;
+
+    error = safe_file_open_dir(dir, false, &dfd, err);
+    if (error == -ENOENT) {
+        return 0;
+    } else if (error) {
+        return error;
+    }
+    if (unlinkat(dfd, JOURNAL_FILE, 0) && errno != ENOENT) {
+        error = error_set(err, -errno, "cannot remove the journal %s/%s: %s",
+                          dir, JOURNAL_FILE, strerror(errno));
+    } else {
+        fsync(dfd);
+    }
+    close(dfd);
+    return error;
+}
+
+bool
+journal_pending(const char *dir)
+{
+    char *path = xasprintf("%s/" JOURNAL_FILE, dir);
+    struct stat st;
+    bool pending = !lstat(path, &st);
+
+    free(path);
+    return pending;
+}
+
+/* True if 'name' is a member of the bridge 'bridge' on 'host', or of a
+ * bond or bridge that is, or the lower device of such a member. */
+static bool
+on_bridge(const struct host *host, const char *name, const char *bridge,
+          int depth)
+{
+    const struct host_ovs_bridge *br;
+    const struct host_link *link;
+
+    if (depth > 4) {
+        return false;
+    }
+    if (host_find_ovs_iface(host, name, &br, NULL)) {
+        return br && !strcmp(br->name, bridge);
+    }
+    link = host_find_link(host, name);
+    if (link && link->master[0]
+        && (!strcmp(link->master, bridge)
+            || on_bridge(host, link->master, bridge, depth + 1))) {
+        return true;
+    }
+    for (size_t i = 0; i < host->n_links; i++) {
+        const struct host_link *upper = &host->links[i];
+
+        if (!strcmp(upper->lower, name)
+            && on_bridge(host, upper->name, bridge, depth + 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if 'policy' (with 'host', if nonnull) manages 'name'. */
+static bool
+is_managed(const struct policy *policy, const struct host *host,
+           const char *name)
+{
+    for (size_t i = 0; i < policy->n_networks; i++) {
+        const struct policy_network *n = &policy->networks[i];
+
+        if (!strcmp(n->bridge, name)) {
+            return true;
+        }
+        for (size_t j = 0; j < n->n_uplinks; j++) {
+            if (!strcmp(n->uplinks[j], name)) {
+                return true;
+            }
+        }
+        for (size_t j = 0; j < n->n_vifs; j++) {
+            if (!fnmatch(n->vifs[j], name, 0)) {
+                return true;
+            }
+        }
+        if (host && on_bridge(host, name, n->bridge, 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+journal_check_policy(const struct journal *journal,
+                     const struct policy *policy, const struct host *host,
+                     const char *dir, struct error *err)
+{
+    for (size_t i = 0; i < journal->n_entries; i++) {
+        const struct journal_entry *e = &journal->entries[i];
+
+        if (!policy || !is_managed(policy, host, e->ifname)) {
+            return error_set(err, -EPERM, "the journal %s/%s names %s (%s), "
+                             "which is outside every network of the "
+                             "policy, so no run of it could have changed "
+                             "it; nothing was restored or changed; check "
+                             "the journal, restore by hand what it lists "
+                             "if it is yours, and remove it", dir,
+                             JOURNAL_FILE, e->ifname,
+                             layer_names[e->layer]);
+        }
+    }
+    return 0;
+}
+
+int
+journal_vet(const char *dir, const struct policy *policy,
+            const struct host *host, struct error *err)
+{
+    struct journal *journal;
+    int error;
+
+    error = journal_read(dir, &journal, err);
+    if (error == -ENOENT) {
+        return 0;
+    } else if (error) {
+        return error;
+    }
+    error = journal_check_policy(journal, policy, host, dir, err);
+    journal_destroy(journal);
     return error;
 }

@@ -14,6 +14,8 @@
 #include "error.h"
 #include "host.h"
 
+struct policy;
+
 #define JOURNAL_DEFAULT_DIR "/var/lib/jumboagent"
 
 enum journal_layer {
@@ -57,7 +59,14 @@ void journal_destroy(struct journal *journal);
  * layer is already there (the first, oldest value wins). */
 void journal_add(struct journal *journal, const struct journal_entry *entry);
 
-/* Checks that 'dir' exists (creating it with mode 0700 if missing) and that
+/* Every function that takes the state directory 'dir' opens it as a
+ * directory handle checked by safe_file_open_dir() (owned by root or the
+ * invoking user, not writable by group or others, not a symlink, nor any
+ * directory above it) and reaches the files in it only through that handle,
+ * never following a symlink; an untrusted directory is an error that says
+ * nothing was changed.
+ *
+ * Checks that 'dir' exists (creating it with mode 0700 if missing) and that
  * a file can be written in it.  Returns 0 or a negative errno value with a
  * message that names the directory and what to do. */
 int journal_check_dir(const char *dir, struct error *err);
@@ -74,5 +83,27 @@ int journal_read(const char *dir, struct journal **journalp,
 
 /* Removes the journal in 'dir'.  A missing journal is not an error. */
 int journal_remove(const char *dir, struct error *err);
+
+/* Returns true if something is at the journal's place in 'dir' (it may not
+ * be a valid journal). */
+bool journal_pending(const char *dir);
+
+/* Checks that every entry of 'journal' (read from 'dir', for messages)
+ * names an interface that 'policy' manages: a network's bridge, a listed
+ * uplink, a name that matches a "vifs" glob, or, with 'host' (may be NULL),
+ * a port of a network's bridge on the host (or a member or lower device of
+ * one).  A journal that names anything else was not written by a run of
+ * this policy and must not be restored as root.  Returns 0 or -EPERM with
+ * a message in 'err'.  A NULL 'policy' manages nothing. */
+int journal_check_policy(const struct journal *journal,
+                         const struct policy *policy,
+                         const struct host *host, const char *dir,
+                         struct error *err);
+
+/* Reads the journal in 'dir', if any, and checks it with
+ * journal_check_policy().  Returns 0 if there is none or it may be
+ * restored, else a negative errno value with a message in 'err'. */
+int journal_vet(const char *dir, const struct policy *policy,
+                const struct host *host, struct error *err);
 
 #endif /* journal.h */

@@ -32,6 +32,7 @@
 
 #include <json-c/json.h>
 
+#include "error.h"
 #include "util.h"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -41,34 +42,23 @@
 
 /* Reading files. */
 
-/* Reads the file 'path' of at most 'max_size' bytes; see json-input.h. */
+/* Reads the open file 'fd' of at most 'max_size' bytes; see
+ * json-input.h. */
 int
-json_input_read_file(const char *path, size_t max_size, char **textp,
-                     size_t *sizep, bool *openedp)
+json_input_read_fd(int fd, size_t max_size, char **textp, size_t *sizep)
 {
     size_t size = 0, allocated;
     struct stat st;
     int error = 0;
     char *text;
-    int fd;
 
-    *openedp = false;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    if (fstat(fd, &st)) {
         return -errno;
     }
-    *openedp = true;
-    if (fstat(fd, &st)) {
-        error = -errno;
-        close(fd);
-        return error;
-    }
     if (S_ISDIR(st.st_mode)) {
-        close(fd);
         return -EISDIR;
     }
     if (S_ISREG(st.st_mode) && (uintmax_t) st.st_size > max_size) {
-        close(fd);
         *sizep = st.st_size;
         return -EFBIG;
     }
@@ -96,7 +86,6 @@ json_input_read_file(const char *path, size_t max_size, char **textp,
         }
         size += n;
     }
-    close(fd);
 
     if (!error && size > max_size) {
         *sizep = size;
@@ -110,6 +99,24 @@ json_input_read_file(const char *path, size_t max_size, char **textp,
     *textp = text;
     *sizep = size;
     return 0;
+}
+
+/* Reads the file 'path' of at most 'max_size' bytes; see json-input.h. */
+int
+json_input_read_file(const char *path, size_t max_size, char **textp,
+                     size_t *sizep, bool *openedp)
+{
+    int error, fd;
+
+    *openedp = false;
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return -errno;
+    }
+    *openedp = true;
+    error = json_input_read_fd(fd, max_size, textp, sizep);
+    close(fd);
+    return error;
 }
 
 /* Positions and problems. */
@@ -1198,4 +1205,152 @@ json_input_join(char *buf, size_t size, const char *const *words, size_t n,
         len += k;
     }
     return buf;
+}
+
+/* The shared reader. */
+
+#define RULE_JSON "check the quotes, commas and brackets there; JSON " \
+    "allows no comments and no trailing commas"
+
+/* Reports 'problem', found in the 'size' bytes named 'name'. */
+static int
+report_problem(const struct json_input_spec *spec, const char *name,
+               const struct json_input_problem *problem, size_t size,
+               struct error *err)
+{
+    const char *detail = problem->detail;
+    const char *rule = RULE_JSON;
+    char what[64];
+
+    switch (problem->type) {
+    case JSON_INPUT_TOO_LARGE:
+        return error_set(err, -EFBIG, "%s: the file is %zu bytes long, more "
+                         "than the limit of %zu bytes for a %s; is this the "
+                         "right file?", name, size, spec->max_size,
+                         spec->what);
+    case JSON_INPUT_EMPTY:
+    case JSON_INPUT_BLANK:
+        return error_set(err, -EINVAL, "%s: (top level): the file %s; %s",
+                         name, problem->type == JSON_INPUT_EMPTY
+                         ? "is empty" : "contains only whitespace",
+                         spec->shape);
+    case JSON_INPUT_DUPLICATE_KEY:
+        return error_set(err, -EINVAL, "%s: %s: the key appears twice in "
+                         "one object (at line %d and again at line %d); "
+                         "give each key only once", name, problem->path,
+                         problem->first_line, problem->line);
+    case JSON_INPUT_NUL:
+        return error_set(err, -EINVAL, "%s: line %d, column %d: the file "
+                         "contains a NUL byte (at offset %zu); a %s is UTF-8 "
+                         "text", name, problem->line, problem->column,
+                         problem->offset, spec->what);
+    case JSON_INPUT_BAD_UTF8:
+        return error_set(err, -EINVAL, "%s: line %d, column %d: the file is "
+                         "not valid UTF-8 (byte 0x%02x at offset %zu); save "
+                         "the %s as UTF-8 text", name, problem->line,
+                         problem->column, problem->byte, problem->offset,
+                         spec->what);
+    case JSON_INPUT_TRUNCATED:
+        return error_set(err, -EINVAL, "%s: line %d, column %d: invalid "
+                         "JSON: %s; the file ends before the %s is complete "
+                         "(a '}' or ']' may be missing)", name,
+                         problem->line, problem->column, detail, spec->what);
+    case JSON_INPUT_TRAILING:
+        if (problem->after_object) {
+            return error_set(err, -EINVAL, "%s: line %d, column %d: "
+                             "unexpected text after the %s object; the file "
+                             "holds exactly one JSON object", name,
+                             problem->line, problem->column, spec->what);
+        }
+        break;
+    case JSON_INPUT_SINGLE_QUOTE:
+        rule = "JSON strings use double quotes";
+        break;
+    case JSON_INPUT_CONTROL_CHAR:
+        snprintf(what, sizeof what, "the control character U+%04X inside a "
+                 "string", problem->byte);
+        detail = what;
+        rule = "write it as an escape such as \\t or \\n";
+        break;
+    case JSON_INPUT_NOT_A_VALUE:
+        rule = "a JSON value is an object, array, string, number, true, "
+               "false or null";
+        break;
+    case JSON_INPUT_BAD_NUMBER:
+        rule = "JSON numbers look like 9000, -1 or 1.5e3";
+        break;
+    case JSON_INPUT_SYNTAX:
+        break;
+    }
+    return error_set(err, -EINVAL, "%s: line %d, column %d: invalid JSON: "
+                     "%s; %s", name, problem->line, problem->column, detail,
+                     rule);
+}
+
+int
+json_input_load_text(const struct json_input_spec *spec, const char *name,
+                     const char *text, size_t size,
+                     struct json_object **rootp, struct error *err)
+{
+    struct json_input_problem problem;
+
+    if (json_input_parse(text, size, spec->max_size, spec->max_depth, rootp,
+                         &problem)) {
+        return report_problem(spec, name, &problem, size, err);
+    }
+    return 0;
+}
+
+int
+json_input_load_fd(const struct json_input_spec *spec, const char *name,
+                   int fd, struct json_object **rootp, struct error *err)
+{
+    struct json_input_problem problem;
+    size_t size;
+    char *text;
+    int error;
+
+    error = json_input_read_fd(fd, spec->max_size, &text, &size);
+    if (error == -EFBIG) {
+        problem.type = JSON_INPUT_TOO_LARGE;
+        return report_problem(spec, name, &problem, size, err);
+    } else if (error) {
+        return error_set(err, error, "%s: cannot read the %s: %s", name,
+                         spec->what, strerror(-error));
+    }
+    error = json_input_load_text(spec, name, text, size, rootp, err);
+    free(text);
+    return error;
+}
+
+int
+json_input_unknown_key_error(const char *name, const char *path,
+                             const char *key, const char *const *allowed,
+                             size_t n, struct error *err)
+{
+    char key_path[JSON_INPUT_PATH_SIZE];
+    const char *suggestion;
+    char list[256];
+
+    json_input_path_key(key_path, sizeof key_path, path, key, strlen(key));
+    suggestion = json_input_suggest(key, allowed, n);
+    if (suggestion) {
+        return error_set(err, -EINVAL, "%s: %s: unknown key; did you mean "
+                         "\"%s\"?", name, key_path, suggestion);
+    }
+    return error_set(err, -EINVAL, "%s: %s: unknown key; the keys allowed "
+                     "here are %s", name, key_path,
+                     json_input_join(list, sizeof list, allowed, n, true));
+}
+
+int
+json_input_check_keys(const char *name, const char *path,
+                      struct json_object *object,
+                      const char *const *allowed, size_t n,
+                      struct error *err)
+{
+    const char *key = json_input_unknown_key(object, allowed, n);
+
+    return key ? json_input_unknown_key_error(name, path, key, allowed, n,
+                                              err) : 0;
 }

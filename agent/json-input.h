@@ -1,25 +1,29 @@
-/* Strict reading of JSON input, shared by jumboagent's three JSON readers:
- * policy.c (policy files), drivers.c (the driver-support table) and
- * host-json.c (host models).  It is part of the [parse] stage, one step
- * before their schema walks.
+/* Strict reading of JSON input, the one reader of jumboagent's four JSON
+ * inputs: policy.c (policy files), drivers.c (the driver-support table),
+ * host-json.c (host models) and journal.c (the apply journal).  It is the
+ * [parse] stage, one step before their schema walks.
  *
- * json_input_read_file() reads a file into memory with a size cap.
+ * json_input_read_fd() reads a file into memory with a size cap (the file
+ * is opened by safe-file.c, which checks who may have written it).
  * json_input_parse() then checks the text and builds a json-c tree: the size,
  * UTF-8 without NUL bytes, json-c's strict tokener, and a second scan for
  * what json-c 0.16 accepts even in strict mode (duplicate keys, single-quoted
  * strings, raw control characters in strings, NaN and Infinity, numbers such
  * as "1." or "-01").  It reports the first problem as data, a 'struct
- * json_input_problem' with the byte offset, line and column, so that each
- * reader words its own message ("FILE: PATH: what is wrong; what is
- * allowed" or "NAME:LINE:COL: invalid JSON: ...").  Nothing here writes a
- * message or a 'struct error'.
+ * json_input_problem' with the byte offset, line and column.
  *
- * The helpers at the end serve the readers' messages: JSON paths
- * ("networks[1].mtu"), descriptions of values ("the integer 9000", "an
- * array"), and unknown keys with their "did you mean" hint.
+ * The readers call json_input_load_fd() or json_input_load_text(), which do
+ * both and word each fault once, and json_input_check_keys() for the key
+ * list of each object (one wording for unknown keys, with a "did you mean"
+ * hint); the messages all have the form "NAME: WHERE: what is wrong; what
+ * to do", WHERE being a JSON path ("networks[1].mtu") or a position ("line
+ * 3, column 7").
  *
- * Only the three readers and json-input.c include json-c; this header only
- * names 'struct json_object'. */
+ * The helpers in between serve the readers' own messages: JSON paths,
+ * descriptions of values ("the integer 9000", "an array"), suggestions.
+ *
+ * Only the readers and json-input.c include json-c; this header only names
+ * 'struct json_object'. */
 #ifndef JUMBOAGENT_JSON_INPUT_H
 #define JUMBOAGENT_JSON_INPUT_H 1
 
@@ -46,6 +50,12 @@ struct json_object;
  * "cannot read". */
 int json_input_read_file(const char *path, size_t max_size, char **textp,
                          size_t *sizep, bool *openedp);
+
+/* Like json_input_read_file(), but reads the open file 'fd' (which stays
+ * open) from its current position.  A file that is not regular (a pipe) is
+ * read up to 'max_size' + 1 bytes at most.  Returns 0, -EISDIR, -EFBIG or
+ * the error of fstat() or read(). */
+int json_input_read_fd(int fd, size_t max_size, char **textp, size_t *sizep);
 
 /* What json_input_parse() found wrong.  Each type says which members of
  * 'struct json_input_problem' besides 'detail' it sets. */
@@ -201,5 +211,59 @@ const char *json_input_suggest(const char *word, const char *const *choices,
  * Cut short if 'buf' is too small.  Returns 'buf'. */
 char *json_input_join(char *buf, size_t size, const char *const *words,
                       size_t n, bool quoted);
+
+/* One reader for the four JSON inputs (policy, driver table, host model,
+ * journal): the file opened as safe-file.h says, its size capped, the text
+ * parsed strictly, and every fault worded once, as
+ *
+ *     NAME: WHERE: what is wrong; what to do
+ *
+ * where WHERE is a JSON path ("networks[1].mtu", "(top level)") or a
+ * position ("line 3, column 7").  Unlike the functions above, these write
+ * the message into a 'struct error'. */
+
+struct error;
+
+/* What is being read, for the shared messages. */
+struct json_input_spec {
+    const char *what;           /* "policy", "driver table", ... */
+    const char *shape;          /* The rule for the whole document, ending
+                                 * the messages about it ("a policy is one
+                                 * JSON object: {...}"). */
+    size_t max_size;            /* Bytes; at most INT_MAX. */
+    int max_depth;              /* Nesting. */
+};
+
+/* Parses the 'size' bytes at 'text', named 'name' in messages, as 'spec'
+ * says.  On success returns 0 and stores the root in '*rootp' (release with
+ * json_object_put(); NULL for the literal null).  On failure returns a
+ * negative errno value (-EFBIG for a text over the limit, else -EINVAL)
+ * with the message in 'err'. */
+int json_input_load_text(const struct json_input_spec *spec,
+                         const char *name, const char *text, size_t size,
+                         struct json_object **rootp, struct error *err);
+
+/* Like json_input_load_text() for the open file 'fd' (which stays open). */
+int json_input_load_fd(const struct json_input_spec *spec, const char *name,
+                       int fd, struct json_object **rootp,
+                       struct error *err);
+
+/* Reports, as "NAME: PATH: message", a member of the object 'object' at
+ * JSON path 'path' ("" for the top level) whose key is not one of the 'n'
+ * keys in 'allowed', with a "did you mean" when one is close, else the list
+ * of allowed keys.  Returns 0 if there is none, else -EINVAL with the
+ * message in 'err'. */
+int json_input_check_keys(const char *name, const char *path,
+                          struct json_object *object,
+                          const char *const *allowed, size_t n,
+                          struct error *err);
+
+/* Reports 'key', a member of the object at 'path' that is not one of the
+ * 'n' keys in 'allowed', as json_input_check_keys() does.  Returns
+ * -EINVAL. */
+int json_input_unknown_key_error(const char *name, const char *path,
+                                 const char *key,
+                                 const char *const *allowed, size_t n,
+                                 struct error *err);
 
 #endif /* json-input.h */

@@ -1,4 +1,5 @@
 /* The run lock: see lock.h. */
+#define _GNU_SOURCE 1
 #include "lock.h"
 
 #include <errno.h>
@@ -6,10 +7,14 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Byte 0 carries the OFD lock that excludes other runs; byte 1 a classic
+ * process-owned lock whose only job is to name the holder's pid. */
+#define LOCK_BYTE 0
+#define PID_BYTE 1
 
 static void
 on_alarm(int sig)
@@ -17,30 +22,88 @@ on_alarm(int sig)
     (void) sig;
 }
 
-/* Records our pid in the lock file, for the message of a waiting run. */
 static void
-write_pid(int fd)
+init_flock(struct flock *fl, short type, off_t start)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%ld\n", (long) getpid());
-
-    if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, n, 0) == n) {
-        fsync(fd);
-    }
+    memset(fl, 0, sizeof *fl);
+    fl->l_type = type;
+    fl->l_whence = SEEK_SET;
+    fl->l_start = start;
+    fl->l_len = 1;
 }
 
+/* Returns the pid of the process that holds the lock on 'fd', as the kernel
+ * reports it, or 0 if unknown. */
 static long
-read_pid(int fd)
+holder_pid(int fd)
 {
-    char buf[32];
-    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-    long pid = 0;
+    struct flock fl;
 
-    if (n > 0) {
-        buf[n] = '\0';
-        sscanf(buf, "%ld", &pid);
+    init_flock(&fl, F_WRLCK, PID_BYTE);
+    if (!fcntl(fd, F_GETLK, &fl) && fl.l_type != F_UNLCK && fl.l_pid > 0) {
+        return fl.l_pid;
     }
-    return pid;
+    return 0;
+}
+
+/* Writes "(pid N) " for the holder of the lock on 'fd' into 'buf'. */
+static const char *
+holder_text(int fd, char *buf, size_t size)
+{
+    long pid = holder_pid(fd);
+
+    if (pid) {
+        snprintf(buf, size, " (pid %ld)", pid);
+    } else {
+        buf[0] = '\0';
+    }
+    return buf;
+}
+
+/* Checks that the open lock file 'fd' at 'path' can be trusted. */
+static int
+check_lock_file(int fd, const char *path, struct error *err)
+{
+    struct stat st;
+
+    if (fstat(fd, &st)) {
+        return error_set(err, -errno, "cannot check the lock file %s: %s",
+                         path, strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return error_set(err, -EPERM, "the lock file %s is not a regular "
+                         "file; nothing was changed; remove it (jumboagent "
+                         "creates it again) or pass --lock-file FILE", path);
+    }
+    if ((st.st_uid != 0 && st.st_uid != geteuid())
+        || st.st_mode & (S_IRWXG | S_IRWXO) || st.st_nlink != 1) {
+        return error_set(err, -EPERM, "the lock file %s (uid %ld, mode "
+                         "%04o, %ld link(s)) may be opened by another user, "
+                         "who could then block every run; nothing was "
+                         "changed; remove it (jumboagent creates it again "
+                         "with mode 0600) or pass --lock-file FILE", path,
+                         (long) st.st_uid,
+                         (unsigned int) (st.st_mode & 07777),
+                         (long) st.st_nlink);
+    }
+    return 0;
+}
+
+/* Takes the two locks on 'fd', waiting if 'wait'. */
+static int
+take_locks(int fd, bool wait)
+{
+    struct flock fl;
+
+    init_flock(&fl, F_WRLCK, LOCK_BYTE);
+    if (fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl)) {
+        return -errno;
+    }
+    /* Only names us to waiting runs: a failure costs the pid in their
+     * message, nothing else. */
+    init_flock(&fl, F_WRLCK, PID_BYTE);
+    (void) fcntl(fd, F_SETLK, &fl);
+    return 0;
 }
 
 int
@@ -50,30 +113,43 @@ lock_acquire(const char *path, int timeout_ms, int *fdp, struct error *err)
     timer_t timer;
     struct sigevent sev;
     struct itimerspec its;
+    char holder[32];
     int fd, error = 0;
 
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY
+              | O_CLOEXEC, 0600);
     if (fd < 0) {
-        return error_set(err, -errno, "cannot open lock file %s: %s; "
-                         "check that its directory exists and is writable, "
-                         "or pass --lock-file", path, strerror(errno));
+        error = -errno;
+        return error_set(err, error, "cannot open the lock file %s: %s%s; "
+                         "nothing was changed; %s", path, strerror(-error),
+                         error == -ELOOP ? " (it is a symlink)" : "",
+                         error == -ELOOP
+                         ? "remove the symlink or pass --lock-file FILE"
+                         : "check that its directory exists and is "
+                         "writable, or pass --lock-file FILE");
     }
-    if (!flock(fd, LOCK_EX | LOCK_NB)) {
-        write_pid(fd);
+    error = check_lock_file(fd, path, err);
+    if (error) {
+        close(fd);
+        return error;
+    }
+    error = take_locks(fd, false);
+    if (!error) {
         *fdp = fd;
         return 0;
     }
-    if (errno != EWOULDBLOCK) {
-        error = -errno;
+    if (error != -EAGAIN && error != -EACCES) {
         close(fd);
         return error_set(err, error, "cannot lock %s: %s", path,
                          strerror(-error));
     }
+    error = 0;
 
-    /* Another run holds it: block in flock() until it is released, woken
+    /* Another run holds it: block in fcntl() until it is released, woken
      * by a timer's SIGALRM to look at the clock. */
-    fprintf(stderr, "jumboagent: waiting up to %d ms for another run "
-            "(pid %ld) to release %s\n", timeout_ms, read_pid(fd), path);
+    fprintf(stderr, "jumboagent: waiting up to %d ms for another run%s to "
+            "release %s\n", timeout_ms,
+            holder_text(fd, holder, sizeof holder), path);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm;
     sigemptyset(&sa.sa_mask);
@@ -88,18 +164,15 @@ lock_acquire(const char *path, int timeout_ms, int *fdp, struct error *err)
         long long waited_ms;
 
         /* The timer repeats, so that a signal that lands just before
-         * flock() blocks cannot leave it waiting for ever. */
+         * fcntl() blocks cannot leave it waiting for ever. */
         memset(&its, 0, sizeof its);
         its.it_value.tv_nsec = 50 * 1000000L;
         its.it_interval.tv_nsec = 50 * 1000000L;
         clock_gettime(CLOCK_MONOTONIC, &start);
         timer_settime(timer, 0, &its, NULL);
         for (;;) {
-            if (!flock(fd, LOCK_EX)) {
-                break;
-            }
-            if (errno != EINTR) {
-                error = -errno;
+            error = take_locks(fd, true);
+            if (error != -EINTR) {
                 break;
             }
             clock_gettime(CLOCK_MONOTONIC, &now);
@@ -114,14 +187,12 @@ lock_acquire(const char *path, int timeout_ms, int *fdp, struct error *err)
     }
     sigaction(SIGALRM, &old_sa, NULL);
     if (error) {
-        long holder = read_pid(fd);
-
+        holder_text(fd, holder, sizeof holder);
         close(fd);
-        return error_set(err, error, "another jumboagent run (pid %ld) "
-                         "still holds %s after %d ms; wait for it to finish "
-                         "or raise --timeout", holder, path, timeout_ms);
+        return error_set(err, error, "another jumboagent run%s still holds "
+                         "%s after %d ms; wait for it to finish or raise "
+                         "--timeout", holder, path, timeout_ms);
     }
-    write_pid(fd);
     *fdp = fd;
     return 0;
 }
@@ -130,7 +201,23 @@ void
 lock_release(int fd)
 {
     if (fd >= 0) {
-        flock(fd, LOCK_UN);
+        /* Closing drops both locks. */
         close(fd);
     }
+}
+
+bool
+lock_probe(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY
+                  | O_CLOEXEC);
+    struct flock fl;
+    bool held = false;
+
+    if (fd >= 0) {
+        init_flock(&fl, F_WRLCK, LOCK_BYTE);
+        held = !fcntl(fd, F_OFD_GETLK, &fl) && fl.l_type != F_UNLCK;
+        close(fd);
+    }
+    return held;
 }

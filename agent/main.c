@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -504,20 +503,6 @@ warn_pending_journal(const struct options *opts)
     }
 }
 
-/* True if another jumboagent run holds the run lock now. */
-static bool
-apply_in_progress(const char *lock_file)
-{
-    int fd = open(lock_file, O_RDONLY | O_CLOEXEC);
-    bool held = false;
-
-    if (fd >= 0) {
-        held = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
-        close(fd);
-    }
-    return held;
-}
-
 /* Ends a run that failed before it changed anything: prints 'msg' (unless
  * it is NULL: already said), logs the outcome "failed: nothing was changed"
  * and returns EXIT_ERROR.  'recovered' is true if an interrupted run's
@@ -603,7 +588,10 @@ run_apply(const struct options *opts)
         status = fail_unchanged(err.msg, false);
         goto out;
     }
-    if (apply_recover(backend, &apply_opts, &recovered, &err)) {
+    /* A journal that names what this policy does not manage was not
+     * written by a run of it: refuse it before restoring anything. */
+    if (journal_vet(opts->state_dir, policy, host, &err)
+        || apply_recover(backend, &apply_opts, &recovered, &err)) {
         status = fail("%s", err.msg);
         log_outcome(OUTCOME_FAILED, "failed: the interrupted run's journal "
                     "could not be restored; it is kept");
@@ -720,7 +708,7 @@ main(int argc, char *argv[])
         return run_show(&opts);
     }
     if (opts.dry_run) {
-        if (!opts.host_model && apply_in_progress(opts.lock_file)) {
+        if (!opts.host_model && lock_probe(opts.lock_file)) {
             fprintf(stderr, "%s: warning: an apply is in progress (it holds "
                     "%s); this audit may see the host half way\n",
                     program_name, opts.lock_file);

@@ -31,8 +31,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
+#include <unistd.h>
 
 #include "json-input.h"
+#include "safe-file.h"
+#include "safe-file.h"
 #include "util.h"
 
 /* A policy file larger than this is refused unread. */
@@ -406,24 +410,8 @@ static int
 check_keys(struct parser *p, struct json_object *object,
            const char *const *allowed, size_t n)
 {
-    const char *key = json_input_unknown_key(object, allowed, n);
-    const char *suggestion;
-    char list[256];
-    size_t old;
-
-    if (!key) {
-        return 0;
-    }
-    old = path_push_key(p, key, strlen(key));
-    suggestion = json_input_suggest(key, allowed, n);
-    if (suggestion) {
-        parse_error(p, "unknown key; did you mean \"%s\"?", suggestion);
-    } else {
-        parse_error(p, "unknown key; the keys allowed here are %s",
-                    json_input_join(list, sizeof list, allowed, n, true));
-    }
-    path_restore(p, old);
-    return -EINVAL;
+    return json_input_check_keys(p->name, p->path, object, allowed, n,
+                                 p->err);
 }
 
 /* Looks up 'key' in 'object'.  Returns true and stores the member (which may
@@ -470,6 +458,31 @@ check_network_name(struct parser *p, const char *s)
     return 0;
 }
 
+/* See policy.h. */
+const char *
+policy_ifname_problem(const char *s, size_t len)
+{
+    if (!len) {
+        return "is empty";
+    }
+    if ((len == 1 && s[0] == '.')
+        || (len == 2 && s[0] == '.' && s[1] == '.')) {
+        return "is not an interface name";
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+
+        if (c == '/' || c == ':' || c <= ' ' || c == 0x7f) {
+            return "contains '/', ':', whitespace, a control character or "
+                   "a NUL";
+        }
+    }
+    if (len > MAX_IFNAME_LEN) {
+        return "is longer than 15 bytes";
+    }
+    return NULL;
+}
+
 /* Checks that 's' is a valid Linux interface name; 'rule' ends the
  * message. */
 static int
@@ -479,6 +492,9 @@ check_ifname__(struct parser *p, const char *s, const char *rule)
     char quoted[128];
     char ch[64];
 
+    if (len && !policy_ifname_problem(s, len)) {
+        return 0;
+    }
     if (!strcmp(s, ".") || !strcmp(s, "..")) {
         return parse_error(p, "\"%s\" is not an interface name; %s", s,
                            rule);
@@ -1375,120 +1391,33 @@ parse_document(struct parser *p, struct json_object *root,
 
 /* Whole-file checks and JSON syntax. */
 
-/* Reports that the policy has 'size' bytes, more than MAX_FILE_SIZE. */
-static int
-too_large(struct parser *p, size_t size)
-{
-    return parse_error(p, "the file is %zu bytes long, more than the limit "
-                       "of %d bytes (1 MiB); %s", size, MAX_FILE_SIZE,
-                       RULE_POLICY);
-}
+/* What the shared reader needs to know about a policy. */
+static const struct json_input_spec policy_spec = {
+    .what = "policy",
+    .shape = RULE_POLICY,
+    .max_size = MAX_FILE_SIZE,
+    .max_depth = MAX_DEPTH,
+};
 
-/* Reports 'what' as wrong with the JSON syntax at the position of
- * 'problem', followed by 'rule'. */
+/* Builds the policy from 'root', the parsed text (owned by the caller). */
 static int
-syntax_error(struct parser *p, const struct json_input_problem *problem,
-             const char *what, const char *rule)
-{
-    return parse_error(p, "invalid JSON at line %d, column %d: %s; %s",
-                       problem->line, problem->column, what, rule);
-}
-
-/* Reports 'problem', which json_input_parse() found in the policy text of
- * 'size' bytes.  Returns -EINVAL. */
-static int
-report_problem(struct parser *p, const struct json_input_problem *problem,
-               size_t size)
-{
-    char what[64];
-    int error;
-
-    switch (problem->type) {
-    case JSON_INPUT_TOO_LARGE:
-        return too_large(p, size);
-    case JSON_INPUT_EMPTY:
-        return parse_error(p, "the file is empty; %s", RULE_POLICY);
-    case JSON_INPUT_BLANK:
-        return parse_error(p, "the file contains only whitespace; %s",
-                           RULE_POLICY);
-    case JSON_INPUT_NUL:
-        return parse_error(p, "the file contains a NUL byte at offset %zu "
-                           "(line %d, column %d); a policy is UTF-8 text",
-                           problem->offset, problem->line, problem->column);
-    case JSON_INPUT_BAD_UTF8:
-        return parse_error(p, "the file is not valid UTF-8: byte 0x%02x at "
-                           "offset %zu (line %d, column %d); save the policy "
-                           "as UTF-8 text", problem->byte, problem->offset,
-                           problem->line, problem->column);
-    case JSON_INPUT_TRUNCATED:
-        return syntax_error(p, problem, problem->detail, "the file ends "
-                            "before the policy object is complete (a '}' or "
-                            "']' may be missing)");
-    case JSON_INPUT_TRAILING:
-        if (problem->after_object) {
-            return parse_error(p, "unexpected text after the policy object "
-                               "at line %d, column %d; a policy file holds "
-                               "exactly one JSON object", problem->line,
-                               problem->column);
-        }
-        return syntax_error(p, problem, problem->detail, RULE_JSON);
-    case JSON_INPUT_SYNTAX:
-        return syntax_error(p, problem, problem->detail, RULE_JSON);
-    case JSON_INPUT_SINGLE_QUOTE:
-        return syntax_error(p, problem, problem->detail,
-                            "JSON strings use double quotes");
-    case JSON_INPUT_CONTROL_CHAR:
-        snprintf(what, sizeof what, "the control character U+%04X inside a "
-                 "string", problem->byte);
-        return syntax_error(p, problem, what, "write it as an escape such "
-                            "as \\t or \\n");
-    case JSON_INPUT_NOT_A_VALUE:
-        return syntax_error(p, problem, problem->detail, "a JSON value is "
-                            "an object, array, string, number, true, false "
-                            "or null");
-    case JSON_INPUT_BAD_NUMBER:
-        return syntax_error(p, problem, problem->detail, "JSON numbers look "
-                            "like 9000, -1 or 1.5e3");
-    case JSON_INPUT_DUPLICATE_KEY:
-        copy_string(p->path, problem->path, sizeof p->path);
-        error = parse_error(p, "the key appears twice in this object; give "
-                            "each key only once");
-        path_restore(p, 0);
-        return error;
-    }
-    return syntax_error(p, problem, problem->detail, RULE_JSON);
-}
-
-/* Parses and validates the policy text in the 'size' bytes at 'text' for
- * 'p'.  On success stores a new policy in '*policyp'. */
-static int
-parse_text(struct parser *p, const char *text, size_t size,
+parse_root(struct parser *p, struct json_object *root,
            struct policy **policyp)
 {
-    struct json_input_problem problem;
-    struct json_object *root;
     struct policy *policy;
     int error;
 
-    if (json_input_parse(text, size, MAX_FILE_SIZE, MAX_DEPTH, &root,
-                         &problem)) {
-        return report_problem(p, &problem, size);
-    }
     if (!json_object_is_type(root, json_type_object)) {
         char desc[192];
 
-        error = parse_error(p, "expected an object, found %s; %s",
-                            json_input_describe(root, JSON_INPUT_AS_PHRASE,
-                                                desc, sizeof desc),
-                            RULE_POLICY);
-        json_object_put(root);
-        return error;
+        return parse_error(p, "expected an object, found %s; %s",
+                           json_input_describe(root, JSON_INPUT_AS_PHRASE,
+                                               desc, sizeof desc),
+                           RULE_POLICY);
     }
-
     policy = xzalloc(sizeof *policy);
     policy->file = xstrdup(p->name);
     error = parse_document(p, root, policy);
-    json_object_put(root);
     if (error) {
         policy_destroy(policy);
         return error;
@@ -1497,35 +1426,48 @@ parse_text(struct parser *p, const char *text, size_t size,
     return 0;
 }
 
+/* Parses and validates the policy text in the 'size' bytes at 'text' for
+ * 'p'.  On success stores a new policy in '*policyp'. */
+static int
+parse_text(struct parser *p, const char *text, size_t size,
+           struct policy **policyp)
+{
+    struct json_object *root = NULL;
+    int error;
+
+    error = json_input_load_text(&policy_spec, p->name, text, size, &root,
+                                 p->err);
+    if (!error) {
+        error = parse_root(p, root, policyp);
+    }
+    json_object_put(root);
+    return error;
+}
+
 /* Parses and validates the policy in the file 'path'; see policy.h. */
 int
 policy_parse_file(const char *path, struct policy **policyp,
                   struct error *err)
 {
     struct parser parser = { .name = path, .err = err };
-    bool opened;
-    size_t size;
-    char *text;
-    int error;
+    struct json_object *root = NULL;
+    int error, fd;
 
-    error = json_input_read_file(path, MAX_FILE_SIZE, &text, &size, &opened);
-    if (error == -ENOENT && !opened) {
+    error = safe_file_open_input(path, SAFE_FILE_STRICT, "policy",
+                                 "--policy FILE", &fd, err);
+    if (error == -ENOENT) {
         return file_error(&parser, error, "the file does not exist; write a "
                           "policy there (see policy/README.md) or pass "
                           "--policy FILE");
-    } else if (error == -EISDIR) {
-        return file_error(&parser, error, "this is a directory; pass "
-                          "--policy FILE with the policy file itself");
-    } else if (error == -EFBIG) {
-        return too_large(&parser, size);
     } else if (error) {
-        return file_error(&parser, error, "cannot %s the file: %s; make it "
-                          "readable or pass --policy FILE",
-                          opened ? "read" : "open", strerror(-error));
+        return error;
     }
-
-    error = parse_text(&parser, text, size, policyp);
-    free(text);
+    error = json_input_load_fd(&policy_spec, path, fd, &root, err);
+    close(fd);
+    if (!error) {
+        error = parse_root(&parser, root, policyp);
+    }
+    json_object_put(root);
     return error;
 }
 

@@ -76,7 +76,8 @@ struct policy {
 /* Parses and validates the policy in the file 'path'.  On success returns 0
  * and stores a new policy in '*policyp', which the caller must free with
  * policy_destroy().  On failure returns a negative errno value (-ENOENT if the
- * file does not exist, -EINVAL if it is not a valid policy), leaves
+ * file does not exist, -EFBIG if it is larger than 1 MiB, -EINVAL if it is not
+ * a valid policy), leaves
  * '*policyp' untouched, and describes the problem in 'err' as
  * "FILE: PATH: what is wrong; what is allowed". */
 int policy_parse_file(const char *path, struct policy **policyp,
@@ -86,6 +87,12 @@ int policy_parse_file(const char *path, struct policy **policyp,
  * messages.  'text' need not be NUL-terminated. */
 int policy_parse_buffer(const char *name, const char *text, size_t size,
                         struct policy **policyp, struct error *err);
+
+/* Returns NULL if the 'len' bytes at 's' (not necessarily NUL-terminated;
+ * a NUL inside is a fault) form a Linux interface name as a policy accepts
+ * it, else a static phrase that says what is wrong with it.  The policy's own
+ * checks and the journal's use this one rule. */
+const char *policy_ifname_problem(const char *s, size_t len);
 
 /* Frees 'policy'.  Accepts NULL. */
 void policy_destroy(struct policy *policy);

@@ -460,9 +460,16 @@ agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
 expect_state 1500 1500 "back to 1500 after the management VLAN run"
 
 # Serialization: a held lock makes a run wait, then give up at --timeout.
-flock "$LOCK" sleep 4 &
+# The run lock is an fcntl() lock on a 0600 file (lock.c); a POSIX lock
+# taken by python3's lockf() conflicts with it, as flock(1)'s does not.
+python3 -c 'import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+open(sys.argv[1] + ".held", "w").close()
+time.sleep(4)' "$LOCK" &
 holder=$!
-for _ in $(seq 1 100); do flock -n "$LOCK" true || break; sleep 0.05; done
+for _ in $(seq 1 100); do [ -e "$LOCK.held" ] && break; sleep 0.05; done
+rm -f "$LOCK.held"
 start=$(date +%s%N)
 agent "$LAB_DIR/p9000.json" --timeout 1 >"$LAB_DIR/lock1.out" 2>&1
 t_is 1 $? "a run that cannot get the lock in time exits 1"

@@ -639,15 +639,11 @@ test_bad(void)
                  "host.json: links[2].mtu: expected an integer from 0 to "
                  "4294967295, got \"9k\"");
     test_bad_one("{\"links\": [{\"name\": \"eth0\", \"mut\": 9000}]}",
-                 "host.json: links[0].mut: unknown field; the fields of a "
-                 "link are name, ifindex, kind, kind_name, mtu, min_mtu, "
-                 "max_mtu, up, operstate, mac, master, lower, vlan_id, "
-                 "tunnel_ipv6, tunnel_key, driver, bus_info, pci, lro, "
-                 "default_route");
+                 "host.json: links[0].mut: unknown key; did you mean "
+                 "\"mtu\"?");
     test_bad_one("{\"hostnam\": \"x\"}",
-                 "host.json: hostnam: unknown field; the fields of the host "
-                 "model are version, hostname, xen_dom0, sysctls, links, "
-                 "ovs");
+                 "host.json: hostnam: unknown key; did you mean "
+                 "\"hostname\"?");
     test_bad_one("{\"links\": [{\"mtu\": 1500}]}",
                  "host.json: links[0]: \"name\" is missing; every link needs "
                  "one");
@@ -671,17 +667,23 @@ test_bad(void)
                  "host.json: expected a JSON object at the top level, got an "
                  "array");
     test_bad_one("  \n",
-                 "host.json: the file is empty; expected a JSON object");
+                 "host.json: (top level): the file contains only "
+                 "whitespace; a host model is one JSON object (see "
+                 "host-json.h)");
     test_bad_one("{\"links\": [\n  {\"name\": \"eth0\",}\n]}",
-                 "host.json:2:19: invalid JSON: unexpected character");
+                 "host.json: line 2, column 19: invalid JSON: unexpected "
+                 "character; check the quotes, commas and brackets there; "
+                 "JSON allows no comments and no trailing commas");
     test_bad_one("{\"links\": [",
-                 "host.json:1:12: invalid JSON: unexpected end of data");
+                 "host.json: line 1, column 12: invalid JSON: unexpected "
+                 "end of data; the file ends before the host model is "
+                 "complete (a '}' or ']' may be missing)");
     test_bad_one("{}\n{}",
-                 "host.json:2:1: invalid JSON: more text after the end of the "
-                 "document");
+                 "host.json: line 2, column 1: unexpected text after the "
+                 "host model object; the file holds exactly one JSON object");
     test_bad_one("{\"a\": 1} x",
-                 "host.json:1:10: invalid JSON: more text after the end of "
-                 "the document");
+                 "host.json: line 1, column 10: unexpected text after the "
+                 "host model object; the file holds exactly one JSON object");
     test_bad_one("{\"links\": {}}",
                  "host.json: links: expected an array, got an object");
     test_bad_one("{\"links\": [7]}",
@@ -725,9 +727,9 @@ test_bad(void)
                  "host.json: sysctls.ip_forward: expected null or an integer "
                  "from 0 to 2147483647, got true");
     test_bad_one("{\"sysctls\": {\"ip_fwd\": 1}}",
-                 "host.json: sysctls.ip_fwd: unknown field; the fields of "
-                 "sysctls are ip_forward, ipv6_forwarding, tcp_mtu_probing, "
-                 "ipv6_disabled");
+                 "host.json: sysctls.ip_fwd: unknown key; the keys allowed "
+                 "here are \"ip_forward\", \"ipv6_forwarding\", "
+                 "\"tcp_mtu_probing\", \"ipv6_disabled\"");
     test_bad_one("{\"ovs\": {\"bridges\": [{\"name\": \"br0\"}]}}",
                  "host.json: ovs.bridges: bridges are listed but "
                  "\"reachable\" is false; add \"reachable\": true to \"ovs\"");
@@ -784,29 +786,38 @@ test_strict(void)
     int error;
 
     test_bad_one("{'hostname': \"x\"}",
-                 "host.json:1:2: invalid JSON: a string in single quotes");
+                 "host.json: line 1, column 2: invalid JSON: a string in "
+                 "single quotes; JSON strings use double quotes");
     test_bad_one("{\"hostname\": \"a\tb\"}",
-                 "host.json:1:16: invalid JSON: a raw control character "
-                 "inside a string");
+                 "host.json: line 1, column 16: invalid JSON: the control "
+                 "character U+0009 inside a string; write it as an escape "
+                 "such as \\t or \\n");
     test_bad_one("{\"version\": NaN}",
-                 "host.json:1:13: invalid JSON: NaN, Infinity or a bare word "
-                 "where a value belongs");
+                 "host.json: line 1, column 13: invalid JSON: NaN, "
+                 "Infinity or a bare word where a value belongs; a JSON "
+                 "value is an object, array, string, number, true, false "
+                 "or null");
     test_bad_one("{\"links\": [{\"name\": \"x\", \"mtu\": 1.}]}",
-                 "host.json:1:33: invalid JSON: a malformed number");
+                 "host.json: line 1, column 33: invalid JSON: a malformed "
+                 "number; JSON numbers look like 9000, -1 or 1.5e3");
     test_bad_one("{\"links\": [{\"name\": \"eth0\",\n  \"mtu\": 1500, "
                  "\"mtu\": 9000}]}",
-                 "host.json: links[0].mtu: the field appears twice in this "
-                 "object (at line 2 and again at line 2); give each field "
-                 "once");
+                 "host.json: links[0].mtu: the key appears twice in one "
+                 "object (at line 2 and again at line 2); give each key "
+                 "only once");
     test_bad_one("{\"links\": [{\"name\": \"x\", \"external_ids\": "
                  "{\"a b\": \"1\",\n\"a\\u0020b\": \"2\"}}]}",
                  "host.json: links[0].external_ids[\"a\\\\u0020b\"]: the "
-                 "field appears twice in this object (at line 1 and again at "
-                 "line 2); give each field once");
+                 "key appears twice in one object (at line 1 and again at "
+                 "line 2); give each key only once");
     test_bad_one("{\"hostname\": \"caf\xe9\"}",
-                 "host.json:1:18: invalid JSON: invalid utf-8 string");
+                 "host.json: line 1, column 18: the file is not valid "
+                 "UTF-8 (byte 0xe9 at offset 17); save the host model as "
+                 "UTF-8 text");
     test_bad_one("{\"hostname\": \"caf\xc3\xa9\",}",
-                 "host.json:1:21: invalid JSON: unexpected character");
+                 "host.json: line 1, column 21: invalid JSON: unexpected "
+                 "character; check the quotes, commas and brackets there; "
+                 "JSON allows no comments and no trailing commas");
 
     error_clear(&err);
     error = host_json_read_string("host.json",
@@ -859,8 +870,8 @@ test_files(void)
     }
     error = host_json_read_file(path, &copy, &err);
     test_report(error == -EINVAL && !copy, NULL, "file with a NUL: -EINVAL");
-    fixture = xasprintf("%s: the file contains a NUL byte; expected JSON "
-                        "text", path);
+    fixture = xasprintf("%s: line 2, column 1: the file contains a NUL byte "
+                        "(at offset 18); a host model is UTF-8 text", path);
     test_streq(fixture, err.msg, "file with a NUL: message");
     free(fixture);
     unlink(path);

@@ -104,49 +104,46 @@ static const struct bad_case bad_cases[] = {
     { "only a byte order mark", "\xef\xbb\xbf", 0,
       "(top level): the file is empty; " R_POLICY },
     { "truncated", "{'version': 1,\n 'networks': [", 0,
-      "(top level): invalid JSON at line 2, column 15: unexpected end of "
-      "data; the file ends before the policy object is complete (a '}' or "
-      "']' may be missing)" },
+      "line 2, column 15: invalid JSON: unexpected end of data; the file "
+      "ends before the policy is complete (a '}' or ']' may be missing)" },
     { "truncated inside a string", "{'version': 1, 'netw", 0,
-      "(top level): invalid JSON at line 1, column 21: unexpected end of "
-      "data; the file ends before the policy object is complete (a '}' or "
-      "']' may be missing)" },
+      "line 1, column 21: invalid JSON: unexpected end of data; the file "
+      "ends before the policy is complete (a '}' or ']' may be missing)" },
     { "double comma", "{'version': 1,, 'networks': []}", 0,
-      "(top level): invalid JSON at line 1, column 15: quoted object "
-      "property name expected; " R_JSON },
+      "line 1, column 15: invalid JSON: quoted object property name "
+      "expected; " R_JSON },
     { "missing colon", "{\n  'version' 1\n}", 0,
-      "(top level): invalid JSON at line 2, column 13: object property "
-      "name separator ':' expected; " R_JSON },
+      "line 2, column 13: invalid JSON: object property name separator ':' "
+      "expected; " R_JSON },
     { "trailing comma", "{'version': 1, 'networks': [1,]}", 0,
-      "(top level): invalid JSON at line 1, column 31: unexpected "
-      "character; " R_JSON },
+      "line 1, column 31: invalid JSON: unexpected character; " R_JSON },
     { "comment", "{'version': 1 /* one */}", 0,
-      "(top level): invalid JSON at line 1, column 15: object value "
-      "separator ',' expected; " R_JSON },
+      "line 1, column 15: invalid JSON: object value separator ',' "
+      "expected; " R_JSON },
     { "unquoted key", "{version: 1}", 0,
-      "(top level): invalid JSON at line 1, column 2: quoted object "
-      "property name expected; " R_JSON },
+      "line 1, column 2: invalid JSON: quoted object property name "
+      "expected; " R_JSON },
     { "capitalized literal", POLICY1(", 'ipv6': True"), 0,
-      "(top level): invalid JSON at line 1, column 90: boolean expected; "
+      "line 1, column 90: invalid JSON: boolean expected; "
       R_JSON },
     { "text after the object", "{'version': 1}\n\n  x\n", 0,
-      "(top level): unexpected text after the policy object at line 3, "
-      "column 3; a policy file holds exactly one JSON object" },
+      "line 3, column 3: unexpected text after the policy object; the file "
+      "holds exactly one JSON object" },
     { "two objects", "{'version': 1}{'version': 1}", 0,
-      "(top level): unexpected text after the policy object at line 1, "
-      "column 15; a policy file holds exactly one JSON object" },
+      "line 1, column 15: unexpected text after the policy object; the "
+      "file holds exactly one JSON object" },
     { "not UTF-8", "{'version': 1,\n 'x': '\xff'}", 0,
-      "(top level): the file is not valid UTF-8: byte 0xff at offset 22 "
-      "(line 2, column 8); save the policy as UTF-8 text" },
+      "line 2, column 8: the file is not valid UTF-8 (byte 0xff at offset "
+      "22); save the policy as UTF-8 text" },
     { "overlong UTF-8", "{'version': 1, 'x': '\xc0\xaf'}", 0,
-      "(top level): the file is not valid UTF-8: byte 0xc0 at offset 21 "
-      "(line 1, column 22); save the policy as UTF-8 text" },
+      "line 1, column 22: the file is not valid UTF-8 (byte 0xc0 at offset "
+      "21); save the policy as UTF-8 text" },
     { "UTF-8 surrogate", "{'x': '\xed\xa0\x80'}", 0,
-      "(top level): the file is not valid UTF-8: byte 0xed at offset 7 "
-      "(line 1, column 8); save the policy as UTF-8 text" },
+      "line 1, column 8: the file is not valid UTF-8 (byte 0xed at offset "
+      "7); save the policy as UTF-8 text" },
     { "NUL byte", "{'version'\0: 1}", 15,
-      "(top level): the file contains a NUL byte at offset 10 (line 1, "
-      "column 11); a policy is UTF-8 text" },
+      "line 1, column 11: the file contains a NUL byte (at offset 10); a "
+      "policy is UTF-8 text" },
     { "top level array", "[{'version': 1}]", 0,
       "(top level): expected an object, found an array; " R_POLICY },
     { "top level string", "  'policy'\n", 0,
@@ -155,42 +152,41 @@ static const struct bad_case bad_cases[] = {
     { "top level number", "1", 0,
       "(top level): expected an object, found the integer 1; " R_POLICY },
     { "single quotes", "{`version`: 1}", 0,
-      "(top level): invalid JSON at line 1, column 2: a string in single "
-      "quotes; JSON strings use double quotes" },
+      "line 1, column 2: invalid JSON: a string in single quotes; JSON "
+      "strings use double quotes" },
     { "tab inside a string", POLICY1(", 'vifs': ['vif\t*']"), 0,
-      "(top level): invalid JSON at line 1, column 95: the control "
-      "character U+0009 inside a string; write it as an escape such as "
-      "\\t or \\n" },
+      "line 1, column 95: invalid JSON: the control character U+0009 "
+      "inside a string; write it as an escape such as \\t or \\n" },
     { "duplicate key",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 1500, 'mtu': 9000}"), 0,
-      "networks[0].mtu: the key appears twice in this object; give each "
-      "key only once" },
+      "networks[0].mtu: the key appears twice in one object (at line 1 and "
+      "again at line 1); give each key only once" },
     { "duplicate top-level key", "{'version': 1, 'version': 1}", 0,
-      "version: the key appears twice in this object; give each key only "
-      "once" },
+      "version: the key appears twice in one object (at line 1 and again "
+      "at line 1); give each key only once" },
     { "duplicate key written with an escape",
       "{'version': 1, 've\\u0072sion': 1}", 0,
-      "[\"ve\\\\u0072sion\"]: the key appears twice in this object; give "
-      "each key only once" },
+      "[\"ve\\\\u0072sion\"]: the key appears twice in one object (at line "
+      "1 and again at line 1); give each key only once" },
     { "NaN", "{'version': NaN}", 0,
-      "(top level): invalid JSON at line 1, column 13: NaN, Infinity or a "
-      "bare word where a value belongs; a JSON value is an object, array, "
-      "string, number, true, false or null" },
+      "line 1, column 13: invalid JSON: NaN, Infinity or a bare word where "
+      "a value belongs; a JSON value is an object, array, string, number, "
+      "true, false or null" },
     { "Infinity as an MTU",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': -Infinity}"), 0,
-      "(top level): invalid JSON at line 1, column 67: NaN, Infinity or a "
-      "bare word where a value belongs; a JSON value is an object, array, "
-      "string, number, true, false or null" },
+      "line 1, column 67: invalid JSON: NaN, Infinity or a bare word where "
+      "a value belongs; a JSON value is an object, array, string, number, "
+      "true, false or null" },
     { "malformed number", "{'version': 1.}", 0,
-      "(top level): invalid JSON at line 1, column 13: a malformed number; "
-      "JSON numbers look like 9000, -1 or 1.5e3" },
+      "line 1, column 13: invalid JSON: a malformed number; JSON numbers "
+      "look like 9000, -1 or 1.5e3" },
     { "number with a leading zero", "{'version': -01}", 0,
-      "(top level): invalid JSON at line 1, column 13: a malformed number; "
-      "JSON numbers look like 9000, -1 or 1.5e3" },
+      "line 1, column 13: invalid JSON: a malformed number; JSON numbers "
+      "look like 9000, -1 or 1.5e3" },
     { "byte order mark before an error",
       "\xef\xbb\xbf{'version': 1,, 'networks': []}", 0,
-      "(top level): invalid JSON at line 1, column 15: quoted object "
-      "property name expected; " R_JSON },
+      "line 1, column 15: invalid JSON: quoted object property name "
+      "expected; " R_JSON },
 
     /* The top level. */
     { "version missing", "{'networks': [" NET("") "]}", 0,
@@ -910,7 +906,7 @@ test_file_one(const char *label, const char *path, int code,
 {
     struct policy *sentinel = (struct policy *) &sentinel;
     struct policy *policy = sentinel;
-    char *expected = xasprintf("%s: (top level): %s", path, expected_what);
+    char *expected = xasprintf("%s: %s", path, expected_what);
     struct error err;
     int error;
 
@@ -938,46 +934,48 @@ test_files(void)
 
     path = xasprintf("%s/missing.json", dir);
     test_file_one("missing", path, -ENOENT,
-                  "the file does not exist; write a policy there (see "
+                  "(top level): the file does not exist; write a policy "
+                  "there (see "
                   "policy/README.md) or pass --policy FILE");
     free(path);
 
     test_file_one("directory", dir, -EISDIR,
-                  "this is a directory; pass --policy FILE with the policy "
-                  "file itself");
+                  "is a directory; pass --policy FILE with the policy file "
+                  "itself");
 
     path = write_file(dir, "empty.json", "");
-    test_file_one("empty", path, -EINVAL, "the file is empty; " R_POLICY);
+    test_file_one("empty", path, -EINVAL,
+                  "(top level): the file is empty; " R_POLICY);
     unlink(path);
     free(path);
 
     path = write_file(dir, "latin1.json", "{\"reason\": \"caf\xe9\"}\n");
     test_file_one("not UTF-8", path, -EINVAL,
-                  "the file is not valid UTF-8: byte 0xe9 at offset 15 "
-                  "(line 1, column 16); save the policy as UTF-8 text");
+                  "line 1, column 16: the file is not valid UTF-8 (byte "
+                  "0xe9 at offset 15); save the policy as UTF-8 text");
     unlink(path);
     free(path);
 
     path = write_file(dir, "truncated.json",
                       "{\n  \"version\": 1,\n  \"networks\": [\n    {\"name\"");
     test_file_one("truncated", path, -EINVAL,
-                  "invalid JSON at line 4, column 12: unexpected end of "
-                  "data; the file ends before the policy object is "
-                  "complete (a '}' or ']' may be missing)");
+                  "line 4, column 12: invalid JSON: unexpected end of data; "
+                  "the file ends before the policy is complete (a '}' or "
+                  "']' may be missing)");
     unlink(path);
     free(path);
 
     big = xmalloc(big_size);
     memset(big, ' ', big_size);
     path = write_file_size(dir, "big.json", big, big_size);
-    test_file_one("over 1 MiB", path, -EINVAL,
+    test_file_one("over 1 MiB", path, -EFBIG,
                   "the file is 1048577 bytes long, more than the limit of "
-                  "1048576 bytes (1 MiB); " R_POLICY);
+                  "1048576 bytes for a policy; is this the right file?");
     unlink(path);
     free(path);
     error_clear(&err);
     test_report(policy_parse_buffer("p.json", big, big_size, &policy, &err)
-                == -EINVAL && !policy, err.msg,
+                == -EFBIG && !policy, err.msg,
                 "buffer over 1 MiB is refused");
     free(big);
 
