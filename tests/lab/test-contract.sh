@@ -70,12 +70,21 @@ t_is 1 $? "read-only --state-dir: exit 1, not 5 (nothing had been changed)"
 has "$LAB_DIR/f2.out" "nothing was changed" "read-only --state-dir: says nothing was changed"
 t_is "$before" "$(state)" "read-only --state-dir: the host is unchanged"
 
-exec 9>"$LOCK"
-flock 9
+# The run lock is an fcntl (OFD) lock: python3's lockf() conflicts with it,
+# as flock(1)'s does not.
+python3 -c 'import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+open(sys.argv[1] + ".held", "w").close()
+time.sleep(30)' "$LOCK" &
+holder=$!
+lab_poll 5 test -e "$LOCK.held"
+rm -f "$LOCK.held"
 apply --policy "$P9000" --timeout 0.5 >"$LAB_DIR/f3.out" 2>&1
 t_is 1 $? "run lock held: exit 1"
 has "$LAB_DIR/f3.out" "nothing was changed" "run lock held: says nothing was changed"
-exec 9>&-
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 
 apply --policy "$P9000" --db "unix:$LAB_DIR/nothing.sock" >"$LAB_DIR/f4.out" 2>&1
 t_is 1 $? "OVSDB not reachable: exit 1"
