@@ -7,6 +7,7 @@
  * the comment at the top of plan.c. */
 #include "plan-internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -191,6 +192,138 @@ plan_steps_drift(struct planner *pl)
     }
 }
 
+/* Pins: OVS internal ports that no network manages. */
+
+/* True if a network that is not refused claims the interface 'name'. */
+static bool
+name_is_managed(const struct planner *pl, const char *name)
+{
+    const struct node *node = plan_node_find(pl, name);
+
+    for (size_t i = 0; node && i < node->n_claims; i++) {
+        if (!pl->refused[node->claims[i].net]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns the step of 'pl' on the interface 'name', or NULL. */
+static const struct plan_step *
+step_on(const struct planner *pl, const char *name)
+{
+    for (size_t i = 0; i < pl->n_steps; i++) {
+        if (!strcmp(pl->steps[i].s.ifname, name)) {
+            return &pl->steps[i].s;
+        }
+    }
+    return NULL;
+}
+
+/* True if vswitchd sets the MTU of 'iface' itself: an internal port
+ * without mtu_request follows the smallest of the other ports of its
+ * bridge (ofproto's min-follow rule, in the kernel and the userspace
+ * datapath alike; a pinned internal port counts as one of those ports). */
+static bool
+ovs_iface_follows(const struct host_ovs_iface *iface)
+{
+    return (plan_host_ovs_type_is(iface, "internal")
+            && !iface->has_mtu_request);
+}
+
+/* The MTU that the internal ports of 'br' that follow will take once the
+ * steps of 'pl' are made: the smallest MTU of the other ports, or 0 if
+ * there is none.  '*changes' is set if a step changes one of those
+ * ports. */
+static unsigned int
+bridge_follow_mtu(const struct planner *pl, const struct host_ovs_bridge *br,
+                  bool *changes)
+{
+    unsigned int min = 0;
+
+    *changes = false;
+    for (size_t p = 0; p < br->n_ports; p++) {
+        const struct host_ovs_port *port = &br->ports[p];
+
+        for (size_t i = 0; i < port->n_ifaces; i++) {
+            const struct host_ovs_iface *iface = &port->ifaces[i];
+            const struct plan_step *s = step_on(pl, iface->name);
+            unsigned int mtu = plan_host_ovs_mtu(pl->host, iface);
+
+            if (s && s->action == PLAN_SET_MTU_REQUEST) {
+                *changes = true;
+                mtu = s->to_mtu;
+            } else if (ovs_iface_follows(iface)
+                       || plan_host_ovs_type_is(iface, "patch")
+                       || plan_host_ovs_stale(pl->host, iface) != OVS_LIVE) {
+                continue;
+            }
+            if (mtu && (!min || mtu < min)) {
+                min = mtu;
+            }
+        }
+    }
+    return min;
+}
+
+/* vswitchd moves every internal port without mtu_request to the smallest
+ * MTU of the other ports of its bridge whenever they change.  So on each
+ * OVS bridge whose ports the steps change, pins every such internal port
+ * (fake bridges and tagged or untagged internal ports alike) that no
+ * network manages at the MTU it has now, with a step of its own in the
+ * same OVSDB transaction: what no network names must not move.  A fake
+ * bridge that the parent network would lower under itself is refused
+ * before this (plan_resolve_refuse_vlans()). */
+static void
+add_pin_steps(struct planner *pl)
+{
+    const struct host *host = pl->host;
+
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        const struct host_ovs_bridge *br = &host->bridges[b];
+        bool changes;
+        unsigned int follow = bridge_follow_mtu(pl, br, &changes);
+
+        for (size_t p = 0; changes && p < br->n_ports; p++) {
+            const struct host_ovs_port *port = &br->ports[p];
+
+            for (size_t i = 0; i < port->n_ifaces; i++) {
+                const struct host_ovs_iface *iface = &port->ifaces[i];
+                unsigned int mtu = plan_host_ovs_mtu(host, iface);
+                struct pending_step *ps;
+                struct plan_step *s;
+
+                if (!ovs_iface_follows(iface) || !mtu
+                    || plan_host_ovs_stale(host, iface) != OVS_LIVE
+                    || name_is_managed(pl, iface->name)
+                    || step_on(pl, iface->name)) {
+                    continue;
+                }
+                ps = step_append(pl);
+                s = &ps->s;
+                ps->phase = 2;
+                ps->rank = raise_rank[ROLE_INTERNAL];
+                ps->net = NO_NET;
+                ps->link = host_find_link(host, iface->name);
+                s->action = PLAN_SET_MTU_REQUEST;
+                s->role = (plan_host_is_fake_bridge(port)
+                           || strcmp(port->name, br->name)
+                           ? ROLE_VLAN : ROLE_INTERNAL);
+                copy_string(s->ifname, iface->name, sizeof s->ifname);
+                plan_host_owning_bridge(host, iface->name, s->bridge,
+                                        sizeof s->bridge);
+                s->from_set = false;
+                s->from_mtu = mtu;
+                s->to_mtu = mtu;
+                snprintf(s->reason, sizeof s->reason,
+                         "pin %s at %u: it follows the smallest port of %s "
+                         "(%u after this plan), and no network names it",
+                         iface->name, mtu, br->name, follow);
+            }
+        }
+    }
+}
+
 void
 plan_steps_mtu(struct planner *pl)
 {
@@ -204,6 +337,7 @@ plan_steps_mtu(struct planner *pl)
             add_mtu_step(pl, node, &r);
         }
     }
+    add_pin_steps(pl);
 }
 
 /* LRO. */
