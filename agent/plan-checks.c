@@ -260,6 +260,97 @@ node_claim_of(const struct node *node, size_t net)
     return NULL;
 }
 
+/* True if network 'net' claims 'node' exactly: 'node' is one of the
+ * network's own interfaces (its bridge, an uplink, a bond...). */
+static bool
+node_claimed_exactly(const struct node *node, size_t net)
+{
+    for (size_t i = 0; node && i < node->n_claims; i++) {
+        if (node->claims[i].net == net && node->claims[i].exact) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if the link 'name' belongs to network 'net': the network claims it
+ * exactly, or it is a VLAN or macvlan stacked on a link that does (the
+ * address of an underlay often lives on a VLAN of its bridge). */
+static bool
+link_of_network(const struct planner *pl, const char *name, size_t net)
+{
+    for (int depth = 0; depth < MAX_STACK_DEPTH; depth++) {
+        const struct host_link *link = host_find_link(pl->host, name);
+
+        if (node_claimed_exactly(plan_node_find(pl, name), net)) {
+            return true;
+        }
+        if (!link || !link->lower[0]
+            || (link->kind != LINK_KIND_VLAN
+                && link->kind != LINK_KIND_MACVLAN)) {
+            return false;
+        }
+        name = link->lower;
+    }
+    return false;
+}
+
+/* A tunnel that network 'c->net' manages as 'node' raises its real lower
+ * device (IFLA_VXLAN_LINK and the like).  That is allowed only if the
+ * network declares an overlay and the lower device belongs to the declared
+ * underlay network (link_of_network()): a device outside the policy is
+ * never changed.  Refuses the network otherwise, if the lower device would
+ * change. */
+static void
+check_tunnel(struct planner *pl, const struct node *node,
+             const struct claim *c)
+{
+    const struct policy_network *pn = planner_net(pl, c->net);
+    const struct host_link *link = node->link;
+    const struct node *lower;
+    const struct policy_network *under;
+    unsigned int need;
+    size_t unet;
+    struct msg m = { .len = 0 };
+
+    if (!c->exact || !link || !plan_host_overhead(link) || !link->lower[0]) {
+        return;
+    }
+    lower = plan_node_find(pl, link->lower);
+    need = c->mtu + plan_host_overhead(link);
+    if (!lower || plan_node_current(lower) >= need) {
+        return;
+    }
+    under = (pn->has_overlay
+             ? policy_find_network(pl->policy, pn->overlay.underlay) : NULL);
+    if (pn->has_overlay && !under) {
+        return;                 /* check_overlay() refuses it. */
+    }
+    unet = under ? (size_t) (under - pl->policy->networks) : NO_NET;
+    if (under && link_of_network(pl, link->lower, unet)) {
+        return;
+    }
+    plan_msg_add(&m, "%s is a %s whose real lower device is %s (at %u): "
+                 "network %s would raise %s to %u, ", link->name,
+                 plan_host_noun(link), link->lower, plan_node_current(lower),
+                 pn->name, link->lower, need);
+    if (!under) {
+        plan_msg_add(&m, "but networks[%zu] declares no overlay, so %s is "
+                     "in no network of the policy and jumboagent does not "
+                     "change it; add \"overlay\" to networks[%zu] with the "
+                     "underlay network whose bridge or uplink is %s",
+                     c->net, link->lower, c->net, link->lower);
+    } else {
+        plan_msg_add(&m, "but %s is not the bridge or an uplink of its "
+                     "underlay network %s (networks[%zu].overlay.underlay), "
+                     "and jumboagent changes no device outside the policy; "
+                     "bind %s to a device of network %s, or correct "
+                     "networks[%zu].overlay.underlay", link->lower,
+                     under->name, c->net, link->name, under->name, c->net);
+    }
+    planner_refuse(pl, FINDING_REFUSED, link->name, c->net, &m);
+}
+
 void
 plan_checks_claims(struct planner *pl)
 {
@@ -268,6 +359,7 @@ plan_checks_claims(struct planner *pl)
 
         for (size_t k = 0; k < node->n_claims; k++) {
             check_claim(pl, node, &node->claims[k]);
+            check_tunnel(pl, node, &node->claims[k]);
         }
     }
 
