@@ -9,6 +9,9 @@
 #      so raising (and lowering) the uplinks of xenbr1 and br-ex must pin
 #      the fake bridges (XenServer VLANs, with and without an address) and
 #      the tagged internal ports that no network names.
+#   2. Tunnels bound to another device: a VXLAN whose real lower device is
+#      not its declared underlay network's, or whose network declares no
+#      overlay, is refused, and that device keeps its MTU.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -82,3 +85,45 @@ t_is 0 $? "a second dry run is in sync (exit 0)"
 agent "$LAB_DIR/follow1500.json" >"$LAB_DIR/f4.txt" 2>&1
 t_is 0 $? "lower xenbr1 and br-ex to 1500: exit 0"
 expect_mtus 1500 "lowered: every interface at 1500 again" eth1 xenbr1 eno1 br-ex $UNCLAIMED
+
+# --- 2. Tunnels bound to another device -----------------------------------
+# vxlan100 (in br-tenant) is bound to eno9, a NIC that no network names,
+# while its network declares br-under as its underlay; vxlan200 (in br-lab)
+# is bound to eno9 too, and its network declares no overlay.  Both networks
+# are refused, and eno9 keeps its MTU.
+lab_linux_bridge br-under
+lab_linux_port br-under eno1x veth
+lab_ns ip addr add 10.1.0.1/24 dev br-under
+lab_veth eno9
+lab_ns ip addr add 10.9.0.1/24 dev eno9
+lab_linux_bridge br-tenant
+lab_linux_bridge br-lab
+if lab_vxlan vxlan100 eno9 10.9.0.1 10.9.0.2 2>/dev/null \
+   && lab_ns ip link set vxlan100 master br-tenant \
+   && lab_ns ip link add vxlan200 type vxlan id 43 dev eno9 local 10.9.0.1 \
+          remote 10.9.0.3 dstport 4790 \
+   && lab_ns ip link set vxlan200 master br-lab && lab_ns ip link set vxlan200 up; then
+    cat >"$LAB_DIR/tunnel.json" <<JSON
+{"version": 1,
+ "networks": [
+   {"name": "tenant", "bridge": "br-tenant", "mtu": 8950,
+    "overlay": {"type": "vxlan", "underlay": "underlay"}},
+   {"name": "underlay", "bridge": "br-under", "mtu": 9000},
+   {"name": "lab", "bridge": "br-lab", "mtu": 1500}]}
+JSON
+    eno9_before=$(lab_ns cat /sys/class/net/eno9/mtu)
+    agent "$LAB_DIR/tunnel.json" >"$LAB_DIR/t1.txt" 2>&1
+    t_is 3 $? "a policy that would raise a tunnel's foreign lower device: exit 3 (refused)"
+    t_is "$eno9_before" "$(lab_ns cat /sys/class/net/eno9/mtu)" \
+        "eno9, under two tunnels but in no network, keeps its MTU ($eno9_before)"
+    grep -qE "vxlan100.*real lower device is eno9.*networks\[0\]\.overlay\.underlay" "$LAB_DIR/t1.txt" \
+        && t_ok "refusal names vxlan100, its lower device eno9 and networks[0].overlay.underlay" \
+        || t_fail "refusal names vxlan100, its lower device eno9 and networks[0].overlay.underlay" "$(head -5 "$LAB_DIR/t1.txt" | tr '\n' '|')"
+    grep -qE "vxlan200.*real lower device is eno9.*networks\[2\] declares no overlay" "$LAB_DIR/t1.txt" \
+        && t_ok "refusal names vxlan200, eno9 and the missing overlay of networks[2]" \
+        || t_fail "refusal names vxlan200, eno9 and the missing overlay of networks[2]" "$(head -5 "$LAB_DIR/t1.txt" | tr '\n' '|')"
+    t_is "1450 1450" "$(lab_ns cat /sys/class/net/vxlan100/mtu) $(lab_ns cat /sys/class/net/vxlan200/mtu)" \
+        "the refused tunnels keep their MTU"
+else
+    t_ok "# SKIP no vxlan link type on this kernel"
+fi
