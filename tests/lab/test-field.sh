@@ -12,6 +12,7 @@
 #   2. Tunnels bound to another device: a VXLAN whose real lower device is
 #      not its declared underlay network's, or whose network declares no
 #      overlay, is refused, and that device keeps its MTU.
+#   3. Roles come from the host: a VIF listed under "uplinks" is refused.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -127,3 +128,20 @@ JSON
 else
     t_ok "# SKIP no vxlan link type on this kernel"
 fi
+
+# --- 3. Roles come from the host ------------------------------------------
+# tap7 carries a VM's external_ids; a policy that lists it as the uplink of
+# br-vm is refused and nothing on br-vm moves.
+lab_ovs_bridge br-vm
+lab_pif br-vm eth7
+lab_tap_vif br-vm tap7 attached-mac=fa:16:3e:00:00:07 iface-id=port-7 vm-uuid=guest-7
+cat >"$LAB_DIR/vif-uplink.json" <<JSON
+{"version": 1,
+ "networks": [{"name": "vms", "bridge": "br-vm", "mtu": 9000, "uplinks": ["tap7"]}]}
+JSON
+agent "$LAB_DIR/vif-uplink.json" >"$LAB_DIR/v1.txt" 2>&1
+t_is 3 $? "a VIF listed under uplinks: exit 3 (refused)"
+grep -qE "uplinks names tap7.*VM interface.*external_ids:.*eth7" "$LAB_DIR/v1.txt" \
+    && t_ok "the refusal says tap7 is a VM interface and names the real uplink eth7" \
+    || t_fail "the refusal says tap7 is a VM interface and names the real uplink eth7" "$(head -4 "$LAB_DIR/v1.txt" | tr '\n' '|')"
+expect_mtus 1500 "br-vm, its uplink and the VIF keep their MTU" eth7 br-vm tap7
