@@ -32,6 +32,31 @@ audit_port_mtus(const struct planner *pl, struct finding_list *out,
                         bridge, planner_net_of_bridge(pl, bridge), &m);
 }
 
+/* Adds BRIDGE_ABOVE_PORTS if 'dev', the device of the 'kind' bridge
+ * 'bridge' (a Linux bridge, or an OVS internal port that 'why' says is
+ * pinned), is above 'min', the MTU of 'port', the smallest of the bridge's
+ * uplinks: what the bridge's own device sends above 'min' is dropped on
+ * the wire. */
+static void
+audit_bridge_above(const struct planner *pl, struct finding_list *out,
+                   const char *dev, unsigned int mtu, const char *bridge,
+                   const char *why, const char *port, unsigned int min)
+{
+    struct msg m = { .len = 0 };
+
+    if (!min || mtu <= min) {
+        return;
+    }
+    plan_msg_add(&m, "%s is at %u%s, above %s at %u, the smallest uplink of "
+                 "bridge %s: the host's own frames above %u through %s are "
+                 "dropped on the wire; bring %s down to %u (a policy "
+                 "network with \"bridge\": \"%s\" does it), or raise the "
+                 "uplinks of %s to %u", dev, mtu, why, port, min, bridge,
+                 min, dev, dev, min, dev, bridge, mtu);
+    planner_add_finding(pl, out, FINDING_BRIDGE_ABOVE_PORTS, SEVERITY_DRIFT,
+                        dev, planner_net_of_bridge(pl, bridge), &m);
+}
+
 /* Adds VIF_MTU_MISMATCH if the VM interface 'vif' is not at 'bridge_mtu',
  * the MTU of its bridge 'bridge'. */
 static void
@@ -178,10 +203,20 @@ audit_ovs(const struct planner *pl, const struct host *host,
                         audit_vif_mtu(pl, out, link, bridge, internal->mtu);
                     }
                     break;
-                case OVS_CLASS_TUNNEL:
-                case OVS_CLASS_PATCH:
                 case OVS_CLASS_INTERNAL:
                 case OVS_CLASS_VLAN:
+                    if (iface->has_mtu_request && link) {
+                        char up[HOST_NAME_SIZE] = "";
+                        unsigned int min
+                            = plan_host_uplinks_mtu(host, br, pn, up);
+
+                        audit_bridge_above(pl, out, iface->name, link->mtu,
+                                           br->name, " (pinned by "
+                                           "mtu_request)", up, min);
+                    }
+                    break;
+                case OVS_CLASS_TUNNEL:
+                case OVS_CLASS_PATCH:
                     break;
                 }
             }
@@ -209,6 +244,9 @@ audit_linux_bridges(const struct planner *pl, const struct host *host,
         }
         net = planner_net_of_bridge(pl, br->name);
         pn = net != NO_NET ? planner_net(pl, net) : NULL;
+        const char *smallest = "";
+        unsigned int min = 0;
+
         for (size_t i = 0; i < host->n_links; i++) {
             const struct host_link *link = &host->links[i];
 
@@ -222,9 +260,15 @@ audit_linux_bridges(const struct planner *pl, const struct host *host,
                              link->name, link->mtu);
                 differ = differ || (first && link->mtu != first);
                 first = first ? first : link->mtu;
+                if (!min || link->mtu < min) {
+                    min = link->mtu;
+                    smallest = link->name;
+                }
             }
         }
         audit_port_mtus(pl, out, "Linux", br->name, &list, differ);
+        audit_bridge_above(pl, out, br->name, br->mtu, br->name, "", smallest,
+                           min);
     }
 }
 
