@@ -13,6 +13,8 @@
 #      not its declared underlay network's, or whose network declares no
 #      overlay, is refused, and that device keeps its MTU.
 #   3. Roles come from the host: a VIF listed under "uplinks" is refused.
+#   4. The audit: a Linux bridge, or a fake bridge pinned by mtu_request,
+#      above its uplinks is drift, also with --no-policy.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -145,3 +147,26 @@ grep -qE "uplinks names tap7.*VM interface.*external_ids:.*eth7" "$LAB_DIR/v1.tx
     && t_ok "the refusal says tap7 is a VM interface and names the real uplink eth7" \
     || t_fail "the refusal says tap7 is a VM interface and names the real uplink eth7" "$(head -4 "$LAB_DIR/v1.txt" | tr '\n' '|')"
 expect_mtus 1500 "br-vm, its uplink and the VIF keep their MTU" eth7 br-vm tap7
+
+# --- 4. The audit sees a bridge above its ports ---------------------------
+# A fresh lab namespace is not needed: the finding is per bridge.  br9 is
+# set to 9000 over a 1500 veth port; xapi9, a fake bridge pinned at 9000,
+# sits over eth9x at 1500.
+lab_linux_bridge br9
+lab_linux_port br9 eno9x veth
+lab_ovs_bridge xenbr9
+lab_pif xenbr9 eth9x
+lab_fake_bridge xenbr9 xapi9 90
+lab_vsctl set interface xapi9 mtu_request=9000
+if lab_ns ip link set br9 mtu 9000 2>/dev/null; then
+    lab_poll 5 sh -c "[ \"\$(ovs-vsctl --db=$LAB_DB get interface xapi9 mtu)\" = 9000 ]"
+    lab_agent --dry-run --no-policy >"$LAB_DIR/b1.txt" 2>&1
+    t_is 2 $? "--dry-run --no-policy with bridges above their ports: exit 2"
+    for i in br9 xapi9; do
+        grep -qE "bridge-above-ports +$i: $i is at 9000.*above (eno9x|eth9x) at 1500" "$LAB_DIR/b1.txt" \
+            && t_ok "the audit reports $i at 9000 above its 1500 uplink" \
+            || t_fail "the audit reports $i at 9000 above its 1500 uplink" "$(grep -E "$i" "$LAB_DIR/b1.txt" | head -2 | tr '\n' '|')"
+    done
+else
+    t_ok "# SKIP this kernel does not set a bridge above its ports"
+fi
