@@ -354,6 +354,7 @@ check_tunnel(struct planner *pl, const struct node *node,
 void
 plan_checks_claims(struct planner *pl)
 {
+    plan_claims_overrides(pl);
     for (size_t i = 0; i < pl->n_nodes; i++) {
         struct node *node = pl->nodes[i];
 
