@@ -120,6 +120,48 @@ node_driver_checked(const struct node *node, enum plan_role role)
                  && plan_host_ovs_type_is(node->iface, "internal")));
 }
 
+/* True if 'host' has a link that carries a default route. */
+static bool
+host_has_default_route(const struct host *host)
+{
+    for (size_t i = 0; i < host->n_links; i++) {
+        if (host->links[i].default_route) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if 'claim' of a network on 'node' changes the host's management
+ * path: the link of 'node' carries a default route, or the host has none
+ * and another network that says "management": true claims 'node' exactly
+ * at less than 'claim' wants (that network is stored in '*mgmt_net';
+ * NO_NET for a default route). */
+static bool
+management_owner(const struct planner *pl, const struct node *node,
+                 const struct claim *claim, size_t *mgmt_net)
+{
+    size_t net = claim->net;
+
+    *mgmt_net = NO_NET;
+    if (node->link && node->link->default_route) {
+        return true;
+    }
+    if (host_has_default_route(pl->host)) {
+        return false;
+    }
+    for (size_t i = 0; i < node->n_claims; i++) {
+        const struct claim *c = &node->claims[i];
+
+        if (c->net != net && c->exact && planner_net(pl, c->net)->management
+            && c->mtu < claim->mtu) {
+            *mgmt_net = c->net;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Judges claim 'c' on 'node' against the management rule, the kernel's
  * limits, the driver table and the overrides; refuses its network if it
  * fails. */
@@ -132,18 +174,31 @@ check_claim(struct planner *pl, struct node *node, const struct claim *c)
     bool judged = false;        /* 'j' holds the table's judgement. */
     bool known = false;         /* ...and the table knows the driver. */
     unsigned int kmax, tmax, limit;
+    size_t mgmt_net;
     struct msg m = { .len = 0 };
 
     if (!link || (!c->exact && plan_node_current(node) >= c->mtu)) {
         return;
     }
 
-    if (link->default_route && c->mtu > STD_MTU && !pn->management) {
-        plan_msg_add(&m, "%s carries the default route, and ", link->name);
+    if (!pn->management && c->mtu != plan_node_current(node)
+        && management_owner(pl, node, c, &mgmt_net)) {
+        if (link->default_route) {
+            plan_msg_add(&m, "%s carries the default route, and ",
+                         link->name);
+        } else {
+            plan_msg_add(&m, "this host has no default route, and %s belongs "
+                         "to network %s, which the policy marks as the "
+                         "management network; ", link->name,
+                         planner_net_name(pl, mgmt_net));
+        }
         msg_add_want(&m, pl, c);
-        plan_msg_add(&m, ": jumbo on the management path can cut this host "
-                     "off from its pool; set \"management\": true in "
-                     "networks[%zu] if that is intended", c->net);
+        plan_msg_add(&m, " (it is at %u): %s the MTU of the management path "
+                     "can cut this host off from its pool; set "
+                     "\"management\": true in networks[%zu] if that is "
+                     "intended", plan_node_current(node),
+                     c->mtu > plan_node_current(node) ? "raising" : "lowering",
+                     c->net);
         planner_refuse(pl, FINDING_REFUSED, node->name, c->net, &m);
         m.len = 0;
     }
@@ -370,15 +425,16 @@ plan_checks_claims(struct planner *pl)
         const struct host_link *link = host_find_link(pl->host, pn->bridge);
         const struct node *node = plan_node_find(pl, pn->bridge);
 
-        if (link && link->default_route && pn->mtu > STD_MTU
+        if (link && link->default_route && pn->mtu != link->mtu
             && !pn->management && !(node && node_claim_of(node, net))) {
             struct msg m = { .len = 0 };
 
             plan_msg_add(&m, "%s carries the default route, and network %s "
-                         "wants %u on its bridge: jumbo on the management "
-                         "path can cut this host off from its pool; set "
-                         "\"management\": true in networks[%zu] if that is "
-                         "intended", link->name, pn->name, pn->mtu, net);
+                         "wants %u on its bridge (it is at %u): changing the "
+                         "MTU of the management path can cut this host off "
+                         "from its pool; set \"management\": true in "
+                         "networks[%zu] if that is intended", link->name,
+                         pn->name, pn->mtu, link->mtu, net);
             planner_refuse(pl, FINDING_REFUSED, link->name, net, &m);
         }
     }
