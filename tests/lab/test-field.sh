@@ -15,6 +15,8 @@
 #   3. Roles come from the host: a VIF listed under "uplinks" is refused.
 #   4. The audit: a Linux bridge, or a fake bridge pinned by mtu_request,
 #      above its uplinks is drift, also with --no-policy.
+#   5. The management path: a default route in a table that an ip rule
+#      looks up protects its bridge, raising and lowering.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -170,3 +172,31 @@ if lab_ns ip link set br9 mtu 9000 2>/dev/null; then
 else
     t_ok "# SKIP this kernel does not set a bridge above its ports"
 fi
+
+# --- 5. The management path in another routing table ----------------------
+# br-m carries the only default route, in table 100 that an ip rule looks
+# up: a network that raises br-m without "management": true is refused,
+# and so is one that lowers it.
+lab_linux_bridge br-m
+lab_linux_port br-m eno7x veth
+lab_ns ip addr add 10.7.0.1/24 dev br-m
+lab_ns ip rule add pref 1000 lookup 100
+lab_ns ip route add default via 10.7.0.254 dev br-m table 100
+t_is "" "$(lab_ns ip route show default)" "the main table has no default route"
+cat >"$LAB_DIR/mgmt.json" <<JSON
+{"version": 1, "networks": [{"name": "m", "bridge": "br-m", "mtu": 9000}]}
+JSON
+agent "$LAB_DIR/mgmt.json" >"$LAB_DIR/m1.txt" 2>&1
+t_is 3 $? "raising br-m, whose default route is in table 100: exit 3 (refused)"
+grep -q "br-m carries the default route" "$LAB_DIR/m1.txt" \
+    && t_ok "the refusal says br-m carries the default route" \
+    || t_fail "the refusal says br-m carries the default route" "$(head -4 "$LAB_DIR/m1.txt" | tr '\n' '|')"
+t_is "1500 1500" "$(lab_ns cat /sys/class/net/br-m/mtu) $(lab_ns cat /sys/class/net/eno7x/mtu)" \
+    "br-m and its port keep their MTU"
+lab_ns ip link set eno7x mtu 9000
+lab_ns ip link set br-m mtu 9000
+sed 's/9000/1500/' "$LAB_DIR/mgmt.json" >"$LAB_DIR/mgmt1500.json"
+agent "$LAB_DIR/mgmt1500.json" >"$LAB_DIR/m2.txt" 2>&1
+t_is 3 $? "lowering br-m without \"management\": exit 3 (refused)"
+t_is "9000 9000" "$(lab_ns cat /sys/class/net/br-m/mtu) $(lab_ns cat /sys/class/net/eno7x/mtu)" \
+    "br-m and its port keep 9000"
