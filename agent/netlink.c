@@ -227,6 +227,7 @@ struct raw_link {
     struct host_link link;
     int master_ifindex;         /* IFLA_MASTER, 0 if none. */
     int lower_ifindex;          /* Lower device in this namespace, or 0. */
+    int peer_ifindex;           /* veth peer in this namespace, or 0. */
 };
 
 /* What the dumps collect. */
@@ -366,6 +367,7 @@ parse_link_msg(struct nl_msg *msg, void *state_)
         }
     }
     if (link->kind == LINK_KIND_VETH) {
+        rl->peer_ifindex = rl->lower_ifindex;
         rl->lower_ifindex = 0;
     }
     return NL_OK;
@@ -611,6 +613,9 @@ netlink_read_links(struct host *host, struct error *err)
         copy_string(link->lower, ifindex_to_name(state.links, state.n_links,
                                                  rl->lower_ifindex),
                     sizeof link->lower);
+        copy_string(link->peer, ifindex_to_name(state.links, state.n_links,
+                                                rl->peer_ifindex),
+                    sizeof link->peer);
         for (size_t j = 0; j < state.n_route_ifindexes; j++) {
             if (state.route_ifindexes[j] == link->ifindex) {
                 link->default_route = true;

@@ -573,7 +573,7 @@ test_bad(void)
     test_bad_one("{\"links\": [{\"name\": \"eth0\", \"mut\": 9000}]}",
                  "host.json: links[0].mut: unknown field; the fields of a "
                  "link are name, ifindex, kind, kind_name, mtu, min_mtu, "
-                 "max_mtu, up, operstate, mac, master, lower, vlan_id, "
+                 "max_mtu, up, operstate, mac, master, lower, peer, vlan_id, "
                  "tunnel_ipv6, tunnel_key, driver, bus_info, pci, lro, "
                  "default_route");
     test_bad_one("{\"hostnam\": \"x\"}",
