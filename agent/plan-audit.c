@@ -272,6 +272,42 @@ audit_linux_bridges(const struct planner *pl, const struct host *host,
     }
 }
 
+/* Veth pairs between bridges (OpenStack's hybrid plug: qvb on a Linux
+ * bridge, qvo on br-int): both ends must carry the same MTU, or what the
+ * larger end takes is dropped at the smaller one. */
+static void
+audit_veth_pairs(const struct planner *pl, const struct host *host,
+                 struct finding_list *out)
+{
+    for (size_t i = 0; i < host->n_links; i++) {
+        const struct host_link *a = &host->links[i];
+        const struct host_link *b;
+        char abr[HOST_NAME_SIZE], bbr[HOST_NAME_SIZE];
+        struct msg m = { .len = 0 };
+
+        if (a->kind != LINK_KIND_VETH || !a->peer[0]
+            || strcmp(a->name, a->peer) > 0) {
+            continue;           /* Each pair once, from its smaller name. */
+        }
+        b = host_find_link(host, a->peer);
+        if (!b || !a->mtu || !b->mtu || a->mtu == b->mtu) {
+            continue;
+        }
+        plan_host_owning_bridge(host, a->name, abr, sizeof abr);
+        plan_host_owning_bridge(host, b->name, bbr, sizeof bbr);
+        plan_msg_add(&m, "the two ends of veth pair %s/%s differ: %s%s%s is "
+                     "at %u and %s%s%s at %u, so frames above %u are dropped "
+                     "between them; give both ends, and the bridges they "
+                     "join, one MTU (a policy network for each side does it)",
+                     a->name, b->name, a->name, abr[0] ? " on " : "", abr,
+                     a->mtu, b->name, bbr[0] ? " on " : "", bbr, b->mtu,
+                     a->mtu < b->mtu ? a->mtu : b->mtu);
+        planner_add_finding(pl, out, FINDING_PORT_MTU_MISMATCH,
+                            SEVERITY_DRIFT, a->name,
+                            planner_net_of_bridge(pl, abr), &m);
+    }
+}
+
 /* Jumbo frames already on a link whose driver the table refuses. */
 static void
 audit_drivers(const struct planner *pl, const struct host *host,
@@ -381,6 +417,7 @@ audit_host(const struct planner *pl, const struct host *host,
 {
     audit_ovs(pl, host, out);
     audit_linux_bridges(pl, host, out);
+    audit_veth_pairs(pl, host, out);
     audit_drivers(pl, host, out);
     audit_host_wide(pl, host, out);
 }

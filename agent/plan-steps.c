@@ -178,9 +178,60 @@ node_needs_step(const struct node *node, const struct resolution *r)
     return node->link && node->link->mtu != r->target;
 }
 
+/* A network that changes one end of a veth pair and leaves the other to
+ * no network (or to one at another MTU) splits the pair: a finding per
+ * such end.  Where networks claim both ends, each end has its own step. */
+static void
+report_split_veths(struct planner *pl)
+{
+    for (size_t i = 0; i < pl->n_nodes; i++) {
+        const struct node *node = pl->nodes[i];
+        const struct host_link *peer;
+        const struct node *pnode;
+        struct resolution r, pr;
+        unsigned int pmtu;
+        char bridge[HOST_NAME_SIZE];
+        struct msg m = { .len = 0 };
+
+        if (!node->link || node->link->kind != LINK_KIND_VETH
+            || !node->link->peer[0]
+            || !plan_resolve_node(pl, node, false, &r)
+            || r.target == node->link->mtu) {
+            continue;
+        }
+        peer = host_find_link(pl->host, node->link->peer);
+        pnode = plan_node_find(pl, node->link->peer);
+        if (!peer) {
+            continue;
+        }
+        pmtu = (pnode && plan_resolve_node(pl, pnode, false, &pr)
+                ? pr.target : peer->mtu);
+        if (pmtu == r.target) {
+            continue;
+        }
+        plan_host_owning_bridge(pl->host, peer->name, bridge, sizeof bridge);
+        plan_msg_add(&m, "network %s sets %s to %u, but its veth peer %s%s%s "
+                     "stays at %u", planner_net_name(pl, r.winner->net),
+                     node->name, r.target, peer->name,
+                     bridge[0] ? " on " : "", bridge, pmtu);
+        if (!pnode) {
+            plan_msg_add(&m, " (no network of the policy claims it)");
+        }
+        plan_msg_add(&m, ", so frames above %u are dropped between the two "
+                     "bridges; add a network for %s at %u, or keep "
+                     "networks[%zu].mtu at %u",
+                     pmtu < r.target ? pmtu : r.target,
+                     bridge[0] ? bridge : peer->name, r.target,
+                     r.winner->net, pmtu);
+        planner_add_finding(pl, &pl->findings, FINDING_PORT_MTU_MISMATCH,
+                            SEVERITY_DRIFT, node->name, r.winner->net, &m);
+    }
+}
+
 void
 plan_steps_drift(struct planner *pl)
 {
+    report_split_veths(pl);
     for (size_t i = 0; i < pl->n_nodes; i++) {
         const struct node *node = pl->nodes[i];
         struct resolution r;

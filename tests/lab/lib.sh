@@ -22,6 +22,10 @@
 #   lab_internal_port BR NAME [TAG [ADDR/LEN]]
 #                                     OVS internal port, up
 #   lab_vxlan NAME DEV LOCAL REMOTE   kernel VXLAN (id 42) bound to DEV, up
+#   lab_hybrid_plug LBR OVSBR QVB QVO [k=v ...]
+#                                     veth QVB (port of Linux bridge LBR) /
+#                                     QVO (port of OVS bridge OVSBR, with
+#                                     external_ids), OpenStack's hybrid plug
 # Runners: lab_ns CMD...  lab_vsctl ARGS...  lab_agent ARGS...
 #          lab_poll SECS CMD...  (a bounded wait for a condition)
 # TAP helpers: t_ok DESC; t_fail DESC WHY; t_is EXPECTED ACTUAL DESC;
@@ -304,4 +308,22 @@ lab_vxlan() {
     lab_ns ip link add "$name" type vxlan id 42 dev "$dev" local "$local" \
         remote "$remote" dstport 4789 || return 1
     lab_ns ip link set "$name" up
+}
+
+lab_hybrid_plug() {
+    local lbr=$1 obr=$2 qvb=$3 qvo=$4 kv
+    shift 4
+    local sets=()
+    for kv in "$@"; do
+        sets+=("external_ids:${kv%%=*}=\"${kv#*=}\"")
+    done
+    lab_ns ip link add "$qvb" type veth peer name "$qvo"
+    lab_ns ip link set "$qvb" master "$lbr"
+    lab_ns ip link set "$qvb" up
+    lab_ns ip link set "$qvo" up
+    if [ ${#sets[@]} -gt 0 ]; then
+        lab_vsctl add-port "$obr" "$qvo" -- set interface "$qvo" "${sets[@]}"
+    else
+        lab_vsctl add-port "$obr" "$qvo"
+    fi
 }

@@ -17,6 +17,8 @@
 #      above its uplinks is drift, also with --no-policy.
 #   5. The management path: a default route in a table that an ip rule
 #      looks up protects its bridge, raising and lowering.
+#   6. Veth pairs between bridges: raising one end alone is a finding,
+#      the far end keeps its MTU, and the audit compares both ends.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -200,3 +202,26 @@ agent "$LAB_DIR/mgmt1500.json" >"$LAB_DIR/m2.txt" 2>&1
 t_is 3 $? "lowering br-m without \"management\": exit 3 (refused)"
 t_is "9000 9000" "$(lab_ns cat /sys/class/net/br-m/mtu) $(lab_ns cat /sys/class/net/eno7x/mtu)" \
     "br-m and its port keep 9000"
+
+# --- 6. Veth pairs between bridges (OpenStack hybrid plug) ----------------
+# tap1 -> qbr1 -> qvb1/qvo1 -> br-int.  A policy for qbr1 alone raises qvb1
+# and says that its peer qvo1 on br-int stays at 1500; qvo1 and br-int do
+# stay there.  Without a policy, the audit reports the split pair.
+lab_linux_bridge qbr1
+lab_linux_port qbr1 tap1 tap
+lab_ovs_bridge br-int
+lab_hybrid_plug qbr1 br-int qvb1 qvo1 iface-id=5e0c6f1a attached-mac=fa:16:3e:00:00:01
+cat >"$LAB_DIR/hybrid.json" <<JSON
+{"version": 1, "networks": [{"name": "tenant", "bridge": "qbr1", "mtu": 9000}]}
+JSON
+agent "$LAB_DIR/hybrid.json" --dry-run >"$LAB_DIR/h1.txt" 2>&1
+grep -qE "port-mtu-mismatch +qvb1: network tenant sets qvb1 to 9000, but its veth peer qvo1 on br-int stays at 1500" "$LAB_DIR/h1.txt" \
+    && t_ok "dry-run: raising qvb1 alone is a finding that names its peer qvo1 on br-int" \
+    || t_fail "dry-run: raising qvb1 alone is a finding that names its peer qvo1 on br-int" "$(grep -E "qvb1|qvo1" "$LAB_DIR/h1.txt" | head -3 | tr '\n' '|')"
+agent "$LAB_DIR/hybrid.json" >"$LAB_DIR/h2.txt" 2>&1
+t_is 0 $? "apply the qbr1 network: exit 0"
+expect_mtus 1500 "qvo1 and br-int, in no network, stay at 1500" qvo1 br-int
+lab_agent --dry-run --no-policy >"$LAB_DIR/h3.txt" 2>&1
+grep -qE "port-mtu-mismatch +qvb1: the two ends of veth pair qvb1/qvo1 differ: qvb1 on qbr1 is at 9000 and qvo1 on br-int at 1500" "$LAB_DIR/h3.txt" \
+    && t_ok "--no-policy: the audit reports the two ends of qvb1/qvo1 at 9000 and 1500" \
+    || t_fail "--no-policy: the audit reports the two ends of qvb1/qvo1 at 9000 and 1500" "$(grep -E "qvb1|qvo1" "$LAB_DIR/h3.txt" | head -3 | tr '\n' '|')"
