@@ -112,6 +112,7 @@ link_to_json(const struct host_link *link)
     json_object_object_add(obj, "mac", json_object_new_string(link->mac));
     json_object_object_add(obj, "master", string_or_null(link->master));
     json_object_object_add(obj, "lower", string_or_null(link->lower));
+    json_object_object_add(obj, "peer", string_or_null(link->peer));
     json_object_object_add(obj, "vlan_id",
                            json_object_new_int64(link->vlan_id));
     json_object_object_add(obj, "tunnel_ipv6",
@@ -817,7 +818,7 @@ read_link(const struct reader *r, struct json_object *obj, const char *path,
 {
     static const char *const known[] = {
         "name", "ifindex", "kind", "kind_name", "mtu", "min_mtu", "max_mtu",
-        "up", "operstate", "mac", "master", "lower", "vlan_id",
+        "up", "operstate", "mac", "master", "lower", "peer", "vlan_id",
         "tunnel_ipv6", "tunnel_key", "driver", "bus_info", "pci", "lro",
         "default_route",
     };
@@ -857,6 +858,8 @@ read_link(const struct reader *r, struct json_object *obj, const char *path,
                        sizeof link->master)
         || read_string(r, obj, path, "lower", true, link->lower,
                        sizeof link->lower)
+        || read_string(r, obj, path, "peer", true, link->peer,
+                       sizeof link->peer)
         || read_uint(r, obj, path, "vlan_id", 4095, &link->vlan_id)
         || read_bool(r, obj, path, "tunnel_ipv6", &link->tunnel_ipv6)
         || read_bool(r, obj, path, "tunnel_key", &link->tunnel_key)

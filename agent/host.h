@@ -92,6 +92,8 @@ struct host_link {
     unsigned int pci_device;    /* From sysfs device/device. */
     enum lro_state lro;
     bool default_route;         /* A default route leaves through it. */
+    char peer[HOST_NAME_SIZE];  /* veth: the other end (IFLA_LINK), or ""
+                                 * if it is in another namespace. */
 };
 
 /* An OVSDB Interface row. */

@@ -1,6 +1,7 @@
 /* Netlink adapter: see netlink.h.
  *
- * Reading: one raw RTM_GETLINK dump and one RTM_GETROUTE dump, parsed here
+ * Reading: one raw RTM_GETLINK dump, one RTM_GETRULE dump (the tables that
+ * "ip rule" looks up) and one RTM_GETROUTE dump, parsed here
  * with libnl's attribute helpers.  libnl 3.7's link objects carry neither
  * IFLA_MIN_MTU nor IFLA_MAX_MTU, and the per-kind details we need (VLAN id,
  * VXLAN underlay, GRE keys) are a handful of attributes, so one pass over the
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/fib_rules.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
 #include <linux/if_tunnel.h>
@@ -225,6 +227,7 @@ struct raw_link {
     struct host_link link;
     int master_ifindex;         /* IFLA_MASTER, 0 if none. */
     int lower_ifindex;          /* Lower device in this namespace, or 0. */
+    int peer_ifindex;           /* veth peer in this namespace, or 0. */
 };
 
 /* What the dumps collect. */
@@ -233,6 +236,9 @@ struct dump_state {
     size_t n_links, allocated_links;
     int *route_ifindexes;       /* Links that default routes leave by. */
     size_t n_route_ifindexes, allocated_route_ifindexes;
+    uint32_t *rule_tables;      /* Tables that an ip rule looks up. */
+    size_t n_rule_tables, allocated_rule_tables;
+    bool l3mdev_rule;           /* A VRF rule: it looks up any table. */
 };
 
 /* Fills the per-kind fields of 'rl' from IFLA_INFO_DATA 'data' of a link of
@@ -361,6 +367,7 @@ parse_link_msg(struct nl_msg *msg, void *state_)
         }
     }
     if (link->kind == LINK_KIND_VETH) {
+        rl->peer_ifindex = rl->lower_ifindex;
         rl->lower_ifindex = 0;
     }
     return NL_OK;
@@ -381,9 +388,62 @@ add_route_ifindex(struct dump_state *state, int ifindex)
     state->route_ifindexes[state->n_route_ifindexes++] = ifindex;
 }
 
+/* libnl valid-message callback for the RTM_GETRULE dump: records in
+ * 'state_' (a struct dump_state) the routing tables that the rules of the
+ * policy routing database ("ip rule") look up, so that a default route in
+ * one of them counts as well as one in the main table. */
+static int
+parse_rule_msg(struct nl_msg *msg, void *state_)
+{
+    struct dump_state *state = state_;
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+    struct nlattr *tb[FRA_MAX + 1];
+    const struct fib_rule_hdr *frh;
+    uint32_t table;
+
+    if (nlh->nlmsg_type != RTM_NEWRULE
+        || nlmsg_parse(nlh, sizeof *frh, tb, FRA_MAX, NULL) < 0) {
+        return NL_SKIP;
+    }
+    frh = nlmsg_data(nlh);
+    if (frh->action != FR_ACT_TO_TBL) {
+        return NL_SKIP;
+    }
+    if (tb[FRA_L3MDEV] && nla_len(tb[FRA_L3MDEV]) >= 1
+        && nla_get_u8(tb[FRA_L3MDEV])) {
+        state->l3mdev_rule = true;
+    }
+    table = tb[FRA_TABLE] ? attr_u32(tb[FRA_TABLE]) : frh->table;
+    if (table) {
+        grow_array((void **) &state->rule_tables,
+                   &state->allocated_rule_tables, state->n_rule_tables + 1,
+                   sizeof *state->rule_tables);
+        state->rule_tables[state->n_rule_tables++] = table;
+    }
+    return NL_OK;
+}
+
+/* True if the routes of 'table' are looked up: the main table, or a table
+ * that an ip rule names (any but the local table if a VRF rule exists). */
+static bool
+table_is_used(const struct dump_state *state, uint32_t table)
+{
+    if (table == RT_TABLE_MAIN
+        || (state->l3mdev_rule && table != RT_TABLE_LOCAL)) {
+        return true;
+    }
+    for (size_t i = 0; i < state->n_rule_tables; i++) {
+        if (state->rule_tables[i] == table) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* libnl valid-message callback for the RTM_GETROUTE dump: records in
  * 'state_' (a struct dump_state) the output links of IPv4 and IPv6 unicast
- * default routes of the main table.
+ * default routes of the main table and of the tables that ip rules look up
+ * (the RTM_GETRULE dump runs first).
  *
  * XXX A route that refers to a nexthop object (RTA_NH_ID) names no link
  * here; those would need an RTM_GETNEXTHOP dump. */
@@ -406,7 +466,7 @@ parse_route_msg(struct nl_msg *msg, void *state_)
         || rtm->rtm_dst_len != 0
         || rtm->rtm_type != RTN_UNICAST
         || (rtm->rtm_flags & RTM_F_CLONED)
-        || table != RT_TABLE_MAIN) {
+        || table == RT_TABLE_LOCAL || !table_is_used(state, table)) {
         return NL_SKIP;
     }
 
@@ -496,6 +556,13 @@ dump_all(struct nl_sock *sock, struct dump_state *state, const char **whatp)
     error = dump(sock, RTM_GETLINK, &ifi, sizeof ifi, RTEXT_FILTER_SKIP_STATS,
                  parse_link_msg, state);
     if (!error) {
+        struct fib_rule_hdr frh = { .family = AF_UNSPEC };
+
+        *whatp = "routing rules";
+        error = dump(sock, RTM_GETRULE, &frh, sizeof frh, 0, parse_rule_msg,
+                     state);
+    }
+    if (!error) {
         *whatp = "routes";
         error = dump(sock, RTM_GETROUTE, &rtm, sizeof rtm, 0,
                      parse_route_msg, state);
@@ -520,6 +587,8 @@ netlink_read_links(struct host *host, struct error *err)
     for (int attempt = 0; attempt < DUMP_ATTEMPTS; attempt++) {
         state.n_links = 0;
         state.n_route_ifindexes = 0;
+        state.n_rule_tables = 0;
+        state.l3mdev_rule = false;
         memset(&kerr, 0, sizeof kerr);
         error = dump_all(sock, &state, &what);
         if (error != -NLE_DUMP_INTR) {
@@ -544,6 +613,9 @@ netlink_read_links(struct host *host, struct error *err)
         copy_string(link->lower, ifindex_to_name(state.links, state.n_links,
                                                  rl->lower_ifindex),
                     sizeof link->lower);
+        copy_string(link->peer, ifindex_to_name(state.links, state.n_links,
+                                                rl->peer_ifindex),
+                    sizeof link->peer);
         for (size_t j = 0; j < state.n_route_ifindexes; j++) {
             if (state.route_ifindexes[j] == link->ifindex) {
                 link->default_route = true;
@@ -555,6 +627,7 @@ netlink_read_links(struct host *host, struct error *err)
 out:
     free(state.links);
     free(state.route_ifindexes);
+    free(state.rule_tables);
     return error;
 }
 

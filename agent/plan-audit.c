@@ -32,6 +32,31 @@ audit_port_mtus(const struct planner *pl, struct finding_list *out,
                         bridge, planner_net_of_bridge(pl, bridge), &m);
 }
 
+/* Adds BRIDGE_ABOVE_PORTS if 'dev', the device of the 'kind' bridge
+ * 'bridge' (a Linux bridge, or an OVS internal port that 'why' says is
+ * pinned), is above 'min', the MTU of 'port', the smallest of the bridge's
+ * uplinks: what the bridge's own device sends above 'min' is dropped on
+ * the wire. */
+static void
+audit_bridge_above(const struct planner *pl, struct finding_list *out,
+                   const char *dev, unsigned int mtu, const char *bridge,
+                   const char *why, const char *port, unsigned int min)
+{
+    struct msg m = { .len = 0 };
+
+    if (!min || mtu <= min) {
+        return;
+    }
+    plan_msg_add(&m, "%s is at %u%s, above %s at %u, the smallest uplink of "
+                 "bridge %s: the host's own frames above %u through %s are "
+                 "dropped on the wire; bring %s down to %u (a policy "
+                 "network with \"bridge\": \"%s\" does it), or raise the "
+                 "uplinks of %s to %u", dev, mtu, why, port, min, bridge,
+                 min, dev, dev, min, dev, bridge, mtu);
+    planner_add_finding(pl, out, FINDING_BRIDGE_ABOVE_PORTS, SEVERITY_DRIFT,
+                        dev, planner_net_of_bridge(pl, bridge), &m);
+}
+
 /* Adds VIF_MTU_MISMATCH if the VM interface 'vif' is not at 'bridge_mtu',
  * the MTU of its bridge 'bridge'. */
 static void
@@ -178,10 +203,20 @@ audit_ovs(const struct planner *pl, const struct host *host,
                         audit_vif_mtu(pl, out, link, bridge, internal->mtu);
                     }
                     break;
-                case OVS_CLASS_TUNNEL:
-                case OVS_CLASS_PATCH:
                 case OVS_CLASS_INTERNAL:
                 case OVS_CLASS_VLAN:
+                    if (iface->has_mtu_request && link) {
+                        char up[HOST_NAME_SIZE] = "";
+                        unsigned int min
+                            = plan_host_uplinks_mtu(host, br, pn, up);
+
+                        audit_bridge_above(pl, out, iface->name, link->mtu,
+                                           br->name, " (pinned by "
+                                           "mtu_request)", up, min);
+                    }
+                    break;
+                case OVS_CLASS_TUNNEL:
+                case OVS_CLASS_PATCH:
                     break;
                 }
             }
@@ -209,6 +244,9 @@ audit_linux_bridges(const struct planner *pl, const struct host *host,
         }
         net = planner_net_of_bridge(pl, br->name);
         pn = net != NO_NET ? planner_net(pl, net) : NULL;
+        const char *smallest = "";
+        unsigned int min = 0;
+
         for (size_t i = 0; i < host->n_links; i++) {
             const struct host_link *link = &host->links[i];
 
@@ -222,9 +260,51 @@ audit_linux_bridges(const struct planner *pl, const struct host *host,
                              link->name, link->mtu);
                 differ = differ || (first && link->mtu != first);
                 first = first ? first : link->mtu;
+                if (!min || link->mtu < min) {
+                    min = link->mtu;
+                    smallest = link->name;
+                }
             }
         }
         audit_port_mtus(pl, out, "Linux", br->name, &list, differ);
+        audit_bridge_above(pl, out, br->name, br->mtu, br->name, "", smallest,
+                           min);
+    }
+}
+
+/* Veth pairs between bridges (OpenStack's hybrid plug: qvb on a Linux
+ * bridge, qvo on br-int): both ends must carry the same MTU, or what the
+ * larger end takes is dropped at the smaller one. */
+static void
+audit_veth_pairs(const struct planner *pl, const struct host *host,
+                 struct finding_list *out)
+{
+    for (size_t i = 0; i < host->n_links; i++) {
+        const struct host_link *a = &host->links[i];
+        const struct host_link *b;
+        char abr[HOST_NAME_SIZE], bbr[HOST_NAME_SIZE];
+        struct msg m = { .len = 0 };
+
+        if (a->kind != LINK_KIND_VETH || !a->peer[0]
+            || strcmp(a->name, a->peer) > 0) {
+            continue;           /* Each pair once, from its smaller name. */
+        }
+        b = host_find_link(host, a->peer);
+        if (!b || !a->mtu || !b->mtu || a->mtu == b->mtu) {
+            continue;
+        }
+        plan_host_owning_bridge(host, a->name, abr, sizeof abr);
+        plan_host_owning_bridge(host, b->name, bbr, sizeof bbr);
+        plan_msg_add(&m, "the two ends of veth pair %s/%s differ: %s%s%s is "
+                     "at %u and %s%s%s at %u, so frames above %u are dropped "
+                     "between them; give both ends, and the bridges they "
+                     "join, one MTU (a policy network for each side does it)",
+                     a->name, b->name, a->name, abr[0] ? " on " : "", abr,
+                     a->mtu, b->name, bbr[0] ? " on " : "", bbr, b->mtu,
+                     a->mtu < b->mtu ? a->mtu : b->mtu);
+        planner_add_finding(pl, out, FINDING_PORT_MTU_MISMATCH,
+                            SEVERITY_DRIFT, a->name,
+                            planner_net_of_bridge(pl, abr), &m);
     }
 }
 
@@ -337,6 +417,7 @@ audit_host(const struct planner *pl, const struct host *host,
 {
     audit_ovs(pl, host, out);
     audit_linux_bridges(pl, host, out);
+    audit_veth_pairs(pl, host, out);
     audit_drivers(pl, host, out);
     audit_host_wide(pl, host, out);
 }

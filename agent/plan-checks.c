@@ -120,6 +120,48 @@ node_driver_checked(const struct node *node, enum plan_role role)
                  && plan_host_ovs_type_is(node->iface, "internal")));
 }
 
+/* True if 'host' has a link that carries a default route. */
+static bool
+host_has_default_route(const struct host *host)
+{
+    for (size_t i = 0; i < host->n_links; i++) {
+        if (host->links[i].default_route) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if 'claim' of a network on 'node' changes the host's management
+ * path: the link of 'node' carries a default route, or the host has none
+ * and another network that says "management": true claims 'node' exactly
+ * at less than 'claim' wants (that network is stored in '*mgmt_net';
+ * NO_NET for a default route). */
+static bool
+management_owner(const struct planner *pl, const struct node *node,
+                 const struct claim *claim, size_t *mgmt_net)
+{
+    size_t net = claim->net;
+
+    *mgmt_net = NO_NET;
+    if (node->link && node->link->default_route) {
+        return true;
+    }
+    if (host_has_default_route(pl->host)) {
+        return false;
+    }
+    for (size_t i = 0; i < node->n_claims; i++) {
+        const struct claim *c = &node->claims[i];
+
+        if (c->net != net && c->exact && planner_net(pl, c->net)->management
+            && c->mtu < claim->mtu) {
+            *mgmt_net = c->net;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Judges claim 'c' on 'node' against the management rule, the kernel's
  * limits, the driver table and the overrides; refuses its network if it
  * fails. */
@@ -132,18 +174,31 @@ check_claim(struct planner *pl, struct node *node, const struct claim *c)
     bool judged = false;        /* 'j' holds the table's judgement. */
     bool known = false;         /* ...and the table knows the driver. */
     unsigned int kmax, tmax, limit;
+    size_t mgmt_net;
     struct msg m = { .len = 0 };
 
     if (!link || (!c->exact && plan_node_current(node) >= c->mtu)) {
         return;
     }
 
-    if (link->default_route && c->mtu > STD_MTU && !pn->management) {
-        plan_msg_add(&m, "%s carries the default route, and ", link->name);
+    if (!pn->management && c->mtu != plan_node_current(node)
+        && management_owner(pl, node, c, &mgmt_net)) {
+        if (link->default_route) {
+            plan_msg_add(&m, "%s carries the default route, and ",
+                         link->name);
+        } else {
+            plan_msg_add(&m, "this host has no default route, and %s belongs "
+                         "to network %s, which the policy marks as the "
+                         "management network; ", link->name,
+                         planner_net_name(pl, mgmt_net));
+        }
         msg_add_want(&m, pl, c);
-        plan_msg_add(&m, ": jumbo on the management path can cut this host "
-                     "off from its pool; set \"management\": true in "
-                     "networks[%zu] if that is intended", c->net);
+        plan_msg_add(&m, " (it is at %u): %s the MTU of the management path "
+                     "can cut this host off from its pool; set "
+                     "\"management\": true in networks[%zu] if that is "
+                     "intended", plan_node_current(node),
+                     c->mtu > plan_node_current(node) ? "raising" : "lowering",
+                     c->net);
         planner_refuse(pl, FINDING_REFUSED, node->name, c->net, &m);
         m.len = 0;
     }
@@ -260,14 +315,107 @@ node_claim_of(const struct node *node, size_t net)
     return NULL;
 }
 
+/* True if network 'net' claims 'node' exactly: 'node' is one of the
+ * network's own interfaces (its bridge, an uplink, a bond...). */
+static bool
+node_claimed_exactly(const struct node *node, size_t net)
+{
+    for (size_t i = 0; node && i < node->n_claims; i++) {
+        if (node->claims[i].net == net && node->claims[i].exact) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if the link 'name' belongs to network 'net': the network claims it
+ * exactly, or it is a VLAN or macvlan stacked on a link that does (the
+ * address of an underlay often lives on a VLAN of its bridge). */
+static bool
+link_of_network(const struct planner *pl, const char *name, size_t net)
+{
+    for (int depth = 0; depth < MAX_STACK_DEPTH; depth++) {
+        const struct host_link *link = host_find_link(pl->host, name);
+
+        if (node_claimed_exactly(plan_node_find(pl, name), net)) {
+            return true;
+        }
+        if (!link || !link->lower[0]
+            || (link->kind != LINK_KIND_VLAN
+                && link->kind != LINK_KIND_MACVLAN)) {
+            return false;
+        }
+        name = link->lower;
+    }
+    return false;
+}
+
+/* A tunnel that network 'c->net' manages as 'node' raises its real lower
+ * device (IFLA_VXLAN_LINK and the like).  That is allowed only if the
+ * network declares an overlay and the lower device belongs to the declared
+ * underlay network (link_of_network()): a device outside the policy is
+ * never changed.  Refuses the network otherwise, if the lower device would
+ * change. */
+static void
+check_tunnel(struct planner *pl, const struct node *node,
+             const struct claim *c)
+{
+    const struct policy_network *pn = planner_net(pl, c->net);
+    const struct host_link *link = node->link;
+    const struct node *lower;
+    const struct policy_network *under;
+    unsigned int need;
+    size_t unet;
+    struct msg m = { .len = 0 };
+
+    if (!c->exact || !link || !plan_host_overhead(link) || !link->lower[0]) {
+        return;
+    }
+    lower = plan_node_find(pl, link->lower);
+    need = c->mtu + plan_host_overhead(link);
+    if (!lower || plan_node_current(lower) >= need) {
+        return;
+    }
+    under = (pn->has_overlay
+             ? policy_find_network(pl->policy, pn->overlay.underlay) : NULL);
+    if (pn->has_overlay && !under) {
+        return;                 /* check_overlay() refuses it. */
+    }
+    unet = under ? (size_t) (under - pl->policy->networks) : NO_NET;
+    if (under && link_of_network(pl, link->lower, unet)) {
+        return;
+    }
+    plan_msg_add(&m, "%s is a %s whose real lower device is %s (at %u): "
+                 "network %s would raise %s to %u, ", link->name,
+                 plan_host_noun(link), link->lower, plan_node_current(lower),
+                 pn->name, link->lower, need);
+    if (!under) {
+        plan_msg_add(&m, "but networks[%zu] declares no overlay, so %s is "
+                     "in no network of the policy and jumboagent does not "
+                     "change it; add \"overlay\" to networks[%zu] with the "
+                     "underlay network whose bridge or uplink is %s",
+                     c->net, link->lower, c->net, link->lower);
+    } else {
+        plan_msg_add(&m, "but %s is not the bridge or an uplink of its "
+                     "underlay network %s (networks[%zu].overlay.underlay), "
+                     "and jumboagent changes no device outside the policy; "
+                     "bind %s to a device of network %s, or correct "
+                     "networks[%zu].overlay.underlay", link->lower,
+                     under->name, c->net, link->name, under->name, c->net);
+    }
+    planner_refuse(pl, FINDING_REFUSED, link->name, c->net, &m);
+}
+
 void
 plan_checks_claims(struct planner *pl)
 {
+    plan_claims_overrides(pl);
     for (size_t i = 0; i < pl->n_nodes; i++) {
         struct node *node = pl->nodes[i];
 
         for (size_t k = 0; k < node->n_claims; k++) {
             check_claim(pl, node, &node->claims[k]);
+            check_tunnel(pl, node, &node->claims[k]);
         }
     }
 
@@ -277,15 +425,16 @@ plan_checks_claims(struct planner *pl)
         const struct host_link *link = host_find_link(pl->host, pn->bridge);
         const struct node *node = plan_node_find(pl, pn->bridge);
 
-        if (link && link->default_route && pn->mtu > STD_MTU
+        if (link && link->default_route && pn->mtu != link->mtu
             && !pn->management && !(node && node_claim_of(node, net))) {
             struct msg m = { .len = 0 };
 
             plan_msg_add(&m, "%s carries the default route, and network %s "
-                         "wants %u on its bridge: jumbo on the management "
-                         "path can cut this host off from its pool; set "
-                         "\"management\": true in networks[%zu] if that is "
-                         "intended", link->name, pn->name, pn->mtu, net);
+                         "wants %u on its bridge (it is at %u): changing the "
+                         "MTU of the management path can cut this host off "
+                         "from its pool; set \"management\": true in "
+                         "networks[%zu] if that is intended", link->name,
+                         pn->name, pn->mtu, link->mtu, net);
             planner_refuse(pl, FINDING_REFUSED, link->name, net, &m);
         }
     }

@@ -271,6 +271,47 @@ refuse_missing_uplink(struct planner *pl, size_t net, const char *uplink,
     planner_refuse(pl, FINDING_MISSING, uplink, net, &m);
 }
 
+/* Refuses network 'net', whose 'uplinks' list names 'name', a VM
+ * interface on 'bridge' by what the host says of it ('evidence'): a VIF is
+ * no uplink, and taking it for one would raise the bridge above its real
+ * uplinks, whose names 'ports' lists (the bridge's ports that are no VM
+ * interface). */
+static void
+refuse_vif_uplink(struct planner *pl, size_t net, const char *name,
+                  const char *bridge, const char *evidence,
+                  const struct msg *ports)
+{
+    const struct policy_network *pn = planner_net(pl, net);
+    struct msg m = { .len = 0 };
+
+    plan_msg_add(&m, "network %s: networks[%zu].uplinks names %s, but the "
+                 "host says %s is a VM interface (%s), not an uplink of "
+                 "bridge %s: jumboagent would raise the bridge above its "
+                 "real uplinks; list the physical uplinks of %s (%s) "
+                 "instead", pn->name, net, name, name, evidence, bridge,
+                 bridge, ports->len ? ports->s : "it has none");
+    planner_refuse(pl, FINDING_REFUSED, name, net, &m);
+}
+
+/* Writes into 'buf' what makes the OVS interface 'iface' a VM interface. */
+static void
+vif_evidence(const struct host_ovs_iface *iface, char *buf, size_t size)
+{
+    static const char *const keys[] = {
+        "xs-vif-uuid", "vm-uuid", "iface-id", "vm-id", "attached-mac",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        const char *v = host_kv_get(iface->external_ids,
+                                    iface->n_external_ids, keys[i]);
+        if (v) {
+            format_into(buf, size, "external_ids:%s=%s", keys[i], v);
+            return;
+        }
+    }
+    format_into(buf, size, "its type or name");
+}
+
 /* Adds the finding that the fake bridge 'fake' on 'br', which no network
  * of the policy names, is left alone by network 'net' of 'br' although it
  * is at another MTU. */
@@ -327,7 +368,20 @@ classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br,
     const struct policy_network *pn = planner_net(pl, net);
     const char *bridge = fake ? fake->name : br->name;
     struct msg ports = { .len = 0 };
+    struct msg uplinks = { .len = 0 };
 
+    for (size_t p = 0; p < br->n_ports; p++) {
+        const struct host_ovs_port *port = &br->ports[p];
+
+        for (size_t i = 0; plan_host_fake_bridge_of(br, port) == fake
+                           && i < port->n_ifaces; i++) {
+            if (plan_host_ovs_classify(bridge, port, &port->ifaces[i], NULL)
+                == OVS_CLASS_SYSTEM) {
+                plan_msg_add(&uplinks, "%s%s", uplinks.len ? ", " : "",
+                             port->ifaces[i].name);
+            }
+        }
+    }
     for (size_t p = 0; p < br->n_ports; p++) {
         const struct host_ovs_port *port = &br->ports[p];
         bool listed = (!pn->has_uplinks
@@ -375,6 +429,16 @@ classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br,
                 claim_exact(pl, net, iface->name, ROLE_VLAN);
                 break;
             case OVS_CLASS_VIF:
+                if (host_ovs_iface_is_vif(iface)
+                    && (net_lists_uplink(pn, iface->name)
+                        || net_lists_uplink(pn, port->name))) {
+                    char evidence[128];
+
+                    vif_evidence(iface, evidence, sizeof evidence);
+                    refuse_vif_uplink(pl, net, iface->name, bridge, evidence,
+                                      &uplinks);
+                    break;
+                }
                 claim_vif(pl, net, iface->name, bridge,
                           plan_host_ovs_mtu(pl->host, iface));
                 break;
@@ -434,7 +498,16 @@ classify_linux(struct planner *pl, size_t net, const struct host_link *br)
     const struct policy_network *pn = planner_net(pl, net);
     const struct host *host = pl->host;
     struct msg ports = { .len = 0 };
+    struct msg uplinks = { .len = 0 };
 
+    for (size_t i = 0; i < host->n_links; i++) {
+        const struct host_link *link = &host->links[i];
+
+        if (!strcmp(link->master, br->name) && !host_link_is_vif(link)) {
+            plan_msg_add(&uplinks, "%s%s", uplinks.len ? ", " : "",
+                         link->name);
+        }
+    }
     for (size_t i = 0; i < host->n_links; i++) {
         const struct host_link *link = &host->links[i];
         enum plan_role role;
@@ -444,6 +517,14 @@ classify_linux(struct planner *pl, size_t net, const struct host_link *br)
             continue;
         }
         plan_msg_add(&ports, "%s%s", ports.len ? ", " : "", link->name);
+        if (host_link_is_vif(link) && pn->has_uplinks
+            && net_lists_uplink(pn, link->name)) {
+            refuse_vif_uplink(pl, net, link->name, br->name,
+                              link->kind == LINK_KIND_XEN_VIF
+                              ? "a Xen netback vif" : "a tap named like one",
+                              &uplinks);
+            continue;
+        }
         if (host_link_is_vif(link) || plan_host_vif_glob(pn, link->name)) {
             claim_vif(pl, net, link->name, br->name, link->mtu);
             continue;
@@ -487,13 +568,91 @@ classify_linux(struct planner *pl, size_t net, const struct host_link *br)
     }
 }
 
+/* The edit distance (Levenshtein) between 'a' and 'b', both shorter than
+ * HOST_NAME_SIZE (longer names are cut there). */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+    size_t row[HOST_NAME_SIZE + 1];
+    size_t la = strnlen(a, HOST_NAME_SIZE), lb = strnlen(b, HOST_NAME_SIZE);
+
+    for (size_t j = 0; j <= lb; j++) {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+
+            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+            best = up + 1 < best ? up + 1 : best;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* Considers 'name' as the bridge that 'want' may have meant: keeps it in
+ * 'best' if it is closer than what 'best' holds ('*dist'). */
+static void
+consider_bridge(const char *want, const char *name, char best[HOST_NAME_SIZE],
+                size_t *dist)
+{
+    size_t d = edit_distance(want, name);
+
+    if (d < *dist) {
+        *dist = d;
+        copy_string(best, name, HOST_NAME_SIZE);
+    }
+}
+
+/* Finds the bridge of 'host' (OVS bridge, fake bridge or Linux bridge)
+ * whose name is closest to 'want' and stores it in 'best'.  Returns the
+ * number of bridges on the host. */
+static size_t
+closest_bridge(const struct host *host, const char *want,
+               char best[HOST_NAME_SIZE])
+{
+    size_t dist = SIZE_MAX, n = 0;
+
+    best[0] = '\0';
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        const struct host_ovs_bridge *br = &host->bridges[b];
+
+        consider_bridge(want, br->name, best, &dist);
+        n++;
+        for (size_t p = 0; p < br->n_ports; p++) {
+            if (plan_host_is_fake_bridge(&br->ports[p])) {
+                consider_bridge(want, br->ports[p].name, best, &dist);
+                n++;
+            }
+        }
+    }
+    for (size_t i = 0; i < host->n_links; i++) {
+        if (host->links[i].kind == LINK_KIND_BRIDGE) {
+            consider_bridge(want, host->links[i].name, best, &dist);
+            n++;
+        }
+    }
+    return n;
+}
+
 /* Adds the finding that network 'net' has no bridge on this host, so that
- * nothing is done for it here. */
+ * nothing is done for it here: a warning (drift) with the closest bridge
+ * name if the host has bridges, for the name may be wrong; only worth
+ * knowing on a host without any (a pool-wide policy on a host without the
+ * network). */
 static void
 report_missing_bridge(struct planner *pl, size_t net)
 {
     const struct policy_network *pn = planner_net(pl, net);
     const struct host *host = pl->host;
+    char best[HOST_NAME_SIZE];
+    size_t n_bridges = closest_bridge(host, pn->bridge, best);
     struct msg m = { .len = 0 };
 
     plan_msg_add(&m, "network %s: bridge '%s' is not on this host (neither an "
@@ -511,8 +670,33 @@ report_missing_bridge(struct planner *pl, size_t net)
     }
     plan_msg_add(&m, "; if the bridge should exist here, check "
                  "networks[%zu].bridge", net);
-    planner_add_finding(pl, &pl->findings, FINDING_MISSING, SEVERITY_INFO, "",
-                        net, &m);
+    if (n_bridges) {
+        plan_msg_add(&m, ": did you mean '%s'? (this host has %zu "
+                     "bridge%s)", best, n_bridges, n_bridges == 1 ? "" : "s");
+    }
+    planner_add_finding(pl, &pl->findings, FINDING_MISSING,
+                        n_bridges ? SEVERITY_DRIFT : SEVERITY_INFO, "", net,
+                        &m);
+}
+
+void
+plan_claims_overrides(struct planner *pl)
+{
+    for (size_t i = 0; i < pl->policy->n_overrides; i++) {
+        const struct policy_override *o = &pl->policy->overrides[i];
+        struct msg m = { .len = 0 };
+
+        if (!o->interface || host_find_link(pl->host, o->interface)
+            || host_find_ovs_iface(pl->host, o->interface, NULL, NULL)) {
+            continue;
+        }
+        plan_msg_add(&m, "overrides[%zu] names interface '%s', which is not "
+                     "on this host: the override does nothing here; correct "
+                     "overrides[%zu].interface, or remove the override if "
+                     "the NIC is gone", i, o->interface, i);
+        planner_add_finding(pl, &pl->findings, FINDING_MISSING,
+                            SEVERITY_DRIFT, o->interface, NO_NET, &m);
+    }
 }
 
 bool

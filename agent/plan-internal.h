@@ -253,6 +253,10 @@ unsigned int plan_node_current(const struct node *node);
  * adds a finding that says so and returns false. */
 bool plan_claims_network(struct planner *pl, size_t net);
 
+/* Adds a warning (drift) for each override of the policy that names an
+ * interface that is not on this host. */
+void plan_claims_overrides(struct planner *pl);
+
 /* plan-checks.c: stage 2, checks. */
 
 /* Refuses network 'net' if its MTU is below the IPv6 minimum while the
@@ -262,7 +266,8 @@ void plan_checks_network(struct planner *pl, size_t net);
 
 /* Judges every claim against the management rule, the kernel's limits, the
  * driver table and the overrides, and each network's bridge device against
- * the management rule; refuses the networks that fail. */
+ * the management rule; refuses the networks that fail.  Also warns of
+ * overrides that name no interface of the host. */
 void plan_checks_claims(struct planner *pl);
 
 /* The network MTU that would make claim 'c' fit under 'limit'. */

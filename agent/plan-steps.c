@@ -7,6 +7,7 @@
  * the comment at the top of plan.c. */
 #include "plan-internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -177,9 +178,60 @@ node_needs_step(const struct node *node, const struct resolution *r)
     return node->link && node->link->mtu != r->target;
 }
 
+/* A network that changes one end of a veth pair and leaves the other to
+ * no network (or to one at another MTU) splits the pair: a finding per
+ * such end.  Where networks claim both ends, each end has its own step. */
+static void
+report_split_veths(struct planner *pl)
+{
+    for (size_t i = 0; i < pl->n_nodes; i++) {
+        const struct node *node = pl->nodes[i];
+        const struct host_link *peer;
+        const struct node *pnode;
+        struct resolution r, pr;
+        unsigned int pmtu;
+        char bridge[HOST_NAME_SIZE];
+        struct msg m = { .len = 0 };
+
+        if (!node->link || node->link->kind != LINK_KIND_VETH
+            || !node->link->peer[0]
+            || !plan_resolve_node(pl, node, false, &r)
+            || r.target == node->link->mtu) {
+            continue;
+        }
+        peer = host_find_link(pl->host, node->link->peer);
+        pnode = plan_node_find(pl, node->link->peer);
+        if (!peer) {
+            continue;
+        }
+        pmtu = (pnode && plan_resolve_node(pl, pnode, false, &pr)
+                ? pr.target : peer->mtu);
+        if (pmtu == r.target) {
+            continue;
+        }
+        plan_host_owning_bridge(pl->host, peer->name, bridge, sizeof bridge);
+        plan_msg_add(&m, "network %s sets %s to %u, but its veth peer %s%s%s "
+                     "stays at %u", planner_net_name(pl, r.winner->net),
+                     node->name, r.target, peer->name,
+                     bridge[0] ? " on " : "", bridge, pmtu);
+        if (!pnode) {
+            plan_msg_add(&m, " (no network of the policy claims it)");
+        }
+        plan_msg_add(&m, ", so frames above %u are dropped between the two "
+                     "bridges; add a network for %s at %u, or keep "
+                     "networks[%zu].mtu at %u",
+                     pmtu < r.target ? pmtu : r.target,
+                     bridge[0] ? bridge : peer->name, r.target,
+                     r.winner->net, pmtu);
+        planner_add_finding(pl, &pl->findings, FINDING_PORT_MTU_MISMATCH,
+                            SEVERITY_DRIFT, node->name, r.winner->net, &m);
+    }
+}
+
 void
 plan_steps_drift(struct planner *pl)
 {
+    report_split_veths(pl);
     for (size_t i = 0; i < pl->n_nodes; i++) {
         const struct node *node = pl->nodes[i];
         struct resolution r;
@@ -187,6 +239,138 @@ plan_steps_drift(struct planner *pl)
         if (plan_resolve_node(pl, node, true, &r)
             && node_needs_step(node, &r)) {
             report_drift(pl, node, &r);
+        }
+    }
+}
+
+/* Pins: OVS internal ports that no network manages. */
+
+/* True if a network that is not refused claims the interface 'name'. */
+static bool
+name_is_managed(const struct planner *pl, const char *name)
+{
+    const struct node *node = plan_node_find(pl, name);
+
+    for (size_t i = 0; node && i < node->n_claims; i++) {
+        if (!pl->refused[node->claims[i].net]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns the step of 'pl' on the interface 'name', or NULL. */
+static const struct plan_step *
+step_on(const struct planner *pl, const char *name)
+{
+    for (size_t i = 0; i < pl->n_steps; i++) {
+        if (!strcmp(pl->steps[i].s.ifname, name)) {
+            return &pl->steps[i].s;
+        }
+    }
+    return NULL;
+}
+
+/* True if vswitchd sets the MTU of 'iface' itself: an internal port
+ * without mtu_request follows the smallest of the other ports of its
+ * bridge (ofproto's min-follow rule, in the kernel and the userspace
+ * datapath alike; a pinned internal port counts as one of those ports). */
+static bool
+ovs_iface_follows(const struct host_ovs_iface *iface)
+{
+    return (plan_host_ovs_type_is(iface, "internal")
+            && !iface->has_mtu_request);
+}
+
+/* The MTU that the internal ports of 'br' that follow will take once the
+ * steps of 'pl' are made: the smallest MTU of the other ports, or 0 if
+ * there is none.  '*changes' is set if a step changes one of those
+ * ports. */
+static unsigned int
+bridge_follow_mtu(const struct planner *pl, const struct host_ovs_bridge *br,
+                  bool *changes)
+{
+    unsigned int min = 0;
+
+    *changes = false;
+    for (size_t p = 0; p < br->n_ports; p++) {
+        const struct host_ovs_port *port = &br->ports[p];
+
+        for (size_t i = 0; i < port->n_ifaces; i++) {
+            const struct host_ovs_iface *iface = &port->ifaces[i];
+            const struct plan_step *s = step_on(pl, iface->name);
+            unsigned int mtu = plan_host_ovs_mtu(pl->host, iface);
+
+            if (s && s->action == PLAN_SET_MTU_REQUEST) {
+                *changes = true;
+                mtu = s->to_mtu;
+            } else if (ovs_iface_follows(iface)
+                       || plan_host_ovs_type_is(iface, "patch")
+                       || plan_host_ovs_stale(pl->host, iface) != OVS_LIVE) {
+                continue;
+            }
+            if (mtu && (!min || mtu < min)) {
+                min = mtu;
+            }
+        }
+    }
+    return min;
+}
+
+/* vswitchd moves every internal port without mtu_request to the smallest
+ * MTU of the other ports of its bridge whenever they change.  So on each
+ * OVS bridge whose ports the steps change, pins every such internal port
+ * (fake bridges and tagged or untagged internal ports alike) that no
+ * network manages at the MTU it has now, with a step of its own in the
+ * same OVSDB transaction: what no network names must not move.  A fake
+ * bridge that the parent network would lower under itself is refused
+ * before this (plan_resolve_refuse_vlans()). */
+static void
+add_pin_steps(struct planner *pl)
+{
+    const struct host *host = pl->host;
+
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        const struct host_ovs_bridge *br = &host->bridges[b];
+        bool changes;
+        unsigned int follow = bridge_follow_mtu(pl, br, &changes);
+
+        for (size_t p = 0; changes && p < br->n_ports; p++) {
+            const struct host_ovs_port *port = &br->ports[p];
+
+            for (size_t i = 0; i < port->n_ifaces; i++) {
+                const struct host_ovs_iface *iface = &port->ifaces[i];
+                unsigned int mtu = plan_host_ovs_mtu(host, iface);
+                struct pending_step *ps;
+                struct plan_step *s;
+
+                if (!ovs_iface_follows(iface) || !mtu
+                    || plan_host_ovs_stale(host, iface) != OVS_LIVE
+                    || name_is_managed(pl, iface->name)
+                    || step_on(pl, iface->name)) {
+                    continue;
+                }
+                ps = step_append(pl);
+                s = &ps->s;
+                ps->phase = 2;
+                ps->rank = raise_rank[ROLE_INTERNAL];
+                ps->net = NO_NET;
+                ps->link = host_find_link(host, iface->name);
+                s->action = PLAN_SET_MTU_REQUEST;
+                s->role = (plan_host_is_fake_bridge(port)
+                           || strcmp(port->name, br->name)
+                           ? ROLE_VLAN : ROLE_INTERNAL);
+                copy_string(s->ifname, iface->name, sizeof s->ifname);
+                plan_host_owning_bridge(host, iface->name, s->bridge,
+                                        sizeof s->bridge);
+                s->from_set = false;
+                s->from_mtu = mtu;
+                s->to_mtu = mtu;
+                snprintf(s->reason, sizeof s->reason,
+                         "pin %s at %u: it follows the smallest port of %s "
+                         "(%u after this plan), and no network names it",
+                         iface->name, mtu, br->name, follow);
+            }
         }
     }
 }
@@ -204,6 +388,7 @@ plan_steps_mtu(struct planner *pl)
             add_mtu_step(pl, node, &r);
         }
     }
+    add_pin_steps(pl);
 }
 
 /* LRO. */

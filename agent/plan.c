@@ -103,6 +103,7 @@ static const char *const kind_names[FINDING_KIND_MAX] = {
     [FINDING_OVERRIDE] = "override",
     [FINDING_OVS_UNREACHABLE] = "ovs-unreachable",
     [FINDING_UNMANAGED] = "unmanaged",
+    [FINDING_BRIDGE_ABOVE_PORTS] = "bridge-above-ports",
 };
 
 const char *

@@ -87,6 +87,9 @@ enum finding_kind {
     FINDING_UNMANAGED,          /* On a policy bridge, but left alone: not
                                  * in 'uplinks' or 'vifs', a tunnel port, a
                                  * lower device not in the model. */
+    FINDING_BRIDGE_ABOVE_PORTS, /* A Linux bridge, or an OVS internal port
+                                 * pinned by mtu_request, above the MTU of
+                                 * its bridge's uplinks. */
     FINDING_KIND_MAX
 };
 

@@ -17,6 +17,15 @@
 #   lab_tap_vif BR NAME [k=v ...]     tap as a VIF, with external_ids
 #   lab_linux_bridge BR               Linux bridge, up
 #   lab_linux_port BR NAME veth|tap   veth (peer NAME-p) or tap port of BR
+#   lab_fake_bridge PARENT NAME TAG [ADDR/LEN]
+#                                     OVS fake bridge (a XenServer VLAN), up
+#   lab_internal_port BR NAME [TAG [ADDR/LEN]]
+#                                     OVS internal port, up
+#   lab_vxlan NAME DEV LOCAL REMOTE   kernel VXLAN (id 42) bound to DEV, up
+#   lab_hybrid_plug LBR OVSBR QVB QVO [k=v ...]
+#                                     veth QVB (port of Linux bridge LBR) /
+#                                     QVO (port of OVS bridge OVSBR, with
+#                                     external_ids), OpenStack's hybrid plug
 # Runners: lab_ns CMD...  lab_vsctl ARGS...  lab_agent ARGS...
 #          lab_poll SECS CMD...  (a bounded wait for a condition)
 # TAP helpers: t_ok DESC; t_fail DESC WHY; t_is EXPECTED ACTUAL DESC;
@@ -277,4 +286,44 @@ lab_linux_port() {
     *) echo "lab_linux_port: unknown type '$type' (veth or tap)" >&2; return 1 ;;
     esac
     lab_ns ip link set "$name" master "$br"
+}
+
+lab_fake_bridge() {
+    local parent=$1 name=$2 tag=$3 addr=${4:-}
+    lab_vsctl add-br "$name" "$parent" "$tag"
+    lab_ns ip link set "$name" up
+    [ -z "$addr" ] || lab_ns ip addr add "$addr" dev "$name"
+}
+
+lab_internal_port() {
+    local br=$1 name=$2 tag=${3:-} addr=${4:-}
+    lab_vsctl add-port "$br" "$name" ${tag:+tag=$tag} \
+        -- set interface "$name" type=internal
+    lab_ns ip link set "$name" up
+    [ -z "$addr" ] || lab_ns ip addr add "$addr" dev "$name"
+}
+
+lab_vxlan() {
+    local name=$1 dev=$2 local=$3 remote=$4
+    lab_ns ip link add "$name" type vxlan id 42 dev "$dev" local "$local" \
+        remote "$remote" dstport 4789 || return 1
+    lab_ns ip link set "$name" up
+}
+
+lab_hybrid_plug() {
+    local lbr=$1 obr=$2 qvb=$3 qvo=$4 kv
+    shift 4
+    local sets=()
+    for kv in "$@"; do
+        sets+=("external_ids:${kv%%=*}=\"${kv#*=}\"")
+    done
+    lab_ns ip link add "$qvb" type veth peer name "$qvo"
+    lab_ns ip link set "$qvb" master "$lbr"
+    lab_ns ip link set "$qvb" up
+    lab_ns ip link set "$qvo" up
+    if [ ${#sets[@]} -gt 0 ]; then
+        lab_vsctl add-port "$obr" "$qvo" -- set interface "$qvo" "${sets[@]}"
+    else
+        lab_vsctl add-port "$obr" "$qvo"
+    fi
 }
