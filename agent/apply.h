@@ -6,8 +6,9 @@
  * own change through netlink in the plan's order (the planner keeps the OVS
  * steps together, so the printed order is the executed order).  Afterwards
  * every layer is verified (OVS mtu_request, OVS mtu, kernel MTU,
- * Interface.error), and changed uplinks and bond members are replugged one
- * at a time, never on the management path.  On any failure what was changed
+ * Interface.error), and then the plan's replug steps (the planner decides
+ * which links to bounce, never on the management path) are made one at a
+ * time, each link back up with carrier before the next.  On any failure what was changed
  * is put back in reverse order.  Every change is logged. */
 #ifndef JUMBOAGENT_APPLY_H
 #define JUMBOAGENT_APPLY_H 1
@@ -25,10 +26,10 @@ struct apply_options {
     const char *state_dir;      /* Where the journal lives. */
     const char *remote;         /* OVSDB remote, to reconnect to if the
                                  * connection is lost during a rollback. */
-    const struct policy *policy;/* For "management" networks; may be NULL. */
+    const struct policy *policy;/* The policy applied, whose digest the
+                                 * journal records; may be NULL. */
     int timeout_ms;             /* Bound on each wait (vswitchd, carrier,
                                  * reconnecting). */
-    bool replug;                /* Bounce changed uplinks and members. */
 };
 
 /* Applies 'plan', computed over 'host', through the host backend 'b' (see

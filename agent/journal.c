@@ -106,6 +106,10 @@ journal_write(const char *dir, const struct journal *journal,
     json_object_object_add(root, "pid", json_object_new_int64(journal->pid));
     json_object_object_add(root, "started",
                            json_object_new_int64(journal->started));
+    if (journal->policy[0]) {
+        json_object_object_add(root, "policy",
+                               json_object_new_string(journal->policy));
+    }
     for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];
         struct json_object *o = json_object_new_object();
@@ -119,6 +123,10 @@ journal_write(const char *dir, const struct journal *journal,
         json_object_object_add(o, "value", json_object_new_int64(e->value));
         json_object_object_add(o, "kernel_mtu",
                                json_object_new_int64(e->kernel_mtu));
+        if (e->has_target) {
+            json_object_object_add(o, "target",
+                                   json_object_new_int64(e->target));
+        }
         json_object_array_add(entries, o);
     }
     json_object_object_add(root, "entries", entries);
@@ -210,10 +218,15 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
     if (get_int(root, "started", &n)) {
         journal->started = n;
     }
+    if (json_object_object_get_ex(root, "policy", &v)
+        && json_object_is_type(v, json_type_string)) {
+        copy_string(journal->policy, json_object_get_string(v),
+                    sizeof journal->policy);
+    }
     for (size_t i = 0; i < json_object_array_length(entries); i++) {
         struct json_object *o = json_object_array_get_idx(entries, i);
         struct journal_entry e;
-        long long value = 0, kernel_mtu = 0;
+        long long value = 0, kernel_mtu = 0, target = 0;
         int layer = JOURNAL_LAYER_MAX;
 
         memset(&e, 0, sizeof e);
@@ -233,7 +246,9 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
             || json_object_get_string_len(v) >= (int) sizeof e.ifname
             || !get_int(o, "value", &value) || value < 0 || value > 65535
             || (get_int(o, "kernel_mtu", &kernel_mtu)
-                && (kernel_mtu < 0 || kernel_mtu > 65535))) {
+                && (kernel_mtu < 0 || kernel_mtu > 65535))
+            || (get_int(o, "target", &target)
+                && (target < 0 || target > 65535))) {
             error = error_set(err, -EINVAL, "%s: entries[%zu] is damaged; "
                               "restore that interface by hand and remove "
                               "the journal", path, i);
@@ -244,6 +259,9 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
         get_int(o, "kernel_mtu", &kernel_mtu);
         e.value = value;
         e.kernel_mtu = kernel_mtu;
+        e.has_target = get_int(o, "target", &target);
+        e.target = target;
+        v = NULL;
         if (json_object_object_get_ex(o, "had_request", &v)
             && !json_object_is_type(v, json_type_boolean)) {
             error = error_set(err, -EINVAL, "%s: entries[%zu].had_request "
