@@ -3,13 +3,16 @@
 # ovs-vswitchd and kernel links: 1500 -> 9000 and back on an OVS bridge with
 # a bond, an internal port and tap VIFs and on a Linux bridge with a veth and
 # taps, checked with ovs-vsctl and ip; a second run changes nothing and
-# commits no OVSDB transaction; --no-replug bounces nothing; the faults of
+# commits no OVSDB transaction; by default nothing is bounced, --replug
+# bounces the changed uplinks and bond members as planned replug steps that
+# --dry-run lists, --no-replug bounces nothing; the faults of
 # issue 4 each end in the state from before the run with exit 5 (or, where
 # the rollback cannot finish, exit 1 with the journal kept), and the
 # rollback puts back and reports only what the run changed; replug never
 # touches the management path (also through a XenServer VLAN fake bridge);
 # runs are serialized by the lock; a run killed mid-apply is restored by the
-# next one.
+# next one, and a run killed after its last change is finished by the next
+# one without an MTU flip (ip monitor).
 #
 # Every background jumboagent is started with "ip netns exec" directly
 # (agent_bg), so that $! is jumboagent itself and the lab's teardown kills
@@ -139,7 +142,11 @@ expect_state() {   # expect_state MTU REQUEST DESC
 
 before=$(state)
 
-# 1. 1500 -> 9000.
+# The kernel counts every carrier change of a link: a bounce shows there.
+flaps() { for i in eth2 eth3 eth4 eno2; do lab_ns cat /sys/class/net/$i/carrier_changes; done | tr '\n' ' '; }
+
+# 1. 1500 -> 9000, by default without a bounce.
+flaps_before=$(flaps)
 agent "$LAB_DIR/p9000.json" >"$LAB_DIR/apply1.out" 2>&1
 rc=$?
 t_is 0 $rc "apply 9000 exits 0"
@@ -149,13 +156,9 @@ grep -q "eth2: mtu_request unset -> 9000" "$LAB_DIR/apply1.out" \
     && t_ok "the change of eth2 is logged with old and new value" \
     || t_fail "the change of eth2 is logged with old and new value"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "the journal is removed after success"
-grep -q "replugged eth2" "$LAB_DIR/apply1.out" && grep -q "replugged eno2" "$LAB_DIR/apply1.out" \
-    && t_ok "changed uplinks and bond members are replugged" \
-    || t_fail "changed uplinks and bond members are replugged"
-grep -qE "replugged (vif3.0|vnet|br0|xenbr1)" "$LAB_DIR/apply1.out" \
-    && t_fail "bridges and VIFs are not replugged" || t_ok "bridges and VIFs are not replugged"
-t_is "UP UP UP" "$(for i in eth2 eth3 eno2; do lab_ns cat /sys/class/net/$i/operstate; done | tr a-z A-Z | tr '\n' ' ' | sed 's/ $//')" \
-     "replugged links are up again"
+no_line "$LAB_DIR/apply1.out" "^ +[0-9]+\\. +replug |: replugged" "by default the plan has no replug step and nothing is replugged"
+t_is "$flaps_before" "$(flaps)" \
+     "by default no carrier change on eth2, eth3, eth4, eno2"
 
 # Order: bond members before the internal port, bridge ports before VIFs.
 order=$(grep -oE '^  *[0-9]+\. +[a-z-]+ +[^ ]+' "$LAB_DIR/apply1.out" | awk '{print $3}' | tr '\n' ' ')
@@ -188,20 +191,43 @@ else
     t_fail "lower order: VIFs, bridge, members" "$order"
 fi
 
-# 4. --no-replug on a successful 1500 -> 9000: every MTU changes and no link
-# is bounced (the kernel counts every carrier change of a link).
-flaps() { for i in eth2 eth3 eth4 eno2; do lab_ns cat /sys/class/net/$i/carrier_changes; done | tr '\n' ' '; }
+# 4. --replug: the dry run lists a replug step for each changed uplink and
+# bond member (and none for bridges and VIFs), and the apply bounces exactly
+# those (carrier_changes); --no-replug bounces nothing.
+agent "$LAB_DIR/p9000.json" --replug --dry-run >"$LAB_DIR/replug-dry.out" 2>&1
+for i in eth2 eth3 eth4 eno2; do
+    has_line "$LAB_DIR/replug-dry.out" "^ +[0-9]+\. +replug +$i " \
+        "--replug --dry-run lists the replug step of $i"
+done
+no_line "$LAB_DIR/replug-dry.out" "^ +[0-9]+\. +replug +(vif3.0|vnet[0-9]|br0|xenbr1) " \
+    "--replug --dry-run lists no replug step for bridges and VIFs"
 flaps_before=$(flaps)
-agent "$LAB_DIR/p9000.json" --no-replug >"$LAB_DIR/noreplug.out" 2>&1
+agent "$LAB_DIR/p9000.json" --replug >"$LAB_DIR/replug.out" 2>&1
 rc=$?
-t_is 0 $rc "apply 9000 with --no-replug exits 0"
-[ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/noreplug.out"
-expect_state 9000 9000 "--no-replug: every layer is at 9000"
-no_line "$LAB_DIR/noreplug.out" "replugged" "--no-replug: no replugged line"
+t_is 0 $rc "apply 9000 with --replug exits 0"
+[ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/replug.out"
+expect_state 9000 9000 "--replug: every layer is at 9000"
+has_line "$LAB_DIR/replug.out" "eth2: replugged" "--replug: eth2 is replugged"
+has_line "$LAB_DIR/replug.out" "eno2: replugged" "--replug: eno2 is replugged"
+no_line "$LAB_DIR/replug.out" "(vif3.0|vnet[0-9]|br0|xenbr1): replugged" \
+    "--replug: bridges and VIFs are not replugged"
+read -r -a fb <<<"$flaps_before"
+read -r -a fa <<<"$(flaps)"
+if [ "${fa[0]}" -gt "${fb[0]}" ] && [ "${fa[1]}" -gt "${fb[1]}" ] \
+   && [ "${fa[2]}" -gt "${fb[2]}" ] && [ "${fa[3]}" -gt "${fb[3]}" ]; then
+    t_ok "--replug: eth2, eth3, eth4 and eno2 changed carrier (${flaps_before}-> $(flaps))"
+else
+    t_fail "--replug: eth2, eth3, eth4 and eno2 changed carrier" "${flaps_before}-> $(flaps)"
+fi
+t_is "UP UP UP UP" "$(for i in eth2 eth3 eth4 eno2; do lab_ns cat /sys/class/net/$i/operstate; done | tr a-z A-Z | tr '\n' ' ' | sed 's/ $//')" \
+     "replugged links are up again"
+flaps_before=$(flaps)
+agent "$LAB_DIR/p1500.json" --no-replug >"$LAB_DIR/noreplug.out" 2>&1
+t_is 0 $? "apply 1500 with --no-replug exits 0"
+expect_state 1500 1500 "back to 1500 after the --no-replug run"
+no_line "$LAB_DIR/noreplug.out" "^ +[0-9]+\\. +replug |: replugged" "--no-replug: no replug step, no replugged line"
 t_is "$flaps_before" "$(flaps)" \
      "--no-replug: no carrier change on eth2, eth3, eth4, eno2"
-agent "$LAB_DIR/p1500.json" --no-replug >/dev/null 2>&1
-expect_state 1500 1500 "back to 1500 after the --no-replug run"
 before=$(state)
 
 # Fault 1: the kernel refuses one MTU mid-plan.  mv0 is a macvlan port of
@@ -422,12 +448,13 @@ lab_ns ip addr add 192.0.2.1/24 dev xenbr1
 lab_ns ip route add default via 192.0.2.254
 sed 's/"bridge": "xenbr1", "mtu": 9000/"bridge": "xenbr1", "mtu": 9000, "management": true/' \
     "$LAB_DIR/p9000.json" >"$LAB_DIR/pmgmt.json"
-agent "$LAB_DIR/pmgmt.json" >"$LAB_DIR/mgmt.out" 2>&1
+agent "$LAB_DIR/pmgmt.json" --replug >"$LAB_DIR/mgmt.out" 2>&1
 t_is 0 $? "jumbo on a management network that says so: exit 0"
-grep -qE "replugged (eth2|eth3|eth4)" "$LAB_DIR/mgmt.out" && t_fail "the management path is not replugged" \
-    || t_ok "the management path is not replugged"
-grep -q "replugged eno2" "$LAB_DIR/mgmt.out" && t_ok "the other network's uplink still is" \
-    || t_fail "the other network's uplink still is"
+no_line "$LAB_DIR/mgmt.out" "(eth2|eth3|eth4): replugged|replug +(eth2|eth3|eth4) " \
+    "--replug: the management path gets no replug step and is not replugged"
+has_line "$LAB_DIR/mgmt.out" "eth2: not replugged although asked for by --replug" \
+    "--replug: the plan says why eth2 is not replugged"
+has_line "$LAB_DIR/mgmt.out" "eno2: replugged" "--replug: the other network's uplink still is"
 lab_ns ip route del default
 lab_ns ip addr del 192.0.2.1/24 dev xenbr1
 agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
@@ -444,15 +471,15 @@ lab_poll 5 lab_ns test -e /sys/class/net/xapi1
 lab_ns ip link set xapi1 up
 lab_ns ip addr add 192.0.2.1/24 dev xapi1
 lab_ns ip route add default via 192.0.2.254
-agent "$LAB_DIR/p9000.json" >"$LAB_DIR/mgmtvlan.out" 2>&1
+agent "$LAB_DIR/p9000.json" --replug >"$LAB_DIR/mgmtvlan.out" 2>&1
 rc=$?
 t_is 0 $rc "storage jumbo under a management VLAN fake bridge: exit 0"
 [ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/mgmtvlan.out"
-no_line "$LAB_DIR/mgmtvlan.out" "replugged (eth2|eth3|eth4)" \
+no_line "$LAB_DIR/mgmtvlan.out" "(eth2|eth3|eth4): replugged|replug +(eth2|eth3|eth4) " \
     "the uplinks under the management VLAN are not replugged"
 has_line "$LAB_DIR/mgmtvlan.out" "management path" \
     "the log says they are on the management path"
-has_line "$LAB_DIR/mgmtvlan.out" "replugged eno2" \
+has_line "$LAB_DIR/mgmtvlan.out" "eno2: replugged" \
     "the other network's uplink still is replugged"
 lab_ns ip route del default
 lab_vsctl del-br xapi1
@@ -514,6 +541,50 @@ agent "$LAB_DIR/p9000.json" >"$LAB_DIR/kill2.out" 2>&1
 t_is 0 $? "the next run exits 0"
 expect_recovery "$LAB_DIR/kill2.out" xenbr1 killed killed
 expect_state 9000 9000 "after the killed run's recovery the next run applies its policy"
+t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"
+
+# A run killed after its last change (in the replug of eno2, the last
+# step: eno2-p is taken down once the OVS transaction is committed, so
+# eno2's carrier does not come back) is finished by the next run of the
+# same policy: no MTU flips (ip monitor sees no link go to 1500), no
+# revert, and the host stays at 9000.
+agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+expect_state 1500 1500 "back to 1500 before the killed --replug run"
+lab_pause_vswitchd
+agent_bg "$LAB_DIR/killr.out" "$LAB_DIR/p9000.json" --replug --timeout 30
+wait_committed "SIGKILL in the last replug"
+lab_ns ip link set eno2-p down
+lab_resume_vswitchd
+if lab_poll 20 grep -q "eth4: replugged" "$LAB_DIR/killr.out"; then
+    sleep 1     # eno2: down, up, and waiting for its carrier
+    t_ok "the run reached the replug of eno2"
+else
+    t_fail "the run reached the replug of eno2" "$(tail -3 "$LAB_DIR/killr.out")"
+fi
+kill -KILL $AGENT_PID
+wait $AGENT_PID 2>/dev/null
+lab_ns ip link set eno2-p up
+[ -f "$STATE/journal.json" ] && t_ok "the run killed in its last step leaves its journal" \
+    || t_fail "the run killed in its last step leaves its journal"
+grep -q '"target"' "$STATE/journal.json" 2>/dev/null && t_ok "the journal records the targets" \
+    || t_fail "the journal records the targets" "$(head -c 300 "$STATE/journal.json" 2>/dev/null)"
+lab_poll 10 lab_ns grep -q up /sys/class/net/eno2/operstate
+ip -n "$LAB_NS" monitor link >"$LAB_DIR/monitor.out" 2>&1 &
+monitor=$!
+sleep 0.5
+agent "$LAB_DIR/p9000.json" >"$LAB_DIR/killr2.out" 2>&1
+rc=$?
+sleep 0.5
+kill $monitor
+wait $monitor 2>/dev/null
+t_is 0 $rc "the run after the killed one exits 0"
+[ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/killr2.out"
+has_line "$LAB_DIR/killr2.out" "finished it without reverting" \
+    "it finishes the killed run's journal without reverting"
+no_line "$LAB_DIR/killr2.out" "restored " "it restores nothing"
+no_line "$LAB_DIR/monitor.out" ": (eth2|eth3|eth4|eno2|br0|xenbr1|vif3\.0|vnet[0-9])(@[^:]*)?: .*mtu 1500" \
+    "ip monitor: none of the run's links went to MTU 1500 (no flip)"
+expect_state 9000 9000 "the host stays at 9000"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"
 
 # Every run has ended: no jumboagent is left in the lab.
