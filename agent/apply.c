@@ -788,8 +788,70 @@ commit_ovs_block(const struct plan *plan, struct backend *b,
     return error;
 }
 
-/* Carries out the steps of 'plan' in order; the OVS ones as one
- * transaction at the place of the first.  Adds to 'applied' what each step
+/* The tier of an OVS step of role 'role': ovs-vswitchd applies the
+ * mtu_request changes of one transaction in an order of its own (measured
+ * in the lab: with one transaction, VIFs reached 9000 before their uplink
+ * in every run, within 1 ms), so apply commits the plan's OVS block as one
+ * transaction per tier, in the plan's order, each confirmed (cur_cfg)
+ * before the next: lower devices, then the bridges' own ports, then
+ * tunnels, then VIFs. */
+static int
+ovs_tier(enum plan_role role)
+{
+    switch (role) {
+    case ROLE_MEMBER:
+    case ROLE_UPLINK:
+    case ROLE_BOND:
+    case ROLE_HOST:
+        return 0;
+    case ROLE_BRIDGE:
+    case ROLE_INTERNAL:
+    case ROLE_VLAN:
+        return 1;
+    case ROLE_OVERLAY:
+        return 2;
+    case ROLE_VIF:
+    case PLAN_ROLE_MAX:
+    default:
+        return 3;
+    }
+}
+
+/* Commits the 'n_changes' OVS 'changes' of 'plan' (its OVS steps, in
+ * order) tier by tier (see ovs_tier()). */
+static int
+commit_ovs_tiers(const struct plan *plan, struct backend *b,
+                 const struct backend_mtu_change *changes, size_t n_changes,
+                 const struct apply_options *opts, struct error *err)
+{
+    size_t start = 0, k = 0;
+    int tier = -1;
+
+    for (size_t i = 0; i < plan->n_steps && k < n_changes; i++) {
+        const struct plan_step *step = &plan->steps[i];
+        int error;
+
+        if (!is_ovs_step(step)) {
+            continue;
+        }
+        if (tier >= 0 && ovs_tier(step->role) != tier) {
+            error = commit_ovs_block(plan, b, changes + start, k - start,
+                                     opts, err);
+            if (error) {
+                return error;
+            }
+            start = k;
+        }
+        tier = ovs_tier(step->role);
+        k++;
+    }
+    return (k > start
+            ? commit_ovs_block(plan, b, changes + start, k - start, opts, err)
+            : 0);
+}
+
+/* Carries out the steps of 'plan' in order; the OVS ones, at the place of
+ * the first, one transaction per tier (see ovs_tier()).  Adds to 'applied' what each step
  * changed or may have changed (before trying it). */
 static int
 execute_steps(const struct plan *plan, const struct host *host,
@@ -818,7 +880,7 @@ execute_steps(const struct plan *plan, const struct host *host,
                     journal_step(applied, host, &plan->steps[j]);
                 }
             }
-            error = commit_ovs_block(plan, b, changes, n_changes, opts,
+            error = commit_ovs_tiers(plan, b, changes, n_changes, opts,
                                      err);
             if (!error) {
                 log_ovs_steps(plan);

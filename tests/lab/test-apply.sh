@@ -84,17 +84,18 @@ expect_recovery() {
         "the recovery reports no Linux link restored (the $4 run changed none)"
 }
 
-# wait_committed DESC: waits until OVSDB holds the running apply's
-# transaction (mtu_request of xenbr1 reads 9000; every fault below starts
-# from 1500), so that what follows hits the run mid-apply, while it waits
-# for ovs-vswitchd.
-committed() { [ "$(lab_vsctl get interface xenbr1 mtu_request 2>/dev/null)" = 9000 ]; }
+# wait_committed DESC: waits until OVSDB holds the running apply's first
+# transaction (apply commits one per tier, uplinks and bond members first:
+# mtu_request of eth2 reads 9000; every fault below starts from 1500), so
+# that what follows hits the run mid-apply, while it waits for
+# ovs-vswitchd.
+committed() { [ "$(lab_vsctl get interface eth2 mtu_request 2>/dev/null)" = 9000 ]; }
 wait_committed() {
     if lab_poll 10 committed; then
         t_ok "$1: the run's OVSDB transaction is committed"
     else
         t_fail "$1: the run's OVSDB transaction is committed" \
-               "mtu_request of xenbr1 is $(lab_vsctl get interface xenbr1 mtu_request)"
+               "mtu_request of eth2 is $(lab_vsctl get interface eth2 mtu_request)"
     fi
 }
 
@@ -146,9 +147,37 @@ before=$(state)
 flaps() { for i in eth2 eth3 eth4 eno2; do lab_ns cat /sys/class/net/$i/carrier_changes; done | tr '\n' ' '; }
 
 # 1. 1500 -> 9000, by default without a bounce.
+# first_at FILE MTU: the links of the lab in the order in which "ip monitor
+# link" (FILE) first saw each of them at MTU.
+first_at() {
+    grep -oE ": (eth[2-4]|xenbr1|vif3\.0|vnet0)(@[^:]*)?: .*mtu $2 " "$1" \
+        | sed -E 's/^: ([^:@]+).*/\1/' | awk '!seen[$0]++' | tr '\n' ' '
+}
+# wire_order FILE MTU FIRST SECOND DESC: every link of FIRST reached MTU
+# before any of SECOND, on the wire (ip monitor).
+wire_order() {
+    local order w i=0 last_first=0 first_second=999
+    order=$(first_at "$1" "$2")
+    for w in $order; do
+        i=$((i+1))
+        case " $3 " in *" $w "*) last_first=$i ;; esac
+        case " $4 " in *" $w "*) [ $i -lt $first_second ] && first_second=$i ;; esac
+    done
+    if [ "$last_first" -gt 0 ] && [ "$first_second" -lt 999 ] && [ "$last_first" -lt "$first_second" ]; then
+        t_ok "$5 ($order)"
+    else
+        t_fail "$5" "ip monitor order: $order"
+    fi
+}
 flaps_before=$(flaps)
+ip -n "$LAB_NS" monitor link >"$LAB_DIR/monitor1.out" 2>&1 &
+monitor=$!
+sleep 0.3
 agent "$LAB_DIR/p9000.json" >"$LAB_DIR/apply1.out" 2>&1
 rc=$?
+sleep 0.3
+kill $monitor
+wait $monitor 2>/dev/null
 t_is 0 $rc "apply 9000 exits 0"
 [ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/apply1.out"
 expect_state 9000 9000 "after apply every layer is at 9000 (ovs-vsctl, sysfs)"
@@ -157,6 +186,10 @@ grep -q "eth2: mtu_request unset -> 9000" "$LAB_DIR/apply1.out" \
     || t_fail "the change of eth2 is logged with old and new value"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "the journal is removed after success"
 no_line "$LAB_DIR/apply1.out" "^ +[0-9]+\\. +replug |: replugged" "by default the plan has no replug step and nothing is replugged"
+wire_order "$LAB_DIR/monitor1.out" 9000 "eth2 eth3 eth4" "xenbr1 vif3.0 vnet0" \
+    "raising, on the wire: the OVS uplinks reach 9000 before the internal port and the VIFs"
+wire_order "$LAB_DIR/monitor1.out" 9000 "xenbr1" "vif3.0 vnet0" \
+    "raising, on the wire: the internal port reaches 9000 before the VIFs"
 t_is "$flaps_before" "$(flaps)" \
      "by default no carrier change on eth2, eth3, eth4, eno2"
 
@@ -180,8 +213,16 @@ grep -q "in sync" "$LAB_DIR/apply2.out" && t_ok "second apply says in sync" \
     || t_fail "second apply says in sync" "$(tail -2 "$LAB_DIR/apply2.out")"
 
 # 3. 9000 -> 1500.
+ip -n "$LAB_NS" monitor link >"$LAB_DIR/monitor3.out" 2>&1 &
+monitor=$!
+sleep 0.3
 agent "$LAB_DIR/p1500.json" >"$LAB_DIR/apply3.out" 2>&1
 t_is 0 $? "apply 1500 exits 0"
+sleep 0.3
+kill $monitor
+wait $monitor 2>/dev/null
+wire_order "$LAB_DIR/monitor3.out" 1500 "vif3.0 vnet0" "xenbr1 eth2 eth3 eth4" \
+    "lowering, on the wire: the VIFs reach 1500 before the internal port and the uplinks"
 expect_state 1500 1500 "after lowering every layer is at 1500"
 order=$(grep -oE '^  *[0-9]+\. +[a-z-]+ +[^ ]+' "$LAB_DIR/apply3.out" | awk '{print $3}' | tr '\n' ' ')
 if [ "$(pos vif3.0)" -lt "$(pos xenbr1)" ] && [ "$(pos xenbr1)" -lt "$(pos eth2)" ] \
@@ -274,12 +315,14 @@ no_line "$LAB_DIR/fault2.out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
 
 # Fault 2b: fresh ports -- VIFs plugged and a PIF added since the last run,
 # with no mtu_request yet -- and ovs-vswitchd frozen for the whole run.  The
-# forward transaction commits but vswitchd never confirms it.  The rollback
-# sets each request to the old kernel MTU (committed, so vswitchd converges
-# on it whatever it had applied) and clears it only once vswitchd confirms;
-# frozen, it cannot, so the request stays at 1500 and the log says so: exit
-# 5, no journal, and once vswitchd runs again the ports carry MTU 1500 as
-# before, with mtu_request 1500 where it was unset.
+# first tier's transaction (the uplinks, eth5 among them) commits but
+# vswitchd never confirms it, so the VIFs' tier is never committed.  The
+# rollback sets eth5's request to the old kernel MTU (committed, so vswitchd
+# converges on it whatever it had applied) and clears it only once vswitchd
+# confirms; frozen, it cannot, so the request stays at 1500 and the log says
+# so: exit 5, no journal, and once vswitchd runs again the ports carry MTU
+# 1500 as before, with mtu_request 1500 on eth5 and none on the VIFs, which
+# the run never touched.
 FRESH="vif7.0 tap7.1 eth5"
 lab_tap_vif xenbr1 vif7.0 xs-vif-uuid=0f5a8d4e-2222-4c43-9a4c-8a8e5f5d2c07
 lab_tap_vif xenbr1 tap7.1 xs-vif-uuid=0f5a8d4e-3333-4c43-9a4c-8a8e5f5d2c07
@@ -302,12 +345,12 @@ t_is 5 $rc "fresh ports, vswitchd frozen for the whole run: exit 5"
 [ $rc = 5 ] || sed 's/^/#   /' "$LAB_DIR/fault2b.out"
 has_line "$LAB_DIR/fault2b.out" "rolled back" \
     "fresh ports, vswitchd frozen: the message says it rolled back"
-fresh_pinned=$(for i in $FRESH; do echo "$i 1500 1500 1500"; done)
+fresh_pinned=$(printf '%s\n' "vif7.0 [] 1500 1500" "tap7.1 [] 1500 1500" "eth5 1500 1500 1500")
 fresh_is_pinned() { [ "$(fresh_state)" = "$fresh_pinned" ]; }
 lab_poll 5 fresh_is_pinned
 t_is "$fresh_pinned" "$(fresh_state)" \
-     "fresh ports, vswitchd frozen: MTU 1500 again, request left at 1500 (ovs-vsctl, sysfs)"
-has_line "$LAB_DIR/fault2b.out" "restored vif7.0: mtu_request 1500, which was unset before" \
+     "fresh ports, vswitchd frozen: MTU 1500 again, eth5's request left at 1500, the VIFs untouched (ovs-vsctl, sysfs)"
+has_line "$LAB_DIR/fault2b.out" "restored eth5: mtu_request 1500, which was unset before" \
     "fresh ports, vswitchd frozen: the log says the request stays at the old MTU"
 expect_state 1500 1500 "fresh ports, vswitchd frozen: the other ports as before"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" \
@@ -324,19 +367,19 @@ done
 # back.  The rollback must not trust "vswitchd never confirmed": it sets the
 # request back to 1500 (vswitchd cannot confirm; the request stays, as the
 # log says) and, once vswitchd runs again, the kernel is back at 1500.
-vif8_at() { [ "$(lab_ns cat /sys/class/net/vif8.0/mtu)" = "$1" ]; }
-lab_tap_vif xenbr1 vif8.0 xs-vif-uuid=0f5a8d4e-4444-4c43-9a4c-8a8e5f5d2c08
-lab_poll 5 vif8_at 1500
+eth8_at() { [ "$(lab_ns cat /sys/class/net/eth8/mtu)" = "$1" ]; }
+lab_pif xenbr1 eth8
+lab_poll 5 eth8_at 1500
 lab_pause_vswitchd
 agent_bg "$LAB_DIR/fault2c.out" "$LAB_DIR/p9000.json" --timeout 8
 wait_committed "fresh port, change applied behind the run's back"
 kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
 lab_resume_vswitchd
-if lab_poll 5 vif8_at 9000; then
+if lab_poll 5 eth8_at 9000; then
     t_ok "fresh port: vswitchd applied 9000 to the kernel behind the run's back"
 else
     t_fail "fresh port: vswitchd applied 9000 to the kernel behind the run's back" \
-           "kernel MTU $(lab_ns cat /sys/class/net/vif8.0/mtu)"
+           "kernel MTU $(lab_ns cat /sys/class/net/eth8/mtu)"
 fi
 lab_pause_vswitchd
 lab_start_ovsdb
@@ -345,15 +388,15 @@ rc=$?
 lab_resume_vswitchd
 t_is 5 $rc "fresh port, change applied behind the run's back: exit 5"
 [ $rc = 5 ] || sed 's/^/#   /' "$LAB_DIR/fault2c.out"
-if lab_poll 20 vif8_at 1500; then
+if lab_poll 20 eth8_at 1500; then
     t_ok "fresh port: the kernel is back at 1500 once vswitchd runs again"
 else
     t_fail "fresh port: the kernel is back at 1500 once vswitchd runs again" \
-           "kernel MTU $(lab_ns cat /sys/class/net/vif8.0/mtu)"
+           "kernel MTU $(lab_ns cat /sys/class/net/eth8/mtu)"
 fi
 expect_state 1500 1500 "fresh port, change applied behind the run's back: the other ports as before"
-lab_vsctl del-port xenbr1 vif8.0
-lab_ns ip link del vif8.0
+lab_vsctl del-port xenbr1 eth8
+lab_ns ip link del eth8 2>/dev/null
 
 # A stop request (SIGTERM, as from systemctl stop) mid-apply does not kill
 # the run half way: the run rolls back and exits 5 (not 143), and the host
@@ -539,7 +582,7 @@ lab_resume_vswitchd
     || t_fail "a killed run leaves its journal"
 agent "$LAB_DIR/p9000.json" >"$LAB_DIR/kill2.out" 2>&1
 t_is 0 $? "the next run exits 0"
-expect_recovery "$LAB_DIR/kill2.out" xenbr1 killed killed
+expect_recovery "$LAB_DIR/kill2.out" eth2 killed killed
 expect_state 9000 9000 "after the killed run's recovery the next run applies its policy"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"
 
