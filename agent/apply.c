@@ -135,6 +135,8 @@ journal_step(struct journal *journal, const struct host *host,
 
     memset(&e, 0, sizeof e);
     copy_string(e.ifname, step->ifname, sizeof e.ifname);
+    e.has_target = true;
+    e.target = step->to_mtu;
     switch (step->action) {
     case PLAN_SET_MTU_REQUEST: {
         const struct host_ovs_iface *iface
@@ -156,10 +158,12 @@ journal_step(struct journal *journal, const struct host *host,
     case PLAN_DISABLE_LRO:
         e.layer = JOURNAL_LRO;
         e.value = 1;
+        e.target = 0;
         break;
     case PLAN_REPLUG:
         e.layer = JOURNAL_LINK_UP;
         e.value = 1;
+        e.target = 1;
         break;
     case PLAN_ACTION_MAX:
     default:
@@ -633,34 +637,6 @@ verify_steps(const struct plan *plan, const struct host *host,
     return error;
 }
 
-/* True if the link of 'step' should be bounced after its MTU changed: a
- * physical uplink or bond member whose kernel MTU changed, that is up with
- * carrier, and that is not on the management path. */
-static bool
-step_needs_replug(const struct plan_step *step, const struct host *host,
-                  const struct policy *policy)
-{
-    const struct host_link *link = host_find_link(host, step->ifname);
-    const struct policy_network *pn;
-
-    if ((step->action != PLAN_SET_MTU_REQUEST
-         && step->action != PLAN_SET_LINK_MTU)
-        || (step->role != ROLE_UPLINK && step->role != ROLE_MEMBER)
-        || !link || link->mtu == step->to_mtu
-        || (link->kind != LINK_KIND_ETHER && link->kind != LINK_KIND_VETH)
-        || !link->up || strcmp(link->operstate, "up")) {
-        return false;
-    }
-    pn = policy && step->network[0]
-         ? policy_find_network(policy, step->network) : NULL;
-    if ((pn && pn->management) || host_management_path(host, link->name)) {
-        log_info("%s: not replugged: it is on the management path",
-                 step->ifname);
-        return false;
-    }
-    return true;
-}
-
 /* Waits until 'ifname' is operationally up again, for at most
  * 'timeout_ms'; 'mtu' is for the message. */
 static int
@@ -689,7 +665,8 @@ wait_carrier(struct backend *b, const char *ifname, unsigned int mtu,
     }
 }
 
-/* Bounces the links that need it, one at a time, each back up with carrier
+/* Makes the replug steps of 'plan' (the planner puts them after every
+ * other step), in order, one link at a time, each back up with carrier
  * before the next (so a bond keeps a live member).  Each is journaled
  * first, so that a run killed mid-replug leaves nothing down. */
 static int
@@ -700,22 +677,19 @@ replug_steps(const struct plan *plan, const struct host *host,
 {
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *step = &plan->steps[i];
-        struct plan_step bounce;
         int error;
 
-        if (!step_needs_replug(step, host, opts->policy)) {
+        if (step->action != PLAN_REPLUG) {
             continue;
         }
         error = check_stop_request(err);
         if (error) {
             return error;
         }
-        bounce = *step;
-        bounce.action = PLAN_REPLUG;
-        journal_step(journal, host, &bounce);
+        journal_step(journal, host, step);
         error = journal_write(opts->state_dir, journal, err);
         if (!error) {
-            journal_step(applied, host, &bounce);
+            journal_step(applied, host, step);
         }
         if (!error) {
             error = backend_link_set_up(b, step->ifname, false, err);
@@ -728,10 +702,11 @@ replug_steps(const struct plan *plan, const struct host *host,
                                  opts->timeout_ms, err);
         }
         if (error) {
-            return error_prefix(err, error, "replug of '%s'", step->ifname);
+            return error_prefix(err, error, "replug of '%s' (step %zu)",
+                                step->ifname, i + 1);
         }
-        log_change("replugged %s (down/up) so that it renegotiates with MTU "
-                   "%u", step->ifname, step->to_mtu);
+        log_change("%s: replugged (down/up) at MTU %u (%s)", step->ifname,
+                   step->to_mtu, step->reason);
     }
     return 0;
 }
@@ -813,8 +788,70 @@ commit_ovs_block(const struct plan *plan, struct backend *b,
     return error;
 }
 
-/* Carries out the steps of 'plan' in order; the OVS ones as one
- * transaction at the place of the first.  Adds to 'applied' what each step
+/* The tier of an OVS step of role 'role': ovs-vswitchd applies the
+ * mtu_request changes of one transaction in an order of its own (measured
+ * in the lab: with one transaction, VIFs reached 9000 before their uplink
+ * in every run, within 1 ms), so apply commits the plan's OVS block as one
+ * transaction per tier, in the plan's order, each confirmed (cur_cfg)
+ * before the next: lower devices, then the bridges' own ports, then
+ * tunnels, then VIFs. */
+static int
+ovs_tier(enum plan_role role)
+{
+    switch (role) {
+    case ROLE_MEMBER:
+    case ROLE_UPLINK:
+    case ROLE_BOND:
+    case ROLE_HOST:
+        return 0;
+    case ROLE_BRIDGE:
+    case ROLE_INTERNAL:
+    case ROLE_VLAN:
+        return 1;
+    case ROLE_OVERLAY:
+        return 2;
+    case ROLE_VIF:
+    case PLAN_ROLE_MAX:
+    default:
+        return 3;
+    }
+}
+
+/* Commits the 'n_changes' OVS 'changes' of 'plan' (its OVS steps, in
+ * order) tier by tier (see ovs_tier()). */
+static int
+commit_ovs_tiers(const struct plan *plan, struct backend *b,
+                 const struct backend_mtu_change *changes, size_t n_changes,
+                 const struct apply_options *opts, struct error *err)
+{
+    size_t start = 0, k = 0;
+    int tier = -1;
+
+    for (size_t i = 0; i < plan->n_steps && k < n_changes; i++) {
+        const struct plan_step *step = &plan->steps[i];
+        int error;
+
+        if (!is_ovs_step(step)) {
+            continue;
+        }
+        if (tier >= 0 && ovs_tier(step->role) != tier) {
+            error = commit_ovs_block(plan, b, changes + start, k - start,
+                                     opts, err);
+            if (error) {
+                return error;
+            }
+            start = k;
+        }
+        tier = ovs_tier(step->role);
+        k++;
+    }
+    return (k > start
+            ? commit_ovs_block(plan, b, changes + start, k - start, opts, err)
+            : 0);
+}
+
+/* Carries out the steps of 'plan' in order; the OVS ones, at the place of
+ * the first, one transaction per tier (see ovs_tier()).  Adds to 'applied' what each step
  * changed or may have changed (before trying it). */
 static int
 execute_steps(const struct plan *plan, const struct host *host,
@@ -843,7 +880,7 @@ execute_steps(const struct plan *plan, const struct host *host,
                     journal_step(applied, host, &plan->steps[j]);
                 }
             }
-            error = commit_ovs_block(plan, b, changes, n_changes, opts,
+            error = commit_ovs_tiers(plan, b, changes, n_changes, opts,
                                      err);
             if (!error) {
                 log_ovs_steps(plan);
@@ -866,6 +903,7 @@ execute_steps(const struct plan *plan, const struct host *host,
             }
             break;
         case PLAN_REPLUG:
+            break;              /* After verify: replug_steps(). */
         case PLAN_ACTION_MAX:
         default:
             error = error_set(err, -EINVAL, "internal error: step %zu "
@@ -897,6 +935,30 @@ ovs_steps_contiguous(const struct plan *plan)
     return !n || last - first + 1 == n;
 }
 
+/* Returns the index of the first replug step of 'plan' that is out of
+ * place, or SIZE_MAX if there is none: apply makes the replug steps after
+ * verifying all others, so they must come last, and none may be on the
+ * management path of 'host' (the planner never puts one there). */
+static size_t
+misplaced_replug(const struct plan *plan, const struct host *host)
+{
+    bool seen = false;
+
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        const struct plan_step *step = &plan->steps[i];
+
+        if (step->action == PLAN_REPLUG) {
+            seen = true;
+            if (host_management_path(host, step->ifname)) {
+                return i;
+            }
+        } else if (seen) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
 int
 apply_plan(const struct plan *plan, const struct host *host,
            struct backend *b, const struct apply_options *opts,
@@ -918,13 +980,26 @@ apply_plan(const struct plan *plan, const struct host *host,
                          "changed; please report this with the output of "
                          "--dry-run");
     }
+    if (misplaced_replug(plan, host) != SIZE_MAX) {
+        return error_set(err, -EINVAL, "internal error: step %zu of the plan "
+                         "has a replug step before it or is a replug on the "
+                         "management path; nothing was changed; please "
+                         "report this with the output of --dry-run",
+                         misplaced_replug(plan, host) + 1);
+    }
     journal = journal_create();
+    if (opts->policy) {
+        copy_string(journal->policy, opts->policy->digest,
+                    sizeof journal->policy);
+    }
     applied = journal_create();
     changes = xzalloc(plan->n_steps * sizeof *changes);
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *step = &plan->steps[i];
 
-        journal_step(journal, host, step);
+        if (step->action != PLAN_REPLUG) {
+            journal_step(journal, host, step);
+        }
         if (is_ovs_step(step)) {
             changes[n_changes].ifname = step->ifname;
             changes[n_changes].set = true;
@@ -954,7 +1029,7 @@ apply_plan(const struct plan *plan, const struct host *host,
     if (!error) {
         error = verify_steps(plan, host, b, opts->timeout_ms, err);
     }
-    if (!error && opts->replug) {
+    if (!error) {
         error = replug_steps(plan, host, b, journal, applied, opts, err);
     }
     if (error) {
@@ -978,6 +1053,82 @@ out:
     return error;
 }
 
+/* True if the entry 'e' of a journal is at its target and verified on the
+ * host behind 'b': a kernel MTU at the target; LRO off; a link up; an OVS
+ * interface whose mtu_request, Interface.mtu and kernel MTU (if it has a
+ * kernel device) are all at the target, without Interface.error.  'ovs' is
+ * the OVS state read from 'b', or NULL if it could not be read. */
+static bool
+entry_at_target(const struct journal_entry *e, struct backend *b,
+                const struct host *ovs)
+{
+    struct backend_link_state state;
+    const struct host_ovs_iface *iface;
+    bool have_link = !backend_link_get_state(b, e->ifname, &state, NULL);
+    enum lro_state lro;
+
+    switch (e->layer) {
+    case JOURNAL_LINK_MTU:
+        return have_link && state.mtu == e->target;
+    case JOURNAL_LRO:
+        return (!backend_lro_get(b, e->ifname, &lro, NULL)
+                && (lro == LRO_OFF || lro == LRO_FIXED_OFF) && !e->target);
+    case JOURNAL_LINK_UP:
+        return have_link && state.admin_up;
+    case JOURNAL_OVS_MTU_REQUEST:
+        iface = ovs ? host_find_ovs_iface(ovs, e->ifname, NULL, NULL) : NULL;
+        return (iface && !iface->error[0]
+                && iface->has_mtu_request && iface->mtu_request == e->target
+                && iface->has_mtu && iface->mtu == e->target
+                && (!e->kernel_mtu || (have_link && state.mtu == e->target)));
+    case JOURNAL_LAYER_MAX:
+    default:
+        return false;
+    }
+}
+
+/* True if the journal 'journal' of an interrupted run is of the policy
+ * that 'opts' applies now (same digest, targets recorded) and every entry
+ * of it is at its target and verified: the run had made every change, and
+ * only its end (verify, remove the journal) was cut off.  Lists the entries
+ * in 'done'.  A run cut off between states, a journal of another policy or
+ * one written without targets gives false: then all of it is put back. */
+static bool
+journal_at_target(const struct journal *journal, struct backend *b,
+                  const struct apply_options *opts, struct summary *done)
+{
+    struct host *ovs = NULL;
+    bool at_target = true;
+    size_t n_ovs = 0;
+
+    if (!opts->policy || !journal->policy[0]
+        || strcmp(journal->policy, opts->policy->digest)) {
+        return false;
+    }
+    for (size_t i = 0; i < journal->n_entries; i++) {
+        if (!journal->entries[i].has_target) {
+            return false;
+        }
+        n_ovs += journal->entries[i].layer == JOURNAL_OVS_MTU_REQUEST;
+    }
+    if (n_ovs && backend_ovs_connected(b)) {
+        ovs = host_create();
+        if (backend_ovs_read(b, ovs, NULL)) {
+            host_destroy(ovs);
+            ovs = NULL;
+        }
+    }
+    for (size_t i = 0; at_target && i < journal->n_entries; i++) {
+        const struct journal_entry *e = &journal->entries[i];
+
+        at_target = entry_at_target(e, b, ovs);
+        summary_add(done, "%s %s %u", e->ifname,
+                    journal_layer_to_string(e->layer), e->target);
+    }
+    host_destroy(ovs);
+    return at_target;
+}
+
 bool
 apply_journal_pending(const char *state_dir)
 {
@@ -993,6 +1144,7 @@ apply_recover(struct backend *b, const struct apply_options *opts,
               bool *recoveredp, struct error *err)
 {
     struct summary done = { "", 0 };
+    struct summary kept = { "", 0 };
     struct journal *journal;
     int error;
 
@@ -1004,6 +1156,20 @@ apply_recover(struct backend *b, const struct apply_options *opts,
         return error;
     }
     *recoveredp = true;
+    if (journal_at_target(journal, b, opts, &kept)) {
+        /* Every change of this policy was made and holds: reverting and
+         * making it again would only flip each link twice more. */
+        error = journal_remove(opts->state_dir, err);
+        if (!error) {
+            log_change("found the journal of an interrupted run (pid %ld) of "
+                       "this policy, whose %zu change(s) were all made and "
+                       "hold: finished it without reverting (%s)",
+                       journal->pid, journal->n_entries,
+                       summary_text(&kept, "nothing"));
+        }
+        journal_destroy(journal);
+        return error;
+    }
     log_change("found the journal of an interrupted run (pid %ld, %zu "
                "value(s)); restoring the previous values before anything "
                "else", journal->pid, journal->n_entries);

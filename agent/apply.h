@@ -1,14 +1,18 @@
 /* Apply: carries out a plan on the live host, safely.
  *
- * Before the first change, the previous value of everything the plan touches
- * is journaled to disk.  Every OVS change goes into ONE OVSDB transaction,
- * and apply waits until ovs-vswitchd has applied it; links that OVS does not
- * own change through netlink in the plan's order (the planner keeps the OVS
- * steps together, so the printed order is the executed order).  Afterwards
+ * Before the first change, the previous value and the target of everything
+ * the plan touches is journaled to disk, with a digest of the policy.  The
+ * OVS changes (the planner keeps them together) are committed where the
+ * first of them stands, one OVSDB transaction per tier (lower devices, the
+ * bridges' own ports, tunnels, VIFs), each applied by ovs-vswitchd before
+ * the next, so that the plan's order holds on the wire too; links that OVS
+ * does not own change through netlink in the plan's order.  Afterwards
  * every layer is verified (OVS mtu_request, OVS mtu, kernel MTU,
- * Interface.error), and changed uplinks and bond members are replugged one
- * at a time, never on the management path.  On any failure what was changed
- * is put back in reverse order.  Every change is logged. */
+ * Interface.error), and then the plan's replug steps (the planner decides
+ * which links to bounce, never on the management path) are made one at a
+ * time, each link back up with carrier before the next.  On any failure
+ * what was changed is put back in reverse order.  Every change is
+ * logged. */
 #ifndef JUMBOAGENT_APPLY_H
 #define JUMBOAGENT_APPLY_H 1
 
@@ -25,10 +29,10 @@ struct apply_options {
     const char *state_dir;      /* Where the journal lives. */
     const char *remote;         /* OVSDB remote, to reconnect to if the
                                  * connection is lost during a rollback. */
-    const struct policy *policy;/* For "management" networks; may be NULL. */
+    const struct policy *policy;/* The policy applied, whose digest the
+                                 * journal records; may be NULL. */
     int timeout_ms;             /* Bound on each wait (vswitchd, carrier,
                                  * reconnecting). */
-    bool replug;                /* Bounce changed uplinks and members. */
 };
 
 /* Applies 'plan', computed over 'host', through the host backend 'b' (see
@@ -49,6 +53,9 @@ int apply_plan(const struct plan *plan, const struct host *host,
 
 /* Restores, through 'b', the journal an interrupted run left in
  * 'opts->state_dir', if any.  Sets '*recoveredp' to true if there was one.
+ * A journal of the policy 'opts->policy' whose every entry is at its target
+ * and holds is finished instead (removed, nothing changed): that run had
+ * made every change.
  * Interfaces that no longer exist count as restored.  Returns 0 (nothing to
  * do, or all restored and the journal removed) or a negative errno value
  * with a message that says how to get out (the journal is then kept). */

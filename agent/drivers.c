@@ -69,8 +69,10 @@ static const char *const host_kind_phrases[DRIVER_HOST_KIND_MAX] = {
 
 static const char *const top_keys[] = { "version", "drivers" };
 static const char *const entry_keys[] = {
-    "verdict", "max_mtu", "reason", "source", "rules", "refuse_only_on"
+    "verdict", "max_mtu", "reason", "source", "rules", "refuse_only_on",
+    "mtu_change_needs_reset"
 };
+static const char *const reset_keys[] = { "source" };
 static const char *const rule_keys[] = {
     "pci", "chip", "verdict", "max_mtu", "reason", "refuse_only_on"
 };
@@ -469,6 +471,43 @@ parse_rules(const struct parse_ctx *ctx, const char *path,
     return 0;
 }
 
+/* Parses the "mtu_change_needs_reset" object at 'path', {"source": "..."},
+ * into '*sourcep' (a new copy).  The source is required: a link bounce is
+ * an outage, so the table says where the need for it is documented. */
+static int
+parse_needs_reset(const struct parse_ctx *ctx, const char *path,
+                  struct json_object *obj, char **sourcep)
+{
+    if (!json_object_is_type(obj, json_type_object)) {
+        return path_error(ctx, path, "expected an object, got %s; write "
+                          "{\"source\": \"...\"} with where it is documented "
+                          "that this driver needs a link reset (down, then "
+                          "up) to use a new MTU", json_input_type_name(obj));
+    }
+    json_object_object_foreach (obj, key, val) {
+        char key_path[JSON_INPUT_PATH_SIZE];
+        int error;
+
+        if (strcmp(key, "source")) {
+            return unknown_key_error(ctx, path, key, reset_keys,
+                                     ARRAY_SIZE(reset_keys));
+        }
+        json_input_path_key(key_path, sizeof key_path, path, key,
+                            strlen(key));
+        error = parse_text(ctx, key_path, val, "where the need for a reset "
+                           "is documented (file:line or URL)", sourcep);
+        if (error) {
+            return error;
+        }
+    }
+    if (!*sourcep) {
+        return path_error(ctx, path, "missing \"source\"; say where it is "
+                          "documented that this driver needs a link reset "
+                          "to use a new MTU");
+    }
+    return 0;
+}
+
 /* Parses the entry for driver 'name' from 'obj' at 'path' into 'entry'. */
 static int
 parse_entry(const struct parse_ctx *ctx, const char *path, const char *name,
@@ -524,6 +563,9 @@ parse_entry(const struct parse_ctx *ctx, const char *path, const char *name,
             error = parse_refuse_only_on(ctx, key_path, val,
                                          &entry->refuse_only_on);
             has_only_on = true;
+        } else if (!strcmp(key, "mtu_change_needs_reset")) {
+            error = parse_needs_reset(ctx, key_path, val,
+                                      &entry->reset_source);
         } else {
             error = unknown_key_error(ctx, path, key, entry_keys,
                                       ARRAY_SIZE(entry_keys));
@@ -721,6 +763,7 @@ driver_table_destroy(struct driver_table *table)
         free(entry->name);
         free(entry->reason);
         free(entry->source);
+        free(entry->reset_source);
     }
     free(table->entries);
     free(table->file);

@@ -58,6 +58,11 @@ struct driver_entry {
     char *reason;               /* Owned. */
     char *source;               /* Where the fact comes from (owned). */
     unsigned int refuse_only_on;    /* As in struct driver_rule. */
+    char *reset_source;         /* "mtu_change_needs_reset": where it is
+                                 * documented that the driver needs a link
+                                 * reset (down, then up) to use a new MTU
+                                 * (owned), or NULL: a new MTU works at
+                                 * once, as on most drivers. */
     struct driver_rule *rules;  /* Owned array. */
     size_t n_rules;
 };

@@ -134,6 +134,10 @@ journal_write(const char *dir, const struct journal *journal,
     json_object_object_add(root, "pid", json_object_new_int64(journal->pid));
     json_object_object_add(root, "started",
                            json_object_new_int64(journal->started));
+    if (journal->policy[0]) {
+        json_object_object_add(root, "policy",
+                               json_object_new_string(journal->policy));
+    }
     for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];
         struct json_object *o = json_object_new_object();
@@ -147,6 +151,10 @@ journal_write(const char *dir, const struct journal *journal,
         json_object_object_add(o, "value", json_object_new_int64(e->value));
         json_object_object_add(o, "kernel_mtu",
                                json_object_new_int64(e->kernel_mtu));
+        if (e->has_target) {
+            json_object_object_add(o, "target",
+                                   json_object_new_int64(e->target));
+        }
         json_object_array_add(entries, o);
     }
     json_object_object_add(root, "entries", entries);
@@ -184,10 +192,10 @@ static const struct json_input_spec journal_spec = {
 
 /* Keys a journal may have. */
 static const char *const top_keys[] = {
-    "version", "pid", "started", "entries",
+    "version", "pid", "started", "policy", "entries",
 };
 static const char *const entry_keys[] = {
-    "layer", "interface", "had_request", "value", "kernel_mtu",
+    "layer", "interface", "had_request", "value", "kernel_mtu", "target",
 };
 
 /* Reads an integer member 'key' of 'o' into '*valuep'. */
@@ -269,10 +277,15 @@ parse_journal(const char *path, struct json_object *root,
     if (get_int(root, "started", &n)) {
         journal->started = n;
     }
+    if (json_object_object_get_ex(root, "policy", &v)
+        && json_object_is_type(v, json_type_string)) {
+        copy_string(journal->policy, json_object_get_string(v),
+                    sizeof journal->policy);
+    }
     for (size_t i = 0; i < json_object_array_length(entries); i++) {
         struct json_object *o = json_object_array_get_idx(entries, i);
         struct journal_entry e;
-        long long value = 0, kernel_mtu = 0;
+        long long value = 0, kernel_mtu = 0, target = 0;
         int layer = JOURNAL_LAYER_MAX;
         const char *name, *problem;
         size_t len;
@@ -304,7 +317,9 @@ parse_journal(const char *path, struct json_object *root,
             || !json_object_is_type(v, json_type_string)
             || !get_int(o, "value", &value) || value < 0 || value > 65535
             || (get_int(o, "kernel_mtu", &kernel_mtu)
-                && (kernel_mtu < 0 || kernel_mtu > 65535))) {
+                && (kernel_mtu < 0 || kernel_mtu > 65535))
+            || (get_int(o, "target", &target)
+                && (target < 0 || target > 65535))) {
             error = error_set(err, -EINVAL, "%s: entries[%zu] is damaged; "
                               "restore that interface by hand and remove "
                               "the journal", path, i);
@@ -331,6 +346,9 @@ parse_journal(const char *path, struct json_object *root,
         copy_string(e.ifname, name, sizeof e.ifname);
         e.value = value;
         e.kernel_mtu = kernel_mtu;
+        e.has_target = get_int(o, "target", &target);
+        e.target = target;
+        v = NULL;
         if (json_object_object_get_ex(o, "had_request", &v)
             && !json_object_is_type(v, json_type_boolean)) {
             error = error_set(err, -EINVAL, "%s: entries[%zu].had_request "

@@ -39,11 +39,18 @@ struct journal_entry {
                                  * on; LINK_UP: 1 (it was up). */
     unsigned int kernel_mtu;    /* OVS: the kernel MTU before, 0 if the
                                  * interface had no kernel device. */
+    bool has_target;            /* False in journals written before targets
+                                 * were recorded: recovery then reverts. */
+    unsigned int target;        /* What the run was taking it to: OVS: the
+                                 * new mtu_request (and MTU); LINK_MTU: the
+                                 * new MTU; LRO: 0 (off); LINK_UP: 1. */
 };
 
 struct journal {
     long pid;                   /* The run that wrote it. */
     long long started;          /* Unix time it was written. */
+    char policy[17];            /* Digest of the policy the run applied
+                                 * (struct policy's 'digest'), or "". */
     struct journal_entry *entries;  /* Owned array. */
     size_t n_entries;
 };

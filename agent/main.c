@@ -57,7 +57,7 @@ struct options {
     const char *state_dir;      /* Journal directory. */
     const char *lock_file;      /* Run lock. */
     bool dry_run;
-    bool replug;                /* False with --no-replug. */
+    enum policy_replug replug;  /* --replug, --no-replug, or neither. */
     enum output_format format;
     int timeout_ms;
 };
@@ -91,7 +91,11 @@ usage(FILE *stream)
 "  --timeout SECS   bound on each wait: the run lock, connecting to OVSDB,\n"
 "                   ovs-vswitchd applying a change, a replugged link's\n"
 "                   carrier, a rollback (default 10)\n"
-"  --no-replug      do not bounce changed uplinks and bond members\n"
+"  --replug         bounce (down, then up) every changed uplink and bond\n"
+"                   member, one at a time, off the management path, as\n"
+"                   planned replug steps (default: only where a network\n"
+"                   says \"replug\": true or the driver table needs it)\n"
+"  --no-replug      plan no replug steps at all\n"
 "  --state-dir DIR  where the apply journal is kept (default %s)\n"
 "  --lock-file FILE the run lock (default %s)\n"
 "  --version        print the version and exit\n"
@@ -167,7 +171,7 @@ parse_options(int argc, char *argv[], struct options *opts)
     enum {
         OPT_DB = UCHAR_MAX + 1, OPT_POLICY, OPT_DRIVERS, OPT_DRY_RUN,
         OPT_FORMAT, OPT_TIMEOUT, OPT_VERSION, OPT_HELP, OPT_HOST_MODEL,
-        OPT_NO_REPLUG, OPT_STATE_DIR, OPT_LOCK_FILE, OPT_NO_POLICY,
+        OPT_REPLUG, OPT_NO_REPLUG, OPT_STATE_DIR, OPT_LOCK_FILE, OPT_NO_POLICY,
     };
     static const struct option long_options[] = {
         { "db", required_argument, NULL, OPT_DB },
@@ -178,6 +182,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         { "format", required_argument, NULL, OPT_FORMAT },
         { "timeout", required_argument, NULL, OPT_TIMEOUT },
         { "no-policy", no_argument, NULL, OPT_NO_POLICY },
+        { "replug", no_argument, NULL, OPT_REPLUG },
         { "no-replug", no_argument, NULL, OPT_NO_REPLUG },
         { "state-dir", required_argument, NULL, OPT_STATE_DIR },
         { "lock-file", required_argument, NULL, OPT_LOCK_FILE },
@@ -194,7 +199,7 @@ parse_options(int argc, char *argv[], struct options *opts)
     opts->timeout_ms = 10000;
     opts->state_dir = JOURNAL_DEFAULT_DIR;
     opts->lock_file = LOCK_DEFAULT_FILE;
-    opts->replug = true;
+    opts->replug = POLICY_REPLUG_DEFAULT;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
         switch (c) {
@@ -219,8 +224,16 @@ parse_options(int argc, char *argv[], struct options *opts)
         case OPT_NO_POLICY:
             opts->no_policy = true;
             break;
+        case OPT_REPLUG:
         case OPT_NO_REPLUG:
-            opts->replug = false;
+            if (opts->replug != POLICY_REPLUG_DEFAULT
+                && opts->replug != (c == OPT_REPLUG ? POLICY_REPLUG_ALL
+                                    : POLICY_REPLUG_NEVER)) {
+                return fail("--replug and --no-replug contradict each "
+                            "other; give one of them");
+            }
+            opts->replug = (c == OPT_REPLUG ? POLICY_REPLUG_ALL
+                            : POLICY_REPLUG_NEVER);
             break;
         case OPT_STATE_DIR:
             opts->state_dir = optarg;
@@ -377,6 +390,9 @@ load_inputs(const struct options *opts, struct policy **policyp,
         *policyp = NULL;
     } else if (error) {
         return fail("%s", err.msg);
+    }
+    if (*policyp) {
+        (*policyp)->replug = opts->replug;
     }
     error = driver_table_parse_file(drivers_file(opts), driversp, &err);
     if (error) {
@@ -540,7 +556,6 @@ run_apply(const struct options *opts)
         .state_dir = opts->state_dir,
         .remote = opts->db,
         .timeout_ms = opts->timeout_ms,
-        .replug = opts->replug,
     };
     struct driver_table *drivers = NULL;
     struct policy *policy = NULL;

@@ -18,6 +18,9 @@ step_values(const struct plan_step *s, char *from, char *to, size_t size)
     if (s->action == PLAN_DISABLE_LRO) {
         copy_string(from, s->from_mtu ? "on" : "off", size);
         copy_string(to, s->to_mtu ? "on" : "off", size);
+    } else if (s->action == PLAN_REPLUG) {
+        copy_string(from, "down", size);
+        copy_string(to, "up", size);
     } else {
         if (s->action == PLAN_SET_MTU_REQUEST && !s->from_set) {
             snprintf(from, size, "unset(%u)", s->from_mtu);

@@ -301,11 +301,14 @@ bool plan_resolve_refuse_vlans(struct planner *pl);
 /* plan-steps.c: stage 4, the steps and the drift they fix. */
 
 /* Replaces the steps with one for every interface that a network that is
- * not refused will change. */
+ * not refused will change, and, after all of them, a replug step for each
+ * changed uplink or bond member that the operator or the driver table asks
+ * to bounce, off the management path. */
 void plan_steps_mtu(struct planner *pl);
 
 /* Adds a drift finding for every interface not at what the policy wants,
- * refused networks included. */
+ * refused networks included, and an info finding for each bounce asked for
+ * on the management path (which is never made). */
 void plan_steps_drift(struct planner *pl);
 
 /* LRO on a forwarding host: a finding for every link with LRO on, and a

@@ -228,10 +228,136 @@ report_split_veths(struct planner *pl)
     }
 }
 
+/* Replug steps. */
+
+/* Phase of the replug steps: after every MTU step (apply bounces a link
+ * only once every change is made and verified). */
+#define REPLUG_PHASE 3
+
+/* Writes into 'm' why 'link', of network 'net', should be bounced, or
+ * leaves 'm' empty if nothing asks for it: the operator (--replug, or
+ * "replug": true on its network) or the driver table. */
+static void
+replug_why(const struct planner *pl, const struct host_link *link,
+           size_t net, struct msg *m)
+{
+    const struct driver_entry *d = (pl->drivers
+                                    ? driver_table_find(pl->drivers,
+                                                        link->driver)
+                                    : NULL);
+
+    if (pl->policy->replug == POLICY_REPLUG_NEVER) {
+        return;
+    }
+    if (d && d->reset_source) {
+        plan_msg_add(m, "driver %s needs a link reset to use a new MTU "
+                     "(source: %s)", d->name, d->reset_source);
+    } else if (pl->policy->replug == POLICY_REPLUG_ALL) {
+        plan_msg_add(m, "asked for by --replug");
+    } else if (net != NO_NET && planner_net(pl, net)->replug) {
+        plan_msg_add(m, "network %s asks for it (\"replug\": true)",
+                     planner_net_name(pl, net));
+    }
+}
+
+/* Decides whether the MTU step 'ps' gets a replug step: where something
+ * asks for one (see replug_why(), which fills 'why') and the link is a
+ * physical uplink or bond member (Ethernet or veth) that is up with
+ * carrier and changes its kernel MTU.  Returns false if not; true with
+ * '*mgmtp' NULL if it does; true with '*mgmtp' set if it would but the link
+ * is on the management path (the link that carries the default route, or
+ * "" for a network with "management": true), where it never does. */
+static bool
+replug_wanted(const struct planner *pl, const struct pending_step *ps,
+              struct msg *why, const char **mgmtp)
+{
+    const struct plan_step *mtu = &ps->s;
+    const struct host_link *link = host_find_link(pl->host, mtu->ifname);
+
+    *mgmtp = NULL;
+    if ((mtu->action != PLAN_SET_MTU_REQUEST
+         && mtu->action != PLAN_SET_LINK_MTU)
+        || (mtu->role != ROLE_UPLINK && mtu->role != ROLE_MEMBER)
+        || !link || link->mtu == mtu->to_mtu
+        || (link->kind != LINK_KIND_ETHER && link->kind != LINK_KIND_VETH)
+        || !link->up || strcmp(link->operstate, "up")) {
+        return false;
+    }
+    replug_why(pl, link, ps->net, why);
+    if (!why->len) {
+        return false;
+    }
+    *mgmtp = host_management_path(pl->host, link->name);
+    if (!*mgmtp && ps->net != NO_NET && planner_net(pl, ps->net)->management) {
+        *mgmtp = "";
+    }
+    return true;
+}
+
+/* Appends a replug step after the MTU steps for the MTU step at index 'i',
+ * if replug_wanted() says so and it is off the management path. */
+static void
+add_replug_step(struct planner *pl, size_t i)
+{
+    struct msg why = { .len = 0 };
+    struct pending_step *ps;
+    struct plan_step bounce;
+    const char *mgmt;
+    size_t net;
+
+    if (!replug_wanted(pl, &pl->steps[i], &why, &mgmt) || mgmt) {
+        return;
+    }
+    bounce = pl->steps[i].s;
+    net = pl->steps[i].net;
+    bounce.action = PLAN_REPLUG;
+    plan_msg_add(&why, "; bounced after the MTU change (%u -> %u), one link "
+                 "at a time, back up with carrier before the next",
+                 bounce.from_mtu, bounce.to_mtu);
+    copy_string(bounce.reason, why.s, sizeof bounce.reason);
+    ps = step_append(pl);       /* May move pl->steps. */
+    ps->phase = REPLUG_PHASE;
+    ps->rank = 0;
+    ps->net = net;
+    ps->link = NULL;
+    ps->s = bounce;
+}
+
+/* Adds an info finding for each of the final MTU steps that would get a
+ * replug step but is on the management path. */
+static void
+report_replug_management(struct planner *pl)
+{
+    for (size_t i = 0; pl->policy && i < pl->n_steps; i++) {
+        const struct pending_step *ps = &pl->steps[i];
+        struct msg why = { .len = 0 };
+        struct msg m = { .len = 0 };
+        const char *mgmt;
+
+        if (!replug_wanted(pl, ps, &why, &mgmt) || !mgmt) {
+            continue;
+        }
+        plan_msg_add(&m, "not replugged although %s: ", why.s);
+        if (mgmt[0]) {
+            plan_msg_add(&m, "it is on the host's management path (the "
+                         "default route leaves through %s)", mgmt);
+        } else {
+            plan_msg_add(&m, "its network %s carries the management path "
+                         "(\"management\": true)",
+                         planner_net_name(pl, ps->net));
+        }
+        plan_msg_add(&m, ", and a bounce there can cut this host off; "
+                     "bounce it by hand from the console if it must be");
+        planner_add_finding(pl, &pl->findings, FINDING_UNMANAGED,
+                            SEVERITY_INFO, ps->s.ifname, ps->net, &m);
+    }
+}
+
 void
 plan_steps_drift(struct planner *pl)
 {
     report_split_veths(pl);
+    report_replug_management(pl);
     for (size_t i = 0; i < pl->n_nodes; i++) {
         const struct node *node = pl->nodes[i];
         struct resolution r;
@@ -378,6 +504,8 @@ add_pin_steps(struct planner *pl)
 void
 plan_steps_mtu(struct planner *pl)
 {
+    size_t n_mtu;
+
     pl->n_steps = 0;
     for (size_t i = 0; i < pl->n_nodes; i++) {
         const struct node *node = pl->nodes[i];
@@ -389,6 +517,10 @@ plan_steps_mtu(struct planner *pl)
         }
     }
     add_pin_steps(pl);
+    n_mtu = pl->n_steps;
+    for (size_t i = 0; i < n_mtu; i++) {
+        add_replug_step(pl, i);
+    }
 }
 
 /* LRO. */

@@ -78,6 +78,9 @@
     "\"vif*\" or \"tap[0-9]*\", without '/' or whitespace"
 #define RULE_MANAGEMENT "set \"management\": true only to allow jumbo " \
     "frames on the management interface; the default is false"
+#define RULE_REPLUG "set \"replug\": true to bounce (down, then up) " \
+    "this network's changed uplinks and bond members after their MTU " \
+    "changed, one at a time; the default is false"
 #define RULE_IPV6 "set \"ipv6\": true if the network carries IPv6 " \
     "(its MTU must then be at least 1280); the default is false"
 #define RULE_OVERLAY "\"overlay\" must be an object with \"type\" and " \
@@ -114,8 +117,8 @@ static const char *const top_keys[] = {
     "version", "networks", "overrides",
 };
 static const char *const network_keys[] = {
-    "name", "bridge", "mtu", "uplinks", "vifs", "management", "ipv6",
-    "overlay", "verify",
+    "name", "bridge", "mtu", "uplinks", "vifs", "management", "replug",
+    "ipv6", "overlay", "verify",
 };
 static const char *const overlay_keys[] = {
     "type", "underlay", "ipv6", "key", "options", "overhead",
@@ -1010,6 +1013,10 @@ parse_network(struct parser *p, struct json_object *object,
     error = parse_optional_bool(p, object, "management", RULE_MANAGEMENT,
                                 &network->management);
     if (!error) {
+        error = parse_optional_bool(p, object, "replug", RULE_REPLUG,
+                                    &network->replug);
+    }
+    if (!error) {
         error = parse_optional_bool(p, object, "ipv6", RULE_IPV6,
                                     &network->ipv6);
     }
@@ -1399,12 +1406,26 @@ static const struct json_input_spec policy_spec = {
     .max_depth = MAX_DEPTH,
 };
 
+/* Writes into 'buf' (of 'size' bytes) the FNV-1a hash of the 'len' bytes
+ * at 'text', as 16 hex digits. */
+static void
+policy_digest(const char *text, size_t len, char *buf, size_t size)
+{
+    uint64_t hash = 14695981039346656037ULL;
+
+    for (size_t i = 0; i < len; i++) {
+        hash = (hash ^ (unsigned char) text[i]) * 1099511628211ULL;
+    }
+    snprintf(buf, size, "%016"PRIx64, hash);
+}
+
 /* Builds the policy from 'root', the parsed text (owned by the caller). */
 static int
 parse_root(struct parser *p, struct json_object *root,
            struct policy **policyp)
 {
     struct policy *policy;
+    const char *canonical;
     int error;
 
     if (!json_object_is_type(root, json_type_object)) {
@@ -1422,6 +1443,9 @@ parse_root(struct parser *p, struct json_object *root,
         policy_destroy(policy);
         return error;
     }
+    canonical = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+    policy_digest(canonical, strlen(canonical), policy->digest,
+                  sizeof policy->digest);
     *policyp = policy;
     return 0;
 }

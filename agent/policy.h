@@ -50,6 +50,7 @@ struct policy_network {
     size_t n_vifs;
     bool has_vifs;              /* False: ports marked as VM interfaces. */
     bool management;            /* Jumbo on the management path is intended. */
+    bool replug;                /* Bounce changed uplinks and members. */
     bool ipv6;                  /* IPv6 is used on this network. */
     bool has_overlay;
     struct policy_overlay overlay;
@@ -64,6 +65,17 @@ struct policy_override {
     char *reason;               /* Printed on every run. */
 };
 
+/* Which changed uplinks and bond members the plan bounces (down, then up)
+ * after their MTU changed.  Never a link on the management path. */
+enum policy_replug {
+    POLICY_REPLUG_DEFAULT,      /* Those of networks with "replug": true,
+                                 * and those whose driver the driver table
+                                 * marks "mtu_change_needs_reset". */
+    POLICY_REPLUG_ALL,          /* --replug: as if every network said
+                                 * "replug": true. */
+    POLICY_REPLUG_NEVER,        /* --no-replug: none at all. */
+};
+
 struct policy {
     char *file;                 /* Name used in messages. */
     int version;
@@ -71,6 +83,11 @@ struct policy {
     size_t n_networks;
     struct policy_override *overrides;
     size_t n_overrides;
+
+    char digest[17];            /* FNV-1a of the parsed policy, in hex: the
+                                 * journal's way to tell the same policy. */
+    enum policy_replug replug;  /* Set by the caller (the command line),
+                                 * never read from the file. */
 };
 
 /* Parses and validates the policy in the file 'path'.  On success returns 0

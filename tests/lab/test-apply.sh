@@ -3,13 +3,16 @@
 # ovs-vswitchd and kernel links: 1500 -> 9000 and back on an OVS bridge with
 # a bond, an internal port and tap VIFs and on a Linux bridge with a veth and
 # taps, checked with ovs-vsctl and ip; a second run changes nothing and
-# commits no OVSDB transaction; --no-replug bounces nothing; the faults of
+# commits no OVSDB transaction; by default nothing is bounced, --replug
+# bounces the changed uplinks and bond members as planned replug steps that
+# --dry-run lists, --no-replug bounces nothing; the faults of
 # issue 4 each end in the state from before the run with exit 5 (or, where
 # the rollback cannot finish, exit 1 with the journal kept), and the
 # rollback puts back and reports only what the run changed; replug never
 # touches the management path (also through a XenServer VLAN fake bridge);
 # runs are serialized by the lock; a run killed mid-apply is restored by the
-# next one.
+# next one, and a run killed after its last change is finished by the next
+# one without an MTU flip (ip monitor).
 #
 # Every background jumboagent is started with "ip netns exec" directly
 # (agent_bg), so that $! is jumboagent itself and the lab's teardown kills
@@ -81,17 +84,18 @@ expect_recovery() {
         "the recovery reports no Linux link restored (the $4 run changed none)"
 }
 
-# wait_committed DESC: waits until OVSDB holds the running apply's
-# transaction (mtu_request of xenbr1 reads 9000; every fault below starts
-# from 1500), so that what follows hits the run mid-apply, while it waits
-# for ovs-vswitchd.
-committed() { [ "$(lab_vsctl get interface xenbr1 mtu_request 2>/dev/null)" = 9000 ]; }
+# wait_committed DESC: waits until OVSDB holds the running apply's first
+# transaction (apply commits one per tier, uplinks and bond members first:
+# mtu_request of eth2 reads 9000; every fault below starts from 1500), so
+# that what follows hits the run mid-apply, while it waits for
+# ovs-vswitchd.
+committed() { [ "$(lab_vsctl get interface eth2 mtu_request 2>/dev/null)" = 9000 ]; }
 wait_committed() {
     if lab_poll 10 committed; then
         t_ok "$1: the run's OVSDB transaction is committed"
     else
         t_fail "$1: the run's OVSDB transaction is committed" \
-               "mtu_request of xenbr1 is $(lab_vsctl get interface xenbr1 mtu_request)"
+               "mtu_request of eth2 is $(lab_vsctl get interface eth2 mtu_request)"
     fi
 }
 
@@ -139,9 +143,41 @@ expect_state() {   # expect_state MTU REQUEST DESC
 
 before=$(state)
 
-# 1. 1500 -> 9000.
+# The kernel counts every carrier change of a link: a bounce shows there.
+flaps() { for i in eth2 eth3 eth4 eno2; do lab_ns cat /sys/class/net/$i/carrier_changes; done | tr '\n' ' '; }
+
+# 1. 1500 -> 9000, by default without a bounce.
+# first_at FILE MTU: the links of the lab in the order in which "ip monitor
+# link" (FILE) first saw each of them at MTU.
+first_at() {
+    grep -oE ": (eth[2-4]|xenbr1|vif3\.0|vnet0)(@[^:]*)?: .*mtu $2 " "$1" \
+        | sed -E 's/^: ([^:@]+).*/\1/' | awk '!seen[$0]++' | tr '\n' ' '
+}
+# wire_order FILE MTU FIRST SECOND DESC: every link of FIRST reached MTU
+# before any of SECOND, on the wire (ip monitor).
+wire_order() {
+    local order w i=0 last_first=0 first_second=999
+    order=$(first_at "$1" "$2")
+    for w in $order; do
+        i=$((i+1))
+        case " $3 " in *" $w "*) last_first=$i ;; esac
+        case " $4 " in *" $w "*) [ $i -lt $first_second ] && first_second=$i ;; esac
+    done
+    if [ "$last_first" -gt 0 ] && [ "$first_second" -lt 999 ] && [ "$last_first" -lt "$first_second" ]; then
+        t_ok "$5 ($order)"
+    else
+        t_fail "$5" "ip monitor order: $order"
+    fi
+}
+flaps_before=$(flaps)
+ip -n "$LAB_NS" monitor link >"$LAB_DIR/monitor1.out" 2>&1 &
+monitor=$!
+sleep 0.3
 agent "$LAB_DIR/p9000.json" >"$LAB_DIR/apply1.out" 2>&1
 rc=$?
+sleep 0.3
+kill $monitor
+wait $monitor 2>/dev/null
 t_is 0 $rc "apply 9000 exits 0"
 [ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/apply1.out"
 expect_state 9000 9000 "after apply every layer is at 9000 (ovs-vsctl, sysfs)"
@@ -149,13 +185,13 @@ grep -q "eth2: mtu_request unset -> 9000" "$LAB_DIR/apply1.out" \
     && t_ok "the change of eth2 is logged with old and new value" \
     || t_fail "the change of eth2 is logged with old and new value"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "the journal is removed after success"
-grep -q "replugged eth2" "$LAB_DIR/apply1.out" && grep -q "replugged eno2" "$LAB_DIR/apply1.out" \
-    && t_ok "changed uplinks and bond members are replugged" \
-    || t_fail "changed uplinks and bond members are replugged"
-grep -qE "replugged (vif3.0|vnet|br0|xenbr1)" "$LAB_DIR/apply1.out" \
-    && t_fail "bridges and VIFs are not replugged" || t_ok "bridges and VIFs are not replugged"
-t_is "UP UP UP" "$(for i in eth2 eth3 eno2; do lab_ns cat /sys/class/net/$i/operstate; done | tr a-z A-Z | tr '\n' ' ' | sed 's/ $//')" \
-     "replugged links are up again"
+no_line "$LAB_DIR/apply1.out" "^ +[0-9]+\\. +replug |: replugged" "by default the plan has no replug step and nothing is replugged"
+wire_order "$LAB_DIR/monitor1.out" 9000 "eth2 eth3 eth4" "xenbr1 vif3.0 vnet0" \
+    "raising, on the wire: the OVS uplinks reach 9000 before the internal port and the VIFs"
+wire_order "$LAB_DIR/monitor1.out" 9000 "xenbr1" "vif3.0 vnet0" \
+    "raising, on the wire: the internal port reaches 9000 before the VIFs"
+t_is "$flaps_before" "$(flaps)" \
+     "by default no carrier change on eth2, eth3, eth4, eno2"
 
 # Order: bond members before the internal port, bridge ports before VIFs.
 order=$(grep -oE '^  *[0-9]+\. +[a-z-]+ +[^ ]+' "$LAB_DIR/apply1.out" | awk '{print $3}' | tr '\n' ' ')
@@ -177,8 +213,16 @@ grep -q "in sync" "$LAB_DIR/apply2.out" && t_ok "second apply says in sync" \
     || t_fail "second apply says in sync" "$(tail -2 "$LAB_DIR/apply2.out")"
 
 # 3. 9000 -> 1500.
+ip -n "$LAB_NS" monitor link >"$LAB_DIR/monitor3.out" 2>&1 &
+monitor=$!
+sleep 0.3
 agent "$LAB_DIR/p1500.json" >"$LAB_DIR/apply3.out" 2>&1
 t_is 0 $? "apply 1500 exits 0"
+sleep 0.3
+kill $monitor
+wait $monitor 2>/dev/null
+wire_order "$LAB_DIR/monitor3.out" 1500 "vif3.0 vnet0" "xenbr1 eth2 eth3 eth4" \
+    "lowering, on the wire: the VIFs reach 1500 before the internal port and the uplinks"
 expect_state 1500 1500 "after lowering every layer is at 1500"
 order=$(grep -oE '^  *[0-9]+\. +[a-z-]+ +[^ ]+' "$LAB_DIR/apply3.out" | awk '{print $3}' | tr '\n' ' ')
 if [ "$(pos vif3.0)" -lt "$(pos xenbr1)" ] && [ "$(pos xenbr1)" -lt "$(pos eth2)" ] \
@@ -188,20 +232,43 @@ else
     t_fail "lower order: VIFs, bridge, members" "$order"
 fi
 
-# 4. --no-replug on a successful 1500 -> 9000: every MTU changes and no link
-# is bounced (the kernel counts every carrier change of a link).
-flaps() { for i in eth2 eth3 eth4 eno2; do lab_ns cat /sys/class/net/$i/carrier_changes; done | tr '\n' ' '; }
+# 4. --replug: the dry run lists a replug step for each changed uplink and
+# bond member (and none for bridges and VIFs), and the apply bounces exactly
+# those (carrier_changes); --no-replug bounces nothing.
+agent "$LAB_DIR/p9000.json" --replug --dry-run >"$LAB_DIR/replug-dry.out" 2>&1
+for i in eth2 eth3 eth4 eno2; do
+    has_line "$LAB_DIR/replug-dry.out" "^ +[0-9]+\. +replug +$i " \
+        "--replug --dry-run lists the replug step of $i"
+done
+no_line "$LAB_DIR/replug-dry.out" "^ +[0-9]+\. +replug +(vif3.0|vnet[0-9]|br0|xenbr1) " \
+    "--replug --dry-run lists no replug step for bridges and VIFs"
 flaps_before=$(flaps)
-agent "$LAB_DIR/p9000.json" --no-replug >"$LAB_DIR/noreplug.out" 2>&1
+agent "$LAB_DIR/p9000.json" --replug >"$LAB_DIR/replug.out" 2>&1
 rc=$?
-t_is 0 $rc "apply 9000 with --no-replug exits 0"
-[ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/noreplug.out"
-expect_state 9000 9000 "--no-replug: every layer is at 9000"
-no_line "$LAB_DIR/noreplug.out" "replugged" "--no-replug: no replugged line"
+t_is 0 $rc "apply 9000 with --replug exits 0"
+[ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/replug.out"
+expect_state 9000 9000 "--replug: every layer is at 9000"
+has_line "$LAB_DIR/replug.out" "eth2: replugged" "--replug: eth2 is replugged"
+has_line "$LAB_DIR/replug.out" "eno2: replugged" "--replug: eno2 is replugged"
+no_line "$LAB_DIR/replug.out" "(vif3.0|vnet[0-9]|br0|xenbr1): replugged" \
+    "--replug: bridges and VIFs are not replugged"
+read -r -a fb <<<"$flaps_before"
+read -r -a fa <<<"$(flaps)"
+if [ "${fa[0]}" -gt "${fb[0]}" ] && [ "${fa[1]}" -gt "${fb[1]}" ] \
+   && [ "${fa[2]}" -gt "${fb[2]}" ] && [ "${fa[3]}" -gt "${fb[3]}" ]; then
+    t_ok "--replug: eth2, eth3, eth4 and eno2 changed carrier (${flaps_before}-> $(flaps))"
+else
+    t_fail "--replug: eth2, eth3, eth4 and eno2 changed carrier" "${flaps_before}-> $(flaps)"
+fi
+t_is "UP UP UP UP" "$(for i in eth2 eth3 eth4 eno2; do lab_ns cat /sys/class/net/$i/operstate; done | tr a-z A-Z | tr '\n' ' ' | sed 's/ $//')" \
+     "replugged links are up again"
+flaps_before=$(flaps)
+agent "$LAB_DIR/p1500.json" --no-replug >"$LAB_DIR/noreplug.out" 2>&1
+t_is 0 $? "apply 1500 with --no-replug exits 0"
+expect_state 1500 1500 "back to 1500 after the --no-replug run"
+no_line "$LAB_DIR/noreplug.out" "^ +[0-9]+\\. +replug |: replugged" "--no-replug: no replug step, no replugged line"
 t_is "$flaps_before" "$(flaps)" \
      "--no-replug: no carrier change on eth2, eth3, eth4, eno2"
-agent "$LAB_DIR/p1500.json" --no-replug >/dev/null 2>&1
-expect_state 1500 1500 "back to 1500 after the --no-replug run"
 before=$(state)
 
 # Fault 1: the kernel refuses one MTU mid-plan.  mv0 is a macvlan port of
@@ -248,12 +315,14 @@ no_line "$LAB_DIR/fault2.out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
 
 # Fault 2b: fresh ports -- VIFs plugged and a PIF added since the last run,
 # with no mtu_request yet -- and ovs-vswitchd frozen for the whole run.  The
-# forward transaction commits but vswitchd never confirms it.  The rollback
-# sets each request to the old kernel MTU (committed, so vswitchd converges
-# on it whatever it had applied) and clears it only once vswitchd confirms;
-# frozen, it cannot, so the request stays at 1500 and the log says so: exit
-# 5, no journal, and once vswitchd runs again the ports carry MTU 1500 as
-# before, with mtu_request 1500 where it was unset.
+# first tier's transaction (the uplinks, eth5 among them) commits but
+# vswitchd never confirms it, so the VIFs' tier is never committed.  The
+# rollback sets eth5's request to the old kernel MTU (committed, so vswitchd
+# converges on it whatever it had applied) and clears it only once vswitchd
+# confirms; frozen, it cannot, so the request stays at 1500 and the log says
+# so: exit 5, no journal, and once vswitchd runs again the ports carry MTU
+# 1500 as before, with mtu_request 1500 on eth5 and none on the VIFs, which
+# the run never touched.
 FRESH="vif7.0 tap7.1 eth5"
 lab_tap_vif xenbr1 vif7.0 xs-vif-uuid=0f5a8d4e-2222-4c43-9a4c-8a8e5f5d2c07
 lab_tap_vif xenbr1 tap7.1 xs-vif-uuid=0f5a8d4e-3333-4c43-9a4c-8a8e5f5d2c07
@@ -276,12 +345,12 @@ t_is 5 $rc "fresh ports, vswitchd frozen for the whole run: exit 5"
 [ $rc = 5 ] || sed 's/^/#   /' "$LAB_DIR/fault2b.out"
 has_line "$LAB_DIR/fault2b.out" "rolled back" \
     "fresh ports, vswitchd frozen: the message says it rolled back"
-fresh_pinned=$(for i in $FRESH; do echo "$i 1500 1500 1500"; done)
+fresh_pinned=$(printf '%s\n' "vif7.0 [] 1500 1500" "tap7.1 [] 1500 1500" "eth5 1500 1500 1500")
 fresh_is_pinned() { [ "$(fresh_state)" = "$fresh_pinned" ]; }
 lab_poll 5 fresh_is_pinned
 t_is "$fresh_pinned" "$(fresh_state)" \
-     "fresh ports, vswitchd frozen: MTU 1500 again, request left at 1500 (ovs-vsctl, sysfs)"
-has_line "$LAB_DIR/fault2b.out" "restored vif7.0: mtu_request 1500, which was unset before" \
+     "fresh ports, vswitchd frozen: MTU 1500 again, eth5's request left at 1500, the VIFs untouched (ovs-vsctl, sysfs)"
+has_line "$LAB_DIR/fault2b.out" "restored eth5: mtu_request 1500, which was unset before" \
     "fresh ports, vswitchd frozen: the log says the request stays at the old MTU"
 expect_state 1500 1500 "fresh ports, vswitchd frozen: the other ports as before"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" \
@@ -298,19 +367,19 @@ done
 # back.  The rollback must not trust "vswitchd never confirmed": it sets the
 # request back to 1500 (vswitchd cannot confirm; the request stays, as the
 # log says) and, once vswitchd runs again, the kernel is back at 1500.
-vif8_at() { [ "$(lab_ns cat /sys/class/net/vif8.0/mtu)" = "$1" ]; }
-lab_tap_vif xenbr1 vif8.0 xs-vif-uuid=0f5a8d4e-4444-4c43-9a4c-8a8e5f5d2c08
-lab_poll 5 vif8_at 1500
+eth8_at() { [ "$(lab_ns cat /sys/class/net/eth8/mtu)" = "$1" ]; }
+lab_pif xenbr1 eth8
+lab_poll 5 eth8_at 1500
 lab_pause_vswitchd
 agent_bg "$LAB_DIR/fault2c.out" "$LAB_DIR/p9000.json" --timeout 8
 wait_committed "fresh port, change applied behind the run's back"
 kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
 lab_resume_vswitchd
-if lab_poll 5 vif8_at 9000; then
+if lab_poll 5 eth8_at 9000; then
     t_ok "fresh port: vswitchd applied 9000 to the kernel behind the run's back"
 else
     t_fail "fresh port: vswitchd applied 9000 to the kernel behind the run's back" \
-           "kernel MTU $(lab_ns cat /sys/class/net/vif8.0/mtu)"
+           "kernel MTU $(lab_ns cat /sys/class/net/eth8/mtu)"
 fi
 lab_pause_vswitchd
 lab_start_ovsdb
@@ -319,15 +388,15 @@ rc=$?
 lab_resume_vswitchd
 t_is 5 $rc "fresh port, change applied behind the run's back: exit 5"
 [ $rc = 5 ] || sed 's/^/#   /' "$LAB_DIR/fault2c.out"
-if lab_poll 20 vif8_at 1500; then
+if lab_poll 20 eth8_at 1500; then
     t_ok "fresh port: the kernel is back at 1500 once vswitchd runs again"
 else
     t_fail "fresh port: the kernel is back at 1500 once vswitchd runs again" \
-           "kernel MTU $(lab_ns cat /sys/class/net/vif8.0/mtu)"
+           "kernel MTU $(lab_ns cat /sys/class/net/eth8/mtu)"
 fi
 expect_state 1500 1500 "fresh port, change applied behind the run's back: the other ports as before"
-lab_vsctl del-port xenbr1 vif8.0
-lab_ns ip link del vif8.0
+lab_vsctl del-port xenbr1 eth8
+lab_ns ip link del eth8 2>/dev/null
 
 # A stop request (SIGTERM, as from systemctl stop) mid-apply does not kill
 # the run half way: the run rolls back and exits 5 (not 143), and the host
@@ -422,12 +491,13 @@ lab_ns ip addr add 192.0.2.1/24 dev xenbr1
 lab_ns ip route add default via 192.0.2.254
 sed 's/"bridge": "xenbr1", "mtu": 9000/"bridge": "xenbr1", "mtu": 9000, "management": true/' \
     "$LAB_DIR/p9000.json" >"$LAB_DIR/pmgmt.json"
-agent "$LAB_DIR/pmgmt.json" >"$LAB_DIR/mgmt.out" 2>&1
+agent "$LAB_DIR/pmgmt.json" --replug >"$LAB_DIR/mgmt.out" 2>&1
 t_is 0 $? "jumbo on a management network that says so: exit 0"
-grep -qE "replugged (eth2|eth3|eth4)" "$LAB_DIR/mgmt.out" && t_fail "the management path is not replugged" \
-    || t_ok "the management path is not replugged"
-grep -q "replugged eno2" "$LAB_DIR/mgmt.out" && t_ok "the other network's uplink still is" \
-    || t_fail "the other network's uplink still is"
+no_line "$LAB_DIR/mgmt.out" "(eth2|eth3|eth4): replugged|replug +(eth2|eth3|eth4) " \
+    "--replug: the management path gets no replug step and is not replugged"
+has_line "$LAB_DIR/mgmt.out" "eth2: not replugged although asked for by --replug" \
+    "--replug: the plan says why eth2 is not replugged"
+has_line "$LAB_DIR/mgmt.out" "eno2: replugged" "--replug: the other network's uplink still is"
 lab_ns ip route del default
 lab_ns ip addr del 192.0.2.1/24 dev xenbr1
 agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
@@ -444,15 +514,15 @@ lab_poll 5 lab_ns test -e /sys/class/net/xapi1
 lab_ns ip link set xapi1 up
 lab_ns ip addr add 192.0.2.1/24 dev xapi1
 lab_ns ip route add default via 192.0.2.254
-agent "$LAB_DIR/p9000.json" >"$LAB_DIR/mgmtvlan.out" 2>&1
+agent "$LAB_DIR/p9000.json" --replug >"$LAB_DIR/mgmtvlan.out" 2>&1
 rc=$?
 t_is 0 $rc "storage jumbo under a management VLAN fake bridge: exit 0"
 [ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/mgmtvlan.out"
-no_line "$LAB_DIR/mgmtvlan.out" "replugged (eth2|eth3|eth4)" \
+no_line "$LAB_DIR/mgmtvlan.out" "(eth2|eth3|eth4): replugged|replug +(eth2|eth3|eth4) " \
     "the uplinks under the management VLAN are not replugged"
 has_line "$LAB_DIR/mgmtvlan.out" "management path" \
     "the log says they are on the management path"
-has_line "$LAB_DIR/mgmtvlan.out" "replugged eno2" \
+has_line "$LAB_DIR/mgmtvlan.out" "eno2: replugged" \
     "the other network's uplink still is replugged"
 lab_ns ip route del default
 lab_vsctl del-br xapi1
@@ -519,8 +589,52 @@ lab_resume_vswitchd
     || t_fail "a killed run leaves its journal"
 agent "$LAB_DIR/p9000.json" >"$LAB_DIR/kill2.out" 2>&1
 t_is 0 $? "the next run exits 0"
-expect_recovery "$LAB_DIR/kill2.out" xenbr1 killed killed
+expect_recovery "$LAB_DIR/kill2.out" eth2 killed killed
 expect_state 9000 9000 "after the killed run's recovery the next run applies its policy"
+t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"
+
+# A run killed after its last change (in the replug of eno2, the last
+# step: eno2-p is taken down once the OVS transaction is committed, so
+# eno2's carrier does not come back) is finished by the next run of the
+# same policy: no MTU flips (ip monitor sees no link go to 1500), no
+# revert, and the host stays at 9000.
+agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+expect_state 1500 1500 "back to 1500 before the killed --replug run"
+lab_pause_vswitchd
+agent_bg "$LAB_DIR/killr.out" "$LAB_DIR/p9000.json" --replug --timeout 30
+wait_committed "SIGKILL in the last replug"
+lab_ns ip link set eno2-p down
+lab_resume_vswitchd
+if lab_poll 20 grep -q "eth4: replugged" "$LAB_DIR/killr.out"; then
+    sleep 1     # eno2: down, up, and waiting for its carrier
+    t_ok "the run reached the replug of eno2"
+else
+    t_fail "the run reached the replug of eno2" "$(tail -3 "$LAB_DIR/killr.out")"
+fi
+kill -KILL $AGENT_PID
+wait $AGENT_PID 2>/dev/null
+lab_ns ip link set eno2-p up
+[ -f "$STATE/journal.json" ] && t_ok "the run killed in its last step leaves its journal" \
+    || t_fail "the run killed in its last step leaves its journal"
+grep -q '"target"' "$STATE/journal.json" 2>/dev/null && t_ok "the journal records the targets" \
+    || t_fail "the journal records the targets" "$(head -c 300 "$STATE/journal.json" 2>/dev/null)"
+lab_poll 10 lab_ns grep -q up /sys/class/net/eno2/operstate
+ip -n "$LAB_NS" monitor link >"$LAB_DIR/monitor.out" 2>&1 &
+monitor=$!
+sleep 0.5
+agent "$LAB_DIR/p9000.json" >"$LAB_DIR/killr2.out" 2>&1
+rc=$?
+sleep 0.5
+kill $monitor
+wait $monitor 2>/dev/null
+t_is 0 $rc "the run after the killed one exits 0"
+[ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/killr2.out"
+has_line "$LAB_DIR/killr2.out" "finished it without reverting" \
+    "it finishes the killed run's journal without reverting"
+no_line "$LAB_DIR/killr2.out" "restored " "it restores nothing"
+no_line "$LAB_DIR/monitor.out" ": (eth2|eth3|eth4|eno2|br0|xenbr1|vif3\.0|vnet[0-9])(@[^:]*)?: .*mtu 1500" \
+    "ip monitor: none of the run's links went to MTU 1500 (no flip)"
+expect_state 9000 9000 "the host stays at 9000"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"
 
 # Every run has ended: no jumboagent is left in the lab.

@@ -46,10 +46,13 @@ struct fixture {
 
 static struct driver_table *drivers;
 
-/* Loads the case 'name' into 'fx', with a connected fake backend.  Links
- * that are up have carrier (operstate "up"), as on a live host. */
+/* Loads the case 'name' into 'fx', with a connected fake backend, and
+ * plans it with 'replug' (what --replug or --no-replug would set).  Links
+ * that are up have carrier (operstate "up"), as on a live host; the link
+ * 'mgmt', if nonnull, carries the default route. */
 static bool
-fixture_load(struct fixture *fx, const char *name)
+fixture_load_replug(struct fixture *fx, const char *name,
+                    enum policy_replug replug, const char *mgmt)
 {
     char *dir = xasprintf("%s/tests/plan-cases/%s", test_srcdir(), name);
     char *host_path = xasprintf("%s/host.json", dir);
@@ -73,6 +76,12 @@ fixture_load(struct fixture *fx, const char *name)
         if (link->up && !link->operstate[0]) {
             copy_string(link->operstate, "up", sizeof link->operstate);
         }
+        if (mgmt && !strcmp(link->name, mgmt)) {
+            link->default_route = true;
+        }
+    }
+    if (fx->policy) {
+        fx->policy->replug = replug;
     }
     if (plan_compute(fx->policy, fx->host, drivers, &fx->plan, &err)) {
         test_report(false, err.msg, "%s: plan the case", name);
@@ -93,7 +102,6 @@ fixture_load(struct fixture *fx, const char *name)
     fx->opts.remote = "unix:fake";
     fx->opts.policy = fx->policy;
     fx->opts.timeout_ms = 250;
-    fx->opts.replug = false;
     error_clear(&fx->err);
     ok = true;
 out:
@@ -101,6 +109,12 @@ out:
     free(host_path);
     free(policy_path);
     return ok;
+}
+
+static bool
+fixture_load(struct fixture *fx, const char *name)
+{
+    return fixture_load_replug(fx, name, POLICY_REPLUG_DEFAULT, NULL);
 }
 
 static void
@@ -246,11 +260,13 @@ test_apply_ovs(void)
     test_report(!fx.rolled_back, NULL, "%s: success reports no rollback",
                 fx.name);
     check_host_planned(&fx);
-    test_report(fake_backend_count(fx.fb, FAKE_OVS_COMMIT) == 1,
-                fake_backend_log(fx.fb), "%s: one OVSDB transaction for "
-                "the %zu steps", fx.name, fx.plan->n_steps);
-    check_log_has(&fx, "commit eth2=9000 eth3=9000 xenbr1=9000 tap3.1=9000 "
-                  "vif3.0=9000 vif4.0=9000\n", "in the plan's order");
+    test_report(fake_backend_count(fx.fb, FAKE_OVS_COMMIT) == 3,
+                fake_backend_log(fx.fb), "%s: one OVSDB transaction per "
+                "tier for the %zu steps", fx.name, fx.plan->n_steps);
+    check_log_has(&fx, "commit eth2=9000 eth3=9000\ncommit xenbr1=9000\n"
+                  "commit tap3.1=9000 vif3.0=9000 vif4.0=9000\n", "the "
+                  "tiers in the plan's order: members, internal port, "
+                  "VIFs");
     test_report(!journal_exists(&fx), NULL, "%s: journal removed", fx.name);
     {
         struct plan *again;
@@ -350,8 +366,8 @@ test_apply_vif_vanished(void)
     error = fixture_apply(&fx);
     test_report(!error, fx.err.msg, "%s: a vanished VIF does not fail the "
                 "run", fx.name);
-    check_log_has(&fx, "commit eth2=9000 eth3=9000 xenbr1=9000 tap3.1=9000 "
-                  "vif3.0=9000\n", "the rest is committed");
+    check_log_has(&fx, "commit tap3.1=9000 vif3.0=9000\n", "the rest of "
+                  "the VIFs' tier is committed");
     fixture_free(&fx);
 }
 
@@ -627,7 +643,19 @@ test_recover_journal(void)
     fixture_free(&fx);
 }
 
-/* Replug. */
+/* Replug: apply makes the plan's replug steps, and only those. */
+
+/* Returns the number of replug steps in the plan of 'fx'. */
+static size_t
+count_replug_steps(const struct fixture *fx)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < fx->plan->n_steps; i++) {
+        n += fx->plan->steps[i].action == PLAN_REPLUG;
+    }
+    return n;
+}
 
 static void
 test_replug(void)
@@ -635,24 +663,56 @@ test_replug(void)
     struct fixture fx;
     int error;
 
+    /* By default nothing is bounced: no replug step, no down/up. */
     if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
         return;
     }
-    fx.opts.replug = true;
+    test_report(count_replug_steps(&fx) == 0, NULL, "%s: no replug step "
+                "by default", fx.name);
+    error = fixture_apply(&fx);
+    test_report(!error, fx.err.msg, "%s: applies without replug", fx.name);
+    test_report(fake_backend_count(fx.fb, FAKE_LINK_SET_UP) == 0,
+                fake_backend_log(fx.fb), "%s: no link is bounced when the "
+                "plan has no replug step", fx.name);
+    fixture_free(&fx);
+
+    /* --replug: each changed uplink, in the plan's order. */
+    if (!fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
+                             POLICY_REPLUG_ALL, NULL)) {
+        return;
+    }
+    test_report(count_replug_steps(&fx) == 2, NULL, "%s: --replug plans "
+                "two replug steps", fx.name);
     error = fixture_apply(&fx);
     test_report(!error, fx.err.msg, "%s: applies with replug", fx.name);
-    check_log_order(&fx, "down eno2\nup eno2\n", "down eno1\nup eno1\n",
-                    "each changed uplink is bounced, one after the other");
-    test_report(log_pos(&fx, "down eno2.100") < 0
-                && log_pos(&fx, "down vnet") < 0, fake_backend_log(fx.fb),
-                "%s: only physical uplinks are bounced", fx.name);
+    check_log_order(&fx, "down eno1\nup eno1\n", "down eno2\nup eno2\n",
+                    "each changed uplink is bounced, one after the other, "
+                    "in the plan's order");
+    test_report(fake_backend_count(fx.fb, FAKE_LINK_SET_UP) == 4,
+                fake_backend_log(fx.fb), "%s: exactly the two planned "
+                "links go down and up", fx.name);
     check_host_planned(&fx);
     fixture_free(&fx);
 
-    if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+    /* A plan with one of the two replug steps bounces only that one. */
+    if (!fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
+                             POLICY_REPLUG_ALL, NULL)) {
         return;
     }
-    fx.opts.replug = true;
+    fx.plan->n_steps--;
+    error = fixture_apply(&fx);
+    test_report(!error, fx.err.msg, "%s: applies a plan with one replug "
+                "step", fx.name);
+    test_report(fake_backend_count(fx.fb, FAKE_LINK_SET_UP) == 2
+                && log_pos(&fx, "down eno1\nup eno1\n") >= 0,
+                fake_backend_log(fx.fb), "%s: apply bounces exactly the "
+                "plan's replug step and decides no other", fx.name);
+    fixture_free(&fx);
+
+    if (!fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
+                             POLICY_REPLUG_ALL, NULL)) {
+        return;
+    }
     fake_backend_lose_carrier(fx.fb, "eno1");
     error = fixture_apply(&fx);
     check_failed(&fx, error, -ETIMEDOUT, true);
@@ -668,10 +728,10 @@ test_replug(void)
     }
     fixture_free(&fx);
 
-    if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+    if (!fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
+                             POLICY_REPLUG_ALL, NULL)) {
         return;
     }
-    fx.opts.replug = true;
     fake_backend_fail(fx.fb, FAKE_LINK_SET_UP, "eno1", -EIO, 1, 1);
     error = fixture_apply(&fx);
     check_failed(&fx, error, -EIO, true);
@@ -680,17 +740,26 @@ test_replug(void)
                 fx.name);
     check_host(&fx, fx.host, "the host is back as it was");
     fixture_free(&fx);
+
+    /* --no-replug plans none, even where the driver table asks. */
+    if (fixture_load_replug(&fx, "replug-driver-reset", POLICY_REPLUG_NEVER,
+                            NULL)) {
+        test_report(count_replug_steps(&fx) == 0, NULL, "%s: --no-replug "
+                    "plans no replug step", fx.name);
+        fixture_free(&fx);
+    }
 }
 
 /* Only physical uplinks and members are bounced, never a VIF (veth-ct1 is
- * a veth) and never a link on the management path. */
+ * a veth) and never a link on the management path; a plan that has a
+ * replug step out of place is refused before any change. */
 static void
 test_replug_roles(void)
 {
     struct fixture fx;
 
-    if (fixture_load(&fx, "linux-bridge-veth-tap")) {
-        fx.opts.replug = true;
+    if (fixture_load_replug(&fx, "linux-bridge-veth-tap", POLICY_REPLUG_ALL,
+                            NULL)) {
         test_report(!fixture_apply(&fx), fx.err.msg, "%s: applies with "
                     "replug", fx.name);
         check_log_has(&fx, "down eno2\nup eno2\n", "the uplink is bounced");
@@ -699,9 +768,10 @@ test_replug_roles(void)
                     "bounced", fx.name);
         fixture_free(&fx);
     }
-    if (fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
-        fx.opts.replug = true;
-        host_find_link_mutable(fx.host, "eno1")->default_route = true;
+    if (fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
+                            POLICY_REPLUG_ALL, "eno1")) {
+        test_report(count_replug_steps(&fx) == 1, NULL, "%s: no replug "
+                    "step for the management uplink", fx.name);
         test_report(!fixture_apply(&fx), fx.err.msg, "%s: applies with "
                     "replug", fx.name);
         test_report(log_pos(&fx, "down eno1") < 0, fake_backend_log(fx.fb),
@@ -709,6 +779,158 @@ test_replug_roles(void)
         check_log_has(&fx, "down eno2\nup eno2\n", "the other one is");
         fixture_free(&fx);
     }
+    /* A replug step on the management path (a plan made by hand): refused,
+     * nothing changed. */
+    if (fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
+                            POLICY_REPLUG_ALL, NULL)) {
+        host_find_link_mutable(fx.host, "eno1")->default_route = true;
+        test_report(fixture_apply(&fx) == -EINVAL, fx.err.msg, "%s: a "
+                    "replug on the management path is refused", fx.name);
+        test_streq("", fake_backend_log(fx.fb), "%s: nothing was changed",
+                   fx.name);
+        fixture_free(&fx);
+    }
+    /* A replug step before an MTU step: refused, nothing changed. */
+    if (fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
+                            POLICY_REPLUG_ALL, NULL)) {
+        struct plan_step last = fx.plan->steps[fx.plan->n_steps - 1];
+
+        memmove(&fx.plan->steps[1], &fx.plan->steps[0],
+                (fx.plan->n_steps - 1) * sizeof fx.plan->steps[0]);
+        fx.plan->steps[0] = last;
+        test_report(fixture_apply(&fx) == -EINVAL, fx.err.msg, "%s: a "
+                    "replug step before an MTU step is refused", fx.name);
+        test_streq("", fake_backend_log(fx.fb), "%s: nothing was changed",
+                   fx.name);
+        fixture_free(&fx);
+    }
+}
+
+/* Recovery of a run killed after its last change: the journal that apply
+ * wrote is saved by a hook at the first verify read, and put back after
+ * the run, as a SIGKILL at that moment would leave it. */
+static void
+save_journal(struct fake_backend *fb, enum fake_op op, const char *ifname,
+             void *aux)
+{
+    const char *dir = aux;
+    char *from, *to;
+
+    (void) fb;
+    (void) ifname;
+    if (op != FAKE_LINK_GET_MTU) {
+        return;
+    }
+    from = xasprintf("%s/journal.json", dir);
+    to = xasprintf("%s/journal.saved", dir);
+    if (access(to, F_OK)) {
+        char cmd[256];
+
+        snprintf(cmd, sizeof cmd, "cp %s %s", from, to);
+        if (system(cmd)) {
+            /* The test below fails: no journal to recover. */
+        }
+    }
+    free(from);
+    free(to);
+}
+
+/* Applies the plan of 'fx' with the hook above and leaves the saved
+ * journal in place of the removed one.  Returns true if it worked. */
+static bool
+apply_then_kill(struct fixture *fx)
+{
+    char *saved = xasprintf("%s/journal.saved", fx->state_dir);
+    char *path = xasprintf("%s/journal.json", fx->state_dir);
+    bool ok;
+
+    fake_backend_set_hook(fx->fb, save_journal, fx->state_dir);
+    ok = !fixture_apply(fx) && !rename(saved, path);
+    fake_backend_set_hook(fx->fb, NULL, NULL);
+    test_report(ok, fx->err.msg, "%s: the run left its journal", fx->name);
+    free(saved);
+    free(path);
+    return ok;
+}
+
+static void
+test_recover_finishes(void)
+{
+    struct fixture fx;
+    bool recovered;
+    int n_set, error;
+
+    /* Everything at the target of the same policy: finish, no flip. */
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    if (apply_then_kill(&fx)) {
+        n_set = fake_backend_count(fx.fb, FAKE_LINK_SET_MTU);
+        error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                              &fx.err);
+        test_report(!error && recovered, fx.err.msg, "%s: recovery at the "
+                    "target succeeds", fx.name);
+        test_report(fake_backend_count(fx.fb, FAKE_LINK_SET_MTU) == n_set,
+                    fake_backend_log(fx.fb), "%s: recovery at the target "
+                    "sets no MTU", fx.name);
+        test_report(!journal_exists(&fx), NULL, "%s: journal removed",
+                    fx.name);
+        check_host_planned(&fx);
+    }
+    fixture_free(&fx);
+
+    /* The same with OVS interfaces. */
+    if (!fixture_load(&fx, "ovs-port-on-kernel-vlan")) {
+        return;
+    }
+    if (apply_then_kill(&fx)) {
+        int n_commit = fake_backend_count(fx.fb, FAKE_OVS_COMMIT);
+
+        n_set = fake_backend_count(fx.fb, FAKE_LINK_SET_MTU);
+        error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                              &fx.err);
+        test_report(!error && recovered, fx.err.msg, "%s: recovery at the "
+                    "target succeeds", fx.name);
+        test_report(fake_backend_count(fx.fb, FAKE_LINK_SET_MTU) == n_set
+                    && fake_backend_count(fx.fb, FAKE_OVS_COMMIT) == n_commit,
+                    fake_backend_log(fx.fb), "%s: recovery at the target "
+                    "changes nothing", fx.name);
+        check_host_planned(&fx);
+    }
+    fixture_free(&fx);
+
+    /* One link between states (the run was cut off there): all of it
+     * goes back, as before; the next plan makes it again. */
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    if (apply_then_kill(&fx)) {
+        host_find_link_mutable(fake_backend_host(fx.fb), "vnet3")->mtu = 4000;
+        error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                              &fx.err);
+        test_report(!error && recovered, fx.err.msg, "%s: recovery between "
+                    "states succeeds", fx.name);
+        check_log_has(&fx, "mtu vnet3 1500\n", "the link between states "
+                      "is put back");
+        check_host(&fx, fx.host, "a run cut off between states is "
+                   "reverted");
+    }
+    fixture_free(&fx);
+
+    /* Another policy (another digest): everything is put back. */
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    if (apply_then_kill(&fx)) {
+        copy_string(fx.policy->digest, "0123456789abcdef",
+                    sizeof fx.policy->digest);
+        error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                              &fx.err);
+        test_report(!error && recovered, fx.err.msg, "%s: recovery under "
+                    "another policy succeeds", fx.name);
+        check_host(&fx, fx.host, "another policy's journal is reverted");
+    }
+    fixture_free(&fx);
 }
 
 /* Steps after the OVS transaction run too (the planner puts none there
@@ -942,6 +1164,7 @@ main(void)
     test_recover_journal();
     test_replug();
     test_replug_roles();
+    test_recover_finishes();
     test_steps_after_ovs();
     test_stop_request();
     test_nothing_changed();

@@ -30,7 +30,7 @@
     "without \"0x\", as \"lspci -n\" prints them (e.g. \"8086:10d3\")"
 #define TABLE_IS "the table is {\"version\": 1, \"drivers\": {...}}"
 #define ENTRY_KEYS "allowed keys: verdict, max_mtu, reason, source, rules, " \
-    "refuse_only_on"
+    "refuse_only_on, mtu_change_needs_reset"
 #define RULE_KEYS "allowed keys: pci, chip, verdict, max_mtu, reason, " \
     "refuse_only_on"
 #define KINDS "allowed: \"xen-dom0\""
@@ -157,7 +157,7 @@ static const struct bad_case bad_cases[] = {
       TAIL, 0,
       "t.json: drivers.tg3.colour: unknown key; the keys allowed here are "
       "\"verdict\", \"max_mtu\", \"reason\", \"source\", "
-      "\"rules\", \"refuse_only_on\"" },
+      "\"rules\", \"refuse_only_on\", \"mtu_change_needs_reset\"" },
     { "unknown verdict", HEAD "\"tg3\": {\"verdict\": \"refused\"}" TAIL, 0,
       "t.json: drivers.tg3.verdict: unknown verdict \"refused\" (did you "
       "mean \"refuse\"?); " VERDICTS },
@@ -290,6 +290,21 @@ static const struct bad_case bad_cases[] = {
       "t.json: drivers.enic.refuse_only_on: only allowed with \"verdict\": "
       "\"refuse\", and the verdict is \"supported\"; remove "
       "\"refuse_only_on\", or make the verdict \"refuse\"" },
+    { "mtu_change_needs_reset without source", HEAD "\"tg3\": {" OK_ENTRY
+      ", \"mtu_change_needs_reset\": {}}" TAIL, 0,
+      "t.json: drivers.tg3.mtu_change_needs_reset: missing \"source\"; say "
+      "where it is documented that this driver needs a link reset to use a "
+      "new MTU" },
+    { "mtu_change_needs_reset as true", HEAD "\"tg3\": {" OK_ENTRY
+      ", \"mtu_change_needs_reset\": true}" TAIL, 0,
+      "t.json: drivers.tg3.mtu_change_needs_reset: expected an object, got "
+      "a boolean; write {\"source\": \"...\"} with where it is documented "
+      "that this driver needs a link reset (down, then up) to use a new "
+      "MTU" },
+    { "mtu_change_needs_reset, unknown key", HEAD "\"tg3\": {" OK_ENTRY
+      ", \"mtu_change_needs_reset\": {\"sorce\": \"x\"}}" TAIL, 0,
+      "t.json: drivers.tg3.mtu_change_needs_reset.sorce: unknown key; did "
+      "you mean \"source\"?" },
     { "refuse_only_on misspelt as a key", HEAD "\"enic\": {" REFUSE
       ", \"refuse_only\": [\"xen-dom0\"]}" TAIL, 0,
       "t.json: drivers.enic.refuse_only: unknown key; did you mean "
@@ -382,7 +397,7 @@ test_good_table(void)
         "\"verdict\": \"refuse\"}]},\n"
         "  \"\xc3\xa9t\xc3\xa9\": {\"verdict\": \"supported\", "
         "\"max_mtu\": 0, \"reason\": \"r\", \"source\": \"s\", "
-        "\"rules\": []}\n"
+        "\"rules\": [], \"mtu_change_needs_reset\": {\"source\": \"x.c:9\"}}\n"
         "}}\n";
     struct driver_table *table;
     const struct driver_entry *entry;
@@ -403,6 +418,11 @@ test_good_table(void)
                 NULL, "good table: e1000e entry and rules copied");
     test_report(driver_table_find(table, "\xc3\xa9t\xc3\xa9") != NULL, NULL,
                 "good table: UTF-8 driver name found");
+    test_report(entry && !entry->reset_source
+                && driver_table_find(table, "\xc3\xa9t\xc3\xa9")->reset_source
+                && !strcmp(driver_table_find(table, "\xc3\xa9t\xc3\xa9")
+                           ->reset_source, "x.c:9"), NULL,
+                "good table: mtu_change_needs_reset and its source");
     test_report(driver_table_find(table, "E1000E") == NULL, NULL,
                 "good table: find is case-sensitive");
 

@@ -227,7 +227,7 @@ static const struct bad_case bad_cases[] = {
     { "unknown network key", POLICY1(", 'speed': 10000"), 0,
       "networks[0].speed: unknown key; the keys allowed here are \"name\", "
       "\"bridge\", \"mtu\", \"uplinks\", \"vifs\", \"management\", "
-      "\"ipv6\", \"overlay\", \"verify\"" },
+      "\"replug\", \"ipv6\", \"overlay\", \"verify\"" },
     { "name missing", POLICY("{'bridge': 'br0', 'mtu': 9000}"), 0,
       "networks[0]: \"name\" is missing; " R_NAME },
     { "name null", POLICY("{'name': null, 'bridge': 'br0', 'mtu': 9000}"),
@@ -305,6 +305,11 @@ static const struct bad_case bad_cases[] = {
       "networks[0].management: expected true or false, found the string "
       "\"yes\"; set \"management\": true only to allow jumbo frames on the "
       "management interface; the default is false" },
+    { "replug as a string", POLICY1(", 'replug': 'yes'"), 0,
+      "networks[0].replug: expected true or false, found the string "
+      "\"yes\"; set \"replug\": true to bounce (down, then up) this "
+      "network's changed uplinks and bond members after their MTU changed, "
+      "one at a time; the default is false" },
     { "ipv6 as an integer", POLICY1(", 'ipv6': 1"), 0,
       "networks[0].ipv6: expected true or false, found the integer 1; set "
       "\"ipv6\": true if the network carries IPv6 (its MTU must then be at "
@@ -758,7 +763,7 @@ test_defaults(void)
     policy = parse_good("every key",
         "{'version': 1, 'networks': ["
         "{'name': 'under.v6', 'bridge': 'br-u', 'mtu': 9000, 'ipv6': true,"
-        " 'management': true, 'uplinks': ['eth1'], 'vifs': [],"
+        " 'management': true, 'replug': true, 'uplinks': ['eth1'], 'vifs': [],"
         " 'verify': {'peers': ['2001:db8::1', '192.0.2.1']}},"
         "{'name': 'over_1', 'bridge': 'br-o', 'mtu': 8900,"
         " 'vifs': ['vif[0-9]*.[!a-z]', 'tap\\\\[x', '[[:digit:]]*', "
@@ -773,7 +778,8 @@ test_defaults(void)
         const struct policy_override *o = policy_find_override(policy,
                                                                "eth9");
 
-        test_report(under->ipv6 && under->management && under->has_vifs
+        test_report(under->ipv6 && under->management && under->replug
+                    && !over->replug && under->has_vifs
                     && !under->n_vifs && under->n_verify_peers == 2
                     && !strcmp(under->verify_peers[0], "2001:db8::1"), NULL,
                     "every key: booleans, empty vifs and peers");
