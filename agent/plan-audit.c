@@ -274,7 +274,9 @@ audit_linux_bridges(const struct planner *pl, const struct host *host,
 
 /* Veth pairs between bridges (OpenStack's hybrid plug: qvb on a Linux
  * bridge, qvo on br-int): both ends must carry the same MTU, or what the
- * larger end takes is dropped at the smaller one. */
+ * larger end takes is dropped at the smaller one.  A pair with an end on no
+ * bridge is not compared: that end is a link of its own (a container's),
+ * which the on-wire proof judges, not the audit. */
 static void
 audit_veth_pairs(const struct planner *pl, const struct host *host,
                  struct finding_list *out)
@@ -295,6 +297,10 @@ audit_veth_pairs(const struct planner *pl, const struct host *host,
         }
         plan_host_owning_bridge(host, a->name, abr, sizeof abr);
         plan_host_owning_bridge(host, b->name, bbr, sizeof bbr);
+        if (!abr[0] || !bbr[0]) {
+            continue;           /* Not between bridges: a link of its own
+                                 * (a container's, a lab's switch side). */
+        }
         plan_msg_add(&m, "the two ends of veth pair %s/%s differ: %s%s%s is "
                      "at %u and %s%s%s at %u, so frames above %u are dropped "
                      "between them; give both ends, and the bridges they "

@@ -178,9 +178,9 @@ node_needs_step(const struct node *node, const struct resolution *r)
     return node->link && node->link->mtu != r->target;
 }
 
-/* A network that changes one end of a veth pair and leaves the other to
- * no network (or to one at another MTU) splits the pair: a finding per
- * such end.  Where networks claim both ends, each end has its own step. */
+/* A network that changes one end of a veth pair between bridges and leaves
+ * the other to no network (or to one at another MTU) splits the pair: a
+ * finding per such end.  Where networks claim both ends, each end has its own step. */
 static void
 report_split_veths(struct planner *pl)
 {
@@ -210,6 +210,9 @@ report_split_veths(struct planner *pl)
             continue;
         }
         plan_host_owning_bridge(pl->host, peer->name, bridge, sizeof bridge);
+        if (!bridge[0]) {
+            continue;           /* Not between bridges (see plan-audit.c). */
+        }
         plan_msg_add(&m, "network %s sets %s to %u, but its veth peer %s%s%s "
                      "stays at %u", planner_net_name(pl, r.winner->net),
                      node->name, r.target, peer->name,
