@@ -255,12 +255,9 @@ plan_host_owning_bridge(const struct host *host, const char *name, char *buf,
 static size_t
 link_index(const struct host *host, const char *name)
 {
-    for (size_t i = 0; i < host->n_links; i++) {
-        if (!strcmp(host->links[i].name, name)) {
-            return i;
-        }
-    }
-    return SIZE_MAX;
+    const struct host_link *link = host_find_link(host, name);
+
+    return link ? (size_t) (link - host->links) : SIZE_MAX;
 }
 
 /* Depth-first walk along master and lower links from link 'i'.  'state' is

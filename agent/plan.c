@@ -190,13 +190,11 @@ planner_net_name(const struct planner *pl, size_t net)
 size_t
 planner_net_of_bridge(const struct planner *pl, const char *bridge)
 {
-    for (size_t i = 0; pl->policy && bridge[0]
-                       && i < pl->policy->n_networks; i++) {
-        if (!strcmp(planner_net(pl, i)->bridge, bridge)) {
-            return i;
-        }
-    }
-    return NO_NET;
+    size_t i = (pl->policy && bridge[0]
+                ? name_index_find(pl->bridge_index, bridge)
+                : NAME_INDEX_NONE);
+
+    return i == NAME_INDEX_NONE ? NO_NET : i;
 }
 
 void
@@ -263,6 +261,8 @@ planner_destroy(struct planner *pl)
         free(pl->nodes[i]);
     }
     free(pl->nodes);
+    name_index_destroy(pl->node_index);
+    name_index_destroy(pl->bridge_index);
     free(pl->refused);
     free(pl->findings.items);
     free(pl->steps);
@@ -288,6 +288,11 @@ plan_compute(const struct policy *policy, const struct host *host,
 
     pl.refused = xzalloc((policy ? policy->n_networks : 0)
                          * sizeof *pl.refused);
+    pl.node_index = name_index_create();
+    pl.bridge_index = name_index_create();
+    for (size_t net = 0; policy && net < policy->n_networks; net++) {
+        name_index_add(pl.bridge_index, policy->networks[net].bridge, net);
+    }
     if (policy) {
         for (size_t net = 0; net < policy->n_networks; net++) {
             if (plan_claims_network(&pl, net)) {
