@@ -126,12 +126,35 @@ kvs_free(struct host_kv *kvs, size_t n)
     free(kvs);
 }
 
+/* The ports of a bridge for which one predicate holds, by tag. */
+struct host_tag_index {
+    bool (*pred)(const struct host_ovs_port *);
+    struct tagged_port {
+        unsigned int tag;
+        size_t port;
+    } *ports;                   /* Sorted by tag, then position. */
+    size_t n;
+};
+
+static void
+drop_tag_index(const struct host_ovs_bridge *br_)
+{
+    struct host_ovs_bridge *br = (struct host_ovs_bridge *) br_;
+
+    if (br->tag_index) {
+        free(br->tag_index->ports);
+        free(br->tag_index);
+        br->tag_index = NULL;
+    }
+}
+
 void
 host_destroy(struct host *host)
 {
     if (!host) {
         return;
     }
+    host_reindex(host);
     for (size_t b = 0; b < host->n_bridges; b++) {
         struct host_ovs_bridge *br = &host->bridges[b];
 
@@ -150,7 +173,6 @@ host_destroy(struct host *host)
     }
     free(host->bridges);
     free(host->links);
-    host_reindex(host);
     free(host);
 }
 
@@ -194,6 +216,7 @@ host_add_bridge(struct host *host, const char *name)
 struct host_ovs_port *
 host_bridge_add_port(struct host_ovs_bridge *br, const char *name)
 {
+    drop_tag_index(br);
     struct host_ovs_port *port = append_zeroed((void **) &br->ports,
                                                &br->n_ports, sizeof *port);
     copy_string(port->name, name, sizeof port->name);
@@ -247,11 +270,71 @@ struct host_index {
                                  * device, or SIZE_MAX. */
 };
 
+static int
+tagged_port_cmp(const void *a_, const void *b_)
+{
+    const struct tagged_port *a = a_;
+    const struct tagged_port *b = b_;
+
+    if (a->tag != b->tag) {
+        return a->tag < b->tag ? -1 : 1;
+    }
+    return a->port < b->port ? -1 : a->port > b->port;
+}
+
+const struct host_ovs_port *
+host_bridge_find_tagged(const struct host_ovs_bridge *br_, unsigned int tag,
+                        bool (*pred)(const struct host_ovs_port *))
+{
+    struct host_ovs_bridge *br = (struct host_ovs_bridge *) br_;
+    struct host_tag_index *ti = br->tag_index;
+    size_t lo, hi;
+
+    if (ti && ti->pred != pred) {
+        drop_tag_index(br);
+        ti = NULL;
+    }
+    if (!ti) {
+        ti = xzalloc(sizeof *ti);
+        ti->pred = pred;
+        ti->ports = xzalloc((br->n_ports ? br->n_ports : 1)
+                            * sizeof *ti->ports);
+        for (size_t p = 0; p < br->n_ports; p++) {
+            if (br->ports[p].tag && pred(&br->ports[p])) {
+                ti->ports[ti->n].tag = br->ports[p].tag;
+                ti->ports[ti->n].port = p;
+                ti->n++;
+            }
+        }
+        if (ti->n) {
+            qsort(ti->ports, ti->n, sizeof *ti->ports, tagged_port_cmp);
+        }
+        br->tag_index = ti;
+    }
+    lo = 0;
+    hi = ti->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (ti->ports[mid].tag < tag) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return (lo < ti->n && ti->ports[lo].tag == tag
+            ? &br->ports[ti->ports[lo].port] : NULL);
+}
+
 void
 host_reindex(const struct host *host_)
 {
     struct host *host = (struct host *) host_;
     struct host_index *index = host->index;
+
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        drop_tag_index(&host->bridges[b]);
+    }
 
     if (index) {
         name_index_destroy(index->links);

@@ -17,6 +17,7 @@
 #define HOST_NAME_SIZE 64       /* Interface, bridge and port names. */
 
 struct host_index;
+struct host_tag_index;
 
 /* What kind of kernel link a 'struct host_link' is, from IFLA_INFO_KIND (and,
  * for links without one, from the driver). */
@@ -130,6 +131,8 @@ struct host_ovs_bridge {
     size_t n_ports;
     struct host_kv *external_ids;   /* Owned array (xs-network-uuids...). */
     size_t n_external_ids;
+    struct host_tag_index *tag_index;   /* Private to host.c: built by
+                                         * host_bridge_find_tagged(). */
 };
 
 /* Host-wide settings that change what is safe. -1 means "not read". */
@@ -211,6 +214,16 @@ const struct host_ovs_iface *host_find_ovs_iface(
 /* Drops the look-up index of 'host': the next look-up builds it again. */
 void host_reindex(const struct host *host);
 
+/* Returns the first port of 'br' with the VLAN tag 'tag' (nonzero) for
+ * which 'pred' returns true, or NULL if there is none.  The first call
+ * with a 'pred' builds an index of the ports of 'br' by tag for it (linear
+ * time), so that the next calls with the same 'pred' take logarithmic
+ * time; host_bridge_add_port() drops the index, and code that changes the
+ * tag of a port after a call must call host_reindex() on its host. */
+const struct host_ovs_port *host_bridge_find_tagged(
+    const struct host_ovs_bridge *br, unsigned int tag,
+    bool (*pred)(const struct host_ovs_port *));
+
 /* Returns the name of the link that carries the default route if 'name' is
  * on the management path -- the link itself, its bond or bridge masters,
  * VLAN or macvlan devices stacked on it or on them, or, for a port of an OVS
@@ -218,6 +231,16 @@ void host_reindex(const struct host *host);
  * -- else NULL.  The result points into 'host'. */
 /* Drops the look-up index of 'host': the next look-up builds it again. */
 void host_reindex(const struct host *host);
+
+/* Returns the first port of 'br' with the VLAN tag 'tag' (nonzero) for
+ * which 'pred' returns true, or NULL if there is none.  The first call
+ * with a 'pred' builds an index of the ports of 'br' by tag for it (linear
+ * time), so that the next calls with the same 'pred' take logarithmic
+ * time; host_bridge_add_port() drops the index, and code that changes the
+ * tag of a port after a call must call host_reindex() on its host. */
+const struct host_ovs_port *host_bridge_find_tagged(
+    const struct host_ovs_bridge *br, unsigned int tag,
+    bool (*pred)(const struct host_ovs_port *));
 
 const char *host_management_path(const struct host *host, const char *name);
 

@@ -7,7 +7,7 @@ OUTDIR/host.json is a host model (the JSON of "jumboagent show") with PORTS
 VM interfaces spread over N networks (default: one per 2000 ports): half
 are OVS bridges with a NIC uplink and Xen VIFs, half Linux bridges with a
 NIC and tap devices, and one VXLAN overlay network rides on the first Linux
-bridge.  Everything runs at 1500; OUTDIR/policy.json asks for 9000 (8950 on
+bridge; --tagged gives the OVS VM ports VLAN tags.  Everything runs at 1500; OUTDIR/policy.json asks for 9000 (8950 on
 the overlay), so every port gets a step.  --policy-networks M pads the
 policy with M more networks whose bridges are not on the host (to reach the
 policy size limit)."""
@@ -29,6 +29,9 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("--networks", type=int, default=0)
     ap.add_argument("--policy-networks", type=int, default=0)
+    ap.add_argument("--tagged", action="store_true",
+                    help="give each OVS VM port a VLAN tag, as OpenStack "
+                    "does on br-int")
     args = ap.parse_args()
 
     n_nets = args.networks or max(2, args.ports // 2000)
@@ -77,10 +80,13 @@ def main():
             links.append({"name": name, "kind": "xen-vif", "mtu": 1500,
                           "min_mtu": 68, "max_mtu": 65517, "up": True,
                           "master": "ovs-system", "driver": "vif"})
-            bridges[g]["ports"].append({"name": name, "interfaces": [
+            port = {"name": name, "interfaces": [
                 {"name": name, "mtu": 1500, "ofport": i + 2,
                  "external_ids": {"xs-vif-uuid": "%08x-0000-4000-8000-%012x"
-                                  % (i, i)}}]})
+                                  % (i, i)}}]}
+            if args.tagged:
+                port["tag"] = 1 + i % 4000
+            bridges[g]["ports"].append(port)
         else:
             master = "br%d" % (g - n_ovs) if g < n_groups - 1 else "br-tenant"
             mtu = 1450 if master == "br-tenant" else 1500
