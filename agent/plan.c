@@ -365,20 +365,8 @@ plan_count_findings(const struct plan *plan, enum finding_severity severity)
 static struct host_ovs_iface *
 find_ovs_iface_mutable(struct host *host, const char *name)
 {
-    for (size_t b = 0; b < host->n_bridges; b++) {
-        struct host_ovs_bridge *br = &host->bridges[b];
-
-        for (size_t p = 0; p < br->n_ports; p++) {
-            struct host_ovs_port *port = &br->ports[p];
-
-            for (size_t i = 0; i < port->n_ifaces; i++) {
-                if (!strcmp(port->ifaces[i].name, name)) {
-                    return &port->ifaces[i];
-                }
-            }
-        }
-    }
-    return NULL;
+    return (struct host_ovs_iface *) host_find_ovs_iface(host, name, NULL,
+                                                         NULL);
 }
 
 void
