@@ -10,7 +10,8 @@ NIC and tap devices, and one VXLAN overlay network rides on the first Linux
 bridge; --tagged gives the OVS VM ports VLAN tags.  Everything runs at 1500; OUTDIR/policy.json asks for 9000 (8950 on
 the overlay), so every port gets a step.  --policy-networks M pads the
 policy with M more networks whose bridges are not on the host (to reach the
-policy size limit)."""
+policy size limit); --driver-table N writes OUTDIR/drivers.json with N
+drivers and N PCI rules for ixgbe (to reach the driver table's limit)."""
 
 import argparse
 import json
@@ -29,6 +30,9 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("--networks", type=int, default=0)
     ap.add_argument("--policy-networks", type=int, default=0)
+    ap.add_argument("--driver-table", type=int, default=0, metavar="N",
+                    help="also write OUTDIR/drivers.json with N drivers "
+                    "and N PCI rules for ixgbe")
     ap.add_argument("--tagged", action="store_true",
                     help="give each OVS VM port a VLAN tag, as OpenStack "
                     "does on br-int")
@@ -81,7 +85,7 @@ def main():
                           "min_mtu": 68, "max_mtu": 65517, "up": True,
                           "master": "ovs-system", "driver": "vif"})
             port = {"name": name, "interfaces": [
-                {"name": name, "mtu": 1500, "ofport": i + 2,
+                {"name": name, "mtu": 1500, "ofport": 2 + i % 65000,
                  "external_ids": {"xs-vif-uuid": "%08x-0000-4000-8000-%012x"
                                   % (i, i)}}]}
             if args.tagged:
@@ -113,6 +117,23 @@ def main():
     with open(os.path.join(args.outdir, "policy.json"), "w") as f:
         json.dump({"version": 1, "networks": networks}, f,
                   separators=(",", ":"))
+    if args.driver_table:
+        n = args.driver_table
+        drivers = {"drv%d" % k: {"verdict": "supported",
+                                 "reason": "Generated entry %d." % k,
+                                 "source": "bench/gen-host.py"}
+                   for k in range(n)}
+        drivers["ixgbe"] = {
+            "verdict": "supported", "reason": "Generated.",
+            "source": "bench/gen-host.py",
+            "rules": [{"pci": "%04x:%04x" % (0x8000 + k // 65536,
+                                             k % 65536),
+                       "chip": "gen", "verdict": "supported",
+                       "reason": "Generated."}
+                      for k in range(n)]}
+        with open(os.path.join(args.outdir, "drivers.json"), "w") as f:
+            json.dump({"version": 1, "drivers": drivers}, f,
+                      separators=(",", ":"))
 
 
 if __name__ == "__main__":
