@@ -139,8 +139,11 @@ struct step_names {
     size_t n;
 };
 
+/* The steps that by_phase_name_cmp() sorts the indexes of (C11's qsort()
+ * passes no context; the planner runs in one thread). */
 static const struct pending_step *cmp_steps;
 
+/* Orders step indexes by phase, then name, then index. */
 static int
 by_phase_name_cmp(const void *a_, const void *b_)
 {
