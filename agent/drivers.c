@@ -36,6 +36,7 @@
 #include <json-c/json.h>
 
 #include "json-input.h"
+#include "name-index.h"
 #include "safe-file.h"
 #include "util.h"
 
@@ -369,11 +370,12 @@ check_refuse_only_on(const struct parse_ctx *ctx, const char *path,
 }
 
 /* Parses rule 'index' of 'entry' (whose rules 0..index-1 are parsed) from
- * 'obj' at 'path' into entry->rules[index]. */
+ * 'obj' at 'path' into entry->rules[index].  'pci_ids' maps the PCI IDs
+ * ("vvvv:dddd") of rules 0..index-1 to their index; adds this rule's. */
 static int
 parse_rule(const struct parse_ctx *ctx, const char *path,
            struct json_object *obj, struct driver_entry *entry,
-           size_t index)
+           size_t index, struct name_index *pci_ids)
 {
     struct driver_rule *rule = &entry->rules[index];
     bool has_pci = false, has_chip = false, has_verdict = false;
@@ -395,16 +397,20 @@ parse_rule(const struct parse_ctx *ctx, const char *path,
 
             error = parse_pci(ctx, key_path, val, &rule->pci_vendor,
                               &rule->pci_device);
-            for (i = 0; !error && i < index; i++) {
-                const struct driver_rule *other = &entry->rules[i];
+            if (!error) {
+                char id[16];
 
-                if (other->pci_vendor == rule->pci_vendor
-                    && other->pci_device == rule->pci_device) {
+                snprintf(id, sizeof id, "%04x:%04x", rule->pci_vendor,
+                         rule->pci_device);
+                i = name_index_find(pci_ids, id);
+                if (i != NAME_INDEX_NONE) {
                     error = path_error(ctx, key_path, "duplicate rule for "
                                        "%04x:%04x (also rules[%zu]); each "
                                        "PCI ID may have one rule per "
                                        "driver", rule->pci_vendor,
                                        rule->pci_device, i);
+                } else {
+                    name_index_add(pci_ids, id, index);
                 }
             }
             has_pci = true;
@@ -446,7 +452,9 @@ static int
 parse_rules(const struct parse_ctx *ctx, const char *path,
             struct json_object *obj, struct driver_entry *entry)
 {
+    struct name_index *pci_ids;
     size_t n, i;
+    int error = 0;
 
     if (!json_object_is_type(obj, json_type_array)) {
         return path_error(ctx, path, "expected an array, got %s; \"rules\" "
@@ -456,19 +464,18 @@ parse_rules(const struct parse_ctx *ctx, const char *path,
     }
     n = json_object_array_length(obj);
     entry->rules = xzalloc(n * sizeof *entry->rules);
-    for (i = 0; i < n; i++) {
+    pci_ids = name_index_create();
+    for (i = 0; i < n && !error; i++) {
         char elem_path[JSON_INPUT_PATH_SIZE];
-        int error;
 
         json_input_path_index(elem_path, sizeof elem_path, path, i);
         entry->n_rules = i + 1;
         error = parse_rule(ctx, elem_path,
-                           json_object_array_get_idx(obj, i), entry, i);
-        if (error) {
-            return error;
-        }
+                           json_object_array_get_idx(obj, i), entry, i,
+                           pci_ids);
     }
-    return 0;
+    name_index_destroy(pci_ids);
+    return error;
 }
 
 /* Parses the "mtu_change_needs_reset" object at 'path', {"source": "..."},
@@ -740,6 +747,10 @@ driver_table_parse_buffer(const char *name, const char *text, size_t size,
         driver_table_destroy(table);
         return error;
     }
+    table->index = name_index_create();
+    for (size_t i = 0; i < table->n_entries; i++) {
+        name_index_add(table->index, table->entries[i].name, i);
+    }
     *tablep = table;
     return 0;
 }
@@ -767,6 +778,7 @@ driver_table_destroy(struct driver_table *table)
     }
     free(table->entries);
     free(table->file);
+    name_index_destroy(table->index);
     free(table);
 }
 
@@ -777,6 +789,10 @@ driver_table_find(const struct driver_table *table, const char *driver)
 
     if (!table || !driver) {
         return NULL;
+    }
+    if (table->index) {
+        i = name_index_find(table->index, driver);
+        return i == NAME_INDEX_NONE ? NULL : &table->entries[i];
     }
     for (i = 0; i < table->n_entries; i++) {
         if (!strcmp(table->entries[i].name, driver)) {

@@ -67,10 +67,14 @@ struct driver_entry {
     size_t n_rules;
 };
 
+struct name_index;
+
 struct driver_table {
     char *file;                 /* Name used in messages (owned). */
     struct driver_entry *entries;   /* Owned array. */
     size_t n_entries;
+    struct name_index *index;   /* Owned: driver name -> entry, or NULL
+                                 * (then driver_table_find() scans). */
 };
 
 /* What the table says of one interface. */

@@ -24,6 +24,7 @@
 #include "escape.h"
 #include "host.h"
 #include "json-input.h"
+#include "name-index.h"
 #include "safe-file.h"
 #include "util.h"
 
@@ -1100,50 +1101,66 @@ check_unique_names(const struct reader *r, const struct host *host)
 {
     char path[PATH_SIZE];
     char other[PATH_SIZE];
+    struct name_index *ports;   /* Port name -> first in 'port_pos'. */
+    struct port_pos {
+        size_t b, p;
+    } *port_pos;
+    size_t n_ports = 0, n_port_pos = 0;
+    int error = 0;
 
     for (size_t i = 0; i < host->n_links; i++) {
-        for (size_t j = 0; j < i; j++) {
-            if (!strcmp(host->links[i].name, host->links[j].name)) {
-                json_input_path_format(path, sizeof path, NULL,
-                                       "links[%zu].name", i);
-                return reader_error(r, path, "\"%s\" is also the name of "
-                                    "links[%zu]", host->links[i].name, j);
-            }
+        const struct host_link *first = host_find_link(host,
+                                                       host->links[i].name);
+
+        if (first != &host->links[i]) {
+            json_input_path_format(path, sizeof path, NULL,
+                                   "links[%zu].name", i);
+            return reader_error(r, path, "\"%s\" is also the name of "
+                                "links[%zu]", host->links[i].name,
+                                (size_t) (first - host->links));
         }
     }
 
     /* Bridges by name; ports and interfaces over all bridges. */
     for (size_t b = 0; b < host->n_bridges; b++) {
+        n_ports += host->bridges[b].n_ports;
+    }
+    ports = name_index_create();
+    port_pos = xzalloc((n_ports ? n_ports : 1) * sizeof *port_pos);
+    for (size_t b = 0; b < host->n_bridges; b++) {
         const struct host_ovs_bridge *br = &host->bridges[b];
 
-        for (size_t b2 = 0; b2 < b; b2++) {
-            if (!strcmp(br->name, host->bridges[b2].name)) {
-                json_input_path_format(path, sizeof path, NULL,
-                                       "ovs.bridges[%zu].name", b);
-                return reader_error(r, path, "\"%s\" is also the name of "
-                                    "ovs.bridges[%zu]", br->name, b2);
-            }
+        const struct host_ovs_bridge *first = host_find_bridge(host,
+                                                               br->name);
+
+        if (first != br) {
+            json_input_path_format(path, sizeof path, NULL,
+                                   "ovs.bridges[%zu].name", b);
+            error = reader_error(r, path, "\"%s\" is also the name of "
+                                 "ovs.bridges[%zu]", br->name,
+                                 (size_t) (first - host->bridges));
+            goto out;
         }
         for (size_t p = 0; p < br->n_ports; p++) {
             const struct host_ovs_port *port = &br->ports[p];
+            size_t k = name_index_find(ports, port->name);
 
-            for (size_t b2 = 0; b2 <= b; b2++) {
-                const struct host_ovs_bridge *br2 = &host->bridges[b2];
-                size_t n_ports2 = b2 < b ? br2->n_ports : p;
-
-                for (size_t p2 = 0; p2 < n_ports2; p2++) {
-                    if (!strcmp(port->name, br2->ports[p2].name)) {
-                        json_input_path_format(
-                            path, sizeof path, NULL,
-                            "ovs.bridges[%zu].ports[%zu].name", b, p);
-                        json_input_path_format(
-                            other, sizeof other, NULL,
-                            "ovs.bridges[%zu].ports[%zu]", b2, p2);
-                        return reader_error(r, path, "\"%s\" is also the "
-                                            "name of %s", port->name, other);
-                    }
-                }
+            if (k != NAME_INDEX_NONE) {
+                json_input_path_format(
+                    path, sizeof path, NULL,
+                    "ovs.bridges[%zu].ports[%zu].name", b, p);
+                json_input_path_format(
+                    other, sizeof other, NULL,
+                    "ovs.bridges[%zu].ports[%zu]", port_pos[k].b,
+                    port_pos[k].p);
+                error = reader_error(r, path, "\"%s\" is also the name of "
+                                     "%s", port->name, other);
+                goto out;
             }
+            name_index_add(ports, port->name, n_port_pos);
+            port_pos[n_port_pos].b = b;
+            port_pos[n_port_pos].p = p;
+            n_port_pos++;
             for (size_t i = 0; i < port->n_ifaces; i++) {
                 const struct host_ovs_iface *iface = &port->ifaces[i];
                 const struct host_ovs_bridge *br2;
@@ -1162,13 +1179,17 @@ check_unique_names(const struct reader *r, const struct host *host)
                         (size_t) (br2 - host->bridges),
                         (size_t) (port2 - br2->ports),
                         (size_t) (first - port2->ifaces));
-                    return reader_error(r, path, "\"%s\" is also the name "
-                                        "of %s", iface->name, other);
+                    error = reader_error(r, path, "\"%s\" is also the "
+                                         "name of %s", iface->name, other);
+                    goto out;
                 }
             }
         }
     }
-    return 0;
+out:
+    name_index_destroy(ports);
+    free(port_pos);
+    return error;
 }
 
 static int

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "name-index.h"
 #include "util.h"
 
 static const char *const link_kind_names[LINK_KIND_MAX] = {
@@ -125,12 +126,35 @@ kvs_free(struct host_kv *kvs, size_t n)
     free(kvs);
 }
 
+/* The ports of a bridge for which one predicate holds, by tag. */
+struct host_tag_index {
+    bool (*pred)(const struct host_ovs_port *);
+    struct tagged_port {
+        unsigned int tag;
+        size_t port;
+    } *ports;                   /* Sorted by tag, then position. */
+    size_t n;
+};
+
+static void
+drop_tag_index(const struct host_ovs_bridge *br_)
+{
+    struct host_ovs_bridge *br = (struct host_ovs_bridge *) br_;
+
+    if (br->tag_index) {
+        free(br->tag_index->ports);
+        free(br->tag_index);
+        br->tag_index = NULL;
+    }
+}
+
 void
 host_destroy(struct host *host)
 {
     if (!host) {
         return;
     }
+    host_reindex(host);
     for (size_t b = 0; b < host->n_bridges; b++) {
         struct host_ovs_bridge *br = &host->bridges[b];
 
@@ -168,8 +192,11 @@ append_zeroed(void **array, size_t *n, size_t size)
 struct host_link *
 host_add_link(struct host *host, const char *name)
 {
-    struct host_link *link = append_zeroed((void **) &host->links,
-                                           &host->n_links, sizeof *link);
+    struct host_link *link;
+
+    host_reindex(host);
+    link = append_zeroed((void **) &host->links, &host->n_links,
+                         sizeof *link);
     copy_string(link->name, name, sizeof link->name);
     return link;
 }
@@ -177,8 +204,11 @@ host_add_link(struct host *host, const char *name)
 struct host_ovs_bridge *
 host_add_bridge(struct host *host, const char *name)
 {
-    struct host_ovs_bridge *br = append_zeroed((void **) &host->bridges,
-                                               &host->n_bridges, sizeof *br);
+    struct host_ovs_bridge *br;
+
+    host_reindex(host);
+    br = append_zeroed((void **) &host->bridges, &host->n_bridges,
+                       sizeof *br);
     copy_string(br->name, name, sizeof br->name);
     return br;
 }
@@ -186,6 +216,7 @@ host_add_bridge(struct host *host, const char *name)
 struct host_ovs_port *
 host_bridge_add_port(struct host_ovs_bridge *br, const char *name)
 {
+    drop_tag_index(br);
     struct host_ovs_port *port = append_zeroed((void **) &br->ports,
                                                &br->n_ports, sizeof *port);
     copy_string(port->name, name, sizeof port->name);
@@ -223,15 +254,169 @@ host_kv_get(const struct host_kv *kvs, size_t n, const char *key)
     return NULL;
 }
 
+/* Where one OVS interface is: bridge, port and interface positions. */
+struct iface_pos {
+    size_t br, port, iface;
+};
+
+/* The look-up index of a host (see host.h). */
+struct host_index {
+    struct name_index *links;   /* Link name -> first position. */
+    struct name_index *bridges; /* Bridge name -> first position. */
+    struct name_index *ifaces;  /* Interface name -> first in 'pos'. */
+    struct iface_pos *pos;
+    struct name_index *lowers;  /* Lower device -> first link on it. */
+    size_t *next_upper;         /* Per link: next link on the same lower
+                                 * device, or SIZE_MAX. */
+};
+
+static int
+tagged_port_cmp(const void *a_, const void *b_)
+{
+    const struct tagged_port *a = a_;
+    const struct tagged_port *b = b_;
+
+    if (a->tag != b->tag) {
+        return a->tag < b->tag ? -1 : 1;
+    }
+    return a->port < b->port ? -1 : a->port > b->port;
+}
+
+const struct host_ovs_port *
+host_bridge_find_tagged(const struct host_ovs_bridge *br_, unsigned int tag,
+                        bool (*pred)(const struct host_ovs_port *))
+{
+    struct host_ovs_bridge *br = (struct host_ovs_bridge *) br_;
+    struct host_tag_index *ti = br->tag_index;
+    size_t lo, hi;
+
+    if (ti && ti->pred != pred) {
+        drop_tag_index(br);
+        ti = NULL;
+    }
+    if (!ti) {
+        ti = xzalloc(sizeof *ti);
+        ti->pred = pred;
+        ti->ports = xzalloc((br->n_ports ? br->n_ports : 1)
+                            * sizeof *ti->ports);
+        for (size_t p = 0; p < br->n_ports; p++) {
+            if (br->ports[p].tag && pred(&br->ports[p])) {
+                ti->ports[ti->n].tag = br->ports[p].tag;
+                ti->ports[ti->n].port = p;
+                ti->n++;
+            }
+        }
+        if (ti->n) {
+            qsort(ti->ports, ti->n, sizeof *ti->ports, tagged_port_cmp);
+        }
+        br->tag_index = ti;
+    }
+    lo = 0;
+    hi = ti->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (ti->ports[mid].tag < tag) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return (lo < ti->n && ti->ports[lo].tag == tag
+            ? &br->ports[ti->ports[lo].port] : NULL);
+}
+
+void
+host_reindex(const struct host *host_)
+{
+    struct host *host = (struct host *) host_;
+    struct host_index *index = host->index;
+
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        drop_tag_index(&host->bridges[b]);
+    }
+
+    if (index) {
+        name_index_destroy(index->links);
+        name_index_destroy(index->bridges);
+        name_index_destroy(index->ifaces);
+        name_index_destroy(index->lowers);
+        free(index->pos);
+        free(index->next_upper);
+        free(index);
+        host->index = NULL;
+    }
+}
+
+/* Returns the look-up index of 'host_', building it if needed.  The index
+ * is a cache: building it changes nothing that the caller can see, so a
+ * const host gets one too. */
+static const struct host_index *
+get_index(const struct host *host_)
+{
+    struct host *host = (struct host *) host_;
+    struct host_index *index = host->index;
+    size_t n_pos = 0, allocated_pos = 0;
+    size_t *last_upper;
+
+    if (index) {
+        return index;
+    }
+    index = xzalloc(sizeof *index);
+    index->links = name_index_create();
+    index->lowers = name_index_create();
+    index->next_upper = xzalloc((host->n_links + 1)
+                                * sizeof *index->next_upper);
+    last_upper = xzalloc((host->n_links + 1) * sizeof *last_upper);
+    for (size_t i = 0; i < host->n_links; i++) {
+        const struct host_link *link = &host->links[i];
+
+        name_index_add(index->links, link->name, i);
+        index->next_upper[i] = SIZE_MAX;
+        if (link->lower[0]
+            && !name_index_add(index->lowers, link->lower, i)) {
+            size_t first = name_index_find(index->lowers, link->lower);
+
+            index->next_upper[last_upper[first]] = i;
+            last_upper[first] = i;
+        } else if (link->lower[0]) {
+            last_upper[i] = i;
+        }
+    }
+    free(last_upper);
+
+    index->bridges = name_index_create();
+    index->ifaces = name_index_create();
+    for (size_t b = 0; b < host->n_bridges; b++) {
+        const struct host_ovs_bridge *br = &host->bridges[b];
+
+        name_index_add(index->bridges, br->name, b);
+        for (size_t p = 0; p < br->n_ports; p++) {
+            const struct host_ovs_port *port = &br->ports[p];
+
+            for (size_t i = 0; i < port->n_ifaces; i++) {
+                if (name_index_add(index->ifaces, port->ifaces[i].name,
+                                   n_pos)) {
+                    grow_array((void **) &index->pos, &allocated_pos,
+                               n_pos + 1, sizeof *index->pos);
+                    index->pos[n_pos].br = b;
+                    index->pos[n_pos].port = p;
+                    index->pos[n_pos].iface = i;
+                    n_pos++;
+                }
+            }
+        }
+    }
+    host->index = index;
+    return index;
+}
+
 struct host_link *
 host_find_link_mutable(struct host *host, const char *name)
 {
-    for (size_t i = 0; i < host->n_links; i++) {
-        if (!strcmp(host->links[i].name, name)) {
-            return &host->links[i];
-        }
-    }
-    return NULL;
+    size_t i = name_index_find(get_index(host)->links, name);
+
+    return i == NAME_INDEX_NONE ? NULL : &host->links[i];
 }
 
 const struct host_link *
@@ -243,12 +428,9 @@ host_find_link(const struct host *host, const char *name)
 const struct host_ovs_bridge *
 host_find_bridge(const struct host *host, const char *name)
 {
-    for (size_t i = 0; i < host->n_bridges; i++) {
-        if (!strcmp(host->bridges[i].name, name)) {
-            return &host->bridges[i];
-        }
-    }
-    return NULL;
+    size_t i = name_index_find(get_index(host)->bridges, name);
+
+    return i == NAME_INDEX_NONE ? NULL : &host->bridges[i];
 }
 
 const struct host_ovs_iface *
@@ -256,26 +438,23 @@ host_find_ovs_iface(const struct host *host, const char *name,
                     const struct host_ovs_bridge **brp,
                     const struct host_ovs_port **portp)
 {
-    for (size_t b = 0; b < host->n_bridges; b++) {
-        const struct host_ovs_bridge *br = &host->bridges[b];
+    const struct host_index *index = get_index(host);
+    size_t k = name_index_find(index->ifaces, name);
+    const struct host_ovs_bridge *br;
+    const struct host_ovs_port *port;
 
-        for (size_t p = 0; p < br->n_ports; p++) {
-            const struct host_ovs_port *port = &br->ports[p];
-
-            for (size_t i = 0; i < port->n_ifaces; i++) {
-                if (!strcmp(port->ifaces[i].name, name)) {
-                    if (brp) {
-                        *brp = br;
-                    }
-                    if (portp) {
-                        *portp = port;
-                    }
-                    return &port->ifaces[i];
-                }
-            }
-        }
+    if (k == NAME_INDEX_NONE) {
+        return NULL;
     }
-    return NULL;
+    br = &host->bridges[index->pos[k].br];
+    port = &br->ports[index->pos[k].port];
+    if (brp) {
+        *brp = br;
+    }
+    if (portp) {
+        *portp = port;
+    }
+    return &port->ifaces[index->pos[k].iface];
 }
 
 /* Names that hypervisors give VM interfaces: XenServer vifDOMID.DEVID and
@@ -411,12 +590,12 @@ management_path(const struct host *host, const char *name, int depth)
             return found;
         }
     }
-    for (size_t i = 0; i < host->n_links; i++) {
-        if (!strcmp(host->links[i].lower, name)) {
-            found = management_path(host, host->links[i].name, depth + 1);
-            if (found) {
-                return found;
-            }
+    for (size_t i = name_index_find(get_index(host)->lowers, name);
+         i != NAME_INDEX_NONE;
+         i = get_index(host)->next_upper[i]) {
+        found = management_path(host, host->links[i].name, depth + 1);
+        if (found) {
+            return found;
         }
     }
     return NULL;

@@ -16,6 +16,9 @@
 
 #define HOST_NAME_SIZE 64       /* Interface, bridge and port names. */
 
+struct host_index;
+struct host_tag_index;
+
 /* What kind of kernel link a 'struct host_link' is, from IFLA_INFO_KIND (and,
  * for links without one, from the driver). */
 enum link_kind {
@@ -130,6 +133,8 @@ struct host_ovs_bridge {
     size_t n_ports;
     struct host_kv *external_ids;   /* Owned array (xs-network-uuids...). */
     size_t n_external_ids;
+    struct host_tag_index *tag_index;   /* Private to host.c: built by
+                                         * host_bridge_find_tagged(). */
 };
 
 /* Host-wide settings that change what is safe. -1 means "not read". */
@@ -157,6 +162,9 @@ struct host {
     long long ovs_next_cfg;     /* Open_vSwitch.next_cfg. */
     struct host_ovs_bridge *bridges;    /* Owned array. */
     size_t n_bridges;
+
+    struct host_index *index;   /* Private to host.c: the look-up index,
+                                 * built on the first look-up. */
 };
 
 /* Returns a new, empty host with every sysctl set to -1.  The caller must
@@ -189,9 +197,14 @@ void host_kv_add(struct host_kv **kvs, size_t *n,
 /* Returns the value of 'key' in the array 'kvs' of 'n' pairs, or NULL. */
 const char *host_kv_get(const struct host_kv *kvs, size_t n, const char *key);
 
-/* Lookups by name.  Return NULL if there is no such object.  The OVS lookups
- * also return, through the optional non-NULL out-parameters, the containing
- * bridge and port. */
+/* Lookups by name.  Return NULL if there is no such object, else the first
+ * one of that name.  The OVS lookups also return, through the optional
+ * non-NULL out-parameters, the containing bridge and port.
+ *
+ * They take constant time: the first one builds an index of the names
+ * (linear time), which host_add_link() and host_add_bridge() drop.  Code
+ * that adds ports or interfaces to a host after a look-up on it must call
+ * host_reindex() before the next one. */
 const struct host_link *host_find_link(const struct host *, const char *name);
 struct host_link *host_find_link_mutable(struct host *, const char *name);
 const struct host_ovs_bridge *host_find_bridge(const struct host *,
@@ -200,11 +213,37 @@ const struct host_ovs_iface *host_find_ovs_iface(
     const struct host *, const char *name,
     const struct host_ovs_bridge **brp, const struct host_ovs_port **portp);
 
+/* Drops the look-up index of 'host': the next look-up builds it again. */
+void host_reindex(const struct host *host);
+
+/* Returns the first port of 'br' with the VLAN tag 'tag' (nonzero) for
+ * which 'pred' returns true, or NULL if there is none.  The first call
+ * with a 'pred' builds an index of the ports of 'br' by tag for it (linear
+ * time), so that the next calls with the same 'pred' take logarithmic
+ * time; host_bridge_add_port() drops the index, and code that changes the
+ * tag of a port after a call must call host_reindex() on its host. */
+const struct host_ovs_port *host_bridge_find_tagged(
+    const struct host_ovs_bridge *br, unsigned int tag,
+    bool (*pred)(const struct host_ovs_port *));
+
 /* Returns the name of the link that carries the default route if 'name' is
  * on the management path -- the link itself, its bond or bridge masters,
  * VLAN or macvlan devices stacked on it or on them, or, for a port of an OVS
  * bridge, that bridge's internal ports (its own and XenServer fake bridges)
  * -- else NULL.  The result points into 'host'. */
+/* Drops the look-up index of 'host': the next look-up builds it again. */
+void host_reindex(const struct host *host);
+
+/* Returns the first port of 'br' with the VLAN tag 'tag' (nonzero) for
+ * which 'pred' returns true, or NULL if there is none.  The first call
+ * with a 'pred' builds an index of the ports of 'br' by tag for it (linear
+ * time), so that the next calls with the same 'pred' take logarithmic
+ * time; host_bridge_add_port() drops the index, and code that changes the
+ * tag of a port after a call must call host_reindex() on its host. */
+const struct host_ovs_port *host_bridge_find_tagged(
+    const struct host_ovs_bridge *br, unsigned int tag,
+    bool (*pred)(const struct host_ovs_port *));
+
 const char *host_management_path(const struct host *host, const char *name);
 
 /* True if 'iface' is a VM interface: OVS type "tap" is not enough on its own

@@ -52,12 +52,9 @@ net_lists_uplink(const struct policy_network *pn, const char *name)
 struct node *
 plan_node_find(const struct planner *pl, const char *name)
 {
-    for (size_t i = 0; i < pl->n_nodes; i++) {
-        if (!strcmp(pl->nodes[i]->name, name)) {
-            return pl->nodes[i];
-        }
-    }
-    return NULL;
+    size_t i = name_index_find(pl->node_index, name);
+
+    return i == NAME_INDEX_NONE ? NULL : pl->nodes[i];
 }
 
 static struct node *
@@ -72,6 +69,7 @@ node_get(struct planner *pl, const char *name)
         node->iface = host_find_ovs_iface(pl->host, name, NULL, NULL);
         grow_array((void **) &pl->nodes, &pl->allocated_nodes,
                    pl->n_nodes + 1, sizeof *pl->nodes);
+        name_index_add(pl->node_index, node->name, pl->n_nodes);
         pl->nodes[pl->n_nodes++] = node;
     }
     return node;

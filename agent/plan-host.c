@@ -138,29 +138,25 @@ const struct host_ovs_port *
 plan_host_fake_bridge_of(const struct host_ovs_bridge *br,
                          const struct host_ovs_port *port)
 {
-    for (size_t p = 0; port->tag && p < br->n_ports; p++) {
-        if (br->ports[p].tag == port->tag
-            && plan_host_is_fake_bridge(&br->ports[p])) {
-            return &br->ports[p];
-        }
-    }
-    return NULL;
+    return (port->tag
+            ? host_bridge_find_tagged(br, port->tag, plan_host_is_fake_bridge)
+            : NULL);
 }
 
 const struct host_ovs_port *
 plan_host_find_fake_bridge(const struct host *host, const char *name,
                            const struct host_ovs_bridge **brp)
 {
-    for (size_t b = 0; b < host->n_bridges; b++) {
-        const struct host_ovs_bridge *br = &host->bridges[b];
+    const struct host_ovs_bridge *br;
+    const struct host_ovs_port *port;
 
-        for (size_t p = 0; p < br->n_ports; p++) {
-            if (!strcmp(br->ports[p].name, name)
-                && plan_host_is_fake_bridge(&br->ports[p])) {
-                *brp = br;
-                return &br->ports[p];
-            }
-        }
+    /* Port and interface names are unique over the host (host-json.c
+     * checks it; OVSDB ensures it), and a fake bridge's one interface has
+     * its name: so it is the port of the interface of that name. */
+    if (host_find_ovs_iface(host, name, &br, &port)
+        && !strcmp(port->name, name) && plan_host_is_fake_bridge(port)) {
+        *brp = br;
+        return port;
     }
     return NULL;
 }
@@ -255,12 +251,9 @@ plan_host_owning_bridge(const struct host *host, const char *name, char *buf,
 static size_t
 link_index(const struct host *host, const char *name)
 {
-    for (size_t i = 0; i < host->n_links; i++) {
-        if (!strcmp(host->links[i].name, name)) {
-            return i;
-        }
-    }
-    return SIZE_MAX;
+    const struct host_link *link = host_find_link(host, name);
+
+    return link ? (size_t) (link - host->links) : SIZE_MAX;
 }
 
 /* Depth-first walk along master and lower links from link 'i'.  'state' is

@@ -25,6 +25,7 @@
 #include "drivers.h"
 #include "error.h"
 #include "host.h"
+#include "name-index.h"
 #include "plan.h"
 #include "policy.h"
 
@@ -98,6 +99,8 @@ struct planner {
 
     struct node **nodes;
     size_t n_nodes, allocated_nodes;
+    struct name_index *node_index;  /* Node name -> position in 'nodes'. */
+    struct name_index *bridge_index;    /* Network bridge -> network. */
     bool *refused;              /* Per policy network. */
 
     struct finding_list findings;

@@ -191,13 +191,11 @@ planner_net_name(const struct planner *pl, size_t net)
 size_t
 planner_net_of_bridge(const struct planner *pl, const char *bridge)
 {
-    for (size_t i = 0; pl->policy && bridge[0]
-                       && i < pl->policy->n_networks; i++) {
-        if (!strcmp(planner_net(pl, i)->bridge, bridge)) {
-            return i;
-        }
-    }
-    return NO_NET;
+    size_t i = (pl->policy && bridge[0]
+                ? name_index_find(pl->bridge_index, bridge)
+                : NAME_INDEX_NONE);
+
+    return i == NAME_INDEX_NONE ? NO_NET : i;
 }
 
 void
@@ -264,6 +262,8 @@ planner_destroy(struct planner *pl)
         free(pl->nodes[i]);
     }
     free(pl->nodes);
+    name_index_destroy(pl->node_index);
+    name_index_destroy(pl->bridge_index);
     free(pl->refused);
     free(pl->findings.items);
     free(pl->steps);
@@ -289,6 +289,11 @@ plan_compute(const struct policy *policy, const struct host *host,
 
     pl.refused = xzalloc((policy ? policy->n_networks : 0)
                          * sizeof *pl.refused);
+    pl.node_index = name_index_create();
+    pl.bridge_index = name_index_create();
+    for (size_t net = 0; policy && net < policy->n_networks; net++) {
+        name_index_add(pl.bridge_index, policy->networks[net].bridge, net);
+    }
     if (policy) {
         for (size_t net = 0; net < policy->n_networks; net++) {
             if (plan_claims_network(&pl, net)) {
@@ -361,20 +366,8 @@ plan_count_findings(const struct plan *plan, enum finding_severity severity)
 static struct host_ovs_iface *
 find_ovs_iface_mutable(struct host *host, const char *name)
 {
-    for (size_t b = 0; b < host->n_bridges; b++) {
-        struct host_ovs_bridge *br = &host->bridges[b];
-
-        for (size_t p = 0; p < br->n_ports; p++) {
-            struct host_ovs_port *port = &br->ports[p];
-
-            for (size_t i = 0; i < port->n_ifaces; i++) {
-                if (!strcmp(port->ifaces[i].name, name)) {
-                    return &port->ifaces[i];
-                }
-            }
-        }
-    }
-    return NULL;
+    return (struct host_ovs_iface *) host_find_ovs_iface(host, name, NULL,
+                                                         NULL);
 }
 
 void

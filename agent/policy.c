@@ -32,10 +32,9 @@
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
-#include <unistd.h>
 
 #include "json-input.h"
-#include "safe-file.h"
+#include "name-index.h"
 #include "safe-file.h"
 #include "util.h"
 
@@ -1113,76 +1112,92 @@ find_network_index(const struct policy *policy, const char *name)
     return -1;
 }
 
-/* Names, bridges and uplinks must each be unique. */
+/* Names, bridges and uplinks must each be unique.  Reports the first
+ * network, in order, that repeats one, and the first one that it repeats.
+ * Each name is looked up in an index once: linear time in the number of
+ * networks and uplinks. */
 static int
 check_unique(struct parser *p, const struct policy *policy)
 {
+    struct name_index *names = name_index_create();
+    struct name_index *bridges = name_index_create();
+    struct name_index *uplinks = name_index_create();  /* -> 'uplink_at'. */
+    struct uplink_at {
+        size_t net, pos;
+    } *uplink_at;
+    size_t n_uplinks = 0;
+    int error = 0;
+
     for (size_t i = 0; i < policy->n_networks; i++) {
+        name_index_add(names, policy->networks[i].name, i);
+        name_index_add(bridges, policy->networks[i].bridge, i);
+        n_uplinks += policy->networks[i].n_uplinks;
+    }
+    uplink_at = xzalloc((n_uplinks ? n_uplinks : 1) * sizeof *uplink_at);
+    n_uplinks = 0;
+    for (size_t i = 0; i < policy->n_networks && !error; i++) {
         const struct policy_network *net = &policy->networks[i];
         size_t old = path_push_key(p, "networks", 8);
-        size_t old2;
+        size_t j;
 
         path_push_index(p, i);
 
-        for (size_t j = 0; j < i; j++) {
-            if (!strcmp(policy->networks[j].name, net->name)) {
-                path_push_key(p, "name", 4);
-                return parse_error(p, "\"%s\" is already the name of "
-                                   "networks[%zu]; each network needs a "
-                                   "unique name", net->name, j);
-            }
+        j = name_index_find(names, net->name);
+        if (j < i) {
+            path_push_key(p, "name", 4);
+            error = parse_error(p, "\"%s\" is already the name of "
+                                "networks[%zu]; each network needs a "
+                                "unique name", net->name, j);
+            break;
         }
-        for (size_t j = 0; j < i; j++) {
-            const struct policy_network *other = &policy->networks[j];
-
-            if (!strcmp(other->bridge, net->bridge)) {
-                path_push_key(p, "bridge", 6);
-                return parse_error(p, "\"%s\" is already the bridge of "
-                                   "networks[%zu] (\"%s\"); each network "
-                                   "needs its own bridge", net->bridge, j,
-                                   other->name);
-            }
+        j = name_index_find(bridges, net->bridge);
+        if (j < i) {
+            path_push_key(p, "bridge", 6);
+            error = parse_error(p, "\"%s\" is already the bridge of "
+                                "networks[%zu] (\"%s\"); each network "
+                                "needs its own bridge", net->bridge, j,
+                                policy->networks[j].name);
+            break;
         }
-        for (size_t k = 0; k < net->n_uplinks; k++) {
+        for (size_t k = 0; k < net->n_uplinks && !error; k++) {
             const char *uplink = net->uplinks[k];
+            size_t old2 = path_push_key(p, "uplinks", 7);
+            size_t u = name_index_find(uplinks, uplink);
 
-            old2 = path_push_key(p, "uplinks", 7);
             path_push_index(p, k);
-            for (size_t l = 0; l < k; l++) {
-                if (!strcmp(net->uplinks[l], uplink)) {
-                    return parse_error(p, "\"%s\" is already listed in "
-                                       "uplinks[%zu]; list each uplink once",
-                                       uplink, l);
-                }
+            if (u != NAME_INDEX_NONE && uplink_at[u].net == i) {
+                error = parse_error(p, "\"%s\" is already listed in "
+                                    "uplinks[%zu]; list each uplink once",
+                                    uplink, uplink_at[u].pos);
+            } else if (u != NAME_INDEX_NONE) {
+                j = uplink_at[u].net;
+                error = parse_error(p, "\"%s\" is already an uplink of "
+                                    "networks[%zu] (\"%s\"); an interface "
+                                    "can be the uplink of only one network",
+                                    uplink, j, policy->networks[j].name);
+            } else if ((j = name_index_find(bridges, uplink))
+                       != NAME_INDEX_NONE) {
+                error = parse_error(p, "\"%s\" is the bridge of "
+                                    "networks[%zu] (\"%s\"); an uplink is "
+                                    "a port of the bridge, not a bridge",
+                                    uplink, j, policy->networks[j].name);
+            } else {
+                name_index_add(uplinks, uplink, n_uplinks);
+                uplink_at[n_uplinks].net = i;
+                uplink_at[n_uplinks].pos = k;
+                n_uplinks++;
+                path_restore(p, old2);
             }
-            for (size_t j = 0; j < i; j++) {
-                const struct policy_network *other = &policy->networks[j];
-
-                for (size_t l = 0; l < other->n_uplinks; l++) {
-                    if (!strcmp(other->uplinks[l], uplink)) {
-                        return parse_error(p, "\"%s\" is already an uplink "
-                                           "of networks[%zu] (\"%s\"); an "
-                                           "interface can be the uplink of "
-                                           "only one network", uplink, j,
-                                           other->name);
-                    }
-                }
-            }
-            for (size_t j = 0; j < policy->n_networks; j++) {
-                const struct policy_network *other = &policy->networks[j];
-
-                if (!strcmp(other->bridge, uplink)) {
-                    return parse_error(p, "\"%s\" is the bridge of "
-                                       "networks[%zu] (\"%s\"); an uplink is "
-                                       "a port of the bridge, not a bridge",
-                                       uplink, j, other->name);
-                }
-            }
-            path_restore(p, old2);
         }
-        path_restore(p, old);
+        if (!error) {
+            path_restore(p, old);
+        }
     }
-    return 0;
+    name_index_destroy(names);
+    name_index_destroy(bridges);
+    name_index_destroy(uplinks);
+    free(uplink_at);
+    return error;
 }
 
 /* Every overlay's underlay must be another network of the policy, the
