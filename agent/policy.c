@@ -26,7 +26,6 @@
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,8 +228,10 @@ describe_char(const char *s, char *buf, size_t size)
 
 /* Object kinds: the keys each may have. */
 static const struct json_input_keys top_kind = JSON_INPUT_KEYS(top_keys);
-static const struct json_input_keys network_kind = JSON_INPUT_KEYS(network_keys);
-static const struct json_input_keys overlay_kind = JSON_INPUT_KEYS(overlay_keys);
+static const struct json_input_keys network_kind
+    = JSON_INPUT_KEYS(network_keys);
+static const struct json_input_keys overlay_kind
+    = JSON_INPUT_KEYS(overlay_keys);
 static const struct json_input_keys verify_kind = JSON_INPUT_KEYS(verify_keys);
 static const struct json_input_keys override_kind
     = JSON_INPUT_KEYS(override_keys);
@@ -267,14 +268,18 @@ check_network_name(struct parser *p, const char *s)
         if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z')
             && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '-') {
             return json_input_error(&p->ctx, p->path, "%s contains %s; %s",
-                               json_input_quote(s, len, quoted, sizeof quoted),
-                               describe_char(s + i, ch, sizeof ch), RULE_NAME);
+                                    json_input_quote(s, len, quoted,
+                                                     sizeof quoted),
+                                    describe_char(s + i, ch, sizeof ch),
+                                    RULE_NAME);
         }
     }
     if (len > MAX_NAME_LEN) {
-        return json_input_error(&p->ctx, p->path, "%s is %zu characters long; %s",
-                           json_input_quote(s, len, quoted, sizeof quoted),
-                           len, RULE_NAME);
+        return json_input_error(&p->ctx, p->path, "%s is %zu characters long; "
+                                "%s",
+                                json_input_quote(s, len, quoted,
+                                                 sizeof quoted),
+                                len, RULE_NAME);
     }
     return 0;
 }
@@ -317,23 +322,24 @@ check_ifname__(struct parser *p, const char *s, const char *rule)
         return 0;
     }
     if (!strcmp(s, ".") || !strcmp(s, "..")) {
-        return json_input_error(&p->ctx, p->path, "\"%s\" is not an interface name; %s", s,
-                           rule);
+        return json_input_error(&p->ctx, p->path, "\"%s\" is not an interface "
+                                "name; %s", s, rule);
     }
     for (size_t i = 0; i < len; i++) {
         unsigned char c = s[i];
 
         if (c == '/' || c == ':' || c <= ' ' || c == 0x7f) {
             return json_input_error(&p->ctx, p->path, "%s contains %s; %s",
-                               json_input_quote(s, len, quoted, sizeof quoted),
-                               describe_char(s + i, ch, sizeof ch),
-                               rule);
+                                    json_input_quote(s, len, quoted,
+                                                     sizeof quoted),
+                                    describe_char(s + i, ch, sizeof ch), rule);
         }
     }
     if (len > MAX_IFNAME_LEN) {
         return json_input_error(&p->ctx, p->path, "%s is %zu bytes long; %s",
-                           json_input_quote(s, len, quoted, sizeof quoted),
-                           len, rule);
+                                json_input_quote(s, len, quoted,
+                                                 sizeof quoted),
+                                len, rule);
     }
     return 0;
 }
@@ -452,18 +458,21 @@ check_glob(struct parser *p, const char *s)
     size_t i;
 
     if (len > MAX_GLOB_LEN) {
-        return json_input_error(&p->ctx, p->path, "%s is %zu bytes long, more than %d; %s",
-                           json_input_quote(s, len, quoted, sizeof quoted),
-                           len, MAX_GLOB_LEN, RULE_GLOB);
+        return json_input_error(&p->ctx, p->path, "%s is %zu bytes long, more "
+                                "than %d; %s",
+                                json_input_quote(s, len, quoted,
+                                                 sizeof quoted),
+                                len, MAX_GLOB_LEN, RULE_GLOB);
     }
     for (i = 0; i < len; i++) {
         unsigned char c = s[i];
 
         if (c == '/' || c <= ' ' || c == 0x7f) {
             return json_input_error(&p->ctx, p->path, "%s contains %s; %s",
-                               json_input_quote(s, len, quoted, sizeof quoted),
-                               describe_char(s + i, ch, sizeof ch),
-                               RULE_GLOB);
+                                    json_input_quote(s, len, quoted,
+                                                     sizeof quoted),
+                                    describe_char(s + i, ch, sizeof ch),
+                                    RULE_GLOB);
         }
     }
     for (i = 0; i < len; ) {
@@ -485,8 +494,8 @@ check_glob(struct parser *p, const char *s)
 
 bad:
     return json_input_error(&p->ctx, p->path, "%s %s; %s",
-                       json_input_quote(s, len, quoted, sizeof quoted), what,
-                       RULE_GLOB);
+                            json_input_quote(s, len, quoted, sizeof quoted),
+                            what, RULE_GLOB);
 }
 
 /* Checks that 's' is an IPv4 or IPv6 address literal. */
@@ -496,12 +505,15 @@ check_address(struct parser *p, const char *s)
     unsigned char addr[sizeof(struct in6_addr)];
     char quoted[128];
 
-    if (inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1) {
+    if (inet_pton(AF_INET, s, addr) == 1
+        || inet_pton(AF_INET6, s, addr) == 1) {
         return 0;
     }
-    return json_input_error(&p->ctx, p->path, "%s is not an IPv4 or IPv6 address; %s",
-                       json_input_quote(s, strlen(s), quoted, sizeof quoted),
-                       RULE_PEER);
+    return json_input_error(&p->ctx, p->path, "%s is not an IPv4 or IPv6 "
+                            "address; %s",
+                            json_input_quote(s, strlen(s), quoted,
+                                             sizeof quoted),
+                            RULE_PEER);
 }
 
 /* Arrays of strings. */
@@ -519,15 +531,13 @@ get_string_array(struct parser *p, struct json_object *value,
                  const char *rule, bool allow_empty, const char *element_rule,
                  string_check_func *check, char ***stringsp, size_t *np)
 {
-    int error = json_input_array(&p->ctx, value, p->path, 0, rule, NULL);
-    size_t n;
+    size_t n = 0;
+    int error = json_input_array(&p->ctx, value, p->path,
+                                 allow_empty ? 0 : JSON_INPUT_NONEMPTY, rule,
+                                 &n);
 
     if (error) {
         return error;
-    }
-    n = json_object_array_length(value);
-    if (!n && !allow_empty) {
-        return json_input_error(&p->ctx, p->path, "the array is empty; %s", rule);
     }
     *stringsp = xzalloc(n * sizeof **stringsp);
     *np = n;
@@ -578,7 +588,8 @@ parse_overlay(struct parser *p, struct json_object *object,
     size_t old;
     int error;
 
-    error = json_input_object(&p->ctx, object, p->path, &overlay_kind, RULE_OVERLAY);
+    error = json_input_object(&p->ctx, object, p->path, &overlay_kind,
+                              RULE_OVERLAY);
     if (error) {
         return error;
     }
@@ -614,7 +625,8 @@ parse_overlay(struct parser *p, struct json_object *object,
 
     if (get_member(object, "ipv6", &value)) {
         old = path_push_key(p, "ipv6", 4);
-        error = json_input_bool(&p->ctx, value, p->path, RULE_OVERLAY_IPV6, &overlay->ipv6);
+        error = json_input_bool(&p->ctx, value, p->path, RULE_OVERLAY_IPV6,
+                                &overlay->ipv6);
         if (error) {
             return error;
         }
@@ -624,11 +636,12 @@ parse_overlay(struct parser *p, struct json_object *object,
     if (get_member(object, "key", &value)) {
         old = path_push_key(p, "key", 3);
         if (overlay->type != OVERLAY_GRE && overlay->type != OVERLAY_GRETAP) {
-            return json_input_error(&p->ctx, p->path, "not allowed with \"type\": \"%s\"; "
-                               "\"key\" applies only to \"gre\" and "
-                               "\"gretap\"", type_name);
+            return json_input_error(&p->ctx, p->path, "not allowed with "
+                                    "\"type\": \"%s\"; \"key\" applies only "
+                                    "to \"gre\" and \"gretap\"", type_name);
         }
-        error = json_input_bool(&p->ctx, value, p->path, RULE_KEY, &overlay->key);
+        error = json_input_bool(&p->ctx, value, p->path, RULE_KEY,
+                                &overlay->key);
         if (error) {
             return error;
         }
@@ -638,17 +651,18 @@ parse_overlay(struct parser *p, struct json_object *object,
     if (get_member(object, "options", &value)) {
         old = path_push_key(p, "options", 7);
         if (overlay->type != OVERLAY_GENEVE) {
-            return json_input_error(&p->ctx, p->path, "not allowed with \"type\": \"%s\"; "
-                               "\"options\" applies only to \"geneve\"",
-                               type_name);
+            return json_input_error(&p->ctx, p->path, "not allowed with "
+                                    "\"type\": \"%s\"; \"options\" applies "
+                                    "only to \"geneve\"", type_name);
         }
-        error = json_input_int(&p->ctx, value, p->path, 0, 252, RULE_OPTIONS, &n);
+        error = json_input_int(&p->ctx, value, p->path, 0, 252,
+                               RULE_OPTIONS, &n);
         if (error) {
             return error;
         }
         if (n % 4) {
-            return json_input_error(&p->ctx, p->path, "%lld is not a multiple of 4; %s",
-                               n, RULE_OPTIONS);
+            return json_input_error(&p->ctx, p->path, "%lld is not a multiple "
+                                    "of 4; %s", n, RULE_OPTIONS);
         }
         overlay->options = n;
         path_restore(p, old);
@@ -657,12 +671,14 @@ parse_overlay(struct parser *p, struct json_object *object,
     if (get_member(object, "overhead", &value)) {
         old = path_push_key(p, "overhead", 8);
         if (overlay->type != OVERLAY_IPSEC) {
-            return json_input_error(&p->ctx, p->path, "not allowed with \"type\": \"%s\"; "
-                               "\"overhead\" is given only for \"ipsec\" "
-                               "(jumboagent knows the overhead of \"%s\")",
-                               type_name, type_name);
+            return json_input_error(&p->ctx, p->path, "not allowed with "
+                                    "\"type\": \"%s\"; \"overhead\" is given "
+                                    "only for \"ipsec\" (jumboagent knows the "
+                                    "overhead of \"%s\")", type_name,
+                                    type_name);
         }
-        error = json_input_int(&p->ctx, value, p->path, 1, 512, RULE_OVERHEAD, &n);
+        error = json_input_int(&p->ctx, value, p->path, 1, 512, RULE_OVERHEAD,
+                               &n);
         if (error) {
             return error;
         }
@@ -685,7 +701,8 @@ parse_verify(struct parser *p, struct json_object *object,
     size_t old;
     int error;
 
-    error = json_input_object(&p->ctx, object, p->path, &verify_kind, RULE_VERIFY);
+    error = json_input_object(&p->ctx, object, p->path, &verify_kind,
+                              RULE_VERIFY);
     if (error) {
         return error;
     }
@@ -763,7 +780,8 @@ parse_network(struct parser *p, struct json_object *object,
     long long n;
     int error;
 
-    error = json_input_object(&p->ctx, object, p->path, &network_kind, RULE_NETWORK);
+    error = json_input_object(&p->ctx, object, p->path, &network_kind,
+                              RULE_NETWORK);
     if (!error) {
         error = parse_required_string(p, object, "name", RULE_NAME,
                                       check_network_name, &network->name);
@@ -822,8 +840,8 @@ parse_network(struct parser *p, struct json_object *object,
     }
     if (network->ipv6 && network->mtu < 1280) {
         path_push_key(p, "mtu", 3);
-        return json_input_error(&p->ctx, p->path, "%u is too small for IPv6; %s", network->mtu,
-                           RULE_MTU_IPV6);
+        return json_input_error(&p->ctx, p->path, "%u is too small for IPv6; "
+                                "%s", network->mtu, RULE_MTU_IPV6);
     }
 
     if (get_member(object, "overlay", &value)) {
@@ -860,9 +878,10 @@ check_driver_name(struct parser *p, const char *s)
 
         if (c <= ' ' || c == 0x7f) {
             return json_input_error(&p->ctx, p->path, "%s contains %s; %s",
-                               json_input_quote(s, len, quoted, sizeof quoted),
-                               describe_char(s + i, ch, sizeof ch),
-                               RULE_DRIVER);
+                                    json_input_quote(s, len, quoted,
+                                                     sizeof quoted),
+                                    describe_char(s + i, ch, sizeof ch),
+                                    RULE_DRIVER);
         }
     }
     return 0;
@@ -875,7 +894,8 @@ parse_override(struct parser *p, struct json_object *object,
 {
     int error;
 
-    error = json_input_object(&p->ctx, object, p->path, &override_kind, RULE_OVERRIDE);
+    error = json_input_object(&p->ctx, object, p->path, &override_kind,
+                              RULE_OVERRIDE);
     if (!error) {
         error = parse_required_string(p, object, "interface", RULE_IFNAME,
                                       check_ifname, &override->interface);
@@ -920,9 +940,10 @@ check_unique(struct parser *p, const struct policy *policy)
         for (size_t j = 0; j < i; j++) {
             if (!strcmp(policy->networks[j].name, net->name)) {
                 path_push_key(p, "name", 4);
-                return json_input_error(&p->ctx, p->path, "\"%s\" is already the name of "
-                                   "networks[%zu]; each network needs a "
-                                   "unique name", net->name, j);
+                return json_input_error(&p->ctx, p->path, "\"%s\" is already "
+                                        "the name of networks[%zu]; each "
+                                        "network needs a unique name",
+                                        net->name, j);
             }
         }
         for (size_t j = 0; j < i; j++) {
@@ -930,10 +951,10 @@ check_unique(struct parser *p, const struct policy *policy)
 
             if (!strcmp(other->bridge, net->bridge)) {
                 path_push_key(p, "bridge", 6);
-                return json_input_error(&p->ctx, p->path, "\"%s\" is already the bridge of "
-                                   "networks[%zu] (\"%s\"); each network "
-                                   "needs its own bridge", net->bridge, j,
-                                   other->name);
+                return json_input_error(&p->ctx, p->path, "\"%s\" is already "
+                                        "the bridge of networks[%zu] "
+                                        "(\"%s\"); each network needs its own "
+                                        "bridge", net->bridge, j, other->name);
             }
         }
         for (size_t k = 0; k < net->n_uplinks; k++) {
@@ -943,9 +964,10 @@ check_unique(struct parser *p, const struct policy *policy)
             path_push_index(p, k);
             for (size_t l = 0; l < k; l++) {
                 if (!strcmp(net->uplinks[l], uplink)) {
-                    return json_input_error(&p->ctx, p->path, "\"%s\" is already listed in "
-                                       "uplinks[%zu]; list each uplink once",
-                                       uplink, l);
+                    return json_input_error(&p->ctx, p->path, "\"%s\" is "
+                                            "already listed in uplinks[%zu]; "
+                                            "list each uplink once", uplink,
+                                            l);
                 }
             }
             for (size_t j = 0; j < i; j++) {
@@ -953,11 +975,12 @@ check_unique(struct parser *p, const struct policy *policy)
 
                 for (size_t l = 0; l < other->n_uplinks; l++) {
                     if (!strcmp(other->uplinks[l], uplink)) {
-                        return json_input_error(&p->ctx, p->path, "\"%s\" is already an uplink "
-                                           "of networks[%zu] (\"%s\"); an "
-                                           "interface can be the uplink of "
-                                           "only one network", uplink, j,
-                                           other->name);
+                        return json_input_error(&p->ctx, p->path, "\"%s\" is "
+                                                "already an uplink of "
+                                                "networks[%zu] (\"%s\"); an "
+                                                "interface can be the uplink "
+                                                "of only one network", uplink,
+                                                j, other->name);
                     }
                 }
             }
@@ -965,10 +988,11 @@ check_unique(struct parser *p, const struct policy *policy)
                 const struct policy_network *other = &policy->networks[j];
 
                 if (!strcmp(other->bridge, uplink)) {
-                    return json_input_error(&p->ctx, p->path, "\"%s\" is the bridge of "
-                                       "networks[%zu] (\"%s\"); an uplink is "
-                                       "a port of the bridge, not a bridge",
-                                       uplink, j, other->name);
+                    return json_input_error(&p->ctx, p->path, "\"%s\" is the "
+                                            "bridge of networks[%zu] "
+                                            "(\"%s\"); an uplink is a port of "
+                                            "the bridge, not a bridge", uplink,
+                                            j, other->name);
                 }
             }
             path_restore(p, old2);
@@ -999,11 +1023,13 @@ check_overlays(struct parser *p, const struct policy *policy)
                                "networks[%zu].overlay.underlay", i);
         u = find_network_index(policy, net->overlay.underlay);
         if (u < 0) {
-            error = json_input_error(&p->ctx, p->path, "no network is named \"%s\"; %s",
-                                net->overlay.underlay, RULE_UNDERLAY);
+            error = json_input_error(&p->ctx, p->path, "no network is named "
+                                     "\"%s\"; %s", net->overlay.underlay,
+                                     RULE_UNDERLAY);
         } else if ((size_t) u == i) {
-            error = json_input_error(&p->ctx, p->path, "\"%s\" is this network itself; %s",
-                                net->name, RULE_UNDERLAY);
+            error = json_input_error(&p->ctx, p->path, "\"%s\" is this "
+                                     "network itself; %s", net->name,
+                                     RULE_UNDERLAY);
         } else {
             under[i] = u;
             path_restore(p, 0);
@@ -1040,9 +1066,9 @@ check_overlays(struct parser *p, const struct policy *policy)
         }
         json_input_path_format(p->path, sizeof p->path, NULL,
                                "networks[%zu].overlay.underlay", i);
-        error = json_input_error(&p->ctx, p->path, "the underlays form a loop: %s; the chain of "
-                            "underlays must end at a network without "
-                            "\"overlay\"", chain);
+        error = json_input_error(&p->ctx, p->path, "the underlays form a "
+                                 "loop: %s; the chain of underlays must end "
+                                 "at a network without \"overlay\"", chain);
     }
 
     for (size_t i = 0; i < n && !error; i++) {
@@ -1060,21 +1086,23 @@ check_overlays(struct parser *p, const struct policy *policy)
         json_input_path_format(p->path, sizeof p->path, NULL,
                                "networks[%zu].mtu", i);
         if (lower->mtu < overhead + 68) {
-            error = json_input_error(&p->ctx, p->path, "%u plus %u bytes of %s overhead is more "
-                                "than the MTU %u of underlay \"%s\"; raise "
-                                "the MTU of \"%s\" to at least %u",
-                                net->mtu, overhead,
-                                overlay_type_to_string(net->overlay.type),
-                                lower->mtu, lower->name, lower->name,
-                                net->mtu + overhead);
+            error = json_input_error(&p->ctx, p->path, "%u plus %u bytes of "
+                                     "%s overhead is more than the MTU %u of "
+                                     "underlay \"%s\"; raise the MTU of "
+                                     "\"%s\" to at least %u", net->mtu,
+                                     overhead,
+                                     overlay_type_to_string(net->overlay.type),
+                                     lower->mtu, lower->name, lower->name,
+                                     net->mtu + overhead);
         } else {
-            error = json_input_error(&p->ctx, p->path, "%u plus %u bytes of %s overhead is more "
-                                "than the MTU %u of underlay \"%s\"; use an "
-                                "MTU of at most %u or raise the MTU of "
-                                "\"%s\"", net->mtu, overhead,
-                                overlay_type_to_string(net->overlay.type),
-                                lower->mtu, lower->name,
-                                lower->mtu - overhead, lower->name);
+            error = json_input_error(&p->ctx, p->path, "%u plus %u bytes of "
+                                     "%s overhead is more than the MTU %u of "
+                                     "underlay \"%s\"; use an MTU of at most "
+                                     "%u or raise the MTU of \"%s\"", net->mtu,
+                                     overhead,
+                                     overlay_type_to_string(net->overlay.type),
+                                     lower->mtu, lower->name,
+                                     lower->mtu - overhead, lower->name);
         }
     }
     free(under);
@@ -1106,11 +1134,12 @@ parse_document(struct parser *p, struct json_object *root,
             return error;
         }
         if (n != POLICY_VERSION) {
-            return json_input_error(&p->ctx, p->path, "version %s is not supported; this "
-                               "jumboagent reads policies of version %d",
-                               json_object_to_json_string_ext(
-                                   value, JSON_C_TO_STRING_PLAIN),
-                               POLICY_VERSION);
+            return json_input_error(&p->ctx, p->path, "version %s is not "
+                                    "supported; this jumboagent reads "
+                                    "policies of version %d",
+                                    json_object_to_json_string_ext(
+                                        value, JSON_C_TO_STRING_PLAIN),
+                                    POLICY_VERSION);
         }
         policy->version = n;
         path_restore(p, old);
@@ -1128,13 +1157,10 @@ parse_document(struct parser *p, struct json_object *root,
         return missing_key(p, "networks", RULE_NETWORKS);
     }
     old = path_push_key(p, "networks", 8);
-    error = json_input_array(&p->ctx, value, p->path, 0, RULE_NETWORKS, NULL);
+    error = json_input_array(&p->ctx, value, p->path, JSON_INPUT_NONEMPTY,
+                             RULE_NETWORKS, &policy->n_networks);
     if (error) {
         return error;
-    }
-    policy->n_networks = json_object_array_length(value);
-    if (!policy->n_networks) {
-        return json_input_error(&p->ctx, p->path, "the array is empty; %s", RULE_NETWORKS);
     }
     policy->networks = xzalloc(policy->n_networks * sizeof *policy->networks);
     for (size_t i = 0; i < policy->n_networks; i++) {
@@ -1151,7 +1177,8 @@ parse_document(struct parser *p, struct json_object *root,
 
     if (get_member(root, "overrides", &value)) {
         old = path_push_key(p, "overrides", 9);
-        error = json_input_array(&p->ctx, value, p->path, 0, RULE_OVERRIDES, NULL);
+        error = json_input_array(&p->ctx, value, p->path, 0, RULE_OVERRIDES,
+                                 NULL);
         if (error) {
             return error;
         }
@@ -1171,10 +1198,11 @@ parse_document(struct parser *p, struct json_object *root,
                 if (!strcmp(policy->overrides[j].interface,
                             override->interface)) {
                     path_push_key(p, "interface", 9);
-                    return json_input_error(&p->ctx, p->path, "\"%s\" already has an override "
-                                       "in overrides[%zu]; give each "
-                                       "interface one override",
-                                       override->interface, j);
+                    return json_input_error(&p->ctx, p->path, "\"%s\" already "
+                                            "has an override in "
+                                            "overrides[%zu]; give each "
+                                            "interface one override",
+                                            override->interface, j);
                 }
             }
             path_restore(p, old2);

@@ -293,10 +293,12 @@ static const struct bad_case bad_cases[] = {
       0, "networks[0].mtu: -1 is out of range (68 to 65535); " R_MTU },
     { "mtu huge",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 99999999999999999999}"),
-      0, "networks[0].mtu: the number is far out of range (68 to 65535); " R_MTU },
+      0, "networks[0].mtu: the number is far out of range (68 to 65535); "
+      R_MTU },
     { "mtu beyond int64",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 10000000000000000000}"),
-      0, "networks[0].mtu: 10000000000000000000 is out of range (68 to 65535); " R_MTU },
+      0, "networks[0].mtu: 10000000000000000000 is out of range (68 to "
+      "65535); " R_MTU },
     { "mtu too small for IPv6",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 1000, 'ipv6': true}"), 0,
       "networks[0].mtu: 1000 is too small for IPv6; a network with "
@@ -416,7 +418,8 @@ static const struct bad_case bad_cases[] = {
     { "overlay options too large",
       POLICY1(", 'overlay': {'type': 'geneve', 'underlay': 'u', "
               "'options': 256}"), 0,
-      "networks[0].overlay.options: 256 is out of range (0 to 252); " R_OPTIONS },
+      "networks[0].overlay.options: 256 is out of range (0 to 252); "
+      R_OPTIONS },
     { "ipsec without overhead",
       POLICY1(", 'overlay': {'type': 'ipsec', 'underlay': 'u'}"), 0,
       "networks[0].overlay: \"overhead\" is missing; \"type\": \"ipsec\" "
@@ -425,7 +428,8 @@ static const struct bad_case bad_cases[] = {
     { "ipsec overhead zero",
       POLICY1(", 'overlay': {'type': 'ipsec', 'underlay': 'u', "
               "'overhead': 0}"), 0,
-      "networks[0].overlay.overhead: 0 is out of range (1 to 512); " R_OVERHEAD },
+      "networks[0].overlay.overhead: 0 is out of range (1 to 512); "
+      R_OVERHEAD },
     { "overhead with vxlan",
       POLICY1(", 'overlay': {'type': 'vxlan', 'underlay': 'u', "
               "'overhead': 50}"), 0,
