@@ -5,10 +5,11 @@
  * spaces of indentation (empty objects and arrays as "{}" and "[]").  Reading
  * parses strictly with json-input.c (json-c plus the checks json-c lacks:
  * duplicate keys, single quotes, raw control characters, NaN; a problem with
- * the text reads "NAME: line L, column C: invalid JSON: ..."), checks every member
- * against the schema (unknown members and wrong types are errors, named by
- * their JSON path: "NAME: PATH: ..."), and copies the values into a new
- * 'struct host'; no json-c object outlives the call. */
+ * the text reads "NAME: line L, column C: invalid JSON: ..."), checks every
+ * member against the schema with json-input.c's typed getters (unknown
+ * members and wrong types are errors, named by their JSON path: "NAME: PATH:
+ * ..."), and copies the values into a new 'struct host'; no json-c object
+ * outlives the call. */
 #include "host-json.h"
 
 #include <errno.h>
