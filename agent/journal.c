@@ -402,9 +402,10 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
     } else {
         error = json_input_load_fd(&journal_spec, path, fd, &root, err);
         if (error) {
-            error_prefix(err, error, "the journal of an interrupted apply cannot "
-                         "be read, so nothing was changed; restore the MTUs "
-                         "by hand from its contents (if any) and remove it");
+            error_prefix(err, error, "the journal of an interrupted apply "
+                         "cannot be read, so nothing was changed; restore "
+                         "the MTUs by hand from its contents (if any) and "
+                         "remove it");
         }
     }
     close(fd);
@@ -438,6 +439,12 @@ journal_remove(const char *dir, struct error *err)
     }
     close(dfd);
     return error;
+}
+
+const char *
+journal_file_name(void)
+{
+    return JOURNAL_FILE;
 }
 
 bool
