@@ -826,6 +826,8 @@ test_value_getters(void)
     const struct json_input_ctx ctx = { .name = "t.json", .err = &err };
     struct json_object *value;
     long long n = SENTINEL;
+    int index = SENTINEL;
+    const char *s = NULL;
     bool b = false;
 
     if (!doc) {
@@ -842,6 +844,24 @@ test_value_getters(void)
                 "value getter: an object is not a boolean");
     test_streq("t.json: (top level): expected true or false, got an object",
                err.msg, "value getter: \"\" is \"(top level)\"");
+    json_object_object_get_ex(doc, "s", &value);
+    test_report(json_input_int(&ctx, value, "mtu", 0, 10, NULL, &n)
+                == -EINVAL && n == SENTINEL, NULL,
+                "value getter: a string is not an integer");
+    test_streq("t.json: mtu: expected an integer, got the string \"eth0\"",
+               err.msg, "value getter: the integer's type");
+    json_object_object_get_ex(doc, "a", &value);
+    test_report(json_input_string(&ctx, value, "x", 10, 0, NULL, &s)
+                == -EINVAL && !s, NULL,
+                "value getter: an array is not a string");
+    test_report(json_input_object(&ctx, value, "x", NULL, NULL) == -EINVAL,
+                NULL, "value getter: an array is not an object");
+    json_object_object_get_ex(doc, "o", &value);
+    test_report(json_input_array(&ctx, value, "x", 0, NULL, NULL) == -EINVAL,
+                NULL, "value getter: an object is not an array");
+    test_report(json_input_enum(&ctx, value, "x", &s, 0, NULL, &index)
+                == -EINVAL && index == SENTINEL, NULL,
+                "value getter: an object is not a name");
     error_clear(&err);
     test_report(json_input_error(&ctx, "", "x %d", 1) == -EINVAL
                 && err.code == -EINVAL, NULL, "json_input_error: -EINVAL");
