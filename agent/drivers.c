@@ -16,8 +16,9 @@
  *      types, ranges, required and unknown keys (with a "did you mean").
  *
  * json-input.c does steps 1 to 3 and words their problems, and its typed
- * getters do the type, range and key checks of step 4.  The json-c objects never leave this file (and
- * json-input.c).  driver_table_judge() is the lookup the planner uses:
+ * getters do the type, range and key checks of step 4.  The json-c objects
+ * never leave this file (and json-input.c).  driver_table_judge() is the
+ * lookup the planner uses:
  * driver name plus PCI IDs plus the kind of host -> verdict and limit.  A
  * "refuse" with "refuse_only_on" is judged "conditional" on other kinds of
  * host (the Cisco VIC crashes XenServer dom0, but is fine on KVM). */
