@@ -503,10 +503,10 @@ roll_back(const struct journal *applied, struct backend *b,
     if (restore_journal(applied, b, opts, &done, &r_err)) {
         *rolled_backp = false;
         return error_set(err, code, "rollback incomplete: the journal "
-                         "%s/journal.json is kept and the next run restores "
-                         "it first (or restore its values by hand and "
-                         "remove it); could not restore: %s; failure: %s; "
-                         "restored: %s", opts->state_dir, r_err.msg,
+                         "%s/%s is kept and the next run restores it first "
+                         "(or restore its values by hand and remove it); "
+                         "could not restore: %s; failure: %s; restored: %s",
+                         opts->state_dir, journal_file_name(), r_err.msg,
                          failure, summary_text(&done, "nothing"));
     }
     if (journal_remove(opts->state_dir, &r_err)) {
@@ -1132,11 +1132,7 @@ journal_at_target(const struct journal *journal, struct backend *b,
 bool
 apply_journal_pending(const char *state_dir)
 {
-    char *path = xasprintf("%s/journal.json", state_dir);
-    bool pending = !access(path, F_OK);
-
-    free(path);
-    return pending;
+    return journal_pending(state_dir);
 }
 
 int
@@ -1175,11 +1171,11 @@ apply_recover(struct backend *b, const struct apply_options *opts,
                "else", journal->pid, journal->n_entries);
     error = restore_journal(journal, b, opts, &done, err);
     if (error) {
-        error_prefix(err, error, "restoring the journal %s/journal.json of "
-                     "an interrupted run (pid %ld) failed, so nothing else was "
+        error_prefix(err, error, "restoring the journal %s/%s of an "
+                     "interrupted run (pid %ld) failed, so nothing else was "
                      "done; fix the cause and run again, or restore its "
                      "values by hand and remove the file",
-                     opts->state_dir, journal->pid);
+                     opts->state_dir, journal_file_name(), journal->pid);
     } else if (!(error = journal_remove(opts->state_dir, err))) {
         log_change("restored the state before the interrupted run: %s",
                    summary_text(&done, "nothing had changed"));

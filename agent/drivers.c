@@ -15,9 +15,10 @@
  *   4. The schema walk copies every value into plain C structs, checking
  *      types, ranges, required and unknown keys (with a "did you mean").
  *
- * json-input.c does steps 1 to 3 and returns the problem as data;
- * report_problem() words it.  The json-c objects never leave this file (and
- * json-input.c).  driver_table_judge() is the lookup the planner uses:
+ * json-input.c does steps 1 to 3 and words their problems, and its typed
+ * getters do the type, range and key checks of step 4.  The json-c objects
+ * never leave this file (and json-input.c).  driver_table_judge() is the
+ * lookup the planner uses:
  * driver name plus PCI IDs plus the kind of host -> verdict and limit.  A
  * "refuse" with "refuse_only_on" is judged "conditional" on other kinds of
  * host (the Cisco VIC crashes XenServer dom0, but is fine on KVM). */
@@ -25,8 +26,7 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,157 +93,129 @@ driver_host_kind_to_string(enum driver_host_kind kind)
            ? host_kind_names[kind] : "(invalid host kind)";
 }
 
-/* What is being parsed, for messages. */
-struct parse_ctx {
-    const char *name;           /* File name shown in messages. */
-    struct error *err;
-};
+/* Rules for messages, after "; ". */
+#define TABLE_IS "the table is {\"version\": 1, \"drivers\": {...}}"
+#define RULE_VERSION "allowed: 1"
+#define RULE_DRIVERS "\"drivers\" maps each ethtool driver name to its entry"
+#define RULE_ENTRY "each driver maps to {\"verdict\": ..., \"reason\": " \
+    "..., \"source\": ...}"
+#define RULE_RULES "\"rules\" is a list of {\"pci\": \"vvvv:dddd\", " \
+    "\"chip\": \"NAME\", \"verdict\": ...}"
+#define RULE_RULE "a rule is {\"pci\": \"vvvv:dddd\", \"chip\": \"NAME\", " \
+    "\"verdict\": ...}"
+#define RULE_REASON "write one sentence an operator understands"
+#define RULE_SOURCE "write where the fact comes from (file:line or URL)"
+#define RULE_CHIP "write the chip's name, e.g. \"82574L\""
+#define RULE_DRIVER_NAME "use the name that \"ethtool -i IFACE\" prints " \
+    "after \"driver:\""
 
-/* Reports a problem at JSON path 'path' (e.g. "drivers.tg3.verdict" or
- * "(top level)"), or at a position in the text ("line 3, column 7"), as
- * "FILE: PATH: message".  Returns -EINVAL. */
-static int __attribute__((format(printf, 3, 4)))
-path_error(const struct parse_ctx *ctx, const char *path,
-           const char *fmt, ...)
-{
-    char msg[768];
-    va_list args;
+#define RULE_RESET "write {\"source\": \"...\"} with where it is " \
+    "documented that this driver needs a link reset (down, then up) to use " \
+    "a new MTU"
 
-    va_start(args, fmt);
-    vsnprintf(msg, sizeof msg, fmt, args);
-    va_end(args);
-    return error_set(ctx->err, -EINVAL, "%s: %s: %s", ctx->name, path, msg);
-}
+#define RULE_ENTRY_NEEDS "every driver needs \"verdict\", \"reason\" and " \
+    "\"source\""
+#define RULE_RULE_NEEDS "every rule needs \"pci\", \"chip\" and \"verdict\""
 
-/* Formats " (did you mean \"X\"?)" into 'dst' if 'word' looks like a
- * misspelling of one of 'choices', else "". */
-static const char *
-did_you_mean(char *dst, size_t size, const char *word,
-             const char *const *choices, size_t n_choices)
-{
-    const char *guess = json_input_suggest(word, choices, n_choices);
-
-    if (guess) {
-        snprintf(dst, size, " (did you mean \"%s\"?)", guess);
-    } else {
-        dst[0] = '\0';
-    }
-    return dst;
-}
-
-/* Reports 'key', a member of the object at 'path' that is not one of
- * 'allowed'. */
-static int
-unknown_key_error(const struct parse_ctx *ctx, const char *path,
-                  const char *key, const char *const *allowed,
-                  size_t n_allowed)
-{
-    return json_input_unknown_key_error(ctx->name, path, key, allowed,
-                                        n_allowed, ctx->err);
-}
+/* Object kinds: the keys each may have, and those each must have. */
+static const char *const entry_needs[] = { "verdict", "reason", "source" };
+static const char *const rule_needs[] = { "pci", "chip", "verdict" };
+static const struct json_input_keys top_kind = JSON_INPUT_KEYS(top_keys);
+static const struct json_input_keys entry_kind = JSON_INPUT_KEYS(entry_keys);
+static const struct json_input_keys rule_kind = JSON_INPUT_KEYS(rule_keys);
+static const struct json_input_keys reset_kind = JSON_INPUT_KEYS(reset_keys);
 
 /* Step 4: the schema walk. */
 
-/* Parses a verdict string at 'path' into '*verdictp'. */
+/* Reads the optional "verdict" of 'obj' at 'path' into '*verdictp'. */
 static int
-parse_verdict(const struct parse_ctx *ctx, const char *path,
-              struct json_object *obj, enum driver_verdict *verdictp)
+read_verdict(const struct json_input_ctx *ctx, struct json_object *obj,
+             const char *path, enum driver_verdict *verdictp)
 {
-    char hint[64];
-    const char *s;
-    int i;
+    int verdict = *verdictp;
+    int error = json_input_get_enum(ctx, obj, path, "verdict", 0,
+                                    verdict_names, DRIVER_VERDICT_MAX,
+                                    VERDICT_ALLOWED, &verdict);
 
-    if (!json_object_is_type(obj, json_type_string)) {
-        return path_error(ctx, path, "expected a string, got %s; "
-                          VERDICT_ALLOWED, json_input_type_name(obj));
-    }
-    s = json_object_get_string(obj);
-    for (i = 0; i < DRIVER_VERDICT_MAX; i++) {
-        if (!strcmp(s, verdict_names[i])) {
-            *verdictp = i;
-            return 0;
+    *verdictp = verdict;
+    return error;
+}
+
+/* Checks that the object 'obj' at 'path' has each of the 'n' keys in
+ * 'keys', which 'rule' lists.  The members' values are checked first, so
+ * that a bad value is reported before a missing key, as the document
+ * reads. */
+static int
+check_required(const struct json_input_ctx *ctx, struct json_object *obj,
+               const char *path, const char *const *keys, size_t n,
+               const char *rule)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!json_object_object_get_ex(obj, keys[i], NULL)) {
+            return json_input_missing(ctx, path, keys[i], rule);
         }
     }
-    return path_error(ctx, path, "unknown verdict \"%.64s\"%s; "
-                      VERDICT_ALLOWED, s,
-                      did_you_mean(hint, sizeof hint, s, verdict_names,
-                                   DRIVER_VERDICT_MAX));
-}
-
-/* Parses an MTU limit at 'path' into '*mtup': 0, or 68..65535. */
-static int
-parse_max_mtu(const struct parse_ctx *ctx, const char *path,
-              struct json_object *obj, unsigned int *mtup)
-{
-    int64_t value;
-
-    if (!json_object_is_type(obj, json_type_int)) {
-        return path_error(ctx, path, "expected an integer, got %s; "
-                          MTU_ALLOWED, json_input_type_name(obj));
-    }
-    value = json_object_get_int64(obj);
-    if (value == INT64_MAX || value == INT64_MIN) {
-        /* json-c saturates numbers that do not fit in 64 bits. */
-        return path_error(ctx, path, "the number is out of range; "
-                          MTU_ALLOWED);
-    } else if (value != 0 && (value < MTU_MIN || value > MTU_MAX)) {
-        return path_error(ctx, path, "%"PRId64" is out of range; "
-                          MTU_ALLOWED, value);
-    }
-    *mtup = value;
     return 0;
 }
 
-/* Parses a non-empty string of at most TEXT_MAX bytes at 'path' into
- * '*textp' (a new copy; any old one is freed).  'what' says what the text
- * should be, for messages. */
+/* Reads the optional "max_mtu" of 'obj' at 'path' into '*mtup': 0, or
+ * 68..65535. */
 static int
-parse_text(const struct parse_ctx *ctx, const char *path,
-           struct json_object *obj, const char *what, char **textp)
+read_max_mtu(const struct json_input_ctx *ctx, struct json_object *obj,
+             const char *path, unsigned int *mtup)
 {
-    const char *s;
-    size_t len, i;
+    char mpath[JSON_INPUT_PATH_SIZE];
+    unsigned int mtu = 0;
+    int error;
 
-    if (!json_object_is_type(obj, json_type_string)) {
-        return path_error(ctx, path, "expected a string, got %s; write %s",
-                          json_input_type_name(obj), what);
+    error = json_input_get_uint(ctx, obj, path, "max_mtu", 0, 0, MTU_MAX,
+                                MTU_ALLOWED, &mtu);
+    if (!error && mtu && mtu < MTU_MIN) {
+        json_input_path_key(mpath, sizeof mpath, path, "max_mtu",
+                            strlen("max_mtu"));
+        return json_input_error(ctx, mpath, "%u is out of range (0, or %d "
+                                "to %d); " MTU_ALLOWED, mtu, MTU_MIN,
+                                MTU_MAX);
     }
-    s = json_object_get_string(obj);
-    len = json_object_get_string_len(obj);
-    if (strlen(s) != len) {
-        return path_error(ctx, path, "the string contains a NUL character "
-                          "(\\u0000); write %s", what);
-    }
-    for (i = 0; i < len && isspace((unsigned char) s[i]); i++) {
-        continue;
-    }
-    if (i == len) {
-        return path_error(ctx, path, "the string is empty; write %s", what);
-    } else if (len > TEXT_MAX) {
-        return path_error(ctx, path, "the string is %zu bytes long; keep "
-                          "it to %d bytes so that it fits in one message",
-                          len, TEXT_MAX);
-    }
-    free(*textp);
-    *textp = xstrdup(s);
-    return 0;
+    *mtup = mtu;
+    return error;
 }
 
-/* Parses a PCI "vvvv:dddd" string at 'path'. */
+/* Reads the text member 'key' of 'obj' at 'path', a non-empty string of at
+ * most TEXT_MAX bytes, into '*textp' (a new copy), following 'rule'. */
 static int
-parse_pci(const struct parse_ctx *ctx, const char *path,
-          struct json_object *obj, unsigned int *vendorp,
-          unsigned int *devicep)
+read_text(const struct json_input_ctx *ctx, struct json_object *obj,
+          const char *path, const char *key, int flags, const char *rule,
+          char **textp)
 {
+    const char *s = NULL;
+    int error = json_input_get_string(ctx, obj, path, key,
+                                      flags | JSON_INPUT_NONEMPTY, TEXT_MAX,
+                                      rule, &s);
+
+    if (!error && s) {
+        *textp = xstrdup(s);
+    }
+    return error;
+}
+
+/* Reads the optional PCI "vvvv:dddd" member "pci" of 'obj' at 'path'. */
+static int
+read_pci(const struct json_input_ctx *ctx, struct json_object *obj,
+         const char *path, unsigned int *vendorp, unsigned int *devicep)
+{
+    char mpath[JSON_INPUT_PATH_SIZE];
     bool upper = false;
-    const char *s;
+    const char *s = NULL;
     size_t i;
+    int error;
 
-    if (!json_object_is_type(obj, json_type_string)) {
-        return path_error(ctx, path, "expected a string, got %s; "
-                          PCI_ALLOWED, json_input_type_name(obj));
+    error = json_input_get_string(ctx, obj, path, "pci", 0, SIZE_MAX,
+                                  PCI_ALLOWED, &s);
+    if (error || !s) {
+        return error;
     }
-    s = json_object_get_string(obj);
+    json_input_path_key(mpath, sizeof mpath, path, "pci", strlen("pci"));
     if (strlen(s) != 9 || s[4] != ':') {
         goto bad;
     }
@@ -264,96 +236,76 @@ parse_pci(const struct parse_ctx *ctx, const char *path,
         for (i = 0; i < sizeof lower; i++) {
             lower[i] = tolower((unsigned char) s[i]);
         }
-        return path_error(ctx, path, "\"%s\" has uppercase hex digits; "
-                          "write \"%s\" (%s)", s, lower, PCI_ALLOWED);
+        return json_input_error(ctx, mpath, "\"%s\" has uppercase hex "
+                                "digits; write \"%s\" (%s)", s, lower,
+                                PCI_ALLOWED);
     }
     *vendorp = strtoul(s, NULL, 16);
     *devicep = strtoul(s + 5, NULL, 16);
     return 0;
 
 bad:
-    return path_error(ctx, path, "\"%.64s\" is not a PCI vendor:device ID; "
-                      PCI_ALLOWED, s);
+    return json_input_error(ctx, mpath, "\"%.64s\" is not a PCI "
+                            "vendor:device ID; " PCI_ALLOWED, s);
 }
 
-/* Writes "allowed: \"xen-dom0\"" (every known host kind) into 'buf'. */
-static const char *
-host_kinds_allowed(char *buf, size_t size)
-{
-    char list[128];
-
-    snprintf(buf, size, "allowed: %s",
-             json_input_join(list, sizeof list, host_kind_names,
-                             DRIVER_HOST_KIND_MAX, true));
-    return buf;
-}
-
-/* Parses a "refuse_only_on" list of host kinds at 'path' into '*kindsp'
- * (bits 1u << DRIVER_HOST_*): a non-empty array of known names, each at
- * most once. */
+/* Reads the optional "refuse_only_on" list of host kinds of 'obj' at 'path'
+ * into '*kindsp' (bits 1u << DRIVER_HOST_*): a non-empty array of known
+ * names, each at most once.  Sets '*presentp' if it is there. */
 static int
-parse_refuse_only_on(const struct parse_ctx *ctx, const char *path,
-                     struct json_object *obj, unsigned int *kindsp)
+read_refuse_only_on(const struct json_input_ctx *ctx,
+                    struct json_object *obj, const char *path,
+                    unsigned int *kindsp, bool *presentp)
 {
-    size_t first[DRIVER_HOST_KIND_MAX];
+    char apath[JSON_INPUT_PATH_SIZE];
+    size_t first[DRIVER_HOST_KIND_MAX] = { 0 };
+    struct json_object *array;
     unsigned int kinds = 0;
-    char allowed[160];
-    size_t n, i;
+    char rule[256], kinds_rule[160], list[128];
+    size_t n;
+    int error;
 
-    host_kinds_allowed(allowed, sizeof allowed);
-    if (!json_object_is_type(obj, json_type_array)) {
-        return path_error(ctx, path, "expected an array, got %s; write the "
-                          "kinds of host on which the refusal applies, e.g. "
-                          "[\"xen-dom0\"] (%s)", json_input_type_name(obj),
-                          allowed);
+    snprintf(rule, sizeof rule, "name the kinds of host on which the "
+             "refusal applies (allowed: %s), or remove the key to refuse on "
+             "every host", json_input_join(list, sizeof list,
+                                           host_kind_names,
+                                           DRIVER_HOST_KIND_MAX, true));
+    error = json_input_get_array(ctx, obj, path, "refuse_only_on",
+                                 JSON_INPUT_NONEMPTY, rule, &array, &n);
+    snprintf(kinds_rule, sizeof kinds_rule, "allowed: %s", list);
+    if (error || !array) {
+        return error;
     }
-    n = json_object_array_length(obj);
-    if (!n) {
-        return path_error(ctx, path, "the list is empty; name at least one "
-                          "kind of host (%s), or remove the key to refuse on "
-                          "every host", allowed);
-    }
-    for (i = 0; i < n; i++) {
-        struct json_object *elem = json_object_array_get_idx(obj, i);
+    json_input_path_key(apath, sizeof apath, path, "refuse_only_on",
+                        strlen("refuse_only_on"));
+    for (size_t i = 0; i < n; i++) {
         char elem_path[JSON_INPUT_PATH_SIZE];
-        char hint[64];
-        const char *s;
         int k;
 
-        json_input_path_index(elem_path, sizeof elem_path, path, i);
-        if (!json_object_is_type(elem, json_type_string)) {
-            return path_error(ctx, elem_path, "expected a string, got %s; "
-                              "%s", json_input_type_name(elem), allowed);
-        }
-        s = json_object_get_string(elem);
-        for (k = 0; k < DRIVER_HOST_KIND_MAX; k++) {
-            if (!strcmp(s, host_kind_names[k])) {
-                break;
-            }
-        }
-        if (k == DRIVER_HOST_KIND_MAX) {
-            return path_error(ctx, elem_path, "unknown kind of host "
-                              "\"%.64s\"%s; %s", s,
-                              did_you_mean(hint, sizeof hint, s,
-                                           host_kind_names,
-                                           DRIVER_HOST_KIND_MAX),
-                              allowed);
+        json_input_path_index(elem_path, sizeof elem_path, apath, i);
+        error = json_input_enum(ctx, json_object_array_get_idx(array, i),
+                                elem_path, host_kind_names,
+                                DRIVER_HOST_KIND_MAX, kinds_rule, &k);
+        if (error) {
+            return error;
         } else if (kinds & (1u << k)) {
-            return path_error(ctx, elem_path, "\"%s\" is listed twice (also "
-                              "refuse_only_on[%zu]); name each kind of host "
-                              "once", s, first[k]);
+            return json_input_error(ctx, elem_path, "\"%s\" is listed "
+                                    "twice (also refuse_only_on[%zu]); name "
+                                    "each kind of host once",
+                                    host_kind_names[k], first[k]);
         }
         kinds |= 1u << k;
         first[k] = i;
     }
     *kindsp = kinds;
+    *presentp = true;
     return 0;
 }
 
 /* Checks, once the object at 'path' is read, that its "refuse_only_on"
  * (present if 'has_only_on') goes with a "refuse" 'verdict'. */
 static int
-check_refuse_only_on(const struct parse_ctx *ctx, const char *path,
+check_refuse_only_on(const struct json_input_ctx *ctx, const char *path,
                      bool has_only_on, enum driver_verdict verdict)
 {
     char key_path[JSON_INPUT_PATH_SIZE];
@@ -363,249 +315,209 @@ check_refuse_only_on(const struct parse_ctx *ctx, const char *path,
     }
     json_input_path_key(key_path, sizeof key_path, path, "refuse_only_on",
                         strlen("refuse_only_on"));
-    return path_error(ctx, key_path, "only allowed with \"verdict\": "
-                      "\"refuse\", and the verdict is \"%s\"; remove "
-                      "\"refuse_only_on\", or make the verdict \"refuse\"",
-                      driver_verdict_to_string(verdict));
+    return json_input_error(ctx, key_path, "only allowed with \"verdict\": "
+                            "\"refuse\", and the verdict is \"%s\"; remove "
+                            "\"refuse_only_on\", or make the verdict "
+                            "\"refuse\"", driver_verdict_to_string(verdict));
+}
+
+/* Returns true if the rule 'obj' has a "pci". */
+static bool
+has_pci(struct json_object *obj)
+{
+    return json_object_object_get_ex(obj, "pci", NULL);
 }
 
 /* Parses rule 'index' of 'entry' (whose rules 0..index-1 are parsed) from
- * 'obj' at 'path' into entry->rules[index].  'pci_ids' maps the PCI IDs
- * ("vvvv:dddd") of rules 0..index-1 to their index; adds this rule's. */
+ * 'obj' at 'path' into entry->rules[index]. */
 static int
-parse_rule(const struct parse_ctx *ctx, const char *path,
+parse_rule(const struct json_input_ctx *ctx, const char *path,
            struct json_object *obj, struct driver_entry *entry,
            size_t index, struct name_index *pci_ids)
 {
     struct driver_rule *rule = &entry->rules[index];
-    bool has_pci = false, has_chip = false, has_verdict = false;
     bool has_only_on = false;
-    int error = 0;
+    int error;
 
-    if (!json_object_is_type(obj, json_type_object)) {
-        return path_error(ctx, path, "expected an object, got %s; a rule "
-                          "is {\"pci\": \"vvvv:dddd\", \"chip\": \"NAME\", "
-                          "\"verdict\": ...}", json_input_type_name(obj));
+    error = json_input_object(ctx, obj, path, &rule_kind, RULE_RULE);
+    if (!error) {
+        error = read_pci(ctx, obj, path, &rule->pci_vendor,
+                         &rule->pci_device);
     }
-    json_object_object_foreach (obj, key, val) {
-        char key_path[JSON_INPUT_PATH_SIZE];
+    if (!error && has_pci(obj)) {
+        char id[16];
+        size_t i;
 
-        json_input_path_key(key_path, sizeof key_path, path, key,
-                            strlen(key));
-        if (!strcmp(key, "pci")) {
-            size_t i;
+        snprintf(id, sizeof id, "%04x:%04x", rule->pci_vendor,
+                 rule->pci_device);
+        i = name_index_find(pci_ids, id);
+        if (i != NAME_INDEX_NONE) {
+            char pci_path[JSON_INPUT_PATH_SIZE];
 
-            error = parse_pci(ctx, key_path, val, &rule->pci_vendor,
-                              &rule->pci_device);
-            if (!error) {
-                char id[16];
-
-                snprintf(id, sizeof id, "%04x:%04x", rule->pci_vendor,
-                         rule->pci_device);
-                i = name_index_find(pci_ids, id);
-                if (i != NAME_INDEX_NONE) {
-                    error = path_error(ctx, key_path, "duplicate rule for "
-                                       "%04x:%04x (also rules[%zu]); each "
-                                       "PCI ID may have one rule per "
-                                       "driver", rule->pci_vendor,
-                                       rule->pci_device, i);
-                } else {
-                    name_index_add(pci_ids, id, index);
-                }
-            }
-            has_pci = true;
-        } else if (!strcmp(key, "chip")) {
-            error = parse_text(ctx, key_path, val, "the chip's name, e.g. "
-                               "\"82574L\"", &rule->chip);
-            has_chip = true;
-        } else if (!strcmp(key, "verdict")) {
-            error = parse_verdict(ctx, key_path, val, &rule->verdict);
-            has_verdict = true;
-        } else if (!strcmp(key, "max_mtu")) {
-            error = parse_max_mtu(ctx, key_path, val, &rule->max_mtu);
-        } else if (!strcmp(key, "reason")) {
-            error = parse_text(ctx, key_path, val, "one sentence an "
-                               "operator understands", &rule->reason);
-        } else if (!strcmp(key, "refuse_only_on")) {
-            error = parse_refuse_only_on(ctx, key_path, val,
-                                         &rule->refuse_only_on);
-            has_only_on = true;
-        } else {
-            error = unknown_key_error(ctx, path, key, rule_keys,
-                                      ARRAY_SIZE(rule_keys));
+            json_input_path_key(pci_path, sizeof pci_path, path, "pci",
+                                strlen("pci"));
+            return json_input_error(ctx, pci_path, "duplicate rule for "
+                                    "%04x:%04x (also rules[%zu]); each PCI "
+                                    "ID may have one rule per driver",
+                                    rule->pci_vendor, rule->pci_device, i);
         }
-        if (error) {
-            return error;
-        }
+        name_index_add(pci_ids, id, index);
     }
-
-    if (!has_pci || !has_chip || !has_verdict) {
-        return path_error(ctx, path, "missing \"%s\"; every rule needs "
-                          "\"pci\", \"chip\" and \"verdict\"",
-                          !has_pci ? "pci" : !has_chip ? "chip"
-                          : "verdict");
+    if (error
+        || read_text(ctx, obj, path, "chip", 0, RULE_CHIP, &rule->chip)
+        || read_verdict(ctx, obj, path, &rule->verdict)
+        || read_max_mtu(ctx, obj, path, &rule->max_mtu)
+        || read_text(ctx, obj, path, "reason", 0, RULE_REASON,
+                     &rule->reason)
+        || read_refuse_only_on(ctx, obj, path, &rule->refuse_only_on,
+                               &has_only_on)
+        || check_required(ctx, obj, path, rule_needs, ARRAY_SIZE(rule_needs),
+                          RULE_RULE_NEEDS)) {
+        return -EINVAL;
     }
     return check_refuse_only_on(ctx, path, has_only_on, rule->verdict);
 }
 
+/* Parses the optional "rules" of 'obj' at 'path' into 'entry'. */
 static int
-parse_rules(const struct parse_ctx *ctx, const char *path,
-            struct json_object *obj, struct driver_entry *entry)
+parse_rules(const struct json_input_ctx *ctx, struct json_object *obj,
+            const char *path, struct driver_entry *entry)
 {
+    char apath[JSON_INPUT_PATH_SIZE];
+    struct json_object *array;
     struct name_index *pci_ids;
-    size_t n, i;
-    int error = 0;
+    size_t n;
+    int error;
 
-    if (!json_object_is_type(obj, json_type_array)) {
-        return path_error(ctx, path, "expected an array, got %s; \"rules\" "
-                          "is a list of {\"pci\": \"vvvv:dddd\", \"chip\": "
-                          "\"NAME\", \"verdict\": ...}",
-                          json_input_type_name(obj));
+    error = json_input_get_array(ctx, obj, path, "rules", 0, RULE_RULES,
+                                 &array, &n);
+    if (error || !array) {
+        return error;
     }
-    n = json_object_array_length(obj);
+    json_input_path_key(apath, sizeof apath, path, "rules",
+                        strlen("rules"));
     entry->rules = xzalloc(n * sizeof *entry->rules);
-    pci_ids = name_index_create();
-    for (i = 0; i < n && !error; i++) {
+    pci_ids = name_index_create();      /* "vvvv:dddd" -> rule index. */
+    for (size_t i = 0; i < n && !error; i++) {
         char elem_path[JSON_INPUT_PATH_SIZE];
 
-        json_input_path_index(elem_path, sizeof elem_path, path, i);
+        json_input_path_index(elem_path, sizeof elem_path, apath, i);
         entry->n_rules = i + 1;
         error = parse_rule(ctx, elem_path,
-                           json_object_array_get_idx(obj, i), entry, i,
+                           json_object_array_get_idx(array, i), entry, i,
                            pci_ids);
     }
     name_index_destroy(pci_ids);
     return error;
 }
 
-/* Parses the "mtu_change_needs_reset" object at 'path', {"source": "..."},
- * into '*sourcep' (a new copy).  The source is required: a link bounce is
- * an outage, so the table says where the need for it is documented. */
+/* Reads the optional "mtu_change_needs_reset" of 'obj' at 'path',
+ * {"source": "..."}, into '*sourcep' (a new copy).  The source is
+ * required: a link bounce is an outage, so the table says where the need
+ * for it is documented. */
 static int
-parse_needs_reset(const struct parse_ctx *ctx, const char *path,
-                  struct json_object *obj, char **sourcep)
+read_needs_reset(const struct json_input_ctx *ctx, struct json_object *obj,
+                 const char *path, char **sourcep)
 {
-    if (!json_object_is_type(obj, json_type_object)) {
-        return path_error(ctx, path, "expected an object, got %s; write "
-                          "{\"source\": \"...\"} with where it is documented "
-                          "that this driver needs a link reset (down, then "
-                          "up) to use a new MTU", json_input_type_name(obj));
-    }
-    json_object_object_foreach (obj, key, val) {
-        char key_path[JSON_INPUT_PATH_SIZE];
-        int error;
+    char rpath[JSON_INPUT_PATH_SIZE];
+    struct json_object *value;
 
-        if (strcmp(key, "source")) {
-            return unknown_key_error(ctx, path, key, reset_keys,
-                                     ARRAY_SIZE(reset_keys));
-        }
-        json_input_path_key(key_path, sizeof key_path, path, key,
-                            strlen(key));
-        error = parse_text(ctx, key_path, val, "where the need for a reset "
-                           "is documented (file:line or URL)", sourcep);
-        if (error) {
-            return error;
-        }
+    if (!json_input_member(obj, path, "mtu_change_needs_reset", &value,
+                           rpath)) {
+        return 0;
     }
-    if (!*sourcep) {
-        return path_error(ctx, path, "missing \"source\"; say where it is "
-                          "documented that this driver needs a link reset "
-                          "to use a new MTU");
+    if (json_input_object(ctx, value, rpath, &reset_kind, RULE_RESET)
+        || read_text(ctx, value, rpath, "source", JSON_INPUT_REQUIRED,
+                     RULE_RESET, sourcep)) {
+        return -EINVAL;
     }
     return 0;
 }
 
 /* Parses the entry for driver 'name' from 'obj' at 'path' into 'entry'. */
 static int
-parse_entry(const struct parse_ctx *ctx, const char *path, const char *name,
-            struct json_object *obj, struct driver_entry *entry)
+parse_entry(const struct json_input_ctx *ctx, const char *path,
+            const char *name, struct json_object *obj,
+            struct driver_entry *entry)
 {
-    bool has_verdict = false, has_only_on = false;
+    bool has_only_on = false;
     size_t len = strlen(name);
-    size_t i;
 
     if (!len) {
-        return path_error(ctx, path, "empty driver name; use the name that "
-                          "\"ethtool -i IFACE\" prints after \"driver:\"");
+        return json_input_error(ctx, path, "empty driver name; "
+                                RULE_DRIVER_NAME);
     } else if (len > DRIVER_NAME_MAX) {
-        return path_error(ctx, path, "the driver name is %zu bytes long; "
-                          "ethtool driver names have at most %d bytes",
-                          len, DRIVER_NAME_MAX);
+        return json_input_error(ctx, path, "the driver name is %zu bytes "
+                                "long; ethtool driver names have at most %d "
+                                "bytes", len, DRIVER_NAME_MAX);
     }
-    for (i = 0; i < len; i++) {
+    for (size_t i = 0; i < len; i++) {
         if ((unsigned char) name[i] < 0x20 || name[i] == 0x7f) {
-            return path_error(ctx, path, "the driver name contains a "
-                              "control character; use the name that "
-                              "\"ethtool -i IFACE\" prints after "
-                              "\"driver:\"");
+            return json_input_error(ctx, path, "the driver name contains a "
+                                    "control character; "
+                                    RULE_DRIVER_NAME);
         }
-    }
-    if (!json_object_is_type(obj, json_type_object)) {
-        return path_error(ctx, path, "expected an object, got %s; each "
-                          "driver maps to {\"verdict\": ..., \"reason\": "
-                          "..., \"source\": ...}", json_input_type_name(obj));
     }
     entry->name = xstrdup(name);
-
-    json_object_object_foreach (obj, key, val) {
-        char key_path[JSON_INPUT_PATH_SIZE];
-        int error;
-
-        json_input_path_key(key_path, sizeof key_path, path, key,
-                            strlen(key));
-        if (!strcmp(key, "verdict")) {
-            error = parse_verdict(ctx, key_path, val, &entry->verdict);
-            has_verdict = true;
-        } else if (!strcmp(key, "max_mtu")) {
-            error = parse_max_mtu(ctx, key_path, val, &entry->max_mtu);
-        } else if (!strcmp(key, "reason")) {
-            error = parse_text(ctx, key_path, val, "one sentence an "
-                               "operator understands", &entry->reason);
-        } else if (!strcmp(key, "source")) {
-            error = parse_text(ctx, key_path, val, "where the fact comes "
-                               "from (file:line or URL)", &entry->source);
-        } else if (!strcmp(key, "rules")) {
-            error = parse_rules(ctx, key_path, val, entry);
-        } else if (!strcmp(key, "refuse_only_on")) {
-            error = parse_refuse_only_on(ctx, key_path, val,
-                                         &entry->refuse_only_on);
-            has_only_on = true;
-        } else if (!strcmp(key, "mtu_change_needs_reset")) {
-            error = parse_needs_reset(ctx, key_path, val,
-                                      &entry->reset_source);
-        } else {
-            error = unknown_key_error(ctx, path, key, entry_keys,
-                                      ARRAY_SIZE(entry_keys));
-        }
-        if (error) {
-            return error;
-        }
-    }
-
-    if (!has_verdict || !entry->reason || !entry->source) {
-        return path_error(ctx, path, "missing \"%s\"; every driver needs "
-                          "\"verdict\", \"reason\" and \"source\"",
-                          !has_verdict ? "verdict"
-                          : !entry->reason ? "reason" : "source");
+    if (json_input_object(ctx, obj, path, &entry_kind, RULE_ENTRY)
+        || read_verdict(ctx, obj, path, &entry->verdict)
+        || read_max_mtu(ctx, obj, path, &entry->max_mtu)
+        || read_text(ctx, obj, path, "reason", 0, RULE_REASON,
+                     &entry->reason)
+        || read_text(ctx, obj, path, "source", 0, RULE_SOURCE,
+                     &entry->source)
+        || parse_rules(ctx, obj, path, entry)
+        || read_refuse_only_on(ctx, obj, path, &entry->refuse_only_on,
+                               &has_only_on)
+        || read_needs_reset(ctx, obj, path, &entry->reset_source)
+        || check_required(ctx, obj, path, entry_needs,
+                          ARRAY_SIZE(entry_needs), RULE_ENTRY_NEEDS)) {
+        return -EINVAL;
     }
     return check_refuse_only_on(ctx, path, has_only_on, entry->verdict);
 }
 
 static int
-parse_drivers(const struct parse_ctx *ctx, struct json_object *obj,
-              struct driver_table *table)
+parse_top(const struct json_input_ctx *ctx, struct json_object *root,
+          struct driver_table *table)
 {
-    if (!json_object_is_type(obj, json_type_object)) {
-        return path_error(ctx, "drivers", "expected an object, got %s; "
-                          "\"drivers\" maps each ethtool driver name to "
-                          "its entry", json_input_type_name(obj));
-    }
-    table->entries = xzalloc(json_object_object_length(obj)
-                             * sizeof *table->entries);
+    struct json_object *drivers;
+    long long version = 0;
+    int error;
 
-    json_object_object_foreach (obj, name, val) {
+    /* The version first: a table of another version may well have keys
+     * that this one does not know. */
+    error = json_input_object(ctx, root, "", NULL, TABLE_IS);
+    if (!error && !json_object_object_get_ex(root, "version", NULL)) {
+        error = json_input_missing(ctx, "", "version", TABLE_IS);
+    }
+    if (!error) {
+        error = json_input_get_int(ctx, root, "", "version", 0, LLONG_MIN,
+                                   LLONG_MAX, RULE_VERSION, &version);
+    }
+    if (error) {
+        return error;
+    } else if (version != DRIVERS_VERSION) {
+        return json_input_error(ctx, "version", "version %lld is not "
+                                "supported; this jumboagent reads version "
+                                "%d", version, DRIVERS_VERSION);
+    }
+    error = json_input_object(ctx, root, "", &top_kind, TABLE_IS);
+    if (!error) {
+        error = json_input_get_object(ctx, root, "", "drivers", 0, NULL,
+                                      RULE_DRIVERS, &drivers);
+    }
+    if (!error && !drivers) {
+        error = json_input_missing(ctx, "", "drivers", TABLE_IS);
+    }
+    if (error) {
+        return error;
+    }
+
+    table->entries = xzalloc(json_object_object_length(drivers)
+                             * sizeof *table->entries);
+    json_object_object_foreach (drivers, name, val) {
         char path[JSON_INPUT_PATH_SIZE];
-        int error;
 
         json_input_path_key(path, sizeof path, "drivers", name,
                             strlen(name));
@@ -614,51 +526,6 @@ parse_drivers(const struct parse_ctx *ctx, struct json_object *obj,
         if (error) {
             return error;
         }
-    }
-    return 0;
-}
-
-static int
-parse_top(const struct parse_ctx *ctx, struct json_object *root,
-          struct driver_table *table)
-{
-    struct json_object *version, *drivers;
-
-    if (!json_object_is_type(root, json_type_object)) {
-        return path_error(ctx, "(top level)", "expected an object, got %s; "
-                          "the table is {\"version\": 1, \"drivers\": "
-                          "{...}}", json_input_type_name(root));
-    }
-
-    /* The version first: a table of another version may well have keys
-     * that this one does not know. */
-    if (!json_object_object_get_ex(root, "version", &version)) {
-        return path_error(ctx, "(top level)", "missing \"version\"; the "
-                          "table is {\"version\": 1, \"drivers\": {...}}");
-    } else if (!json_object_is_type(version, json_type_int)) {
-        return path_error(ctx, "version", "expected an integer, got %s; "
-                          "allowed: %d", json_input_type_name(version),
-                          DRIVERS_VERSION);
-    } else if (json_object_get_int64(version) != DRIVERS_VERSION) {
-        return path_error(ctx, "version", "version %"PRId64" is not "
-                          "supported; this jumboagent reads version %d",
-                          json_object_get_int64(version), DRIVERS_VERSION);
-    }
-
-    json_object_object_foreach (root, key, val) {
-        if (!strcmp(key, "drivers")) {
-            int error = parse_drivers(ctx, val, table);
-            if (error) {
-                return error;
-            }
-        } else if (strcmp(key, "version")) {
-            return unknown_key_error(ctx, NULL, key, top_keys,
-                                     ARRAY_SIZE(top_keys));
-        }
-    }
-    if (!json_object_object_get_ex(root, "drivers", &drivers)) {
-        return path_error(ctx, "(top level)", "missing \"drivers\"; the "
-                          "table is {\"version\": 1, \"drivers\": {...}}");
     }
     return 0;
 }
@@ -673,7 +540,7 @@ static const struct json_input_spec drivers_spec = {
 
 /* Steps 1-4 on the 'size' bytes at 'text', into 'table'. */
 static int
-parse_json(const struct parse_ctx *ctx, const char *text, size_t size,
+parse_json(const struct json_input_ctx *ctx, const char *text, size_t size,
            struct driver_table *table)
 {
     struct json_object *root = NULL;
@@ -689,13 +556,23 @@ parse_json(const struct parse_ctx *ctx, const char *text, size_t size,
     return error;
 }
 
+/* Indexes the entries of the parsed 'table' by driver name. */
+static void
+index_entries(struct driver_table *table)
+{
+    table->index = name_index_create();
+    for (size_t i = 0; i < table->n_entries; i++) {
+        name_index_add(table->index, table->entries[i].name, i);
+    }
+}
+
 /* Parses and validates the driver table in the file 'path'; see
  * drivers.h. */
 int
 driver_table_parse_file(const char *path, struct driver_table **tablep,
                         struct error *err)
 {
-    struct parse_ctx ctx = { .name = path, .err = err };
+    struct json_input_ctx ctx = { .name = path, .err = err };
     struct json_object *root = NULL;
     struct driver_table *table;
     int error, fd;
@@ -723,6 +600,7 @@ driver_table_parse_file(const char *path, struct driver_table **tablep,
         driver_table_destroy(table);
         return error;
     }
+    index_entries(table);
     *tablep = table;
     return 0;
 }
@@ -733,7 +611,7 @@ int
 driver_table_parse_buffer(const char *name, const char *text, size_t size,
                           struct driver_table **tablep, struct error *err)
 {
-    struct parse_ctx ctx = {
+    struct json_input_ctx ctx = {
         .name = name ? name : "(driver table)",
         .err = err,
     };
@@ -747,10 +625,7 @@ driver_table_parse_buffer(const char *name, const char *text, size_t size,
         driver_table_destroy(table);
         return error;
     }
-    table->index = name_index_create();
-    for (size_t i = 0; i < table->n_entries; i++) {
-        name_index_add(table->index, table->entries[i].name, i);
-    }
+    index_entries(table);
     *tablep = table;
     return 0;
 }

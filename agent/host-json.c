@@ -5,15 +5,15 @@
  * spaces of indentation (empty objects and arrays as "{}" and "[]").  Reading
  * parses strictly with json-input.c (json-c plus the checks json-c lacks:
  * duplicate keys, single quotes, raw control characters, NaN; a problem with
- * the text reads "NAME:LINE:COL: invalid JSON: ..."), checks every member
- * against the schema (unknown members and wrong types are errors, named by
- * their JSON path: "NAME: PATH: ..."), and copies the values into a new
- * 'struct host'; no json-c object outlives the call. */
+ * the text reads "NAME: line L, column C: invalid JSON: ..."), checks every
+ * member against the schema with json-input.c's typed getters (unknown
+ * members and wrong types are errors, named by their JSON path: "NAME: PATH:
+ * ..."), and copies the values into a new 'struct host'; no json-c object
+ * outlives the call. */
 #include "host-json.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,28 +358,6 @@ host_json_write(const struct host *host, FILE *stream)
  * interfaces has a model of a few megabytes. */
 #define MAX_FILE_SIZE (64 * 1024 * 1024)
 
-/* What a read needs for its messages. */
-struct reader {
-    const char *name;           /* File name, first in every message. */
-    struct error *err;
-};
-
-/* Records "NAME: PATH: MESSAGE" (or "NAME: MESSAGE" if 'path' is "") in the
- * reader's error and returns -EINVAL. */
-static int __attribute__((format(printf, 3, 4)))
-reader_error(const struct reader *r, const char *path, const char *fmt, ...)
-{
-    char msg[768];
-    va_list args;
-
-    va_start(args, fmt);
-    vsnprintf(msg, sizeof msg, fmt, args);
-    va_end(args);
-    return (path[0]
-            ? error_set(r->err, -EINVAL, "%s: %s: %s", r->name, path, msg)
-            : error_set(r->err, -EINVAL, "%s: %s", r->name, msg));
-}
-
 /* What the shared reader needs to know about a host model. */
 static const struct json_input_spec host_spec = {
     .what = "host model",
@@ -388,298 +366,136 @@ static const struct json_input_spec host_spec = {
     .max_depth = JSON_TOKENER_DEFAULT_DEPTH,
 };
 
-/* Stores in 'dst' (of PATH_SIZE bytes) the path of member 'key' of the
- * object at 'path'. */
-static void
-path_member(char *dst, const char *path, const char *key)
-{
-    json_input_path_key(dst, PATH_SIZE, path, key, strlen(key));
-}
+/* Object kinds: the keys each may have. */
+static const char *const host_keys[] = {
+    "version", "hostname", "xen_dom0", "sysctls", "links", "ovs",
+};
+static const char *const sysctl_keys[] = {
+    "ip_forward", "ipv6_forwarding", "tcp_mtu_probing", "ipv6_disabled",
+};
+static const char *const link_keys[] = {
+    "name", "ifindex", "kind", "kind_name", "mtu", "min_mtu", "max_mtu",
+    "up", "operstate", "mac", "master", "lower", "peer", "vlan_id",
+    "tunnel_ipv6", "tunnel_key", "driver", "bus_info", "pci", "lro",
+    "default_route",
+};
+static const char *const ovs_keys[] = {
+    "reachable", "remote", "error", "version", "cur_cfg", "next_cfg",
+    "bridges",
+};
+static const char *const bridge_keys[] = {
+    "name", "datapath_type", "external_ids", "ports",
+};
+static const char *const port_keys[] = {
+    "name", "bond_mode", "tag", "external_ids", "interfaces",
+};
+static const char *const iface_keys[] = {
+    "name", "type", "mtu", "mtu_request", "ofport", "error", "external_ids",
+    "kernel_mtu", "role",
+};
+static const struct json_input_keys host_kind = JSON_INPUT_KEYS(host_keys);
+static const struct json_input_keys sysctl_kind
+    = JSON_INPUT_KEYS(sysctl_keys);
+static const struct json_input_keys link_kind = JSON_INPUT_KEYS(link_keys);
+static const struct json_input_keys ovs_kind = JSON_INPUT_KEYS(ovs_keys);
+static const struct json_input_keys bridge_kind
+    = JSON_INPUT_KEYS(bridge_keys);
+static const struct json_input_keys port_kind = JSON_INPUT_KEYS(port_keys);
+static const struct json_input_keys iface_kind = JSON_INPUT_KEYS(iface_keys);
 
-/* Stores in 'dst' (of PATH_SIZE bytes) the path of element 'i' of the array
- * at 'path'. */
-static void
-path_index(char *dst, const char *path, size_t i)
-{
-    json_input_path_index(dst, PATH_SIZE, path, i);
-}
+static const char *const iface_roles[] = {
+    "uplink", "internal", "vif", "member", "tunnel", "patch",
+};
 
-/* Checks that every member of the object 'obj' at 'path' is one of the 'n'
- * names in 'known'. */
+/* Decodes the "\xNN" escape (escape.h) of 's' at 'path' into 'dst' of
+ * 'size' bytes. */
 static int
-check_members(const struct reader *r, struct json_object *obj,
-              const char *path, const char *const known[], size_t n)
+decode_string(const struct json_input_ctx *r, const char *path,
+              const char *s, char *dst, size_t size)
 {
-    return json_input_check_keys(r->name, path, obj, known, n, r->err);
-}
-
-/* Checks that 'value' at 'path' is an object. */
-static int
-check_object(const struct reader *r, struct json_object *value,
-             const char *path)
-{
-    char got[64];
-
-    if (!json_object_is_type(value, json_type_object)) {
-        return reader_error(r, path, "expected an object, got %s",
-                            json_input_describe(value, JSON_INPUT_AS_JSON,
-                                                got, sizeof got));
-    }
-    return 0;
-}
-
-/* Looks up the member 'key' of 'obj' (at 'path').  Returns false if it is
- * absent.  Otherwise stores its value (NULL for null) in '*valuep' and its
- * path in 'mpath' and returns true. */
-static bool
-get_member(struct json_object *obj, const char *path, const char *key,
-           struct json_object **valuep, char mpath[PATH_SIZE])
-{
-    if (!json_object_object_get_ex(obj, key, valuep)) {
-        return false;
-    }
-    path_member(mpath, path, key);
-    return true;
-}
-
-/* Decodes the "\xNN" escape (escape.h) of 's', the string 'value' at
- * 'path', into 'dst' of 'size' bytes. */
-static int
-decode_string(const struct reader *r, const char *path,
-              struct json_object *value, const char *s, char *dst,
-              size_t size)
-{
-    char got[64];
+    char quoted[128];
     int error = escape_json_decode(s, dst, size);
 
     if (error == -ENAMETOOLONG) {
-        return reader_error(r, path, "expected a string of at most %zu "
-                            "bytes, got %s (%zu bytes)", size - 1,
-                            json_input_describe(value, JSON_INPUT_AS_JSON,
-                                                got, sizeof got), strlen(s));
+        return json_input_error(r, path, "the string is %zu bytes long, "
+                                "more than the %zu allowed", strlen(s),
+                                size - 1);
     } else if (error) {
-        return reader_error(r, path, "%s: a backslash must start \\\\ "
-                            "(a backslash) or \\xNN (the byte NN, not 00); "
-                            "see docs/show-json.md",
-                            json_input_describe(value, JSON_INPUT_AS_JSON,
-                                                got, sizeof got));
+        return json_input_error(r, path, "%s: a backslash must start \\\\ "
+                                "(a backslash) or \\xNN (the byte NN, not "
+                                "00); see docs/show-json.md",
+                                json_input_quote(s, strlen(s), quoted,
+                                                 sizeof quoted));
     }
     return 0;
-}
-
-/* Copies the string 'value' at 'path' into 'dst' of 'size' bytes.  If
- * 'nullable', null is accepted and stored as "". */
-static int
-check_string(const struct reader *r, struct json_object *value,
-             const char *path, bool nullable, char *dst, size_t size)
-{
-    char got[64];
-    const char *s;
-    size_t len;
-
-    if (!value && nullable) {
-        dst[0] = '\0';
-        return 0;
-    }
-    if (!json_object_is_type(value, json_type_string)) {
-        return reader_error(r, path, "expected a string%s, got %s",
-                            nullable ? " or null" : "",
-                            json_input_describe(value, JSON_INPUT_AS_JSON,
-                                                got, sizeof got));
-    }
-    s = json_object_get_string(value);
-    len = json_object_get_string_len(value);
-    if (strlen(s) != len) {
-        return reader_error(r, path, "the string contains a NUL character "
-                            "(\\u0000)");
-    }
-    return decode_string(r, path, value, s, dst, size);
 }
 
 /* Reads the optional string member 'key' of 'obj' at 'path' into 'dst' of
- * 'size' bytes; leaves 'dst' alone if it is absent. */
+ * 'size' bytes, decoding its "\xNN" escapes; leaves 'dst' alone if it is
+ * absent.  If 'flags' has JSON_INPUT_NULLABLE, null is stored as "". */
 static int
-read_string(const struct reader *r, struct json_object *obj,
-            const char *path, const char *key, bool nullable,
-            char *dst, size_t size)
+read_string(const struct json_input_ctx *r, struct json_object *obj,
+            const char *path, const char *key, int flags, char *dst,
+            size_t size)
 {
     char mpath[PATH_SIZE];
     struct json_object *value;
+    const char *s = NULL;
+    int error;
 
-    if (!get_member(obj, path, key, &value, mpath)) {
+    if (!json_input_member(obj, path, key, &value, mpath)) {
         return 0;
     }
-    return check_string(r, value, mpath, nullable, dst, size);
-}
-
-/* Reads the optional integer member 'key' of 'obj' at 'path', which must be
- * from 'min' to 'max' (or null, if 'nullable').  Sets '*presentp' to whether
- * a number was given, and if so stores it in '*valuep'. */
-static int
-read_int(const struct reader *r, struct json_object *obj, const char *path,
-         const char *key, long long min, long long max, bool nullable,
-         bool *presentp, long long *valuep)
-{
-    char mpath[PATH_SIZE];
-    struct json_object *value;
-    char got[64];
-    int64_t n;
-
-    *presentp = false;
-    if (!get_member(obj, path, key, &value, mpath) || (!value && nullable)) {
-        return 0;
-    }
-    if (json_object_is_type(value, json_type_int)) {
-        n = json_object_get_int64(value);
-        /* json-c stores numbers above INT64_MAX as unsigned and returns
-         * INT64_MAX for them here. */
-        bool too_big = (n == INT64_MAX
-                        && json_object_get_uint64(value) > INT64_MAX);
-        if (!too_big && n >= min && n <= max) {
-            *presentp = true;
-            *valuep = n;
-            return 0;
+    error = json_input_get_string(r, obj, path, key, flags, SIZE_MAX, NULL,
+                                  &s);
+    if (error || !s) {
+        if (!error) {
+            dst[0] = '\0';          /* null. */
         }
+        return error;
     }
-    return reader_error(r, mpath, "expected %san integer from %lld to %lld, "
-                        "got %s", nullable ? "null or " : "", min, max,
-                        json_input_describe(value, JSON_INPUT_AS_JSON,
-                                            got, sizeof got));
+    return decode_string(r, mpath, s, dst, size);
 }
 
-/* Like read_int() for an unsigned int member that may not be null; leaves
- * '*dst' alone if it is absent. */
+/* Reads the object member 'key' of 'obj' at 'path', whose values must be
+ * strings, appending its pairs, decoded from the "\xNN" escape, to '*kvs'
+ * of '*n'. */
 static int
-read_uint(const struct reader *r, struct json_object *obj, const char *path,
-          const char *key, unsigned int max, unsigned int *dst)
-{
-    long long value;
-    bool present;
-    int error = read_int(r, obj, path, key, 0, max, false, &present, &value);
-
-    if (!error && present) {
-        *dst = value;
-    }
-    return error;
-}
-
-/* Reads the optional unsigned int member 'key' of 'obj' at 'path', where
- * null (or absence) means 0, into '*dst'. */
-static int
-read_uint_or_null(const struct reader *r, struct json_object *obj,
-                  const char *path, const char *key, unsigned int *dst)
-{
-    long long value;
-    bool present;
-    int error = read_int(r, obj, path, key, 0, UINT_MAX, true, &present,
-                         &value);
-
-    if (!error) {
-        *dst = present ? value : 0;
-    }
-    return error;
-}
-
-/* Reads the optional boolean member 'key' of 'obj' at 'path' into '*dst'. */
-static int
-read_bool(const struct reader *r, struct json_object *obj, const char *path,
-          const char *key, bool *dst)
-{
-    char mpath[PATH_SIZE];
-    struct json_object *value;
-    char got[64];
-
-    if (!get_member(obj, path, key, &value, mpath)) {
-        return 0;
-    }
-    if (!json_object_is_type(value, json_type_boolean)) {
-        return reader_error(r, mpath, "expected true or false, got %s",
-                            json_input_describe(value, JSON_INPUT_AS_JSON,
-                                                got, sizeof got));
-    }
-    *dst = json_object_get_boolean(value);
-    return 0;
-}
-
-/* Reads the optional array member 'key' of 'obj' at 'path'.  Stores the
- * array in '*arrayp', or NULL if it is absent. */
-static int
-read_array(const struct reader *r, struct json_object *obj,
-           const char *path, const char *key, struct json_object **arrayp,
-           char mpath[PATH_SIZE])
-{
-    struct json_object *value;
-    char got[64];
-
-    *arrayp = NULL;
-    if (!get_member(obj, path, key, &value, mpath)) {
-        return 0;
-    }
-    if (!json_object_is_type(value, json_type_array)) {
-        return reader_error(r, mpath, "expected an array, got %s",
-                            json_input_describe(value, JSON_INPUT_AS_JSON,
-                                                got, sizeof got));
-    }
-    *arrayp = value;
-    return 0;
-}
-
-/* Decodes the key 'k' and the value 's' (the string 'v' at 'path') of a
- * key-value pair from the "\xNN" escape and appends them to '*kvs'. */
-static int
-decode_kv(const struct reader *r, const char *path, struct json_object *v,
-          const char *k, const char *s, struct host_kv **kvs, size_t *n)
-{
-    size_t k_size = strlen(k) + 1, s_size = strlen(s) + 1;
-    char *key = xmalloc(k_size), *value = xmalloc(s_size);
-    int error = decode_string(r, path, v, s, value, s_size);
-
-    if (!error && escape_json_decode(k, key, k_size)) {
-        error = reader_error(r, path, "the key is not in the \\xNN escape "
-                             "of docs/show-json.md");
-    }
-    if (!error) {
-        host_kv_add(kvs, n, key, value);
-    }
-    free(key);
-    free(value);
-    return error;
-}
-
-/* Reads the optional object member 'key' of 'obj' at 'path', whose values
- * must be strings, appending its pairs to '*kvs' of '*n'. */
-static int
-read_kvs(const struct reader *r, struct json_object *obj, const char *path,
-         const char *key, struct host_kv **kvs, size_t *n)
+read_kvs(const struct json_input_ctx *r, struct json_object *obj,
+         const char *path, const char *key, struct host_kv **kvs, size_t *n)
 {
     char mpath[PATH_SIZE];
     struct json_object *value;
     int error;
 
-    if (!get_member(obj, path, key, &value, mpath)) {
-        return 0;
-    }
-    error = check_object(r, value, mpath);
-    if (error) {
+    error = json_input_get_object(r, obj, path, key, 0, NULL, NULL, &value);
+    if (error || !value) {
         return error;
     }
+    json_input_path_key(mpath, sizeof mpath, path, key, strlen(key));
     json_object_object_foreach (value, k, v) {
+        size_t k_size = strlen(k) + 1;
         char vpath[PATH_SIZE];
+        char *dk, *dv;
         const char *s;
-        char got[64];
 
-        path_member(vpath, mpath, k);
-        if (!json_object_is_type(v, json_type_string)) {
-            return reader_error(r, vpath, "expected a string, got %s",
-                                json_input_describe(v, JSON_INPUT_AS_JSON,
-                                                    got, sizeof got));
+        json_input_path_key(vpath, sizeof vpath, mpath, k, strlen(k));
+        error = json_input_string(r, v, vpath, SIZE_MAX, 0, NULL, &s);
+        if (error) {
+            return error;
         }
-        s = json_object_get_string(v);
-        if (strlen(s) != (size_t) json_object_get_string_len(v)) {
-            return reader_error(r, vpath, "the string contains a NUL "
-                                "character (\\u0000)");
+        dk = xmalloc(k_size);
+        dv = xmalloc(strlen(s) + 1);
+        error = decode_string(r, vpath, s, dv, strlen(s) + 1);
+        if (!error && escape_json_decode(k, dk, k_size)) {
+            error = json_input_error(r, vpath, "the key is not in the \\xNN "
+                                     "escape of docs/show-json.md");
         }
-        error = decode_kv(r, vpath, v, k, s, kvs, n);
+        if (!error) {
+            host_kv_add(kvs, n, dk, dv);
+        }
+        free(dk);
+        free(dv);
         if (error) {
             return error;
         }
@@ -690,76 +506,80 @@ read_kvs(const struct reader *r, struct json_object *obj, const char *path,
 /* Reads the required, nonempty "name" of the object 'obj' at 'path' into
  * 'dst' (HOST_NAME_SIZE bytes); 'what' names the object ("link"). */
 static int
-read_name(const struct reader *r, struct json_object *obj, const char *path,
-          const char *what, char dst[HOST_NAME_SIZE])
+read_name(const struct json_input_ctx *r, struct json_object *obj,
+          const char *path, const char *what, char dst[HOST_NAME_SIZE])
 {
     char mpath[PATH_SIZE];
-    struct json_object *value;
+    char rule[64];
     int error;
 
-    if (!get_member(obj, path, "name", &value, mpath)) {
-        return reader_error(r, path, "\"name\" is missing; every %s needs "
-                            "one", what);
+    snprintf(rule, sizeof rule, "every %s needs one", what);
+    if (!json_object_object_get_ex(obj, "name", NULL)) {
+        return json_input_missing(r, path, "name", rule);
     }
-    error = check_string(r, value, mpath, false, dst, HOST_NAME_SIZE);
+    error = read_string(r, obj, path, "name", 0, dst, HOST_NAME_SIZE);
     if (!error && !dst[0]) {
-        error = reader_error(r, mpath, "must not be empty");
+        json_input_path_key(mpath, sizeof mpath, path, "name", 4);
+        error = json_input_error(r, mpath, "the string is empty; %s", rule);
     }
     return error;
 }
 
-/* Reads the sysctls object at 'path' into 'sysctls'. */
+/* Reads the sysctls object member of 'obj' at 'path' into 'sysctls'. */
 static int
-read_sysctls(const struct reader *r, struct json_object *obj,
+read_sysctls(const struct json_input_ctx *r, struct json_object *obj,
              const char *path, struct host_sysctls *sysctls)
 {
-    static const char *const known[] = {
-        "ip_forward", "ipv6_forwarding", "tcp_mtu_probing", "ipv6_disabled",
-    };
     int *values[] = {
         &sysctls->ip_forward, &sysctls->ipv6_forwarding,
         &sysctls->tcp_mtu_probing, &sysctls->ipv6_disabled,
     };
+    char spath[PATH_SIZE];
+    struct json_object *value;
     int error;
 
-    error = (check_object(r, obj, path)
-             || check_members(r, obj, path, known,
-                              ARRAY_SIZE(known)));
-    for (size_t i = 0; !error && i < ARRAY_SIZE(known); i++) {
-        long long value;
-        bool present;
-
-        error = read_int(r, obj, path, known[i], 0, INT_MAX, true, &present,
-                         &value);
-        if (!error) {
-            *values[i] = present ? value : -1;
-        }
+    error = json_input_get_object(r, obj, path, "sysctls", 0, &sysctl_kind,
+                                  NULL, &value);
+    if (error || !value) {
+        return error;
     }
-    return error ? -EINVAL : 0;
+    json_input_path_key(spath, sizeof spath, path, "sysctls", 7);
+    for (size_t i = 0; i < ARRAY_SIZE(sysctl_keys); i++) {
+        long long n = -1;       /* Absent or null. */
+
+        error = json_input_get_int(r, value, spath, sysctl_keys[i],
+                                   JSON_INPUT_NULLABLE, 0, INT_MAX, NULL, &n);
+        if (error) {
+            return error;
+        }
+        *values[i] = n;
+    }
+    return 0;
 }
 
 /* Reads "pci": null or "vvvv:dddd" (hexadecimal PCI vendor and device). */
 static int
-read_pci(const struct reader *r, struct json_object *obj, const char *path,
-         struct host_link *link)
+read_pci(const struct json_input_ctx *r, struct json_object *obj,
+         const char *path, struct host_link *link)
 {
     static const char hex[] = "0123456789abcdefABCDEF";
+    const char *pci = NULL;
     char mpath[PATH_SIZE];
-    struct json_object *value;
-    const char *pci;
-    char got[64];
+    char quoted[128];
+    int error;
 
-    if (!get_member(obj, path, "pci", &value, mpath) || !value) {
-        return 0;
+    error = json_input_get_string(r, obj, path, "pci", JSON_INPUT_NULLABLE,
+                                  SIZE_MAX, NULL, &pci);
+    if (error || !pci) {
+        return error;
     }
-    pci = (json_object_is_type(value, json_type_string)
-           ? json_object_get_string(value) : "");
     if (strlen(pci) != 9 || pci[4] != ':' || strspn(pci, hex) != 4
         || strspn(pci + 5, hex) != 4) {
-        return reader_error(r, mpath, "expected null or a PCI "
-                            "vendor:device ID such as \"8086:10fb\", got %s",
-                            json_input_describe(value, JSON_INPUT_AS_JSON,
-                                                got, sizeof got));
+        json_input_path_key(mpath, sizeof mpath, path, "pci", 3);
+        return json_input_error(r, mpath, "%s is not a PCI vendor:device ID "
+                                "such as \"8086:10fb\"",
+                                json_input_quote(pci, strlen(pci), quoted,
+                                                 sizeof quoted));
     }
     link->has_pci = true;
     link->pci_vendor = strtoul(pci, NULL, 16);
@@ -767,110 +587,91 @@ read_pci(const struct reader *r, struct json_object *obj, const char *path,
     return 0;
 }
 
-/* Reads the optional member 'key' of 'obj' at 'path', which must be one of
- * the 'n' strings that 'to_string' gives for 0...n-1, and stores the number
- * of the one it is in '*dst'.  Leaves '*dst' alone if it is absent. */
+/* Reads the array member 'key' of 'obj' at 'path' and calls 'read' for each
+ * of its elements, with the element's path. */
 static int
-read_enum(const struct reader *r, struct json_object *obj, const char *path,
-          const char *key, const char *(*to_string)(int), int n, int *dst)
+read_each(const struct json_input_ctx *r, struct json_object *obj,
+          const char *path, const char *key,
+          int (*read)(const struct json_input_ctx *, struct json_object *,
+                      const char *, void *aux),
+          void *aux)
 {
-    char mpath[PATH_SIZE];
-    struct json_object *value;
-    char list[512];
-    size_t len = 0;
-    char got[64];
+    struct json_object *array;
+    char apath[PATH_SIZE];
+    size_t n;
+    int error;
 
-    if (!get_member(obj, path, key, &value, mpath)) {
-        return 0;
-    }
-    if (json_object_is_type(value, json_type_string)) {
-        for (int i = 0; i < n; i++) {
-            if (!strcmp(json_object_get_string(value), to_string(i))) {
-                *dst = i;
-                return 0;
-            }
-        }
-    }
-    list[0] = '\0';
-    for (int i = 0; i < n && len < sizeof list; i++) {
-        len += snprintf(list + len, sizeof list - len, "%s\"%s\"",
-                        i ? ", " : "", to_string(i));
-    }
-    return reader_error(r, mpath, "expected one of %s, got %s", list,
-                        json_input_describe(value, JSON_INPUT_AS_JSON,
-                                            got, sizeof got));
-}
+    error = json_input_get_array(r, obj, path, key, 0, NULL, &array, &n);
+    json_input_path_key(apath, sizeof apath, path, key, strlen(key));
+    for (size_t i = 0; !error && i < n; i++) {
+        char epath[PATH_SIZE];
 
-static const char *
-link_kind_name(int kind)
-{
-    return link_kind_to_string(kind);
-}
-
-static const char *
-lro_name(int lro)
-{
-    return lro_state_to_string(lro);
+        json_input_path_index(epath, sizeof epath, apath, i);
+        error = read(r, json_object_array_get_idx(array, i), epath, aux);
+    }
+    return error;
 }
 
 static int
-read_link(const struct reader *r, struct json_object *obj, const char *path,
-          struct host *host)
+read_link(const struct json_input_ctx *r, struct json_object *obj,
+          const char *path, void *host_)
 {
-    static const char *const known[] = {
-        "name", "ifindex", "kind", "kind_name", "mtu", "min_mtu", "max_mtu",
-        "up", "operstate", "mac", "master", "lower", "peer", "vlan_id",
-        "tunnel_ipv6", "tunnel_key", "driver", "bus_info", "pci", "lro",
-        "default_route",
-    };
+    const char *kinds[LINK_KIND_MAX], *lros[LRO_STATE_MAX];
+    struct host *host = host_;
     char name[HOST_NAME_SIZE];
     struct host_link *link;
     unsigned int ifindex = 0;
     int kind = LINK_KIND_ETHER;
     int lro = LRO_UNKNOWN;
-    int error;
 
-    error = check_object(r, obj, path);
-    if (!error) {
-        error = check_members(r, obj, path, known,
-                              ARRAY_SIZE(known));
+    for (int i = 0; i < LINK_KIND_MAX; i++) {
+        kinds[i] = link_kind_to_string(i);
     }
-    if (!error) {
-        error = read_name(r, obj, path, "link", name);
+    for (int i = 0; i < LRO_STATE_MAX; i++) {
+        lros[i] = lro_state_to_string(i);
     }
-    if (error) {
-        return error;
+    if (json_input_object(r, obj, path, &link_kind, NULL)
+        || read_name(r, obj, path, "link", name)) {
+        return -EINVAL;
     }
     link = host_add_link(host, name);
-    if (read_uint(r, obj, path, "ifindex", INT_MAX, &ifindex)
-        || read_enum(r, obj, path, "kind", link_kind_name, LINK_KIND_MAX,
-                     &kind)
-        || read_string(r, obj, path, "kind_name", false, link->kind_name,
+    if (json_input_get_uint(r, obj, path, "ifindex", 0, 0, INT_MAX, NULL,
+                            &ifindex)
+        || json_input_get_enum(r, obj, path, "kind", 0, kinds, LINK_KIND_MAX,
+                               NULL, &kind)
+        || read_string(r, obj, path, "kind_name", 0, link->kind_name,
                        sizeof link->kind_name)
-        || read_uint(r, obj, path, "mtu", UINT_MAX, &link->mtu)
-        || read_uint_or_null(r, obj, path, "min_mtu", &link->min_mtu)
-        || read_uint_or_null(r, obj, path, "max_mtu", &link->max_mtu)
-        || read_bool(r, obj, path, "up", &link->up)
-        || read_string(r, obj, path, "operstate", false, link->operstate,
+        || json_input_get_uint(r, obj, path, "mtu", 0, 0, UINT_MAX, NULL,
+                               &link->mtu)
+        || json_input_get_uint(r, obj, path, "min_mtu", JSON_INPUT_NULLABLE,
+                               0, UINT_MAX, NULL, &link->min_mtu)
+        || json_input_get_uint(r, obj, path, "max_mtu", JSON_INPUT_NULLABLE,
+                               0, UINT_MAX, NULL, &link->max_mtu)
+        || json_input_get_bool(r, obj, path, "up", 0, NULL, &link->up)
+        || read_string(r, obj, path, "operstate", 0, link->operstate,
                        sizeof link->operstate)
-        || read_string(r, obj, path, "mac", false, link->mac,
-                       sizeof link->mac)
-        || read_string(r, obj, path, "master", true, link->master,
-                       sizeof link->master)
-        || read_string(r, obj, path, "lower", true, link->lower,
-                       sizeof link->lower)
-        || read_string(r, obj, path, "peer", true, link->peer,
-                       sizeof link->peer)
-        || read_uint(r, obj, path, "vlan_id", 4095, &link->vlan_id)
-        || read_bool(r, obj, path, "tunnel_ipv6", &link->tunnel_ipv6)
-        || read_bool(r, obj, path, "tunnel_key", &link->tunnel_key)
-        || read_string(r, obj, path, "driver", false, link->driver,
+        || read_string(r, obj, path, "mac", 0, link->mac, sizeof link->mac)
+        || read_string(r, obj, path, "master", JSON_INPUT_NULLABLE,
+                       link->master, sizeof link->master)
+        || read_string(r, obj, path, "lower", JSON_INPUT_NULLABLE,
+                       link->lower, sizeof link->lower)
+        || read_string(r, obj, path, "peer", JSON_INPUT_NULLABLE,
+                       link->peer, sizeof link->peer)
+        || json_input_get_uint(r, obj, path, "vlan_id", 0, 0, 4095, NULL,
+                               &link->vlan_id)
+        || json_input_get_bool(r, obj, path, "tunnel_ipv6", 0, NULL,
+                               &link->tunnel_ipv6)
+        || json_input_get_bool(r, obj, path, "tunnel_key", 0, NULL,
+                               &link->tunnel_key)
+        || read_string(r, obj, path, "driver", 0, link->driver,
                        sizeof link->driver)
-        || read_string(r, obj, path, "bus_info", false, link->bus_info,
+        || read_string(r, obj, path, "bus_info", 0, link->bus_info,
                        sizeof link->bus_info)
         || read_pci(r, obj, path, link)
-        || read_enum(r, obj, path, "lro", lro_name, LRO_STATE_MAX, &lro)
-        || read_bool(r, obj, path, "default_route", &link->default_route)) {
+        || json_input_get_enum(r, obj, path, "lro", 0, lros, LRO_STATE_MAX,
+                               NULL, &lro)
+        || json_input_get_bool(r, obj, path, "default_route", 0, NULL,
+                               &link->default_route)) {
         return -EINVAL;
     }
     link->ifindex = ifindex;
@@ -879,225 +680,149 @@ read_link(const struct reader *r, struct json_object *obj, const char *path,
     return 0;
 }
 
-static const char *const iface_roles[] = {
-    "uplink", "internal", "vif", "member", "tunnel", "patch",
-};
-
-static const char *
-iface_role_name(int role)
-{
-    return iface_roles[role];
-}
-
 static int
-read_iface(const struct reader *r, struct json_object *obj, const char *path,
-           struct host_ovs_port *port)
+read_iface(const struct json_input_ctx *r, struct json_object *obj,
+           const char *path, void *port_)
 {
-    static const char *const known[] = {
-        "name", "type", "mtu", "mtu_request", "ofport", "error",
-        "external_ids", "kernel_mtu", "role",
-    };
+    struct host_ovs_port *port = port_;
     char name[HOST_NAME_SIZE];
     struct host_ovs_iface *iface;
-    long long mtu, mtu_request, ofport, kernel_mtu;
-    bool has_kernel_mtu;
+    /* -1 (LLONG_MIN for "ofport") while absent or null. */
+    long long mtu = -1, mtu_request = -1, ofport = LLONG_MIN;
+    long long kernel_mtu;
     int role;
-    int error;
 
-    error = check_object(r, obj, path);
-    if (!error) {
-        error = check_members(r, obj, path, known,
-                              ARRAY_SIZE(known));
-    }
-    if (!error) {
-        error = read_name(r, obj, path, "interface", name);
-    }
-    if (error) {
-        return error;
+    if (json_input_object(r, obj, path, &iface_kind, NULL)
+        || read_name(r, obj, path, "interface", name)) {
+        return -EINVAL;
     }
     iface = host_port_add_iface(port, name);
-    if (read_string(r, obj, path, "type", false, iface->type,
-                    sizeof iface->type)
-        || read_int(r, obj, path, "mtu", 0, UINT_MAX, true, &iface->has_mtu,
-                    &mtu)
-        || read_int(r, obj, path, "mtu_request", 1, UINT_MAX, true,
-                    &iface->has_mtu_request, &mtu_request)
-        || read_int(r, obj, path, "ofport", -1, 65535, true,
-                    &iface->has_ofport, &ofport)
-        || read_string(r, obj, path, "error", true, iface->error,
-                       sizeof iface->error)
+    if (read_string(r, obj, path, "type", 0, iface->type, sizeof iface->type)
+        || json_input_get_int(r, obj, path, "mtu", JSON_INPUT_NULLABLE, 0,
+                              UINT_MAX, NULL, &mtu)
+        || json_input_get_int(r, obj, path, "mtu_request",
+                              JSON_INPUT_NULLABLE, 1, UINT_MAX, NULL,
+                              &mtu_request)
+        || json_input_get_int(r, obj, path, "ofport", JSON_INPUT_NULLABLE,
+                              -1, 65535, NULL, &ofport)
+        || read_string(r, obj, path, "error", JSON_INPUT_NULLABLE,
+                       iface->error, sizeof iface->error)
         || read_kvs(r, obj, path, "external_ids", &iface->external_ids,
                     &iface->n_external_ids)
         /* Written for people and scripts; derived, so not stored. */
-        || read_int(r, obj, path, "kernel_mtu", 0, UINT_MAX, true,
-                    &has_kernel_mtu, &kernel_mtu)
-        || read_enum(r, obj, path, "role", iface_role_name,
-                     ARRAY_SIZE(iface_roles), &role)) {
+        || json_input_get_int(r, obj, path, "kernel_mtu",
+                              JSON_INPUT_NULLABLE, 0, UINT_MAX, NULL,
+                              &kernel_mtu)
+        || json_input_get_enum(r, obj, path, "role", 0, iface_roles,
+                               ARRAY_SIZE(iface_roles), NULL, &role)) {
         return -EINVAL;
     }
     if (!strcmp(iface->type, "system")) {
         iface->type[0] = '\0';
     }
+    iface->has_mtu = mtu >= 0;
     iface->mtu = iface->has_mtu ? mtu : 0;
+    iface->has_mtu_request = mtu_request >= 0;
     iface->mtu_request = iface->has_mtu_request ? mtu_request : 0;
+    iface->has_ofport = ofport != LLONG_MIN;
     iface->ofport = iface->has_ofport ? ofport : 0;
     return 0;
 }
 
 static int
-read_port(const struct reader *r, struct json_object *obj, const char *path,
-          struct host_ovs_bridge *br)
+read_port(const struct json_input_ctx *r, struct json_object *obj,
+          const char *path, void *br_)
 {
-    static const char *const known[] = {
-        "name", "bond_mode", "tag", "external_ids", "interfaces",
-    };
+    struct host_ovs_bridge *br = br_;
     char name[HOST_NAME_SIZE];
-    char apath[PATH_SIZE];
-    struct json_object *ifaces;
     struct host_ovs_port *port;
-    long long tag;
-    bool has_tag;
-    int error;
+    long long tag = 0;
 
-    error = check_object(r, obj, path);
-    if (!error) {
-        error = check_members(r, obj, path, known,
-                              ARRAY_SIZE(known));
-    }
-    if (!error) {
-        error = read_name(r, obj, path, "port", name);
-    }
-    if (error) {
-        return error;
+    if (json_input_object(r, obj, path, &port_kind, NULL)
+        || read_name(r, obj, path, "port", name)) {
+        return -EINVAL;
     }
     port = host_bridge_add_port(br, name);
-    if (read_string(r, obj, path, "bond_mode", true, port->bond_mode,
-                    sizeof port->bond_mode)
-        || read_int(r, obj, path, "tag", 0, 4095, true, &has_tag, &tag)
+    if (read_string(r, obj, path, "bond_mode", JSON_INPUT_NULLABLE,
+                    port->bond_mode, sizeof port->bond_mode)
+        || json_input_get_int(r, obj, path, "tag", JSON_INPUT_NULLABLE, 0,
+                              4095, NULL, &tag)
         || read_kvs(r, obj, path, "external_ids", &port->external_ids,
-                    &port->n_external_ids)
-        || read_array(r, obj, path, "interfaces", &ifaces, apath)) {
+                    &port->n_external_ids)) {
         return -EINVAL;
     }
-    port->tag = has_tag ? tag : 0;
-    for (size_t i = 0; ifaces && i < json_object_array_length(ifaces); i++) {
-        char ipath[PATH_SIZE];
-
-        path_index(ipath, apath, i);
-        error = read_iface(r, json_object_array_get_idx(ifaces, i), ipath,
-                           port);
-        if (error) {
-            return error;
-        }
-    }
-    return 0;
+    port->tag = tag;
+    return read_each(r, obj, path, "interfaces", read_iface, port);
 }
 
 static int
-read_bridge(const struct reader *r, struct json_object *obj,
-            const char *path, struct host *host)
+read_bridge(const struct json_input_ctx *r, struct json_object *obj,
+            const char *path, void *host_)
 {
-    static const char *const known[] = {
-        "name", "datapath_type", "external_ids", "ports",
-    };
+    struct host *host = host_;
     char name[HOST_NAME_SIZE];
-    char apath[PATH_SIZE];
     struct host_ovs_bridge *br;
-    struct json_object *ports;
-    int error;
 
-    error = check_object(r, obj, path);
-    if (!error) {
-        error = check_members(r, obj, path, known,
-                              ARRAY_SIZE(known));
-    }
-    if (!error) {
-        error = read_name(r, obj, path, "bridge", name);
-    }
-    if (error) {
-        return error;
+    if (json_input_object(r, obj, path, &bridge_kind, NULL)
+        || read_name(r, obj, path, "bridge", name)) {
+        return -EINVAL;
     }
     br = host_add_bridge(host, name);
-    if (read_string(r, obj, path, "datapath_type", false, br->datapath_type,
+    if (read_string(r, obj, path, "datapath_type", 0, br->datapath_type,
                     sizeof br->datapath_type)
         || read_kvs(r, obj, path, "external_ids", &br->external_ids,
-                    &br->n_external_ids)
-        || read_array(r, obj, path, "ports", &ports, apath)) {
+                    &br->n_external_ids)) {
         return -EINVAL;
     }
-    for (size_t i = 0; ports && i < json_object_array_length(ports); i++) {
-        char ppath[PATH_SIZE];
-
-        path_index(ppath, apath, i);
-        error = read_port(r, json_object_array_get_idx(ports, i), ppath, br);
-        if (error) {
-            return error;
-        }
-    }
-    return 0;
+    return read_each(r, obj, path, "ports", read_port, br);
 }
 
 static int
-read_ovs(const struct reader *r, struct json_object *obj, const char *path,
+read_ovs(const struct json_input_ctx *r, struct json_object *root,
          struct host *host)
 {
-    static const char *const known[] = {
-        "reachable", "remote", "error", "version", "cur_cfg", "next_cfg",
-        "bridges",
-    };
-    char apath[PATH_SIZE];
-    struct json_object *bridges;
-    long long cur_cfg, next_cfg;
-    bool has_cur_cfg, has_next_cfg;
+    struct json_object *obj, *bridges;
+    long long cur_cfg = 0, next_cfg = 0;
+    size_t n_bridges;
+
     int error;
 
-    error = check_object(r, obj, path);
-    if (!error) {
-        error = check_members(r, obj, path, known,
-                              ARRAY_SIZE(known));
+    error = json_input_get_object(r, root, "", "ovs", 0, &ovs_kind, NULL,
+                                  &obj);
+    if (error || !obj) {
+        return error;
     }
-    if (error
-        || read_bool(r, obj, path, "reachable", &host->ovs_reachable)
-        || read_string(r, obj, path, "remote", false, host->ovs_remote,
+    if (json_input_get_bool(r, obj, "ovs", "reachable", 0, NULL,
+                            &host->ovs_reachable)
+        || read_string(r, obj, "ovs", "remote", 0, host->ovs_remote,
                        sizeof host->ovs_remote)
-        || read_string(r, obj, path, "error", true, host->ovs_error,
-                       sizeof host->ovs_error)
-        || read_string(r, obj, path, "version", true, host->ovs_version,
-                       sizeof host->ovs_version)
-        || read_int(r, obj, path, "cur_cfg", 0, INT64_MAX, false,
-                    &has_cur_cfg, &cur_cfg)
-        || read_int(r, obj, path, "next_cfg", 0, INT64_MAX, false,
-                    &has_next_cfg, &next_cfg)
-        || read_array(r, obj, path, "bridges", &bridges, apath)) {
+        || read_string(r, obj, "ovs", "error", JSON_INPUT_NULLABLE,
+                       host->ovs_error, sizeof host->ovs_error)
+        || read_string(r, obj, "ovs", "version", JSON_INPUT_NULLABLE,
+                       host->ovs_version, sizeof host->ovs_version)
+        || json_input_get_int(r, obj, "ovs", "cur_cfg", 0, 0, INT64_MAX, NULL,
+                              &cur_cfg)
+        || json_input_get_int(r, obj, "ovs", "next_cfg", 0, 0, INT64_MAX,
+                              NULL, &next_cfg)
+        || json_input_get_array(r, obj, "ovs", "bridges", 0, NULL, &bridges,
+                                &n_bridges)) {
         return -EINVAL;
     }
-    host->ovs_cur_cfg = has_cur_cfg ? cur_cfg : 0;
-    host->ovs_next_cfg = has_next_cfg ? next_cfg : 0;
-    if (bridges && json_object_array_length(bridges)
-        && !host->ovs_reachable) {
-        return reader_error(r, apath, "bridges are listed but "
-                            "\"reachable\" is false; add "
-                            "\"reachable\": true to \"ovs\"");
+    host->ovs_cur_cfg = cur_cfg;
+    host->ovs_next_cfg = next_cfg;
+    if (n_bridges && !host->ovs_reachable) {
+        return json_input_error(r, "ovs.bridges", "bridges are listed but "
+                                "\"reachable\" is false; add \"reachable\": "
+                                "true to \"ovs\"");
     }
-    for (size_t i = 0; bridges && i < json_object_array_length(bridges);
-         i++) {
-        char bpath[PATH_SIZE];
-
-        path_index(bpath, apath, i);
-        error = read_bridge(r, json_object_array_get_idx(bridges, i), bpath,
-                            host);
-        if (error) {
-            return error;
-        }
-    }
-    return 0;
+    return read_each(r, obj, "ovs", "bridges", read_bridge, host);
 }
 
 /* Checks that no two links, bridges, ports or interfaces of 'host' share a
  * name (OVS keeps port and interface names unique over all bridges, as the
  * kernel does link names), and names both in the message if two do. */
 static int
-check_unique_names(const struct reader *r, const struct host *host)
+check_unique_names(const struct json_input_ctx *r, const struct host *host)
 {
     char path[PATH_SIZE];
     char other[PATH_SIZE];
@@ -1115,7 +840,7 @@ check_unique_names(const struct reader *r, const struct host *host)
         if (first != &host->links[i]) {
             json_input_path_format(path, sizeof path, NULL,
                                    "links[%zu].name", i);
-            return reader_error(r, path, "\"%s\" is also the name of "
+            return json_input_error(r, path, "\"%s\" is also the name of "
                                 "links[%zu]", host->links[i].name,
                                 (size_t) (first - host->links));
         }
@@ -1136,7 +861,7 @@ check_unique_names(const struct reader *r, const struct host *host)
         if (first != br) {
             json_input_path_format(path, sizeof path, NULL,
                                    "ovs.bridges[%zu].name", b);
-            error = reader_error(r, path, "\"%s\" is also the name of "
+            error = json_input_error(r, path, "\"%s\" is also the name of "
                                  "ovs.bridges[%zu]", br->name,
                                  (size_t) (first - host->bridges));
             goto out;
@@ -1153,7 +878,7 @@ check_unique_names(const struct reader *r, const struct host *host)
                     other, sizeof other, NULL,
                     "ovs.bridges[%zu].ports[%zu]", port_pos[k].b,
                     port_pos[k].p);
-                error = reader_error(r, path, "\"%s\" is also the name of "
+                error = json_input_error(r, path, "\"%s\" is also the name of "
                                      "%s", port->name, other);
                 goto out;
             }
@@ -1179,7 +904,7 @@ check_unique_names(const struct reader *r, const struct host *host)
                         (size_t) (br2 - host->bridges),
                         (size_t) (port2 - br2->ports),
                         (size_t) (first - port2->ifaces));
-                    error = reader_error(r, path, "\"%s\" is also the "
+                    error = json_input_error(r, path, "\"%s\" is also the "
                                          "name of %s", iface->name, other);
                     goto out;
                 }
@@ -1193,67 +918,33 @@ out:
 }
 
 static int
-read_host(const struct reader *r, struct json_object *root,
+read_host(const struct json_input_ctx *r, struct json_object *root,
           struct host *host)
 {
-    static const char *const known[] = {
-        "version", "hostname", "xen_dom0", "sysctls", "links", "ovs",
-    };
-    struct json_object *value;
-    char apath[PATH_SIZE];
-    struct json_object *links;
-    long long version;
-    bool has_version;
-    char got[64];
+    long long version = HOST_JSON_VERSION;
     int error;
 
-    if (!json_object_is_type(root, json_type_object)) {
-        return reader_error(r, "", "expected a JSON object at the top level, "
-                            "got %s",
-                            json_input_describe(root, JSON_INPUT_AS_JSON,
-                                                got, sizeof got));
+    error = json_input_object(r, root, "", &host_kind, host_spec.shape);
+    if (!error) {
+        error = json_input_get_int(r, root, "", "version", 0, 1, INT_MAX,
+                                   NULL, &version);
     }
-    error = check_members(r, root, "", known,
-                          ARRAY_SIZE(known));
     if (error) {
         return error;
-    }
-    if (json_object_object_get_ex(root, "version", &value)) {
-        error = read_int(r, root, "", "version", 1, INT_MAX, false,
-                         &has_version, &version);
-        if (error) {
-            return error;
-        }
-        if (version != HOST_JSON_VERSION) {
-            return reader_error(r, "version", "this jumboagent reads "
-                                "version %d of the host model, got %lld; "
-                                "use the jumboagent that wrote it",
+    } else if (version != HOST_JSON_VERSION) {
+        return json_input_error(r, "version", "this jumboagent reads version "
+                                "%d of the host model, got %lld; use the "
+                                "jumboagent that wrote it",
                                 HOST_JSON_VERSION, version);
-        }
     }
-    if (read_string(r, root, "", "hostname", false, host->hostname,
+    if (read_string(r, root, "", "hostname", 0, host->hostname,
                     sizeof host->hostname)
-        || read_bool(r, root, "", "xen_dom0", &host->xen_dom0)
-        || (json_object_object_get_ex(root, "sysctls", &value)
-            && read_sysctls(r, value, "sysctls", &host->sysctls))
-        || read_array(r, root, "", "links", &links, apath)) {
+        || json_input_get_bool(r, root, "", "xen_dom0", 0, NULL,
+                               &host->xen_dom0)
+        || read_sysctls(r, root, "", &host->sysctls)
+        || read_each(r, root, "", "links", read_link, host)
+        || read_ovs(r, root, host)) {
         return -EINVAL;
-    }
-    for (size_t i = 0; links && i < json_object_array_length(links); i++) {
-        char lpath[PATH_SIZE];
-
-        path_index(lpath, apath, i);
-        error = read_link(r, json_object_array_get_idx(links, i), lpath,
-                          host);
-        if (error) {
-            return error;
-        }
-    }
-    if (json_object_object_get_ex(root, "ovs", &value)) {
-        error = read_ovs(r, value, "ovs", host);
-        if (error) {
-            return error;
-        }
     }
     return check_unique_names(r, host);
 }
@@ -1264,7 +955,7 @@ static int
 read_text(const char *name, const char *text, size_t size,
           struct host **hostp, struct error *err)
 {
-    const struct reader r = { .name = name, .err = err };
+    const struct json_input_ctx r = { .name = name, .err = err };
     struct json_object *root = NULL;
     struct host *host;
     int error;
@@ -1296,7 +987,7 @@ host_json_read_string(const char *name, const char *text,
 int
 host_json_read_file(const char *path, struct host **hostp, struct error *err)
 {
-    const struct reader r = { .name = path, .err = err };
+    const struct json_input_ctx r = { .name = path, .err = err };
     struct json_object *root = NULL;
     struct host *host;
     int error, fd;

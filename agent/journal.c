@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,27 +191,24 @@ static const struct json_input_spec journal_spec = {
     .max_depth = 8,
 };
 
-/* Keys a journal may have. */
+/* Keys a journal may have: one table per object kind. */
 static const char *const top_keys[] = {
     "version", "pid", "started", "policy", "entries",
 };
 static const char *const entry_keys[] = {
     "layer", "interface", "had_request", "value", "kernel_mtu", "target",
 };
+static const struct json_input_keys top_kind = JSON_INPUT_KEYS(top_keys);
+static const struct json_input_keys entry_kind = JSON_INPUT_KEYS(entry_keys);
 
-/* Reads an integer member 'key' of 'o' into '*valuep'. */
-static bool
-get_int(struct json_object *o, const char *key, long long *valuep)
-{
-    struct json_object *v;
-
-    if (!json_object_object_get_ex(o, key, &v)
-        || !json_object_is_type(v, json_type_int)) {
-        return false;
-    }
-    *valuep = json_object_get_int64(v);
-    return true;
-}
+/* What to do, after a fault in the journal as a whole or in one entry. */
+#define RULE_JOURNAL "the journal of an interrupted apply is damaged, so " \
+    "nothing was restored; restore the MTUs by hand from its contents (if " \
+    "any) and remove it"
+#define RULE_ENTRY "the entry is damaged, so nothing was restored; restore " \
+    "that interface by hand and remove the journal"
+#define NOT_OURS "not a journal jumboagent wrote, so nothing was restored; " \
+    "check it and remove it"
 
 static bool
 is_mtu(long long mtu)
@@ -245,132 +243,137 @@ entry_problem(const struct journal_entry *e)
     }
 }
 
+/* Parses entry 'o', entries['i'] of the journal, into 'e'. */
+static int
+parse_entry(const struct json_input_ctx *ctx, struct json_object *o,
+            size_t i, struct journal_entry *e)
+{
+    char epath[JSON_INPUT_PATH_SIZE];
+    long long value = -1, kernel_mtu = 0, target = -1;
+    const char *name = NULL, *problem;
+    int layer = JOURNAL_LAYER_MAX;
+    int error;
+
+    json_input_path_index(epath, sizeof epath, "entries", i);
+    error = json_input_object(ctx, o, epath, NULL, RULE_ENTRY);
+    if (!error) {
+        error = json_input_object(ctx, o, epath, &entry_kind, NULL);
+        if (error) {
+            return error_prefix(ctx->err, error, NOT_OURS);
+        }
+    }
+    if (error
+        || json_input_get_enum(ctx, o, epath, "layer", JSON_INPUT_REQUIRED,
+                               layer_names, JOURNAL_LAYER_MAX, RULE_ENTRY,
+                               &layer)
+        || json_input_get_string(ctx, o, epath, "interface",
+                                 JSON_INPUT_REQUIRED, SIZE_MAX, RULE_ENTRY,
+                                 &name)
+        || json_input_get_bool(ctx, o, epath, "had_request", 0, RULE_ENTRY,
+                               &e->had_request)
+        || json_input_get_int(ctx, o, epath, "value", JSON_INPUT_REQUIRED, 0,
+                              65535, RULE_ENTRY, &value)
+        || json_input_get_int(ctx, o, epath, "kernel_mtu", 0, 0, 65535,
+                              RULE_ENTRY, &kernel_mtu)
+        || json_input_get_int(ctx, o, epath, "target", 0, 0, 65535,
+                              RULE_ENTRY, &target)) {
+        return -EINVAL;
+    }
+
+    problem = policy_ifname_problem(name, strlen(name));
+    if (!problem && !strcmp(name, "lo")) {
+        problem = "is the loopback device, which jumboagent never changes";
+    }
+    if (problem) {
+        char quoted[80];
+
+        return error_set(ctx->err, -EINVAL, "%s: %s.interface: %s %s; "
+                         "nothing was restored; check the journal and "
+                         "remove it", ctx->name, epath,
+                         json_input_quote(name, strlen(name), quoted,
+                                          sizeof quoted), problem);
+    }
+    e->layer = layer;
+    copy_string(e->ifname, name, sizeof e->ifname);
+    e->value = value;
+    e->kernel_mtu = kernel_mtu;
+    e->has_target = target >= 0;
+    e->target = e->has_target ? target : 0;
+    problem = entry_problem(e);
+    if (problem) {
+        return error_set(ctx->err, -EINVAL, "%s: %s (%s, %s): %s; "
+                         "jumboagent never journals that, so nothing was "
+                         "restored; check the journal and remove it",
+                         ctx->name, epath, layer_names[layer], e->ifname,
+                         problem);
+    }
+    return 0;
+}
+
 /* Parses the journal 'root' read from 'path'. */
 static int
 parse_journal(const char *path, struct json_object *root,
               struct journal **journalp, struct error *err)
 {
-    struct json_object *entries, *v;
+    const struct json_input_ctx ctx = { .name = path, .err = err };
+    long long version = 0, pid = -1, started = -1;
+    const char *policy = NULL;
+    struct json_object *entries;
     struct journal *journal;
-    long long n;
-    int error = 0;
+    size_t n;
+    int error;
 
-    if (!root || !json_object_is_type(root, json_type_object)
-        || !json_object_object_get_ex(root, "entries", &entries)
-        || !json_object_is_type(entries, json_type_array)
-        || !get_int(root, "version", &n) || n != 1) {
-        return error_set(err, -EINVAL, "%s: damaged journal of an "
-                         "interrupted apply (not an object with \"version\": "
-                         "1 and \"entries\"); restore the MTUs by hand from "
-                         "its contents (if any) and remove it", path);
+    error = json_input_object(&ctx, root, "", NULL, RULE_JOURNAL);
+    if (!error) {
+        error = json_input_get_int(&ctx, root, "", "version",
+                                   JSON_INPUT_REQUIRED, LLONG_MIN, LLONG_MAX,
+                                   RULE_JOURNAL, &version);
     }
-    error = json_input_check_keys(path, "", root, top_keys,
-                                  ARRAY_SIZE(top_keys), err);
-    if (error) {
-        return error_prefix(err, error, "not a journal jumboagent wrote, so "
-                            "nothing was restored; check it and remove it");
+    if (!error && version != 1) {
+        error = json_input_error(&ctx, "version", "version %lld is not the "
+                                 "version 1 that jumboagent writes; "
+                                 RULE_JOURNAL, version);
     }
+    if (!error) {
+        error = json_input_object(&ctx, root, "", &top_kind, NULL);
+        if (error) {
+            return error_prefix(err, error, NOT_OURS);
+        }
+    }
+    if (error
+        || json_input_get_int(&ctx, root, "", "pid", 0, 0, LONG_MAX,
+                              RULE_JOURNAL, &pid)
+        || json_input_get_int(&ctx, root, "", "started", 0, 0, LLONG_MAX,
+                              RULE_JOURNAL, &started)
+        || json_input_get_string(&ctx, root, "", "policy", 0, 16,
+                                 RULE_JOURNAL, &policy)
+        || json_input_get_array(&ctx, root, "", "entries",
+                                JSON_INPUT_REQUIRED, RULE_JOURNAL, &entries,
+                                &n)) {
+        return -EINVAL;
+    }
+
     journal = journal_create();
-    if (get_int(root, "pid", &n)) {
-        journal->pid = n;
+    if (pid >= 0) {
+        journal->pid = pid;
     }
-    if (get_int(root, "started", &n)) {
-        journal->started = n;
+    if (started >= 0) {
+        journal->started = started;
     }
-    if (json_object_object_get_ex(root, "policy", &v)
-        && json_object_is_type(v, json_type_string)) {
-        copy_string(journal->policy, json_object_get_string(v),
-                    sizeof journal->policy);
+    if (policy) {
+        copy_string(journal->policy, policy, sizeof journal->policy);
     }
-    for (size_t i = 0; i < json_object_array_length(entries); i++) {
-        struct json_object *o = json_object_array_get_idx(entries, i);
+    for (size_t i = 0; i < n; i++) {
         struct journal_entry e;
-        long long value = 0, kernel_mtu = 0, target = 0;
-        int layer = JOURNAL_LAYER_MAX;
-        const char *name, *problem;
-        size_t len;
 
         memset(&e, 0, sizeof e);
-        if (json_object_is_type(o, json_type_object)
-            && json_object_object_get_ex(o, "layer", &v)
-            && json_object_is_type(v, json_type_string)) {
-            for (layer = 0; layer < JOURNAL_LAYER_MAX; layer++) {
-                if (!strcmp(json_object_get_string(v), layer_names[layer])) {
-                    break;
-                }
-            }
-        }
-        if (layer != JOURNAL_LAYER_MAX) {
-            char epath[JSON_INPUT_PATH_SIZE];
-
-            json_input_path_index(epath, sizeof epath, "entries", i);
-            error = json_input_check_keys(path, epath, o, entry_keys,
-                                          ARRAY_SIZE(entry_keys), err);
-            if (error) {
-                error_prefix(err, error, "not a journal jumboagent wrote, so "
-                             "nothing was restored; check it and remove it");
-                break;
-            }
-        }
-        if (layer == JOURNAL_LAYER_MAX
-            || !json_object_object_get_ex(o, "interface", &v)
-            || !json_object_is_type(v, json_type_string)
-            || !get_int(o, "value", &value) || value < 0 || value > 65535
-            || (get_int(o, "kernel_mtu", &kernel_mtu)
-                && (kernel_mtu < 0 || kernel_mtu > 65535))
-            || (get_int(o, "target", &target)
-                && (target < 0 || target > 65535))) {
-            error = error_set(err, -EINVAL, "%s: entries[%zu] is damaged; "
-                              "restore that interface by hand and remove "
-                              "the journal", path, i);
-            break;
-        }
-        name = json_object_get_string(v);
-        len = json_object_get_string_len(v);
-        problem = policy_ifname_problem(name, len);
-        if (!problem && !strcmp(name, "lo")) {
-            problem = "is the loopback device, which jumboagent never "
-                      "changes";
-        }
-        if (problem) {
-            char quoted[80];
-
-            error = error_set(err, -EINVAL, "%s: entries[%zu].interface %s "
-                              "%s; nothing was restored; check the journal "
-                              "and remove it", path, i,
-                              json_input_quote(name, len, quoted,
-                                               sizeof quoted), problem);
-            break;
-        }
-        e.layer = layer;
-        copy_string(e.ifname, name, sizeof e.ifname);
-        e.value = value;
-        e.kernel_mtu = kernel_mtu;
-        e.has_target = get_int(o, "target", &target);
-        e.target = target;
-        v = NULL;
-        if (json_object_object_get_ex(o, "had_request", &v)
-            && !json_object_is_type(v, json_type_boolean)) {
-            error = error_set(err, -EINVAL, "%s: entries[%zu].had_request "
-                              "is not true or false; restore that interface "
-                              "by hand and remove the journal", path, i);
-            break;
-        }
-        e.had_request = v && json_object_get_boolean(v);
-        problem = entry_problem(&e);
-        if (problem) {
-            error = error_set(err, -EINVAL, "%s: entries[%zu] (%s, %s): %s; "
-                              "jumboagent never journals that, so nothing "
-                              "was restored; check the journal and remove "
-                              "it", path, i, layer_names[layer], e.ifname,
-                              problem);
-            break;
+        error = parse_entry(&ctx, json_object_array_get_idx(entries, i), i,
+                            &e);
+        if (error) {
+            journal_destroy(journal);
+            return error;
         }
         journal_add(journal, &e);
-    }
-    if (error) {
-        journal_destroy(journal);
-        return error;
     }
     *journalp = journal;
     return 0;
@@ -417,9 +420,10 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
     } else {
         error = json_input_load_fd(&journal_spec, path, fd, &root, err);
         if (error) {
-            error_prefix(err, error, "the journal of an interrupted apply cannot "
-                         "be read, so nothing was changed; restore the MTUs "
-                         "by hand from its contents (if any) and remove it");
+            error_prefix(err, error, "the journal of an interrupted apply "
+                         "cannot be read, so nothing was changed; restore "
+                         "the MTUs by hand from its contents (if any) and "
+                         "remove it");
         }
     }
     close(fd);
@@ -453,6 +457,12 @@ journal_remove(const char *dir, struct error *err)
     }
     close(dfd);
     return error;
+}
+
+const char *
+journal_file_name(void)
+{
+    return JOURNAL_FILE;
 }
 
 bool

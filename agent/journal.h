@@ -95,6 +95,10 @@ int journal_remove(const char *dir, struct error *err);
  * be a valid journal). */
 bool journal_pending(const char *dir);
 
+/* Returns the journal's file name in its directory ("journal.json"), for
+ * messages: only journal.c knows it. */
+const char *journal_file_name(void);
+
 /* Checks that every entry of 'journal' (read from 'dir', for messages)
  * names an interface that 'policy' manages: a network's bridge, a listed
  * uplink, a name that matches a "vifs" glob, or, with 'host' (may be NULL),

@@ -1354,3 +1354,402 @@ json_input_check_keys(const char *name, const char *path,
     return key ? json_input_unknown_key_error(name, path, key, allowed, n,
                                               err) : 0;
 }
+
+/* Typed getters. */
+
+int
+json_input_error(const struct json_input_ctx *ctx, const char *path,
+                 const char *fmt, ...)
+{
+    char msg[sizeof ctx->err->msg];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(msg, sizeof msg, fmt, args);
+    va_end(args);
+    return error_set(ctx->err, -EINVAL, "%s: %s: %s", ctx->name,
+                     path && path[0] ? path : "(top level)", msg);
+}
+
+/* "; 'rule'", or "" if 'rule' is NULL. */
+#define RULE_SEP(RULE) (RULE) ? "; " : "", (RULE) ? (RULE) : ""
+
+int
+json_input_missing(const struct json_input_ctx *ctx, const char *path,
+                   const char *key, const char *rule)
+{
+    return json_input_error(ctx, path, "\"%s\" is missing%s%s", key,
+                            RULE_SEP(rule));
+}
+
+/* Reports that 'value' is not 'type' (a phrase: "an integer"), or null if
+ * 'nullable'. */
+static int
+wrong_type(const struct json_input_ctx *ctx, struct json_object *value,
+           const char *path, const char *type, bool nullable,
+           const char *rule)
+{
+    char desc[192];
+
+    return json_input_error(ctx, path, "expected %s%s, got %s%s%s",
+                            nullable ? "null or " : "", type,
+                            json_input_describe(value, JSON_INPUT_AS_PHRASE,
+                                                desc, sizeof desc),
+                            RULE_SEP(rule));
+}
+
+int
+json_input_object(const struct json_input_ctx *ctx, struct json_object *value,
+                  const char *path, const struct json_input_keys *keys,
+                  const char *rule)
+{
+    if (!json_object_is_type(value, json_type_object)) {
+        return wrong_type(ctx, value, path, "an object", false, rule);
+    }
+    return keys ? json_input_check_keys(ctx->name, path, value, keys->keys,
+                                        keys->n, ctx->err) : 0;
+}
+
+int
+json_input_array(const struct json_input_ctx *ctx, struct json_object *value,
+                 const char *path, int flags, const char *rule, size_t *np)
+{
+    size_t n;
+
+    if (!json_object_is_type(value, json_type_array)) {
+        return wrong_type(ctx, value, path, "an array", false, rule);
+    }
+    n = json_object_array_length(value);
+    if (!n && flags & JSON_INPUT_NONEMPTY) {
+        return json_input_error(ctx, path, "the array is empty%s%s",
+                                RULE_SEP(rule));
+    }
+    if (np) {
+        *np = n;
+    }
+    return 0;
+}
+
+int
+json_input_bool(const struct json_input_ctx *ctx, struct json_object *value,
+                const char *path, const char *rule, bool *valuep)
+{
+    if (!json_object_is_type(value, json_type_boolean)) {
+        return wrong_type(ctx, value, path, "true or false", false, rule);
+    }
+    *valuep = json_object_get_boolean(value);
+    return 0;
+}
+
+int
+json_input_int(const struct json_input_ctx *ctx, struct json_object *value,
+               const char *path, long long min, long long max,
+               const char *rule, long long *valuep)
+{
+    int64_t n;
+
+    if (!json_object_is_type(value, json_type_int)) {
+        return wrong_type(ctx, value, path, "an integer", false, rule);
+    }
+    n = json_object_get_int64(value);
+    if (n == INT64_MIN || json_object_get_uint64(value) == UINT64_MAX) {
+        /* json-c clamps integers beyond 64 bits to these values. */
+        return json_input_error(ctx, path, "the number is far out of range "
+                                "(%lld to %lld)%s%s", min, max,
+                                RULE_SEP(rule));
+    }
+    if (n < min || n > max
+        || (n == INT64_MAX && json_object_get_uint64(value) > INT64_MAX)) {
+        return json_input_error(ctx, path, "%s is out of range (%lld to "
+                                "%lld)%s%s",
+                                json_object_to_json_string_ext(value,
+                                                               JSON_TEXT),
+                                min, max, RULE_SEP(rule));
+    }
+    *valuep = n;
+    return 0;
+}
+
+int
+json_input_uint(const struct json_input_ctx *ctx, struct json_object *value,
+                const char *path, unsigned int min, unsigned int max,
+                const char *rule, unsigned int *valuep)
+{
+    long long n;
+    int error = json_input_int(ctx, value, path, min, max, rule, &n);
+
+    if (!error) {
+        *valuep = n;
+    }
+    return error;
+}
+
+int
+json_input_string(const struct json_input_ctx *ctx, struct json_object *value,
+                  const char *path, size_t max_len, int flags,
+                  const char *rule, const char **sp)
+{
+    char quoted[128];
+    const char *s;
+    size_t len;
+
+    if (!json_object_is_type(value, json_type_string)) {
+        return wrong_type(ctx, value, path, "a string", false, rule);
+    }
+    s = json_object_get_string(value);
+    len = json_object_get_string_len(value);
+    if (flags & JSON_INPUT_NONEMPTY && !len) {
+        return json_input_error(ctx, path, "the string is empty%s%s",
+                                RULE_SEP(rule));
+    }
+    if (strlen(s) != len) {
+        return json_input_error(ctx, path, "%s contains a NUL character%s%s",
+                                json_input_quote(s, len, quoted,
+                                                 sizeof quoted),
+                                RULE_SEP(rule));
+    }
+    if (flags & JSON_INPUT_NONEMPTY && strspn(s, " \t\r\n") == len) {
+        return json_input_error(ctx, path, "%s is only whitespace%s%s",
+                                json_input_quote(s, len, quoted,
+                                                 sizeof quoted),
+                                RULE_SEP(rule));
+    }
+    if (len > max_len) {
+        return json_input_error(ctx, path, "the string is %zu bytes long, "
+                                "more than the %zu allowed%s%s", len,
+                                max_len, RULE_SEP(rule));
+    }
+    *sp = s;
+    return 0;
+}
+
+int
+json_input_enum(const struct json_input_ctx *ctx, struct json_object *value,
+                const char *path, const char *const *names, size_t n,
+                const char *rule, int *indexp)
+{
+    const char *known[64];
+    size_t n_known = 0;
+    const char *s, *guess;
+    char quoted[128];
+    char list[512];
+
+    if (!json_object_is_type(value, json_type_string)) {
+        return wrong_type(ctx, value, path, "a string", false, rule);
+    }
+    s = json_object_get_string(value);
+    for (size_t i = 0; i < n; i++) {
+        if (names[i] && !strcmp(s, names[i])) {
+            *indexp = i;
+            return 0;
+        }
+        if (names[i] && n_known < ARRAY_SIZE(known)) {
+            known[n_known++] = names[i];
+        }
+    }
+    json_input_quote(s, json_object_get_string_len(value), quoted,
+                     sizeof quoted);
+    guess = json_input_suggest(s, known, n_known);
+    if (guess) {
+        return json_input_error(ctx, path, "unknown value %s; did you mean "
+                                "\"%s\"?", quoted, guess);
+    } else if (rule) {
+        return json_input_error(ctx, path, "unknown value %s; %s", quoted,
+                                rule);
+    }
+    return json_input_error(ctx, path, "unknown value %s; the values "
+                            "allowed here are %s", quoted,
+                            json_input_join(list, sizeof list, known,
+                                            n_known, true));
+}
+
+bool
+json_input_member(struct json_object *object, const char *path,
+                  const char *key, struct json_object **valuep,
+                  char *member_path)
+{
+    if (!json_object_object_get_ex(object, key, valuep)) {
+        return false;
+    }
+    if (member_path) {
+        json_input_path_key(member_path, JSON_INPUT_PATH_SIZE, path, key,
+                            strlen(key));
+    }
+    return true;
+}
+
+/* Looks up member 'key' of 'object' at 'path' for a member getter.
+ * Returns 1 if there is a value to check (in '*valuep', its path in
+ * 'member_path'), 0 if it is absent and may be, or -EINVAL if it is absent
+ * and required. */
+static int
+lookup(const struct json_input_ctx *ctx, struct json_object *object,
+       const char *path, const char *key, int flags, const char *rule,
+       struct json_object **valuep, char *member_path)
+{
+    if (!json_input_member(object, path, key, valuep, member_path)
+        || (!*valuep && flags & JSON_INPUT_NULLABLE)) {
+        return (flags & JSON_INPUT_REQUIRED
+                ? json_input_missing(ctx, path, key, rule) : 0);
+    }
+    return 1;
+}
+
+/* A member that is present but of the wrong type, for a getter whose
+ * member may be null: says "null or". */
+static int
+check_nullable_type(const struct json_input_ctx *ctx,
+                    struct json_object *value, const char *path, int flags,
+                    enum json_type type, const char *type_phrase,
+                    const char *rule)
+{
+    if (!json_object_is_type(value, type)) {
+        return wrong_type(ctx, value, path, type_phrase,
+                          flags & JSON_INPUT_NULLABLE, rule);
+    }
+    return 0;
+}
+
+int
+json_input_get_bool(const struct json_input_ctx *ctx,
+                    struct json_object *object, const char *path,
+                    const char *key, int flags, const char *rule,
+                    bool *valuep)
+{
+    char mpath[JSON_INPUT_PATH_SIZE];
+    struct json_object *value;
+    int error = lookup(ctx, object, path, key, flags, rule, &value, mpath);
+
+    if (error <= 0) {
+        return error;
+    }
+    return (check_nullable_type(ctx, value, mpath, flags, json_type_boolean,
+                                "true or false", rule)
+            ? -EINVAL : json_input_bool(ctx, value, mpath, rule, valuep));
+}
+
+int
+json_input_get_int(const struct json_input_ctx *ctx,
+                   struct json_object *object, const char *path,
+                   const char *key, int flags, long long min, long long max,
+                   const char *rule, long long *valuep)
+{
+    char mpath[JSON_INPUT_PATH_SIZE];
+    struct json_object *value;
+    int error = lookup(ctx, object, path, key, flags, rule, &value, mpath);
+
+    if (error <= 0) {
+        return error;
+    }
+    return (check_nullable_type(ctx, value, mpath, flags, json_type_int,
+                                "an integer", rule)
+            ? -EINVAL
+            : json_input_int(ctx, value, mpath, min, max, rule, valuep));
+}
+
+int
+json_input_get_uint(const struct json_input_ctx *ctx,
+                    struct json_object *object, const char *path,
+                    const char *key, int flags, unsigned int min,
+                    unsigned int max, const char *rule,
+                    unsigned int *valuep)
+{
+    char mpath[JSON_INPUT_PATH_SIZE];
+    struct json_object *value;
+    int error = lookup(ctx, object, path, key, flags, rule, &value, mpath);
+
+    if (error <= 0) {
+        return error;
+    }
+    return (check_nullable_type(ctx, value, mpath, flags, json_type_int,
+                                "an integer", rule)
+            ? -EINVAL
+            : json_input_uint(ctx, value, mpath, min, max, rule, valuep));
+}
+
+int
+json_input_get_string(const struct json_input_ctx *ctx,
+                      struct json_object *object, const char *path,
+                      const char *key, int flags, size_t max_len,
+                      const char *rule, const char **sp)
+{
+    char mpath[JSON_INPUT_PATH_SIZE];
+    struct json_object *value;
+    int error = lookup(ctx, object, path, key, flags, rule, &value, mpath);
+
+    if (error <= 0) {
+        return error;
+    }
+    return (check_nullable_type(ctx, value, mpath, flags, json_type_string,
+                                "a string", rule)
+            ? -EINVAL
+            : json_input_string(ctx, value, mpath, max_len, flags, rule,
+                                sp));
+}
+
+int
+json_input_get_enum(const struct json_input_ctx *ctx,
+                    struct json_object *object, const char *path,
+                    const char *key, int flags, const char *const *names,
+                    size_t n, const char *rule, int *indexp)
+{
+    char mpath[JSON_INPUT_PATH_SIZE];
+    struct json_object *value;
+    int error = lookup(ctx, object, path, key, flags, rule, &value, mpath);
+
+    if (error <= 0) {
+        return error;
+    }
+    return (check_nullable_type(ctx, value, mpath, flags, json_type_string,
+                                "a string", rule)
+            ? -EINVAL
+            : json_input_enum(ctx, value, mpath, names, n, rule, indexp));
+}
+
+int
+json_input_get_array(const struct json_input_ctx *ctx,
+                     struct json_object *object, const char *path,
+                     const char *key, int flags, const char *rule,
+                     struct json_object **arrayp, size_t *np)
+{
+    char mpath[JSON_INPUT_PATH_SIZE];
+    struct json_object *value;
+    int error;
+
+    *arrayp = NULL;
+    if (np) {
+        *np = 0;
+    }
+    error = lookup(ctx, object, path, key, flags, rule, &value, mpath);
+    if (error <= 0) {
+        return error;
+    }
+    error = json_input_array(ctx, value, mpath, flags, rule, np);
+    if (!error) {
+        *arrayp = value;
+    }
+    return error;
+}
+
+int
+json_input_get_object(const struct json_input_ctx *ctx,
+                      struct json_object *object, const char *path,
+                      const char *key, int flags,
+                      const struct json_input_keys *keys, const char *rule,
+                      struct json_object **objectp)
+{
+    char mpath[JSON_INPUT_PATH_SIZE];
+    struct json_object *value;
+    int error;
+
+    *objectp = NULL;
+    error = lookup(ctx, object, path, key, flags, rule, &value, mpath);
+    if (error <= 0) {
+        return error;
+    }
+    error = json_input_object(ctx, value, mpath, keys, rule);
+    if (!error) {
+        *objectp = value;
+    }
+    return error;
+}

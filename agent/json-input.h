@@ -266,4 +266,156 @@ int json_input_unknown_key_error(const char *name, const char *path,
                                  const char *const *allowed, size_t n,
                                  struct error *err);
 
+/* Typed getters: the schema walk of every reader.
+ *
+ * Each reader keeps a 'struct json_input_ctx' for its messages and hands
+ * the getters a JSON value, or an object and one of its keys, with the JSON
+ * path of that value or object ("" for the top level, written "(top
+ * level)").  A getter checks the value's type (and range, length, key list
+ * or name list), stores it, and on a fault writes one of these messages
+ * into ctx->err and returns -EINVAL:
+ *
+ *     PATH: expected TYPE, got VALUE; RULE      (wrong type; "null or TYPE"
+ *                                                if null is allowed)
+ *     PATH: N is out of range (MIN to MAX); RULE
+ *     PATH: the number is far out of range (MIN to MAX); RULE  (beyond 64
+ *                                                bits)
+ *     PATH: the string is empty; RULE
+ *     PATH: "  " is only whitespace; RULE
+ *     PATH: "a\u0000b" contains a NUL character; RULE
+ *     PATH: the string is N bytes long, more than the M allowed; RULE
+ *     PATH: the array is empty; RULE
+ *     PARENT: "KEY" is missing; RULE
+ *     PATH: unknown value "x"; did you mean "y"?  (or "; RULE", or "; the
+ *                                                values allowed here are
+ *                                                "a", "b")
+ *     PATH.KEY: unknown key; did you mean "y"?  (json_input_check_keys())
+ *
+ * VALUE is json_input_describe()'s JSON_INPUT_AS_PHRASE ("the string
+ * \"9k\"", "the integer 7", "an array").  'rule' (may be NULL, then the
+ * message ends before "; ") says what is allowed or what to do. */
+
+/* Where the getters report. */
+struct json_input_ctx {
+    const char *name;           /* The input's name, first in messages. */
+    struct error *err;          /* Receives the message; may be NULL. */
+};
+
+/* The keys an object of one kind may have: a static table per kind. */
+struct json_input_keys {
+    const char *const *keys;
+    size_t n;
+};
+#define JSON_INPUT_KEYS(ARRAY) { (ARRAY), sizeof (ARRAY) / sizeof *(ARRAY) }
+
+/* Flags of the member getters. */
+enum {
+    JSON_INPUT_REQUIRED = 1 << 0, /* Absent is "KEY is missing". */
+    JSON_INPUT_NULLABLE = 1 << 1, /* null is taken as absent. */
+    JSON_INPUT_NONEMPTY = 1 << 2, /* Strings: not "" nor only whitespace;
+                                   * arrays: not []. */
+};
+
+/* Reports "NAME: PATH: message" (PATH "" is "(top level)") with code
+ * -EINVAL.  Returns -EINVAL. */
+int json_input_error(const struct json_input_ctx *, const char *path,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Reports that the object at 'path' lacks 'key'.  Returns -EINVAL. */
+int json_input_missing(const struct json_input_ctx *, const char *path,
+                       const char *key, const char *rule);
+
+/* Value getters: 'value' (NULL for JSON null) is at 'path'.  On success
+ * they return 0 and store the value; on failure -EINVAL. */
+
+/* An object whose keys are all in 'keys' (NULL: any keys). */
+int json_input_object(const struct json_input_ctx *, struct json_object *value,
+                      const char *path, const struct json_input_keys *keys,
+                      const char *rule);
+
+/* An array, of at least one element if 'flags' has JSON_INPUT_NONEMPTY;
+ * stores its length in '*np' (may be NULL). */
+int json_input_array(const struct json_input_ctx *, struct json_object *value,
+                     const char *path, int flags, const char *rule,
+                     size_t *np);
+
+/* true or false. */
+int json_input_bool(const struct json_input_ctx *, struct json_object *value,
+                    const char *path, const char *rule, bool *valuep);
+
+/* An integer from 'min' to 'max'. */
+int json_input_int(const struct json_input_ctx *, struct json_object *value,
+                   const char *path, long long min, long long max,
+                   const char *rule, long long *valuep);
+
+/* An integer from 'min' to 'max' (at most UINT_MAX). */
+int json_input_uint(const struct json_input_ctx *, struct json_object *value,
+                    const char *path, unsigned int min, unsigned int max,
+                    const char *rule, unsigned int *valuep);
+
+/* A string without NUL characters of at most 'max_len' bytes (SIZE_MAX:
+ * any), not empty nor only whitespace if 'flags' has JSON_INPUT_NONEMPTY.
+ * Stores in '*sp' the string, which belongs to 'value'. */
+int json_input_string(const struct json_input_ctx *, struct json_object *value,
+                      const char *path, size_t max_len, int flags,
+                      const char *rule, const char **sp);
+
+/* A string that is one of the 'n' strings in 'names' (entries may be NULL,
+ * for gaps); stores its index in '*indexp'.  An unknown one gets a "did you
+ * mean", else 'rule', else the list of 'names'. */
+int json_input_enum(const struct json_input_ctx *, struct json_object *value,
+                    const char *path, const char *const *names, size_t n,
+                    const char *rule, int *indexp);
+
+/* Member getters: member 'key' of the object 'object' at 'path'.  If the
+ * member is absent (or null, with JSON_INPUT_NULLABLE) they return 0 and
+ * leave the output alone, unless 'flags' has JSON_INPUT_REQUIRED; else
+ * they check it as the value getters do, at the member's path. */
+
+/* Stores member 'key' of 'object' (NULL for null) in '*valuep' and its path
+ * in 'member_path' (JSON_INPUT_PATH_SIZE bytes; may be NULL).  Returns
+ * whether it is present. */
+bool json_input_member(struct json_object *object, const char *path,
+                       const char *key, struct json_object **valuep,
+                       char *member_path);
+
+int json_input_get_bool(const struct json_input_ctx *,
+                        struct json_object *object, const char *path,
+                        const char *key, int flags, const char *rule,
+                        bool *valuep);
+int json_input_get_int(const struct json_input_ctx *,
+                       struct json_object *object, const char *path,
+                       const char *key, int flags, long long min,
+                       long long max, const char *rule, long long *valuep);
+int json_input_get_uint(const struct json_input_ctx *,
+                        struct json_object *object, const char *path,
+                        const char *key, int flags, unsigned int min,
+                        unsigned int max, const char *rule,
+                        unsigned int *valuep);
+int json_input_get_string(const struct json_input_ctx *,
+                          struct json_object *object, const char *path,
+                          const char *key, int flags, size_t max_len,
+                          const char *rule, const char **sp);
+int json_input_get_enum(const struct json_input_ctx *,
+                        struct json_object *object, const char *path,
+                        const char *key, int flags,
+                        const char *const *names, size_t n,
+                        const char *rule, int *indexp);
+
+/* Member 'key' that must be an array: stores it in '*arrayp' (NULL if
+ * absent) and its length in '*np' (0 if absent; may be NULL). */
+int json_input_get_array(const struct json_input_ctx *,
+                         struct json_object *object, const char *path,
+                         const char *key, int flags, const char *rule,
+                         struct json_object **arrayp, size_t *np);
+
+/* Member 'key' that must be an object with keys in 'keys' (NULL: any):
+ * stores it in '*objectp' (NULL if absent). */
+int json_input_get_object(const struct json_input_ctx *,
+                          struct json_object *object, const char *path,
+                          const char *key, int flags,
+                          const struct json_input_keys *keys,
+                          const char *rule, struct json_object **objectp);
+
 #endif /* json-input.h */

@@ -513,9 +513,9 @@ warn_pending_journal(const struct options *opts)
 {
     if (apply_journal_pending(opts->state_dir)) {
         fprintf(stderr, "%s: the journal of an interrupted run is kept in "
-                "%s/journal.json; the next run that can read its policy and "
-                "the host restores it first\n", program_name,
-                opts->state_dir);
+                "%s/%s; the next run that can read its policy and the host "
+                "restores it first\n", program_name, opts->state_dir,
+                journal_file_name());
     }
 }
 

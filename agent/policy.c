@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -117,7 +118,8 @@ static const char *const top_keys[] = {
 };
 static const char *const network_keys[] = {
     "name", "bridge", "mtu", "uplinks", "vifs", "management", "replug",
-    "ipv6", "overlay", "verify",
+    "ipv6",
+    "overlay", "verify",
 };
 static const char *const overlay_keys[] = {
     "type", "underlay", "ipv6", "key", "options", "overhead",
@@ -139,8 +141,7 @@ static const char *const overlay_type_names[OVERLAY_TYPE_MAX] = {
 
 /* The state of one parse. */
 struct parser {
-    const char *name;           /* File name for messages. */
-    struct error *err;
+    struct json_input_ctx ctx;  /* File name and error for messages. */
     char path[JSON_INPUT_PATH_SIZE]; /* JSON path of the value being
                                       * checked, e.g.
                                       * "networks[1].overlay.type". */
@@ -208,63 +209,6 @@ path_restore(struct parser *p, size_t len)
     p->path[len] = '\0';
 }
 
-static const char *
-path_string(const struct parser *p)
-{
-    return p->path[0] ? p->path : "(top level)";
-}
-
-/* Reports a problem with the value at the parser's current path, with code
- * 'code'.  Returns 'code'. */
-static int
-parse_error_code(struct parser *p, int code, const char *fmt, va_list args)
-    __attribute__((format(printf, 3, 0)));
-
-static int
-parse_error_code(struct parser *p, int code, const char *fmt, va_list args)
-{
-    char what[sizeof p->err->msg];
-
-    vsnprintf(what, sizeof what, fmt, args);
-    return error_set(p->err, code, "%s: %s: %s", p->name,
-                     path_string(p), what);
-}
-
-/* Reports a problem with the value at the parser's current path.  Returns
- * -EINVAL. */
-static int
-parse_error(struct parser *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-parse_error(struct parser *p, const char *fmt, ...)
-{
-    va_list args;
-    int code;
-
-    va_start(args, fmt);
-    code = parse_error_code(p, -EINVAL, fmt, args);
-    va_end(args);
-    return code;
-}
-
-/* Reports a problem with the file itself, with code 'code'.  Returns
- * 'code'. */
-static int
-file_error(struct parser *p, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-file_error(struct parser *p, int code, const char *fmt, ...)
-{
-    va_list args;
-
-    va_start(args, fmt);
-    code = parse_error_code(p, code, fmt, args);
-    va_end(args);
-    return code;
-}
-
 /* Describes the character at 's' (the first byte of a UTF-8 sequence). */
 static const char *
 describe_char(const char *s, char *buf, size_t size)
@@ -288,133 +232,15 @@ describe_char(const char *s, char *buf, size_t size)
     return buf;
 }
 
-/* Typed access to JSON values.  Each function checks the value at the
- * parser's current path and on failure reports it, ending the message with
- * 'rule'. */
-
-/* Names a JSON type for "expected ...". */
-static const char *
-type_phrase(enum json_type type)
-{
-    switch (type) {
-    case json_type_boolean:
-        return "true or false";
-    case json_type_int:
-        return "an integer";
-    case json_type_string:
-        return "a string";
-    case json_type_array:
-        return "an array";
-    case json_type_object:
-        return "an object";
-    case json_type_null:
-    case json_type_double:
-    default:
-        return "a value";
-    }
-}
-
-/* Fails unless 'value' has JSON type 'type'. */
-static int
-expect_type(struct parser *p, struct json_object *value, enum json_type type,
-            const char *rule)
-{
-    char desc[192];
-
-    if (json_object_is_type(value, type)) {
-        return 0;
-    }
-    return parse_error(p, "expected %s, found %s; %s", type_phrase(type),
-                       json_input_describe(value, JSON_INPUT_AS_PHRASE, desc,
-                                           sizeof desc), rule);
-}
-
-/* Stores the boolean 'value' in '*valuep'. */
-static int
-get_bool(struct parser *p, struct json_object *value, const char *rule,
-         bool *valuep)
-{
-    int error = expect_type(p, value, json_type_boolean, rule);
-
-    if (!error) {
-        *valuep = json_object_get_boolean(value);
-    }
-    return error;
-}
-
-/* Stores the integer 'value', which must be in ['min', 'max'], in
- * '*valuep'. */
-static int
-get_int(struct parser *p, struct json_object *value, int64_t min,
-        int64_t max, const char *rule, int64_t *valuep)
-{
-    int error = expect_type(p, value, json_type_int, rule);
-    int64_t n;
-
-    if (error) {
-        return error;
-    }
-    n = json_object_get_int64(value);
-    if (n == INT64_MIN || json_object_get_uint64(value) == UINT64_MAX) {
-        /* json-c clamps integers beyond 64 bits to these values. */
-        return parse_error(p, "the number is far out of range; %s", rule);
-    }
-    if (n < min || n > max) {
-        return parse_error(p, "%s is out of range; %s",
-                           json_object_to_json_string_ext(
-                               value, JSON_C_TO_STRING_PLAIN), rule);
-    }
-    *valuep = n;
-    return 0;
-}
-
-/* Stores the string in 'value' in '*sp' (borrowed from 'value').  Refuses
- * strings with NUL characters, and empty or all-whitespace strings. */
-static int
-get_string(struct parser *p, struct json_object *value, const char *rule,
-           const char **sp)
-{
-    int error = expect_type(p, value, json_type_string, rule);
-    const char *s;
-    size_t len;
-
-    if (error) {
-        return error;
-    }
-    s = json_object_get_string(value);
-    len = json_object_get_string_len(value);
-    if (!len) {
-        return parse_error(p, "the string is empty; %s", rule);
-    }
-    if (strlen(s) != len) {
-        char quoted[128];
-
-        return parse_error(p, "%s contains a NUL character; %s",
-                           json_input_quote(s, len, quoted, sizeof quoted),
-                           rule);
-    }
-    if (strspn(s, " \t\r\n") == len) {
-        char quoted[128];
-
-        return parse_error(p, "%s is only whitespace; %s",
-                           json_input_quote(s, len, quoted, sizeof quoted),
-                           rule);
-    }
-    *sp = s;
-    return 0;
-}
-
-/* Object members. */
-
-/* Fails if object 'object' has a key that is not one of the 'n' keys in
- * 'allowed'. */
-static int
-check_keys(struct parser *p, struct json_object *object,
-           const char *const *allowed, size_t n)
-{
-    return json_input_check_keys(p->name, p->path, object, allowed, n,
-                                 p->err);
-}
+/* Object kinds: the keys each may have. */
+static const struct json_input_keys top_kind = JSON_INPUT_KEYS(top_keys);
+static const struct json_input_keys network_kind
+    = JSON_INPUT_KEYS(network_keys);
+static const struct json_input_keys overlay_kind
+    = JSON_INPUT_KEYS(overlay_keys);
+static const struct json_input_keys verify_kind = JSON_INPUT_KEYS(verify_keys);
+static const struct json_input_keys override_kind
+    = JSON_INPUT_KEYS(override_keys);
 
 /* Looks up 'key' in 'object'.  Returns true and stores the member (which may
  * be NULL for a JSON null) in '*valuep' if it is present. */
@@ -429,7 +255,7 @@ get_member(struct json_object *object, const char *key,
 static int
 missing_key(struct parser *p, const char *key, const char *rule)
 {
-    return parse_error(p, "\"%s\" is missing; %s", key, rule);
+    return json_input_missing(&p->ctx, p->path, key, rule);
 }
 
 /* Validation of names, patterns and addresses. */
@@ -447,15 +273,19 @@ check_network_name(struct parser *p, const char *s)
 
         if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z')
             && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '-') {
-            return parse_error(p, "%s contains %s; %s",
-                               json_input_quote(s, len, quoted, sizeof quoted),
-                               describe_char(s + i, ch, sizeof ch), RULE_NAME);
+            return json_input_error(&p->ctx, p->path, "%s contains %s; %s",
+                                    json_input_quote(s, len, quoted,
+                                                     sizeof quoted),
+                                    describe_char(s + i, ch, sizeof ch),
+                                    RULE_NAME);
         }
     }
     if (len > MAX_NAME_LEN) {
-        return parse_error(p, "%s is %zu characters long; %s",
-                           json_input_quote(s, len, quoted, sizeof quoted),
-                           len, RULE_NAME);
+        return json_input_error(&p->ctx, p->path, "%s is %zu characters long; "
+                                "%s",
+                                json_input_quote(s, len, quoted,
+                                                 sizeof quoted),
+                                len, RULE_NAME);
     }
     return 0;
 }
@@ -498,23 +328,24 @@ check_ifname__(struct parser *p, const char *s, const char *rule)
         return 0;
     }
     if (!strcmp(s, ".") || !strcmp(s, "..")) {
-        return parse_error(p, "\"%s\" is not an interface name; %s", s,
-                           rule);
+        return json_input_error(&p->ctx, p->path, "\"%s\" is not an interface "
+                                "name; %s", s, rule);
     }
     for (size_t i = 0; i < len; i++) {
         unsigned char c = s[i];
 
         if (c == '/' || c == ':' || c <= ' ' || c == 0x7f) {
-            return parse_error(p, "%s contains %s; %s",
-                               json_input_quote(s, len, quoted, sizeof quoted),
-                               describe_char(s + i, ch, sizeof ch),
-                               rule);
+            return json_input_error(&p->ctx, p->path, "%s contains %s; %s",
+                                    json_input_quote(s, len, quoted,
+                                                     sizeof quoted),
+                                    describe_char(s + i, ch, sizeof ch), rule);
         }
     }
     if (len > MAX_IFNAME_LEN) {
-        return parse_error(p, "%s is %zu bytes long; %s",
-                           json_input_quote(s, len, quoted, sizeof quoted),
-                           len, rule);
+        return json_input_error(&p->ctx, p->path, "%s is %zu bytes long; %s",
+                                json_input_quote(s, len, quoted,
+                                                 sizeof quoted),
+                                len, rule);
     }
     return 0;
 }
@@ -633,18 +464,21 @@ check_glob(struct parser *p, const char *s)
     size_t i;
 
     if (len > MAX_GLOB_LEN) {
-        return parse_error(p, "%s is %zu bytes long, more than %d; %s",
-                           json_input_quote(s, len, quoted, sizeof quoted),
-                           len, MAX_GLOB_LEN, RULE_GLOB);
+        return json_input_error(&p->ctx, p->path, "%s is %zu bytes long, more "
+                                "than %d; %s",
+                                json_input_quote(s, len, quoted,
+                                                 sizeof quoted),
+                                len, MAX_GLOB_LEN, RULE_GLOB);
     }
     for (i = 0; i < len; i++) {
         unsigned char c = s[i];
 
         if (c == '/' || c <= ' ' || c == 0x7f) {
-            return parse_error(p, "%s contains %s; %s",
-                               json_input_quote(s, len, quoted, sizeof quoted),
-                               describe_char(s + i, ch, sizeof ch),
-                               RULE_GLOB);
+            return json_input_error(&p->ctx, p->path, "%s contains %s; %s",
+                                    json_input_quote(s, len, quoted,
+                                                     sizeof quoted),
+                                    describe_char(s + i, ch, sizeof ch),
+                                    RULE_GLOB);
         }
     }
     for (i = 0; i < len; ) {
@@ -665,9 +499,9 @@ check_glob(struct parser *p, const char *s)
     return 0;
 
 bad:
-    return parse_error(p, "%s %s; %s",
-                       json_input_quote(s, len, quoted, sizeof quoted), what,
-                       RULE_GLOB);
+    return json_input_error(&p->ctx, p->path, "%s %s; %s",
+                            json_input_quote(s, len, quoted, sizeof quoted),
+                            what, RULE_GLOB);
 }
 
 /* Checks that 's' is an IPv4 or IPv6 address literal. */
@@ -677,12 +511,15 @@ check_address(struct parser *p, const char *s)
     unsigned char addr[sizeof(struct in6_addr)];
     char quoted[128];
 
-    if (inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1) {
+    if (inet_pton(AF_INET, s, addr) == 1
+        || inet_pton(AF_INET6, s, addr) == 1) {
         return 0;
     }
-    return parse_error(p, "%s is not an IPv4 or IPv6 address; %s",
-                       json_input_quote(s, strlen(s), quoted, sizeof quoted),
-                       RULE_PEER);
+    return json_input_error(&p->ctx, p->path, "%s is not an IPv4 or IPv6 "
+                            "address; %s",
+                            json_input_quote(s, strlen(s), quoted,
+                                             sizeof quoted),
+                            RULE_PEER);
 }
 
 /* Arrays of strings. */
@@ -700,15 +537,13 @@ get_string_array(struct parser *p, struct json_object *value,
                  const char *rule, bool allow_empty, const char *element_rule,
                  string_check_func *check, char ***stringsp, size_t *np)
 {
-    int error = expect_type(p, value, json_type_array, rule);
-    size_t n;
+    size_t n = 0;
+    int error = json_input_array(&p->ctx, value, p->path,
+                                 allow_empty ? 0 : JSON_INPUT_NONEMPTY, rule,
+                                 &n);
 
     if (error) {
         return error;
-    }
-    n = json_object_array_length(value);
-    if (!n && !allow_empty) {
-        return parse_error(p, "the array is empty; %s", rule);
     }
     *stringsp = xzalloc(n * sizeof **stringsp);
     *np = n;
@@ -716,8 +551,9 @@ get_string_array(struct parser *p, struct json_object *value,
         size_t old = path_push_index(p, i);
         const char *s;
 
-        error = get_string(p, json_object_array_get_idx(value, i),
-                           element_rule, &s);
+        error = json_input_string(&p->ctx, json_object_array_get_idx(value, i),
+                                  p->path, SIZE_MAX, JSON_INPUT_NONEMPTY,
+                                  element_rule, &s);
         if (!error) {
             error = check(p, s);
         }
@@ -737,22 +573,14 @@ static int
 parse_overlay_type(struct parser *p, struct json_object *value,
                    enum overlay_type *typep)
 {
-    const char *s;
-    char quoted[128];
-    int error = get_string(p, value, RULE_TYPE, &s);
+    int type;
+    int error = json_input_enum(&p->ctx, value, p->path, overlay_type_names,
+                                OVERLAY_TYPE_MAX, RULE_TYPE, &type);
 
-    if (error) {
-        return error;
+    if (!error) {
+        *typep = type;
     }
-    for (int i = 0; i < OVERLAY_TYPE_MAX; i++) {
-        if (!strcmp(s, overlay_type_names[i])) {
-            *typep = i;
-            return 0;
-        }
-    }
-    return parse_error(p, "%s is not an overlay type; %s",
-                       json_input_quote(s, strlen(s), quoted, sizeof quoted),
-                       RULE_TYPE);
+    return error;
 }
 
 /* Parses the "overlay" object 'object' into 'overlay'. */
@@ -762,15 +590,12 @@ parse_overlay(struct parser *p, struct json_object *object,
 {
     struct json_object *value;
     const char *type_name;
-    int64_t n;
+    long long n;
     size_t old;
     int error;
 
-    error = expect_type(p, object, json_type_object, RULE_OVERLAY);
-    if (!error) {
-        error = check_keys(p, object, overlay_keys,
-                           ARRAY_SIZE(overlay_keys));
-    }
+    error = json_input_object(&p->ctx, object, p->path, &overlay_kind,
+                              RULE_OVERLAY);
     if (error) {
         return error;
     }
@@ -792,7 +617,8 @@ parse_overlay(struct parser *p, struct json_object *object,
         const char *s;
 
         old = path_push_key(p, "underlay", 8);
-        error = get_string(p, value, RULE_UNDERLAY, &s);
+        error = json_input_string(&p->ctx, value, p->path, SIZE_MAX,
+                                  JSON_INPUT_NONEMPTY, RULE_UNDERLAY, &s);
         if (!error) {
             error = check_network_name(p, s);
         }
@@ -805,7 +631,8 @@ parse_overlay(struct parser *p, struct json_object *object,
 
     if (get_member(object, "ipv6", &value)) {
         old = path_push_key(p, "ipv6", 4);
-        error = get_bool(p, value, RULE_OVERLAY_IPV6, &overlay->ipv6);
+        error = json_input_bool(&p->ctx, value, p->path, RULE_OVERLAY_IPV6,
+                                &overlay->ipv6);
         if (error) {
             return error;
         }
@@ -815,11 +642,12 @@ parse_overlay(struct parser *p, struct json_object *object,
     if (get_member(object, "key", &value)) {
         old = path_push_key(p, "key", 3);
         if (overlay->type != OVERLAY_GRE && overlay->type != OVERLAY_GRETAP) {
-            return parse_error(p, "not allowed with \"type\": \"%s\"; "
-                               "\"key\" applies only to \"gre\" and "
-                               "\"gretap\"", type_name);
+            return json_input_error(&p->ctx, p->path, "not allowed with "
+                                    "\"type\": \"%s\"; \"key\" applies only "
+                                    "to \"gre\" and \"gretap\"", type_name);
         }
-        error = get_bool(p, value, RULE_KEY, &overlay->key);
+        error = json_input_bool(&p->ctx, value, p->path, RULE_KEY,
+                                &overlay->key);
         if (error) {
             return error;
         }
@@ -829,17 +657,18 @@ parse_overlay(struct parser *p, struct json_object *object,
     if (get_member(object, "options", &value)) {
         old = path_push_key(p, "options", 7);
         if (overlay->type != OVERLAY_GENEVE) {
-            return parse_error(p, "not allowed with \"type\": \"%s\"; "
-                               "\"options\" applies only to \"geneve\"",
-                               type_name);
+            return json_input_error(&p->ctx, p->path, "not allowed with "
+                                    "\"type\": \"%s\"; \"options\" applies "
+                                    "only to \"geneve\"", type_name);
         }
-        error = get_int(p, value, 0, 252, RULE_OPTIONS, &n);
+        error = json_input_int(&p->ctx, value, p->path, 0, 252,
+                               RULE_OPTIONS, &n);
         if (error) {
             return error;
         }
         if (n % 4) {
-            return parse_error(p, "%" PRId64 " is not a multiple of 4; %s",
-                               n, RULE_OPTIONS);
+            return json_input_error(&p->ctx, p->path, "%lld is not a multiple "
+                                    "of 4; %s", n, RULE_OPTIONS);
         }
         overlay->options = n;
         path_restore(p, old);
@@ -848,12 +677,14 @@ parse_overlay(struct parser *p, struct json_object *object,
     if (get_member(object, "overhead", &value)) {
         old = path_push_key(p, "overhead", 8);
         if (overlay->type != OVERLAY_IPSEC) {
-            return parse_error(p, "not allowed with \"type\": \"%s\"; "
-                               "\"overhead\" is given only for \"ipsec\" "
-                               "(jumboagent knows the overhead of \"%s\")",
-                               type_name, type_name);
+            return json_input_error(&p->ctx, p->path, "not allowed with "
+                                    "\"type\": \"%s\"; \"overhead\" is given "
+                                    "only for \"ipsec\" (jumboagent knows the "
+                                    "overhead of \"%s\")", type_name,
+                                    type_name);
         }
-        error = get_int(p, value, 1, 512, RULE_OVERHEAD, &n);
+        error = json_input_int(&p->ctx, value, p->path, 1, 512, RULE_OVERHEAD,
+                               &n);
         if (error) {
             return error;
         }
@@ -876,11 +707,8 @@ parse_verify(struct parser *p, struct json_object *object,
     size_t old;
     int error;
 
-    error = expect_type(p, object, json_type_object, RULE_VERIFY);
-    if (!error) {
-        error = check_keys(p, object, verify_keys,
-                           ARRAY_SIZE(verify_keys));
-    }
+    error = json_input_object(&p->ctx, object, p->path, &verify_kind,
+                              RULE_VERIFY);
     if (error) {
         return error;
     }
@@ -913,7 +741,8 @@ parse_required_string(struct parser *p, struct json_object *object,
         return missing_key(p, key, rule);
     }
     old = path_push_key(p, key, strlen(key));
-    error = get_string(p, value, rule, &s);
+    error = json_input_string(&p->ctx, value, p->path, SIZE_MAX,
+                              JSON_INPUT_NONEMPTY, rule, &s);
     if (!error && check) {
         error = check(p, s);
     }
@@ -939,7 +768,7 @@ parse_optional_bool(struct parser *p, struct json_object *object,
         return 0;
     }
     old = path_push_key(p, key, strlen(key));
-    error = get_bool(p, value, rule, valuep);
+    error = json_input_bool(&p->ctx, value, p->path, rule, valuep);
     if (!error) {
         path_restore(p, old);
     }
@@ -954,14 +783,11 @@ parse_network(struct parser *p, struct json_object *object,
 {
     struct json_object *value;
     size_t old;
-    int64_t n;
+    long long n;
     int error;
 
-    error = expect_type(p, object, json_type_object, RULE_NETWORK);
-    if (!error) {
-        error = check_keys(p, object, network_keys,
-                           ARRAY_SIZE(network_keys));
-    }
+    error = json_input_object(&p->ctx, object, p->path, &network_kind,
+                              RULE_NETWORK);
     if (!error) {
         error = parse_required_string(p, object, "name", RULE_NAME,
                                       check_network_name, &network->name);
@@ -978,7 +804,7 @@ parse_network(struct parser *p, struct json_object *object,
         return missing_key(p, "mtu", RULE_MTU);
     }
     old = path_push_key(p, "mtu", 3);
-    error = get_int(p, value, 68, 65535, RULE_MTU, &n);
+    error = json_input_int(&p->ctx, value, p->path, 68, 65535, RULE_MTU, &n);
     if (error) {
         return error;
     }
@@ -1024,8 +850,8 @@ parse_network(struct parser *p, struct json_object *object,
     }
     if (network->ipv6 && network->mtu < 1280) {
         path_push_key(p, "mtu", 3);
-        return parse_error(p, "%u is too small for IPv6; %s", network->mtu,
-                           RULE_MTU_IPV6);
+        return json_input_error(&p->ctx, p->path, "%u is too small for IPv6; "
+                                "%s", network->mtu, RULE_MTU_IPV6);
     }
 
     if (get_member(object, "overlay", &value)) {
@@ -1061,10 +887,11 @@ check_driver_name(struct parser *p, const char *s)
         unsigned char c = s[i];
 
         if (c <= ' ' || c == 0x7f) {
-            return parse_error(p, "%s contains %s; %s",
-                               json_input_quote(s, len, quoted, sizeof quoted),
-                               describe_char(s + i, ch, sizeof ch),
-                               RULE_DRIVER);
+            return json_input_error(&p->ctx, p->path, "%s contains %s; %s",
+                                    json_input_quote(s, len, quoted,
+                                                     sizeof quoted),
+                                    describe_char(s + i, ch, sizeof ch),
+                                    RULE_DRIVER);
         }
     }
     return 0;
@@ -1077,11 +904,8 @@ parse_override(struct parser *p, struct json_object *object,
 {
     int error;
 
-    error = expect_type(p, object, json_type_object, RULE_OVERRIDE);
-    if (!error) {
-        error = check_keys(p, object, override_keys,
-                           ARRAY_SIZE(override_keys));
-    }
+    error = json_input_object(&p->ctx, object, p->path, &override_kind,
+                              RULE_OVERRIDE);
     if (!error) {
         error = parse_required_string(p, object, "interface", RULE_IFNAME,
                                       check_ifname, &override->interface);
@@ -1110,6 +934,19 @@ find_network_index(const struct policy *policy, const char *name)
         }
     }
     return -1;
+}
+
+/* Reports a repeated name at the parser's path (check_unique()). */
+static int __attribute__((format(printf, 2, 3)))
+unique_error(struct parser *p, const char *fmt, ...)
+{
+    char msg[512];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(msg, sizeof msg, fmt, args);
+    va_end(args);
+    return json_input_error(&p->ctx, p->path, "%s", msg);
 }
 
 /* Names, bridges and uplinks must each be unique.  Reports the first
@@ -1145,7 +982,7 @@ check_unique(struct parser *p, const struct policy *policy)
         j = name_index_find(names, net->name);
         if (j < i) {
             path_push_key(p, "name", 4);
-            error = parse_error(p, "\"%s\" is already the name of "
+            error = unique_error(p, "\"%s\" is already the name of "
                                 "networks[%zu]; each network needs a "
                                 "unique name", net->name, j);
             break;
@@ -1153,7 +990,7 @@ check_unique(struct parser *p, const struct policy *policy)
         j = name_index_find(bridges, net->bridge);
         if (j < i) {
             path_push_key(p, "bridge", 6);
-            error = parse_error(p, "\"%s\" is already the bridge of "
+            error = unique_error(p, "\"%s\" is already the bridge of "
                                 "networks[%zu] (\"%s\"); each network "
                                 "needs its own bridge", net->bridge, j,
                                 policy->networks[j].name);
@@ -1166,18 +1003,18 @@ check_unique(struct parser *p, const struct policy *policy)
 
             path_push_index(p, k);
             if (u != NAME_INDEX_NONE && uplink_at[u].net == i) {
-                error = parse_error(p, "\"%s\" is already listed in "
+                error = unique_error(p, "\"%s\" is already listed in "
                                     "uplinks[%zu]; list each uplink once",
                                     uplink, uplink_at[u].pos);
             } else if (u != NAME_INDEX_NONE) {
                 j = uplink_at[u].net;
-                error = parse_error(p, "\"%s\" is already an uplink of "
+                error = unique_error(p, "\"%s\" is already an uplink of "
                                     "networks[%zu] (\"%s\"); an interface "
                                     "can be the uplink of only one network",
                                     uplink, j, policy->networks[j].name);
             } else if ((j = name_index_find(bridges, uplink))
                        != NAME_INDEX_NONE) {
-                error = parse_error(p, "\"%s\" is the bridge of "
+                error = unique_error(p, "\"%s\" is the bridge of "
                                     "networks[%zu] (\"%s\"); an uplink is "
                                     "a port of the bridge, not a bridge",
                                     uplink, j, policy->networks[j].name);
@@ -1221,11 +1058,13 @@ check_overlays(struct parser *p, const struct policy *policy)
                                "networks[%zu].overlay.underlay", i);
         u = find_network_index(policy, net->overlay.underlay);
         if (u < 0) {
-            error = parse_error(p, "no network is named \"%s\"; %s",
-                                net->overlay.underlay, RULE_UNDERLAY);
+            error = json_input_error(&p->ctx, p->path, "no network is named "
+                                     "\"%s\"; %s", net->overlay.underlay,
+                                     RULE_UNDERLAY);
         } else if ((size_t) u == i) {
-            error = parse_error(p, "\"%s\" is this network itself; %s",
-                                net->name, RULE_UNDERLAY);
+            error = json_input_error(&p->ctx, p->path, "\"%s\" is this "
+                                     "network itself; %s", net->name,
+                                     RULE_UNDERLAY);
         } else {
             under[i] = u;
             path_restore(p, 0);
@@ -1262,9 +1101,9 @@ check_overlays(struct parser *p, const struct policy *policy)
         }
         json_input_path_format(p->path, sizeof p->path, NULL,
                                "networks[%zu].overlay.underlay", i);
-        error = parse_error(p, "the underlays form a loop: %s; the chain of "
-                            "underlays must end at a network without "
-                            "\"overlay\"", chain);
+        error = json_input_error(&p->ctx, p->path, "the underlays form a "
+                                 "loop: %s; the chain of underlays must end "
+                                 "at a network without \"overlay\"", chain);
     }
 
     for (size_t i = 0; i < n && !error; i++) {
@@ -1282,21 +1121,23 @@ check_overlays(struct parser *p, const struct policy *policy)
         json_input_path_format(p->path, sizeof p->path, NULL,
                                "networks[%zu].mtu", i);
         if (lower->mtu < overhead + 68) {
-            error = parse_error(p, "%u plus %u bytes of %s overhead is more "
-                                "than the MTU %u of underlay \"%s\"; raise "
-                                "the MTU of \"%s\" to at least %u",
-                                net->mtu, overhead,
-                                overlay_type_to_string(net->overlay.type),
-                                lower->mtu, lower->name, lower->name,
-                                net->mtu + overhead);
+            error = json_input_error(&p->ctx, p->path, "%u plus %u bytes of "
+                                     "%s overhead is more than the MTU %u of "
+                                     "underlay \"%s\"; raise the MTU of "
+                                     "\"%s\" to at least %u", net->mtu,
+                                     overhead,
+                                     overlay_type_to_string(net->overlay.type),
+                                     lower->mtu, lower->name, lower->name,
+                                     net->mtu + overhead);
         } else {
-            error = parse_error(p, "%u plus %u bytes of %s overhead is more "
-                                "than the MTU %u of underlay \"%s\"; use an "
-                                "MTU of at most %u or raise the MTU of "
-                                "\"%s\"", net->mtu, overhead,
-                                overlay_type_to_string(net->overlay.type),
-                                lower->mtu, lower->name,
-                                lower->mtu - overhead, lower->name);
+            error = json_input_error(&p->ctx, p->path, "%u plus %u bytes of "
+                                     "%s overhead is more than the MTU %u of "
+                                     "underlay \"%s\"; use an MTU of at most "
+                                     "%u or raise the MTU of \"%s\"", net->mtu,
+                                     overhead,
+                                     overlay_type_to_string(net->overlay.type),
+                                     lower->mtu, lower->name,
+                                     lower->mtu - overhead, lower->name);
         }
     }
     free(under);
@@ -1314,7 +1155,7 @@ parse_document(struct parser *p, struct json_object *root,
     struct json_object *value;
     bool has_version;
     size_t old;
-    int64_t n;
+    long long n;
     int error;
 
     /* A policy of another version may have other keys: check the version
@@ -1322,22 +1163,23 @@ parse_document(struct parser *p, struct json_object *root,
     has_version = get_member(root, "version", &value);
     if (has_version) {
         old = path_push_key(p, "version", 7);
-        error = expect_type(p, value, json_type_int, RULE_VERSION);
+        error = json_input_int(&p->ctx, value, p->path, LLONG_MIN, LLONG_MAX,
+                               RULE_VERSION, &n);
         if (error) {
             return error;
         }
-        n = json_object_get_int64(value);
         if (n != POLICY_VERSION) {
-            return parse_error(p, "version %s is not supported; this "
-                               "jumboagent reads policies of version %d",
-                               json_object_to_json_string_ext(
-                                   value, JSON_C_TO_STRING_PLAIN),
-                               POLICY_VERSION);
+            return json_input_error(&p->ctx, p->path, "version %s is not "
+                                    "supported; this jumboagent reads "
+                                    "policies of version %d",
+                                    json_object_to_json_string_ext(
+                                        value, JSON_C_TO_STRING_PLAIN),
+                                    POLICY_VERSION);
         }
         policy->version = n;
         path_restore(p, old);
     }
-    error = check_keys(p, root, top_keys, ARRAY_SIZE(top_keys));
+    error = json_input_object(&p->ctx, root, p->path, &top_kind, NULL);
     if (error) {
         return error;
     }
@@ -1350,13 +1192,10 @@ parse_document(struct parser *p, struct json_object *root,
         return missing_key(p, "networks", RULE_NETWORKS);
     }
     old = path_push_key(p, "networks", 8);
-    error = expect_type(p, value, json_type_array, RULE_NETWORKS);
+    error = json_input_array(&p->ctx, value, p->path, JSON_INPUT_NONEMPTY,
+                             RULE_NETWORKS, &policy->n_networks);
     if (error) {
         return error;
-    }
-    policy->n_networks = json_object_array_length(value);
-    if (!policy->n_networks) {
-        return parse_error(p, "the array is empty; %s", RULE_NETWORKS);
     }
     policy->networks = xzalloc(policy->n_networks * sizeof *policy->networks);
     for (size_t i = 0; i < policy->n_networks; i++) {
@@ -1373,7 +1212,8 @@ parse_document(struct parser *p, struct json_object *root,
 
     if (get_member(root, "overrides", &value)) {
         old = path_push_key(p, "overrides", 9);
-        error = expect_type(p, value, json_type_array, RULE_OVERRIDES);
+        error = json_input_array(&p->ctx, value, p->path, 0, RULE_OVERRIDES,
+                                 NULL);
         if (error) {
             return error;
         }
@@ -1393,10 +1233,11 @@ parse_document(struct parser *p, struct json_object *root,
                 if (!strcmp(policy->overrides[j].interface,
                             override->interface)) {
                     path_push_key(p, "interface", 9);
-                    return parse_error(p, "\"%s\" already has an override "
-                                       "in overrides[%zu]; give each "
-                                       "interface one override",
-                                       override->interface, j);
+                    return json_input_error(&p->ctx, p->path, "\"%s\" already "
+                                            "has an override in "
+                                            "overrides[%zu]; give each "
+                                            "interface one override",
+                                            override->interface, j);
                 }
             }
             path_restore(p, old2);
@@ -1443,16 +1284,12 @@ parse_root(struct parser *p, struct json_object *root,
     const char *canonical;
     int error;
 
-    if (!json_object_is_type(root, json_type_object)) {
-        char desc[192];
-
-        return parse_error(p, "expected an object, found %s; %s",
-                           json_input_describe(root, JSON_INPUT_AS_PHRASE,
-                                               desc, sizeof desc),
-                           RULE_POLICY);
+    error = json_input_object(&p->ctx, root, p->path, NULL, RULE_POLICY);
+    if (error) {
+        return error;
     }
     policy = xzalloc(sizeof *policy);
-    policy->file = xstrdup(p->name);
+    policy->file = xstrdup(p->ctx.name);
     error = parse_document(p, root, policy);
     if (error) {
         policy_destroy(policy);
@@ -1474,8 +1311,8 @@ parse_text(struct parser *p, const char *text, size_t size,
     struct json_object *root = NULL;
     int error;
 
-    error = json_input_load_text(&policy_spec, p->name, text, size, &root,
-                                 p->err);
+    error = json_input_load_text(&policy_spec, p->ctx.name, text, size, &root,
+                                 p->ctx.err);
     if (!error) {
         error = parse_root(p, root, policyp);
     }
@@ -1488,16 +1325,16 @@ int
 policy_parse_file(const char *path, struct policy **policyp,
                   struct error *err)
 {
-    struct parser parser = { .name = path, .err = err };
+    struct parser parser = { .ctx = { .name = path, .err = err } };
     struct json_object *root = NULL;
     int error, fd;
 
     error = safe_file_open_input(path, SAFE_FILE_STRICT, "policy",
                                  "--policy FILE", &fd, err);
     if (error == -ENOENT) {
-        return file_error(&parser, error, "the file does not exist; write a "
-                          "policy there (see policy/README.md) or pass "
-                          "--policy FILE");
+        return error_set(err, error, "%s: (top level): the file does not "
+                         "exist; write a policy there (see policy/README.md) "
+                         "or pass --policy FILE", path);
     } else if (error) {
         return error;
     }
@@ -1516,7 +1353,7 @@ int
 policy_parse_buffer(const char *name, const char *text, size_t size,
                     struct policy **policyp, struct error *err)
 {
-    struct parser parser = { .name = name, .err = err };
+    struct parser parser = { .ctx = { .name = name, .err = err } };
 
     return parse_text(&parser, text, size, policyp);
 }

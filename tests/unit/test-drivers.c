@@ -34,6 +34,8 @@
 #define RULE_KEYS "allowed keys: pci, chip, verdict, max_mtu, reason, " \
     "refuse_only_on"
 #define KINDS "allowed: \"xen-dom0\""
+#define ONLY_ON "name the kinds of host on which the refusal applies (" \
+    KINDS "), or remove the key to refuse on every host"
 #define REFUSE "\"verdict\": \"refuse\", \"reason\": \"r\", " \
     "\"source\": \"s\""
 
@@ -120,14 +122,15 @@ static const struct bad_case bad_cases[] = {
 
     /* The top level. */
     { "missing version", "{\"drivers\": {}}", 0,
-      "t.json: (top level): missing \"version\"; " TABLE_IS },
+      "t.json: (top level): \"version\" is missing; " TABLE_IS },
     { "version 2", "{\"version\": 2, \"drivers\": {}}", 0,
       "t.json: version: version 2 is not supported; this jumboagent reads "
       "version 1" },
     { "version as a string", "{\"version\": \"1\", \"drivers\": {}}", 0,
-      "t.json: version: expected an integer, got a string; allowed: 1" },
+      "t.json: version: expected an integer, got the string \"1\"; "
+      "allowed: 1" },
     { "missing drivers", "{\"version\": 1}", 0,
-      "t.json: (top level): missing \"drivers\"; " TABLE_IS },
+      "t.json: (top level): \"drivers\" is missing; " TABLE_IS },
     { "unknown top-level key", "{\"version\": 1, \"driver\": {}}", 0,
       "t.json: driver: unknown key; did you mean \"drivers\"?" },
     { "drivers not an object", "{\"version\": 1, \"drivers\": [\"tg3\"]}",
@@ -137,7 +140,8 @@ static const struct bad_case bad_cases[] = {
 
     /* Driver entries. */
     { "driver not an object", HEAD "\"tg3\": \"refuse\"" TAIL, 0,
-      "t.json: drivers.tg3: expected an object, got a string; each driver "
+      "t.json: drivers.tg3: expected an object, got the string \"refuse\"; "
+      "each driver "
       "maps to {\"verdict\": ..., \"reason\": ..., \"source\": ...}" },
     { "empty driver name", HEAD "\"\": {" OK_ENTRY "}" TAIL, 0,
       "t.json: drivers[\"\"]: empty driver name; use the name that "
@@ -159,47 +163,53 @@ static const struct bad_case bad_cases[] = {
       "\"verdict\", \"max_mtu\", \"reason\", \"source\", "
       "\"rules\", \"refuse_only_on\", \"mtu_change_needs_reset\"" },
     { "unknown verdict", HEAD "\"tg3\": {\"verdict\": \"refused\"}" TAIL, 0,
-      "t.json: drivers.tg3.verdict: unknown verdict \"refused\" (did you "
-      "mean \"refuse\"?); " VERDICTS },
+      "t.json: drivers.tg3.verdict: unknown value \"refused\"; did you "
+      "mean \"refuse\"?" },
     { "verdict not a string", HEAD "\"tg3\": {\"verdict\": 1}" TAIL, 0,
-      "t.json: drivers.tg3.verdict: expected a string, got an integer; "
+      "t.json: drivers.tg3.verdict: expected a string, got the integer 1; "
       VERDICTS },
     { "verdict on an odd name",
       HEAD "\"802.1Q VLAN Support\": {\"verdict\": \"maybe\"}" TAIL, 0,
-      "t.json: drivers[\"802.1Q VLAN Support\"].verdict: unknown verdict "
+      "t.json: drivers[\"802.1Q VLAN Support\"].verdict: unknown value "
       "\"maybe\"; " VERDICTS },
     { "max_mtu too large", HEAD "\"tg3\": {\"max_mtu\": 70000}" TAIL, 0,
-      "t.json: drivers.tg3.max_mtu: 70000 is out of range; " MTUS },
+      "t.json: drivers.tg3.max_mtu: 70000 is out of range (0 to 65535); "
+      MTUS },
     { "max_mtu too small", HEAD "\"tg3\": {\"max_mtu\": 67}" TAIL, 0,
-      "t.json: drivers.tg3.max_mtu: 67 is out of range; " MTUS },
+      "t.json: drivers.tg3.max_mtu: 67 is out of range (0, or 68 to 65535); "
+      MTUS },
     { "max_mtu negative", HEAD "\"tg3\": {\"max_mtu\": -1}" TAIL, 0,
-      "t.json: drivers.tg3.max_mtu: -1 is out of range; " MTUS },
+      "t.json: drivers.tg3.max_mtu: -1 is out of range (0 to 65535); "
+      MTUS },
     { "max_mtu beyond 64 bits", HEAD "\"tg3\": {\"max_mtu\": "
       "99999999999999999999}" TAIL, 0,
-      "t.json: drivers.tg3.max_mtu: the number is out of range; " MTUS },
+      "t.json: drivers.tg3.max_mtu: the number is far out of range (0 to "
+      "65535); " MTUS },
     { "max_mtu as a string", HEAD "\"tg3\": {\"max_mtu\": \"9000\"}" TAIL,
       0,
-      "t.json: drivers.tg3.max_mtu: expected an integer, got a string; "
+      "t.json: drivers.tg3.max_mtu: expected an integer, got the string "
+      "\"9000\"; "
       MTUS },
     { "max_mtu with a fraction", HEAD "\"tg3\": {\"max_mtu\": 9000.0}" TAIL,
       0,
-      "t.json: drivers.tg3.max_mtu: expected an integer, got a number with "
-      "a fraction or exponent; " MTUS },
+      "t.json: drivers.tg3.max_mtu: expected an integer, got the number "
+      "9000.0; " MTUS },
     { "missing verdict", HEAD "\"tg3\": {\"reason\": \"r\", \"source\": "
       "\"s\"}" TAIL, 0,
-      "t.json: drivers.tg3: missing \"verdict\"; every driver needs "
+      "t.json: drivers.tg3: \"verdict\" is missing; every driver needs "
       "\"verdict\", \"reason\" and \"source\"" },
     { "missing reason", HEAD "\"tg3\": {\"verdict\": \"refuse\", "
       "\"source\": \"s\"}" TAIL, 0,
-      "t.json: drivers.tg3: missing \"reason\"; every driver needs "
+      "t.json: drivers.tg3: \"reason\" is missing; every driver needs "
       "\"verdict\", \"reason\" and \"source\"" },
     { "missing source", HEAD "\"tg3\": {\"verdict\": \"refuse\", "
       "\"reason\": \"r\"}" TAIL, 0,
-      "t.json: drivers.tg3: missing \"source\"; every driver needs "
+      "t.json: drivers.tg3: \"source\" is missing; every driver needs "
       "\"verdict\", \"reason\" and \"source\"" },
     { "blank reason", HEAD "\"tg3\": {\"verdict\": \"refuse\", "
       "\"reason\": \"  \"}" TAIL, 0,
-      "t.json: drivers.tg3.reason: the string is empty; write one sentence "
+      "t.json: drivers.tg3.reason: \"  \" is only whitespace; write one "
+      "sentence "
       "an operator understands" },
     { "source not a string", HEAD "\"tg3\": {\"verdict\": \"refuse\", "
       "\"source\": [\"a\"]}" TAIL, 0,
@@ -214,7 +224,8 @@ static const struct bad_case bad_cases[] = {
       "\"verdict\": ...}" },
     { "rule not an object", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": ["
       RULE ", \"8086:10d3\"]}" TAIL, 0,
-      "t.json: drivers.e1000e.rules[1]: expected an object, got a string; "
+      "t.json: drivers.e1000e.rules[1]: expected an object, got the string "
+      "\"8086:10d3\"; "
       "a rule is {\"pci\": \"vvvv:dddd\", \"chip\": \"NAME\", \"verdict\": "
       "...}" },
     { "pci in uppercase", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": ["
@@ -227,8 +238,8 @@ static const struct bad_case bad_cases[] = {
       "vendor:device ID; " PCIS },
     { "pci not a string", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": "
       "[{\"pci\": 32902}]}" TAIL, 0,
-      "t.json: drivers.e1000e.rules[0].pci: expected a string, got an "
-      "integer; " PCIS },
+      "t.json: drivers.e1000e.rules[0].pci: expected a string, got the "
+      "integer 32902; " PCIS },
     { "duplicate pci rule", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": ["
       "{\"pci\": \"8086:10ea\", \"chip\": \"82577LM\", \"verdict\": "
       "\"supported\"}, " RULE ", " RULE "]}" TAIL, 0,
@@ -236,11 +247,12 @@ static const struct bad_case bad_cases[] = {
       "(also rules[1]); each PCI ID may have one rule per driver" },
     { "rule without chip", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": "
       "[{\"pci\": \"8086:10d3\", \"verdict\": \"refuse\"}]}" TAIL, 0,
-      "t.json: drivers.e1000e.rules[0]: missing \"chip\"; every rule needs "
+      "t.json: drivers.e1000e.rules[0]: \"chip\" is missing; every rule "
+      "needs "
       "\"pci\", \"chip\" and \"verdict\"" },
     { "rule without verdict", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": "
       "[{\"pci\": \"8086:10d3\", \"chip\": \"82574L\"}]}" TAIL, 0,
-      "t.json: drivers.e1000e.rules[0]: missing \"verdict\"; every rule "
+      "t.json: drivers.e1000e.rules[0]: \"verdict\" is missing; every rule "
       "needs \"pci\", \"chip\" and \"verdict\"" },
     { "rule with unknown key", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": "
       "[{\"pci\": \"8086:10d3\", \"chip\": \"82574L\", \"max-mtu\": 9000}]}"
@@ -250,36 +262,33 @@ static const struct bad_case bad_cases[] = {
     { "rule with a bad verdict", HEAD "\"e1000e\": {" OK_ENTRY ", \"rules\": "
       "[{\"pci\": \"8086:10d3\", \"chip\": \"82574L\", \"verdict\": "
       "\"Refuse\"}]}" TAIL, 0,
-      "t.json: drivers.e1000e.rules[0].verdict: unknown verdict \"Refuse\" "
-      "(did you mean \"refuse\"?); " VERDICTS },
+      "t.json: drivers.e1000e.rules[0].verdict: unknown value \"Refuse\"; "
+      "did you mean \"refuse\"?" },
     { "rule max_mtu out of range", HEAD "\"e1000e\": {" OK_ENTRY
       ", \"rules\": [{\"pci\": \"8086:10d3\", \"chip\": \"82574L\", "
       "\"verdict\": \"refuse\", \"max_mtu\": 65536}]}" TAIL, 0,
-      "t.json: drivers.e1000e.rules[0].max_mtu: 65536 is out of range; "
-      MTUS },
+      "t.json: drivers.e1000e.rules[0].max_mtu: 65536 is out of range (0 to "
+      "65535); " MTUS },
 
     /* "refuse_only_on", on a driver and on a rule. */
     { "refuse_only_on not an array", HEAD "\"enic\": {" REFUSE
       ", \"refuse_only_on\": \"xen-dom0\"}" TAIL, 0,
-      "t.json: drivers.enic.refuse_only_on: expected an array, got a "
-      "string; write the kinds of host on which the refusal applies, e.g. "
-      "[\"xen-dom0\"] (" KINDS ")" },
+      "t.json: drivers.enic.refuse_only_on: expected an array, got the "
+      "string \"xen-dom0\"; " ONLY_ON },
     { "refuse_only_on empty", HEAD "\"enic\": {" REFUSE
       ", \"refuse_only_on\": []}" TAIL, 0,
-      "t.json: drivers.enic.refuse_only_on: the list is empty; name at "
-      "least one kind of host (" KINDS "), or remove the key to refuse on "
-      "every host" },
+      "t.json: drivers.enic.refuse_only_on: the array is empty; " ONLY_ON },
     { "refuse_only_on with a number", HEAD "\"enic\": {" REFUSE
       ", \"refuse_only_on\": [0]}" TAIL, 0,
-      "t.json: drivers.enic.refuse_only_on[0]: expected a string, got an "
-      "integer; " KINDS },
+      "t.json: drivers.enic.refuse_only_on[0]: expected a string, got the "
+      "integer 0; " KINDS },
     { "refuse_only_on misspelt", HEAD "\"enic\": {" REFUSE
       ", \"refuse_only_on\": [\"xen_dom0\"]}" TAIL, 0,
-      "t.json: drivers.enic.refuse_only_on[0]: unknown kind of host "
-      "\"xen_dom0\" (did you mean \"xen-dom0\"?); " KINDS },
+      "t.json: drivers.enic.refuse_only_on[0]: unknown value "
+      "\"xen_dom0\"; did you mean \"xen-dom0\"?" },
     { "refuse_only_on, an unknown kind", HEAD "\"enic\": {" REFUSE
       ", \"refuse_only_on\": [\"xen-dom0\", \"kvm\"]}" TAIL, 0,
-      "t.json: drivers.enic.refuse_only_on[1]: unknown kind of host "
+      "t.json: drivers.enic.refuse_only_on[1]: unknown value "
       "\"kvm\"; " KINDS },
     { "refuse_only_on, a kind twice", HEAD "\"enic\": {" REFUSE
       ", \"refuse_only_on\": [\"xen-dom0\", \"xen-dom0\"]}" TAIL, 0,
@@ -292,13 +301,13 @@ static const struct bad_case bad_cases[] = {
       "\"refuse_only_on\", or make the verdict \"refuse\"" },
     { "mtu_change_needs_reset without source", HEAD "\"tg3\": {" OK_ENTRY
       ", \"mtu_change_needs_reset\": {}}" TAIL, 0,
-      "t.json: drivers.tg3.mtu_change_needs_reset: missing \"source\"; say "
-      "where it is documented that this driver needs a link reset to use a "
-      "new MTU" },
+      "t.json: drivers.tg3.mtu_change_needs_reset: \"source\" is missing; "
+      "write {\"source\": \"...\"} with where it is documented that this "
+      "driver needs a link reset (down, then up) to use a new MTU" },
     { "mtu_change_needs_reset as true", HEAD "\"tg3\": {" OK_ENTRY
       ", \"mtu_change_needs_reset\": true}" TAIL, 0,
       "t.json: drivers.tg3.mtu_change_needs_reset: expected an object, got "
-      "a boolean; write {\"source\": \"...\"} with where it is documented "
+      "true; write {\"source\": \"...\"} with where it is documented "
       "that this driver needs a link reset (down, then up) to use a new "
       "MTU" },
     { "mtu_change_needs_reset, unknown key", HEAD "\"tg3\": {" OK_ENTRY
@@ -320,18 +329,18 @@ static const struct bad_case bad_cases[] = {
       OK_ENTRY ", \"rules\": [{\"pci\": \"8086:108b\", \"chip\": "
       "\"82573E\", \"verdict\": \"refuse\", \"refuse_only_on\": "
       "[\"dom0\"]}]}" TAIL, 0,
-      "t.json: drivers.e1000e.rules[0].refuse_only_on[0]: unknown kind of "
-      "host \"dom0\" (did you mean \"xen-dom0\"?); " KINDS },
+      "t.json: drivers.e1000e.rules[0].refuse_only_on[0]: unknown value "
+      "\"dom0\"; did you mean \"xen-dom0\"?" },
     { "missing verdict beats refuse_only_on", HEAD "\"enic\": {"
       "\"refuse_only_on\": [\"xen-dom0\"], \"reason\": \"r\", "
       "\"source\": \"s\"}" TAIL, 0,
-      "t.json: drivers.enic: missing \"verdict\"; every driver needs "
+      "t.json: drivers.enic: \"verdict\" is missing; every driver needs "
       "\"verdict\", \"reason\" and \"source\"" },
 
     /* The first problem in document order is the one reported. */
     { "first error wins", HEAD "\"b44\": {" OK_ENTRY "}, \"tg3\": "
       "{\"verdict\": \"no\", \"max_mtu\": 1}, \"zz\": 1" TAIL, 0,
-      "t.json: drivers.tg3.verdict: unknown verdict \"no\"; " VERDICTS },
+      "t.json: drivers.tg3.verdict: unknown value \"no\"; " VERDICTS },
 };
 
 static void
@@ -633,8 +642,8 @@ test_files(void)
         fclose(f);
     }
     retval = driver_table_parse_file(path, &table, &err);
-    expected = xasprintf("%s: drivers.tg3.max_mtu: 1 is out of range; "
-                         MTUS, path);
+    expected = xasprintf("%s: drivers.tg3.max_mtu: 1 is out of range (0, "
+                         "or 68 to 65535); " MTUS, path);
     test_report(retval == -EINVAL && !table, NULL,
                 "bad file: returns -EINVAL");
     test_streq(expected, err.msg, "bad file: message names the file");

@@ -1,7 +1,8 @@
 /* Unit tests for agent/json-input.c, the strict JSON reading that policy.c,
  * drivers.c and host-json.c share: each type of problem with its position,
  * texts that must pass, reading files, JSON paths, quoting, descriptions
- * of values, unknown keys, "did you mean" and word lists.  The readers' own
+ * of values, unknown keys, "did you mean", word lists, and the typed
+ * getters (each fault of each type, word for word).  The readers' own
  * messages are tested in test-policy.c, test-drivers.c and
  * test-host-json.c.
  *
@@ -19,6 +20,7 @@
 
 #include <json-c/json.h>
 
+#include "error.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -573,6 +575,301 @@ test_join(void)
                                           false), "join, cut short");
 }
 
+/* The typed getters.  Every case reads one member of DOC (at the top
+ * level, so that member paths are the keys) and checks the result, the
+ * stored value and the message word for word. */
+
+#define DOC "{\"i\": 9000, \"neg\": -1, \"big\": 10000000000000000000, " \
+    "\"huge\": 99999999999999999999, \"s\": \"eth0\", \"e\": \"\", " \
+    "\"ws\": \" \\t\", \"nul\": \"a\\u0000b\", \"b\": true, \"n\": null, " \
+    "\"f\": 1.5, \"a\": [1, 2], \"ea\": [], \"o\": {\"x\": 1, \"y\": 2}, " \
+    "\"enum\": \"gre\", \"typo\": \"genve\"}"
+
+enum getter { G_INT, G_UINT, G_BOOL, G_STRING, G_ENUM, G_ARRAY, G_OBJECT };
+
+struct getter_case {
+    enum getter getter;
+    const char *key;
+    int flags;
+    long long min, max;         /* G_INT, G_UINT; G_STRING: 'max' is the
+                                 * longest length. */
+    const char *rule;
+    const char *msg;            /* NULL: must succeed. */
+    long long value;            /* On success: the value stored (strings:
+                                 * the length; arrays: the length; bools:
+                                 * 0 or 1); SENTINEL: left alone. */
+};
+
+#define SENTINEL 424242
+#define R "RULE"
+#define NONEMPTY JSON_INPUT_NONEMPTY
+#define NULLABLE JSON_INPUT_NULLABLE
+#define REQUIRED JSON_INPUT_REQUIRED
+
+static const struct getter_case getter_cases[] = {
+    /* Integers: the bounds are inclusive. */
+    { G_INT, "i", 0, 68, 65535, R, NULL, 9000 },
+    { G_INT, "i", 0, 9000, 9000, R, NULL, 9000 },
+    { G_INT, "i", 0, 68, 8999, R,
+      "t.json: i: 9000 is out of range (68 to 8999); RULE", 0 },
+    { G_INT, "i", 0, 9001, 65535, R,
+      "t.json: i: 9000 is out of range (9001 to 65535); RULE", 0 },
+    { G_INT, "neg", 0, 0, 10, NULL,
+      "t.json: neg: -1 is out of range (0 to 10)", 0 },
+    { G_INT, "neg", 0, -1, 10, NULL, NULL, -1 },
+    { G_INT, "big", 0, 0, LLONG_MAX, R,
+      "t.json: big: 10000000000000000000 is out of range (0 to "
+      "9223372036854775807); RULE", 0 },
+    { G_INT, "huge", 0, 0, 10, R,
+      "t.json: huge: the number is far out of range (0 to 10); RULE", 0 },
+    { G_INT, "f", 0, 0, 10, R,
+      "t.json: f: expected an integer, got the number 1.5; RULE", 0 },
+    { G_INT, "s", 0, 0, 10, R,
+      "t.json: s: expected an integer, got the string \"eth0\"; RULE", 0 },
+    { G_INT, "s", NULLABLE, 0, 10, R,
+      "t.json: s: expected null or an integer, got the string \"eth0\"; "
+      "RULE", 0 },
+    { G_INT, "n", 0, 0, 10, R,
+      "t.json: n: expected an integer, got null; RULE", 0 },
+    { G_INT, "n", NULLABLE, 0, 10, R, NULL, SENTINEL },
+    { G_INT, "absent", 0, 0, 10, R, NULL, SENTINEL },
+    { G_INT, "absent", REQUIRED, 0, 10, R,
+      "t.json: (top level): \"absent\" is missing; RULE", 0 },
+    { G_UINT, "i", 0, 0, 65535, R, NULL, 9000 },
+    { G_UINT, "i", 0, 9001, 65535, NULL,
+      "t.json: i: 9000 is out of range (9001 to 65535)", 0 },
+    { G_UINT, "neg", 0, 0, UINT_MAX, NULL,
+      "t.json: neg: -1 is out of range (0 to 4294967295)", 0 },
+    { G_UINT, "b", 0, 0, 1, NULL,
+      "t.json: b: expected an integer, got true", 0 },
+    { G_UINT, "absent", REQUIRED, 0, 1, NULL,
+      "t.json: (top level): \"absent\" is missing", 0 },
+
+    /* Booleans. */
+    { G_BOOL, "b", 0, 0, 0, R, NULL, 1 },
+    { G_BOOL, "i", 0, 0, 0, R,
+      "t.json: i: expected true or false, got the integer 9000; RULE", 0 },
+    { G_BOOL, "s", 0, 0, 0, NULL,
+      "t.json: s: expected true or false, got the string \"eth0\"", 0 },
+    { G_BOOL, "n", NULLABLE, 0, 0, R, NULL, SENTINEL },
+    { G_BOOL, "absent", 0, 0, 0, R, NULL, SENTINEL },
+
+    /* Strings: 'max' is the longest length allowed. */
+    { G_STRING, "s", 0, 0, 4, R, NULL, 4 },
+    { G_STRING, "s", 0, 0, 3, R,
+      "t.json: s: the string is 4 bytes long, more than the 3 allowed; "
+      "RULE", 0 },
+    { G_STRING, "e", 0, 0, 10, R, NULL, 0 },
+    { G_STRING, "e", NONEMPTY, 0, 10, R,
+      "t.json: e: the string is empty; RULE", 0 },
+    { G_STRING, "ws", 0, 0, 10, R, NULL, 2 },
+    { G_STRING, "ws", NONEMPTY, 0, 10, R,
+      "t.json: ws: \" \\t\" is only whitespace; RULE", 0 },
+    { G_STRING, "nul", 0, 0, 10, R,
+      "t.json: nul: \"a\\u0000b\" contains a NUL character; RULE", 0 },
+    { G_STRING, "i", 0, 0, 10, R,
+      "t.json: i: expected a string, got the integer 9000; RULE", 0 },
+    { G_STRING, "a", NULLABLE, 0, 10, R,
+      "t.json: a: expected null or a string, got an array; RULE", 0 },
+    { G_STRING, "n", 0, 0, 10, NULL,
+      "t.json: n: expected a string, got null", 0 },
+    { G_STRING, "n", NULLABLE, 0, 10, R, NULL, SENTINEL },
+    { G_STRING, "absent", REQUIRED, 0, 10, R,
+      "t.json: (top level): \"absent\" is missing; RULE", 0 },
+
+    /* Names: "vxlan", NULL (a gap), "geneve", "gre". */
+    { G_ENUM, "enum", 0, 0, 0, R, NULL, 3 },
+    { G_ENUM, "typo", 0, 0, 0, R,
+      "t.json: typo: unknown value \"genve\"; did you mean \"geneve\"?", 0 },
+    { G_ENUM, "s", 0, 0, 0, R,
+      "t.json: s: unknown value \"eth0\"; RULE", 0 },
+    { G_ENUM, "s", 0, 0, 0, NULL,
+      "t.json: s: unknown value \"eth0\"; the values allowed here are "
+      "\"vxlan\", \"geneve\", \"gre\"", 0 },
+    { G_ENUM, "i", 0, 0, 0, R,
+      "t.json: i: expected a string, got the integer 9000; RULE", 0 },
+    { G_ENUM, "absent", 0, 0, 0, R, NULL, SENTINEL },
+
+    /* Arrays: the value is the length. */
+    { G_ARRAY, "a", NONEMPTY, 0, 0, R, NULL, 2 },
+    { G_ARRAY, "ea", 0, 0, 0, R, NULL, 0 },
+    { G_ARRAY, "ea", NONEMPTY, 0, 0, R,
+      "t.json: ea: the array is empty; RULE", 0 },
+    { G_ARRAY, "o", 0, 0, 0, R,
+      "t.json: o: expected an array, got an object; RULE", 0 },
+    { G_ARRAY, "absent", REQUIRED, 0, 0, R,
+      "t.json: (top level): \"absent\" is missing; RULE", 0 },
+    { G_ARRAY, "absent", 0, 0, 0, R, NULL, SENTINEL },
+
+    /* Objects: 'max' keys of "x", "y", "z" are allowed. */
+    { G_OBJECT, "o", 0, 0, 2, R, NULL, 1 },
+    { G_OBJECT, "o", 0, 0, 1, R,
+      "t.json: o.y: unknown key; did you mean \"x\"?", 0 },
+    { G_OBJECT, "a", 0, 0, 3, R,
+      "t.json: a: expected an object, got an array; RULE", 0 },
+    { G_OBJECT, "absent", REQUIRED, 0, 3, R,
+      "t.json: (top level): \"absent\" is missing; RULE", 0 },
+    { G_OBJECT, "absent", 0, 0, 3, R, NULL, SENTINEL },
+};
+
+/* Runs 'c' on 'doc'.  Returns the getter's result and stores what it
+ * stored in '*valuep' (SENTINEL if nothing). */
+static int
+run_getter(const struct getter_case *c, struct json_object *doc,
+           const struct json_input_ctx *ctx, long long *valuep)
+{
+    static const char *const names[] = { "vxlan", NULL, "geneve", "gre" };
+    static const char *const keys[] = { "x", "y", "z" };
+    const struct json_input_keys kind = { keys, c->max };
+    struct json_object *object = NULL;
+    unsigned int u = SENTINEL;
+    const char *s = NULL;
+    int index = SENTINEL;
+    bool b = false;
+    size_t n = 0;
+    int error;
+
+    *valuep = SENTINEL;
+    switch (c->getter) {
+    case G_INT:
+        return json_input_get_int(ctx, doc, "", c->key, c->flags, c->min,
+                                  c->max, c->rule, valuep);
+    case G_UINT:
+        error = json_input_get_uint(ctx, doc, "", c->key, c->flags, c->min,
+                                    c->max, c->rule, &u);
+        *valuep = u;
+        return error;
+    case G_BOOL:
+        error = json_input_get_bool(ctx, doc, "", c->key, c->flags, c->rule,
+                                    &b);
+        *valuep = json_object_object_get_ex(doc, c->key, &object) && object
+                  && !error ? b : SENTINEL;
+        return error;
+    case G_STRING:
+        error = json_input_get_string(ctx, doc, "", c->key, c->flags, c->max,
+                                      c->rule, &s);
+        *valuep = s ? (long long) strlen(s) : SENTINEL;
+        return error;
+    case G_ENUM:
+        error = json_input_get_enum(ctx, doc, "", c->key, c->flags, names,
+                                    ARRAY_SIZE(names), c->rule, &index);
+        *valuep = index;
+        return error;
+    case G_ARRAY:
+        error = json_input_get_array(ctx, doc, "", c->key, c->flags, c->rule,
+                                     &object, &n);
+        *valuep = object ? (long long) n : SENTINEL;
+        return error;
+    case G_OBJECT:
+        error = json_input_get_object(ctx, doc, "", c->key, c->flags, &kind,
+                                      c->rule, &object);
+        *valuep = object ? 1 : SENTINEL;
+        return error;
+    }
+    return -1;
+}
+
+static const char *
+getter_name(enum getter getter)
+{
+    static const char *const names[] = {
+        "int", "uint", "bool", "string", "enum", "array", "object",
+    };
+
+    return (size_t) getter < ARRAY_SIZE(names) ? names[getter] : "?";
+}
+
+static void
+test_getters(void)
+{
+    struct json_object *doc = parse_good("getters: the document", DOC);
+
+    for (size_t i = 0; doc && i < ARRAY_SIZE(getter_cases); i++) {
+        const struct getter_case *c = &getter_cases[i];
+        struct error err;
+        const struct json_input_ctx ctx = { .name = "t.json", .err = &err };
+        long long value;
+        int error;
+
+        error_clear(&err);
+        error = run_getter(c, doc, &ctx, &value);
+        if (c->msg) {
+            test_report(error == -EINVAL && err.code == -EINVAL, NULL,
+                        "getter %zu (%s \"%s\"): -EINVAL (got %d)", i,
+                        getter_name(c->getter), c->key, error);
+            test_streq(c->msg, err.msg, "getter %zu (%s \"%s\"): message",
+                       i, getter_name(c->getter), c->key);
+            if (c->getter == G_INT || c->getter == G_UINT
+                || c->getter == G_ENUM) {
+                test_report(value == SENTINEL, NULL, "getter %zu (%s "
+                            "\"%s\"): stores nothing on failure (stored "
+                            "%lld)", i, getter_name(c->getter), c->key,
+                            value);
+            }
+        } else {
+            test_report(!error && value == c->value, err.msg,
+                        "getter %zu (%s \"%s\"): stores %lld (got %d, %lld)",
+                        i, getter_name(c->getter), c->key, c->value, error,
+                        value);
+        }
+    }
+    json_object_put(doc);
+}
+
+/* The value getters report at the path they are given; the reporter writes
+ * "(top level)" for "". */
+static void
+test_value_getters(void)
+{
+    struct json_object *doc = parse_good("value getters: the document", DOC);
+    struct error err;
+    const struct json_input_ctx ctx = { .name = "t.json", .err = &err };
+    struct json_object *value;
+    long long n = SENTINEL;
+    int index = SENTINEL;
+    const char *s = NULL;
+    bool b = false;
+
+    if (!doc) {
+        return;
+    }
+    json_object_object_get_ex(doc, "i", &value);
+    error_clear(&err);
+    test_report(json_input_int(&ctx, value, "networks[1].mtu", 68, 1500,
+                               NULL, &n) == -EINVAL && n == SENTINEL, NULL,
+                "value getter: out of range");
+    test_streq("t.json: networks[1].mtu: 9000 is out of range (68 to "
+               "1500)", err.msg, "value getter: the path it is given");
+    test_report(json_input_bool(&ctx, doc, "", NULL, &b) == -EINVAL, NULL,
+                "value getter: an object is not a boolean");
+    test_streq("t.json: (top level): expected true or false, got an object",
+               err.msg, "value getter: \"\" is \"(top level)\"");
+    json_object_object_get_ex(doc, "s", &value);
+    test_report(json_input_int(&ctx, value, "mtu", 0, 10, NULL, &n)
+                == -EINVAL && n == SENTINEL, NULL,
+                "value getter: a string is not an integer");
+    test_streq("t.json: mtu: expected an integer, got the string \"eth0\"",
+               err.msg, "value getter: the integer's type");
+    json_object_object_get_ex(doc, "a", &value);
+    test_report(json_input_string(&ctx, value, "x", 10, 0, NULL, &s)
+                == -EINVAL && !s, NULL,
+                "value getter: an array is not a string");
+    test_report(json_input_object(&ctx, value, "x", NULL, NULL) == -EINVAL,
+                NULL, "value getter: an array is not an object");
+    json_object_object_get_ex(doc, "o", &value);
+    test_report(json_input_array(&ctx, value, "x", 0, NULL, NULL) == -EINVAL,
+                NULL, "value getter: an object is not an array");
+    test_report(json_input_enum(&ctx, value, "x", &s, 0, NULL, &index)
+                == -EINVAL && index == SENTINEL, NULL,
+                "value getter: an object is not a name");
+    error_clear(&err);
+    test_report(json_input_error(&ctx, "", "x %d", 1) == -EINVAL
+                && err.code == -EINVAL, NULL, "json_input_error: -EINVAL");
+    test_streq("t.json: (top level): x 1", err.msg,
+               "json_input_error: the message");
+    json_object_put(doc);
+}
+
 int
 main(void)
 {
@@ -588,5 +885,7 @@ main(void)
     test_unknown_key();
     test_suggest();
     test_join();
+    test_getters();
+    test_value_getters();
     return test_exit_status();
 }

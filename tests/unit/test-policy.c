@@ -145,12 +145,12 @@ static const struct bad_case bad_cases[] = {
       "line 1, column 11: the file contains a NUL byte (at offset 10); a "
       "policy is UTF-8 text" },
     { "top level array", "[{'version': 1}]", 0,
-      "(top level): expected an object, found an array; " R_POLICY },
+      "(top level): expected an object, got an array; " R_POLICY },
     { "top level string", "  'policy'\n", 0,
-      "(top level): expected an object, found the string \"policy\"; "
+      "(top level): expected an object, got the string \"policy\"; "
       R_POLICY },
     { "top level number", "1", 0,
-      "(top level): expected an object, found the integer 1; " R_POLICY },
+      "(top level): expected an object, got the integer 1; " R_POLICY },
     { "single quotes", "{`version`: 1}", 0,
       "line 1, column 2: invalid JSON: a string in single quotes; JSON "
       "strings use double quotes" },
@@ -196,9 +196,9 @@ static const struct bad_case bad_cases[] = {
       "version: version 2 is not supported; this jumboagent reads "
       "policies of version 1" },
     { "version as a string", "{'version': '1', 'networks': []}", 0,
-      "version: expected an integer, found the string \"1\"; " R_VERSION },
+      "version: expected an integer, got the string \"1\"; " R_VERSION },
     { "version as a number", "{'version': 1.0, 'networks': []}", 0,
-      "version: expected an integer, found the number 1.0; " R_VERSION },
+      "version: expected an integer, got the number 1.0; " R_VERSION },
     { "misspelt top-level key", "{'version': 1, 'network': []}", 0,
       "network: unknown key; did you mean \"networks\"?" },
     { "unknown top-level key", "{'version': 1, 'hosts': []}", 0,
@@ -212,9 +212,9 @@ static const struct bad_case bad_cases[] = {
     { "networks empty", "{'version': 1, 'networks': []}", 0,
       "networks: the array is empty; " R_NETWORKS },
     { "networks an object", "{'version': 1, 'networks': " NET("") "}", 0,
-      "networks: expected an array, found an object; " R_NETWORKS },
+      "networks: expected an array, got an object; " R_NETWORKS },
     { "network a string", POLICY(NET("") ", 'storage'"), 0,
-      "networks[1]: expected an object, found the string \"storage\"; "
+      "networks[1]: expected an object, got the string \"storage\"; "
       R_NETWORK },
 
     /* Networks. */
@@ -231,7 +231,7 @@ static const struct bad_case bad_cases[] = {
     { "name missing", POLICY("{'bridge': 'br0', 'mtu': 9000}"), 0,
       "networks[0]: \"name\" is missing; " R_NAME },
     { "name null", POLICY("{'name': null, 'bridge': 'br0', 'mtu': 9000}"),
-      0, "networks[0].name: expected a string, found null; " R_NAME },
+      0, "networks[0].name: expected a string, got null; " R_NAME },
     { "name empty", POLICY("{'name': '', 'bridge': 'br0', 'mtu': 9000}"), 0,
       "networks[0].name: the string is empty; " R_NAME },
     { "name with a space",
@@ -272,62 +272,64 @@ static const struct bad_case bad_cases[] = {
       "networks[0]: \"mtu\" is missing; " R_MTU },
     { "mtu as a string",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': '9000'}"), 0,
-      "networks[0].mtu: expected an integer, found the string \"9000\"; "
+      "networks[0].mtu: expected an integer, got the string \"9000\"; "
       R_MTU },
     { "mtu with a fraction",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 9000.5}"), 0,
-      "networks[0].mtu: expected an integer, found the number 9000.5; "
+      "networks[0].mtu: expected an integer, got the number 9000.5; "
       R_MTU },
     { "mtu in exponent notation",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 9e3}"), 0,
-      "networks[0].mtu: expected an integer, found the number 9e3; "
+      "networks[0].mtu: expected an integer, got the number 9e3; "
       R_MTU },
     { "mtu true", POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': true}"), 0,
-      "networks[0].mtu: expected an integer, found true; " R_MTU },
+      "networks[0].mtu: expected an integer, got true; " R_MTU },
     { "mtu too large",
       POLICY(NET("") ", {'name': 'b', 'bridge': 'br0', 'mtu': 70000}"), 0,
-      "networks[1].mtu: 70000 is out of range; " R_MTU },
+      "networks[1].mtu: 70000 is out of range (68 to 65535); " R_MTU },
     { "mtu too small", POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 67}"),
-      0, "networks[0].mtu: 67 is out of range; " R_MTU },
+      0, "networks[0].mtu: 67 is out of range (68 to 65535); " R_MTU },
     { "mtu negative", POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': -1}"),
-      0, "networks[0].mtu: -1 is out of range; " R_MTU },
+      0, "networks[0].mtu: -1 is out of range (68 to 65535); " R_MTU },
     { "mtu huge",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 99999999999999999999}"),
-      0, "networks[0].mtu: the number is far out of range; " R_MTU },
+      0, "networks[0].mtu: the number is far out of range (68 to 65535); "
+      R_MTU },
     { "mtu beyond int64",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 10000000000000000000}"),
-      0, "networks[0].mtu: 10000000000000000000 is out of range; " R_MTU },
+      0, "networks[0].mtu: 10000000000000000000 is out of range (68 to "
+      "65535); " R_MTU },
     { "mtu too small for IPv6",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 1000, 'ipv6': true}"), 0,
       "networks[0].mtu: 1000 is too small for IPv6; a network with "
       "\"ipv6\": true needs an MTU from 1280 to 65535" },
     { "management as a string", POLICY1(", 'management': 'yes'"), 0,
-      "networks[0].management: expected true or false, found the string "
+      "networks[0].management: expected true or false, got the string "
       "\"yes\"; set \"management\": true only to allow jumbo frames on the "
       "management interface; the default is false" },
     { "replug as a string", POLICY1(", 'replug': 'yes'"), 0,
-      "networks[0].replug: expected true or false, found the string "
+      "networks[0].replug: expected true or false, got the string "
       "\"yes\"; set \"replug\": true to bounce (down, then up) this "
       "network's changed uplinks and bond members after their MTU changed, "
       "one at a time; the default is false" },
     { "ipv6 as an integer", POLICY1(", 'ipv6': 1"), 0,
-      "networks[0].ipv6: expected true or false, found the integer 1; set "
+      "networks[0].ipv6: expected true or false, got the integer 1; set "
       "\"ipv6\": true if the network carries IPv6 (its MTU must then be at "
       "least 1280); the default is false" },
     { "uplinks empty", POLICY1(", 'uplinks': []"), 0,
       "networks[0].uplinks: the array is empty; " R_UPLINKS },
     { "uplinks a string", POLICY1(", 'uplinks': 'eth2'"), 0,
-      "networks[0].uplinks: expected an array, found the string \"eth2\"; "
+      "networks[0].uplinks: expected an array, got the string \"eth2\"; "
       R_UPLINKS },
     { "uplink an integer", POLICY1(", 'uplinks': ['eth2', 3]"), 0,
-      "networks[0].uplinks[1]: expected a string, found the integer 3; "
+      "networks[0].uplinks[1]: expected a string, got the integer 3; "
       R_IFNAME },
     { "uplink with a space", POLICY1(", 'uplinks': ['eth 2']"), 0,
       "networks[0].uplinks[0]: \"eth 2\" contains a space; " R_IFNAME },
     { "uplink with a colon", POLICY1(", 'uplinks': ['eth2:1']"), 0,
       "networks[0].uplinks[0]: \"eth2:1\" contains ':'; " R_IFNAME },
     { "vifs a string", POLICY1(", 'vifs': 'vif*'"), 0,
-      "networks[0].vifs: expected an array, found the string \"vif*\"; "
+      "networks[0].vifs: expected an array, got the string \"vif*\"; "
       R_VIFS },
     { "vif pattern empty", POLICY1(", 'vifs': ['vif*', '']"), 0,
       "networks[0].vifs[1]: the string is empty; " R_GLOB },
@@ -355,7 +357,7 @@ static const struct bad_case bad_cases[] = {
 
     /* Overlays. */
     { "overlay a string", POLICY1(", 'overlay': 'vxlan'"), 0,
-      "networks[0].overlay: expected an object, found the string "
+      "networks[0].overlay: expected an object, got the string "
       "\"vxlan\"; \"overlay\" must be an object with \"type\" and "
       "\"underlay\"" },
     { "overlay misspelt key",
@@ -365,8 +367,11 @@ static const struct bad_case bad_cases[] = {
       "networks[0].overlay: \"type\" is missing; " R_TYPE },
     { "overlay type unknown",
       POLICY1(", 'overlay': {'type': 'VXLAN', 'underlay': 'u'}"), 0,
-      "networks[0].overlay.type: \"VXLAN\" is not an overlay type; "
-      R_TYPE },
+      "networks[0].overlay.type: unknown value \"VXLAN\"; did you mean "
+      "\"vxlan\"?" },
+    { "overlay type far off",
+      POLICY1(", 'overlay': {'type': 'wireguard', 'underlay': 'u'}"), 0,
+      "networks[0].overlay.type: unknown value \"wireguard\"; " R_TYPE },
     { "overlay underlay missing", POLICY1(", 'overlay': {'type': 'gre'}"), 0,
       "networks[0].overlay: \"underlay\" is missing; " R_UNDERLAY },
     { "overlay underlay unknown",
@@ -403,7 +408,7 @@ static const struct bad_case bad_cases[] = {
       "\"key\" applies only to \"gre\" and \"gretap\"" },
     { "overlay key a string",
       POLICY1(", 'overlay': {'type': 'gre', 'underlay': 'u', 'key': 'on'}"),
-      0, "networks[0].overlay.key: expected true or false, found the string "
+      0, "networks[0].overlay.key: expected true or false, got the string "
       "\"on\"; set \"key\": true if the GRE header carries a key; the "
       "default is false" },
     { "overlay options with gre",
@@ -418,7 +423,8 @@ static const struct bad_case bad_cases[] = {
     { "overlay options too large",
       POLICY1(", 'overlay': {'type': 'geneve', 'underlay': 'u', "
               "'options': 256}"), 0,
-      "networks[0].overlay.options: 256 is out of range; " R_OPTIONS },
+      "networks[0].overlay.options: 256 is out of range (0 to 252); "
+      R_OPTIONS },
     { "ipsec without overhead",
       POLICY1(", 'overlay': {'type': 'ipsec', 'underlay': 'u'}"), 0,
       "networks[0].overlay: \"overhead\" is missing; \"type\": \"ipsec\" "
@@ -427,7 +433,8 @@ static const struct bad_case bad_cases[] = {
     { "ipsec overhead zero",
       POLICY1(", 'overlay': {'type': 'ipsec', 'underlay': 'u', "
               "'overhead': 0}"), 0,
-      "networks[0].overlay.overhead: 0 is out of range; " R_OVERHEAD },
+      "networks[0].overlay.overhead: 0 is out of range (1 to 512); "
+      R_OVERHEAD },
     { "overhead with vxlan",
       POLICY1(", 'overlay': {'type': 'vxlan', 'underlay': 'u', "
               "'overhead': 50}"), 0,
@@ -452,7 +459,7 @@ static const struct bad_case bad_cases[] = {
 
     /* Verification peers. */
     { "verify an array", POLICY1(", 'verify': ['192.0.2.1']"), 0,
-      "networks[0].verify: expected an object, found an array; \"verify\" "
+      "networks[0].verify: expected an object, got an array; \"verify\" "
       "must be an object with \"peers\"" },
     { "verify peers missing", POLICY1(", 'verify': {}"), 0,
       "networks[0].verify: \"peers\" is missing; " R_PEERS },
@@ -470,7 +477,7 @@ static const struct bad_case bad_cases[] = {
     /* Overrides. */
     { "overrides an object",
       "{'version': 1, 'networks': [" NET("") "], 'overrides': {}}", 0,
-      "overrides: expected an array, found an object; " R_OVERRIDES },
+      "overrides: expected an array, got an object; " R_OVERRIDES },
     { "override reason missing",
       "{'version': 1, 'networks': [" NET("") "], 'overrides': "
       "[{'interface': 'eth4', 'allow_driver': 'enic'}]}", 0,
@@ -525,7 +532,7 @@ static const struct bad_case bad_cases[] = {
     { "first error wins",
       POLICY("{'name': 'a', 'bridge': 'br0', 'mtu': 1},"
              "{'name': 'a', 'bridge': 'br0', 'mtu': 'x'}"), 0,
-      "networks[0].mtu: 1 is out of range; " R_MTU },
+      "networks[0].mtu: 1 is out of range (68 to 65535); " R_MTU },
 };
 
 static void
