@@ -84,7 +84,9 @@ struct host_link {
     char operstate[16];         /* "up", "down", "unknown", ... */
     char mac[18];               /* "aa:bb:cc:dd:ee:ff" or "". */
     char master[HOST_NAME_SIZE];/* Bridge/bond/OVS master, "" if none. */
-    char lower[HOST_NAME_SIZE]; /* VLAN/macvlan/tunnel lower device, or "". */
+    char lower[HOST_NAME_SIZE]; /* VLAN/macvlan/tunnel lower device, or "";
+                                 * an unbound tunnel's is where the route
+                                 * to its remote leaves. */
     unsigned int vlan_id;       /* For LINK_KIND_VLAN, else 0. */
     bool tunnel_ipv6;           /* Tunnel whose underlay is IPv6. */
     bool tunnel_key;            /* GRE/gretap with a key (+4 bytes). */

@@ -228,6 +228,8 @@ struct raw_link {
     int master_ifindex;         /* IFLA_MASTER, 0 if none. */
     int lower_ifindex;          /* Lower device in this namespace, or 0. */
     int peer_ifindex;           /* veth peer in this namespace, or 0. */
+    int remote_family;          /* Tunnel remote (or group) address: */
+    unsigned char remote[16];   /* AF_INET or AF_INET6, or 0 if none. */
 };
 
 /* What the dumps collect. */
@@ -240,6 +242,23 @@ struct dump_state {
     size_t n_rule_tables, allocated_rule_tables;
     bool l3mdev_rule;           /* A VRF rule: it looks up any table. */
 };
+
+/* Records in 'rl' the tunnel remote (or multicast group) address in 'v4'
+ * or 'v6', whichever is present and nonzero. */
+static void
+record_remote(struct raw_link *rl, const struct nlattr *v4,
+              const struct nlattr *v6)
+{
+    static const unsigned char zero[16];
+
+    if (v4 && nla_len(v4) == 4 && memcmp(nla_data(v4), zero, 4)) {
+        rl->remote_family = AF_INET;
+        memcpy(rl->remote, nla_data(v4), 4);
+    } else if (v6 && nla_len(v6) == 16 && memcmp(nla_data(v6), zero, 16)) {
+        rl->remote_family = AF_INET6;
+        memcpy(rl->remote, nla_data(v6), 16);
+    }
+}
 
 /* Fills the per-kind fields of 'rl' from IFLA_INFO_DATA 'data' of a link of
  * rtnl kind 'kind'. */
@@ -263,12 +282,14 @@ parse_info_data(struct raw_link *rl, const char *kind, struct nlattr *data)
             if (attr_u32(tb[IFLA_VXLAN_LINK])) {
                 rl->lower_ifindex = attr_u32(tb[IFLA_VXLAN_LINK]);
             }
+            record_remote(rl, tb[IFLA_VXLAN_GROUP], tb[IFLA_VXLAN_GROUP6]);
         }
     } else if (!strcmp(kind, "geneve")) {
         struct nlattr *tb[IFLA_GENEVE_MAX + 1];
 
         if (!nla_parse_nested(tb, IFLA_GENEVE_MAX, data, NULL)) {
             link->tunnel_ipv6 = tb[IFLA_GENEVE_REMOTE6] != NULL;
+            record_remote(rl, tb[IFLA_GENEVE_REMOTE], tb[IFLA_GENEVE_REMOTE6]);
         }
     } else if (!strcmp(kind, "gre") || !strcmp(kind, "gretap")
                || !strcmp(kind, "ip6gre") || !strcmp(kind, "ip6gretap")
@@ -284,6 +305,7 @@ parse_info_data(struct raw_link *rl, const char *kind, struct nlattr *data)
                                          : tb[IFLA_GRE_LOCAL]);
 
             link->tunnel_key = ((iflags | oflags) & GRE_KEY) != 0;
+            record_remote(rl, tb[IFLA_GRE_REMOTE], tb[IFLA_GRE_REMOTE]);
             if (addr && nla_len(addr) == 16) {
                 link->tunnel_ipv6 = true;
             }
@@ -520,6 +542,88 @@ dump(struct nl_sock *sock, int type, const void *hdr, size_t hdr_size,
     return error < 0 ? error : 0;
 }
 
+/* libnl valid-message callback for a route lookup: stores the answer's
+ * output interface in '*oif_' (an int). */
+static int
+parse_lookup_msg(struct nl_msg *msg, void *oif_)
+{
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+    struct nlattr *tb[RTA_MAX + 1];
+    int *oifp = oif_;
+
+    if (nlh->nlmsg_type == RTM_NEWROUTE
+        && !nlmsg_parse(nlh, sizeof(struct rtmsg), tb, RTA_MAX, NULL)
+        && tb[RTA_OIF]) {
+        *oifp = (int) nla_get_u32(tb[RTA_OIF]);
+    }
+    return NL_OK;
+}
+
+/* Asks the kernel on 'sock' which link a packet to the 'family' address
+ * 'addr' leaves by ("ip route get").  Returns its ifindex, or 0 if there is
+ * no route (the kernel's error is then left in the socket's kernel_error,
+ * which the caller ignores). */
+static int
+route_lookup_oif(struct nl_sock *sock, int family, const unsigned char *addr)
+{
+    size_t len = family == AF_INET ? 4 : 16;
+    struct rtmsg rtm = {
+        .rtm_family = family,
+        .rtm_dst_len = len * 8,
+    };
+    struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST);
+    int oif = 0;
+    int error;
+
+    if (!msg) {
+        return 0;
+    }
+    error = nlmsg_append(msg, &rtm, sizeof rtm, NLMSG_ALIGNTO);
+    if (!error) {
+        error = nla_put(msg, RTA_DST, len, addr);
+    }
+    /* Without NLM_F_ACK the answer is one message, the route or an
+     * error, so that no stray ack waits for the next request. */
+    nl_socket_disable_auto_ack(sock);
+    if (!error) {
+        error = nl_send_auto(sock, msg);
+    }
+    nlmsg_free(msg);
+    if (error >= 0) {
+        nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM,
+                            parse_lookup_msg, &oif);
+        nl_recvmsgs_default(sock);
+    }
+    nl_socket_enable_auto_ack(sock);
+    return oif;
+}
+
+/* A tunnel that is bound to no device sends its packets wherever the route
+ * to its remote leaves: that link is its real lower device.  Looks it up
+ * on 'sock' for each such tunnel of 'state' (not the loopback, not the
+ * tunnel itself). */
+static void
+resolve_tunnel_lowers(struct nl_sock *sock, struct dump_state *state)
+{
+    for (size_t i = 0; i < state->n_links; i++) {
+        struct raw_link *rl = &state->links[i];
+        int oif;
+
+        if (rl->lower_ifindex || !rl->remote_family) {
+            continue;
+        }
+        oif = route_lookup_oif(sock, rl->remote_family, rl->remote);
+        for (size_t j = 0; oif && j < state->n_links; j++) {
+            const struct raw_link *out = &state->links[j];
+
+            if (out->link.ifindex == oif && out != rl
+                && out->link.kind != LINK_KIND_LOOPBACK) {
+                rl->lower_ifindex = oif;
+            }
+        }
+    }
+}
+
 /* Returns the name of the link with 'ifindex' among the 'n' links of
  * 'links', or "" if there is none. */
 static const char *
@@ -594,6 +698,9 @@ netlink_read_links(struct host *host, struct error *err)
         if (error != -NLE_DUMP_INTR) {
             break;
         }
+    }
+    if (error >= 0) {
+        resolve_tunnel_lowers(sock, &state);
     }
     nl_socket_free(sock);
     if (error < 0) {

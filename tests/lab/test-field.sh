@@ -135,6 +135,46 @@ else
     t_ok "# SKIP no vxlan link type on this kernel"
 fi
 
+# A tunnel bound to no device sends by the route to its remote: vxlan300's
+# remote 10.9.0.4 is routed out of eno9 (no network names it), vxlan301's
+# remote 10.1.0.2 out of br-under (the declared underlay).  The first is
+# refused and eno9 keeps its MTU; the second is planned.
+lab_linux_bridge br-t3
+lab_linux_bridge br-t4
+if lab_ns ip link add vxlan300 type vxlan id 44 local 10.9.0.1 remote 10.9.0.4 \
+          dstport 4791 2>/dev/null \
+   && lab_ns ip link set vxlan300 master br-t3 && lab_ns ip link set vxlan300 up \
+   && lab_ns ip link add vxlan301 type vxlan id 45 local 10.1.0.1 remote 10.1.0.2 \
+          dstport 4792 \
+   && lab_ns ip link set vxlan301 master br-t4 && lab_ns ip link set vxlan301 up; then
+    t_is "eno9 br-under" \
+        "$(lab_agent show --format json | jq -r '[.links[] | select(.name == "vxlan300" or .name == "vxlan301") | .lower] | join(" ")')" \
+        "show: the lower device of an unbound tunnel is where the route to its remote leaves"
+    cat >"$LAB_DIR/route-tunnel.json" <<JSON
+{"version": 1,
+ "networks": [
+   {"name": "t3", "bridge": "br-t3", "mtu": 8950,
+    "overlay": {"type": "vxlan", "underlay": "underlay"}},
+   {"name": "underlay", "bridge": "br-under", "mtu": 9000}]}
+JSON
+    eno9_before=$(lab_ns cat /sys/class/net/eno9/mtu)
+    agent "$LAB_DIR/route-tunnel.json" >"$LAB_DIR/t3.txt" 2>&1
+    t_is 3 $? "a tunnel routed out of a device outside the policy: exit 3 (refused)"
+    t_is "$eno9_before" "$(lab_ns cat /sys/class/net/eno9/mtu)" \
+        "eno9, the route of an unbound tunnel, keeps its MTU ($eno9_before)"
+    grep -qE "vxlan300.*real lower device is eno9" "$LAB_DIR/t3.txt" \
+        && t_ok "refusal names vxlan300 and eno9, where the route to its remote leaves" \
+        || t_fail "refusal names vxlan300 and eno9, where the route to its remote leaves" "$(head -5 "$LAB_DIR/t3.txt" | tr '\n' '|')"
+    sed 's/br-t3/br-t4/; s/"t3"/"t4"/' "$LAB_DIR/route-tunnel.json" >"$LAB_DIR/route-tunnel-ok.json"
+    agent "$LAB_DIR/route-tunnel-ok.json" --dry-run >"$LAB_DIR/t4.txt" 2>&1
+    t_is 2 $? "a tunnel routed out of its declared underlay is planned, not refused (exit 2)"
+    grep -qE "set-link-mtu +vxlan301 .*-> 8950" "$LAB_DIR/t4.txt" \
+        && t_ok "vxlan301 gets its step to 8950" \
+        || t_fail "vxlan301 gets its step to 8950" "$(grep -E 'vxlan301|refused' "$LAB_DIR/t4.txt" | head -5 | tr '\n' '|')"
+else
+    t_ok "# SKIP no vxlan link type on this kernel"
+fi
+
 # --- 3. Roles come from the host ------------------------------------------
 # tap7 carries a VM's external_ids; a policy that lists it as the uplink of
 # br-vm is refused and nothing on br-vm moves.
