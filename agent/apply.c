@@ -1087,20 +1087,27 @@ entry_at_target(const struct journal_entry *e, struct backend *b,
     }
 }
 
-/* True if the journal 'journal' of an interrupted run is of the policy
- * that 'opts' applies now (same digest, targets recorded) and every entry
- * of it is at its target and verified: the run had made every change, and
- * only its end (verify, remove the journal) was cut off.  Lists the entries
- * in 'done'.  A run cut off between states, a journal of another policy or
- * one written without targets gives false: then all of it is put back. */
+/* Splits the journal 'journal' of an interrupted run, if it is of the
+ * policy that 'opts' applies now (same digest, targets recorded) and the
+ * entries at their target (verified, through 'b') are a prefix of it: that
+ * prefix is listed in 'kept' and stays; the rest (cut off between states,
+ * or not reached yet, where restoring changes nothing) goes into
+ * '*revertp' (a new journal), to be put back.  The journal is in the
+ * plan's order, and every prefix of a plan is safe (a lower device is
+ * raised before its uppers and lowered after them), so what is kept leaves
+ * no upper device above its lower device.  Returns false, and sets
+ * '*revertp' to NULL, for a journal of another policy, one written without
+ * targets, or one whose entries at the target are not a prefix: then all
+ * of it is put back. */
 static bool
-journal_at_target(const struct journal *journal, struct backend *b,
-                  const struct apply_options *opts, struct summary *done)
+journal_split(const struct journal *journal, struct backend *b,
+              const struct apply_options *opts, struct journal **revertp,
+              struct summary *kept)
 {
     struct host *ovs = NULL;
-    bool at_target = true;
     size_t n_ovs = 0;
 
+    *revertp = NULL;
     if (!opts->policy || !journal->policy[0]
         || strcmp(journal->policy, opts->policy->digest)) {
         return false;
@@ -1118,15 +1125,31 @@ journal_at_target(const struct journal *journal, struct backend *b,
             ovs = NULL;
         }
     }
-    for (size_t i = 0; at_target && i < journal->n_entries; i++) {
+    *revertp = journal_create();
+    (*revertp)->pid = journal->pid;
+    (*revertp)->started = journal->started;
+    copy_string((*revertp)->policy, journal->policy,
+                sizeof (*revertp)->policy);
+    for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];
+        bool at_target = entry_at_target(e, b, ovs);
 
-        at_target = entry_at_target(e, b, ovs);
-        summary_add(done, "%s %s %u", e->ifname,
-                    journal_layer_to_string(e->layer), e->target);
+        if (at_target && !(*revertp)->n_entries) {
+            summary_add(kept, "%s %s %u", e->ifname,
+                        journal_layer_to_string(e->layer), e->target);
+        } else if (at_target) {
+            /* Not a prefix of the plan (a rollback that stopped half way,
+             * or one transaction that vswitchd applied in part): only the
+             * whole journal is known to be safe to put back. */
+            journal_destroy(*revertp);
+            *revertp = NULL;
+            break;
+        } else {
+            journal_add(*revertp, e);
+        }
     }
     host_destroy(ovs);
-    return at_target;
+    return *revertp != NULL;
 }
 
 bool
@@ -1141,7 +1164,7 @@ apply_recover(struct backend *b, const struct apply_options *opts,
 {
     struct summary done = { "", 0 };
     struct summary kept = { "", 0 };
-    struct journal *journal;
+    struct journal *journal, *revert;
     int error;
 
     *recoveredp = false;
@@ -1152,24 +1175,32 @@ apply_recover(struct backend *b, const struct apply_options *opts,
         return error;
     }
     *recoveredp = true;
-    if (journal_at_target(journal, b, opts, &kept)) {
+    if (!journal_split(journal, b, opts, &revert, &kept)) {
+        log_change("found the journal of an interrupted run (pid %ld, %zu "
+                   "value(s)); restoring the previous values before "
+                   "anything else", journal->pid, journal->n_entries);
+    } else if (!revert->n_entries) {
         /* Every change of this policy was made and holds: reverting and
          * making it again would only flip each link twice more. */
         error = journal_remove(opts->state_dir, err);
         if (!error) {
-            log_change("found the journal of an interrupted run (pid %ld) of "
-                       "this policy, whose %zu change(s) were all made and "
-                       "hold: finished it without reverting (%s)",
+            log_change("found the journal of an interrupted run (pid %ld) "
+                       "of this policy, whose %zu change(s) were all made "
+                       "and hold: finished it without reverting (%s)",
                        journal->pid, journal->n_entries,
                        summary_text(&kept, "nothing"));
         }
-        journal_destroy(journal);
-        return error;
+        goto out;
+    } else {
+        /* Keep what is at the target; put back only the rest, which the
+         * plan of this run then makes again. */
+        log_change("found the journal of an interrupted run (pid %ld) of "
+                   "this policy: keeping the %zu change(s) that hold (%s); "
+                   "restoring the %zu value(s) it left between states",
+                   journal->pid, journal->n_entries - revert->n_entries,
+                   summary_text(&kept, "none"), revert->n_entries);
     }
-    log_change("found the journal of an interrupted run (pid %ld, %zu "
-               "value(s)); restoring the previous values before anything "
-               "else", journal->pid, journal->n_entries);
-    error = restore_journal(journal, b, opts, &done, err);
+    error = restore_journal(revert ? revert : journal, b, opts, &done, err);
     if (error) {
         error_prefix(err, error, "restoring the journal %s/%s of an "
                      "interrupted run (pid %ld) failed, so nothing else was "
@@ -1177,9 +1208,15 @@ apply_recover(struct backend *b, const struct apply_options *opts,
                      "values by hand and remove the file",
                      opts->state_dir, journal_file_name(), journal->pid);
     } else if (!(error = journal_remove(opts->state_dir, err))) {
-        log_change("restored the state before the interrupted run: %s",
+        log_change("%s: %s", (revert
+                              ? "put back what the interrupted run left "
+                                "between states"
+                              : "restored the state before the interrupted "
+                                "run"),
                    summary_text(&done, "nothing had changed"));
     }
+out:
+    journal_destroy(revert);
     journal_destroy(journal);
     return error;
 }

@@ -53,9 +53,11 @@ int apply_plan(const struct plan *plan, const struct host *host,
 
 /* Restores, through 'b', the journal an interrupted run left in
  * 'opts->state_dir', if any.  Sets '*recoveredp' to true if there was one.
- * A journal of the policy 'opts->policy' whose every entry is at its target
- * and holds is finished instead (removed, nothing changed): that run had
- * made every change.
+ * Of a journal of the policy 'opts->policy', the entries at their target
+ * that hold are kept (not reverted and made again: each flip of an MTU can
+ * reset a link) and only the others are restored; when all of them hold,
+ * the journal is finished (removed, nothing changed).  A journal of another
+ * policy, or without targets, is restored whole.
  * Interfaces that no longer exist count as restored.  Returns 0 (nothing to
  * do, or all restored and the journal removed) or a negative errno value
  * with a message that says how to get out (the journal is then kept). */
