@@ -1,18 +1,19 @@
 /* The planner's insides: what the files of plan_compute() share.
  *
- * plan_compute() (plan.c) runs its stages, which the comment at the top of
- * plan.c describes, over one scratch 'struct planner':
+ * plan_compute() (plan-compute.c, the top) runs its stages, which the
+ * comment at the top of plan-compute.c describes, over one scratch
+ * 'struct planner'.  Each stage calls only the files below it:
  *
- *   plan-claims.c   1. claims: networks, bridges, roles (nodes and claims)
- *   plan-checks.c   2. checks: limits, drivers, management, IPv6, overlays
- *   plan-resolve.c  3. resolution: targets, unsafe lowering, VLAN MTUs
- *   plan-steps.c    4. steps: MTU, drift and LRO
- *   plan-order.c    4. ordering: the OVS block, the topological sort
  *   plan-audit.c    5. audit: facts that hold with or without a policy
- *
- * plan-host.c answers the questions that all of them ask of the host model
- * (OVS classes, fake bridges, tunnel overheads...), and plan.c holds the
- * planner's lifetime, its findings and the message builder.
+ *   plan-order.c    4. ordering: the OVS block, the topological sort
+ *   plan-steps.c    4. steps: MTU, drift and LRO
+ *   plan-resolve.c  3. resolution: targets, unsafe lowering, VLAN MTUs
+ *   plan-checks.c   2. checks: limits, drivers, management, IPv6, overlays
+ *   plan-claims.c   1. claims: networks, bridges, roles (nodes and claims)
+ *   plan-host.c     the questions every stage asks of the host model (OVS
+ *                   classes, fake bridges, tunnel overheads...)
+ *   plan-msg.c      the message builder, the networks, the findings
+ *   plan.c          a plan as a value, and plan_simulate()
  *
  * Not installed, and included by agent/plan*.c only. */
 #ifndef JUMBOAGENT_PLAN_INTERNAL_H
@@ -114,7 +115,7 @@ struct msg {
     size_t len;
 };
 
-/* plan.c: messages, networks, findings. */
+/* plan-msg.c: messages, networks, findings. */
 
 /* Appends the printf-style 'fmt' to 'm', cut off at the end of 'm'. */
 void plan_msg_add(struct msg *m, const char *fmt, ...)
