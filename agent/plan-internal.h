@@ -150,16 +150,6 @@ void planner_refuse(struct planner *pl, enum finding_kind kind,
 
 /* plan-host.c: the host model as the planner reads it. */
 
-/* How the planner treats an OVS interface. */
-enum plan_ovs_class {
-    OVS_CLASS_TUNNEL,           /* vxlan, geneve...: left alone. */
-    OVS_CLASS_PATCH,            /* patch: no MTU of its own. */
-    OVS_CLASS_INTERNAL,         /* The (fake) bridge's own internal port. */
-    OVS_CLASS_VLAN,             /* Another internal port. */
-    OVS_CLASS_VIF,
-    OVS_CLASS_SYSTEM,           /* Uplink or bond member. */
-};
-
 /* Why the OVS interface 'iface' has no working device behind it. */
 enum plan_ovs_stale {
     OVS_LIVE,                   /* It has one (or cannot tell: tunnels,
@@ -187,11 +177,13 @@ bool plan_host_ovs_type_is(const struct host_ovs_iface *iface,
 /* True if 'name' matches one of the 'vifs' globs of 'pn' (may be NULL). */
 bool plan_host_vif_glob(const struct policy_network *pn, const char *name);
 
-/* Classifies 'iface' of 'port' on the bridge or fake bridge named 'bridge'
- * for the network 'pn' (may be NULL). */
-enum plan_ovs_class plan_host_ovs_classify(
-    const char *bridge, const struct host_ovs_port *port,
-    const struct host_ovs_iface *iface, const struct policy_network *pn);
+/* The role of 'iface' of 'port' on the bridge or fake bridge named
+ * 'bridge' for the network 'pn' (may be NULL), whose 'vifs' patterns make
+ * VIFs: host_ovs_iface_role(), as "show" sees it plus the patterns. */
+enum host_role plan_host_ovs_role(const char *bridge,
+                                  const struct host_ovs_port *port,
+                                  const struct host_ovs_iface *iface,
+                                  const struct policy_network *pn);
 
 /* True if 'port' is an OVS fake bridge: a port with a VLAN tag whose one
  * interface is an internal port of the same name.  "ovs-vsctl add-br
