@@ -30,31 +30,23 @@
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
-/* OVS interface types that are tunnels (Interface.type). */
-static const char *const tunnel_types[] = {
-    "vxlan", "geneve", "gre", "ip6gre", "stt", "lisp", "erspan", "ip6erspan",
-    "gtpu", "bareudp", "srv6",
-};
-
 const char *
-host_json_iface_role(const struct host_ovs_port *port,
+host_json_iface_role(const char *bridge, const struct host_ovs_port *port,
                      const struct host_ovs_iface *iface)
 {
-    if (!strcmp(iface->type, "internal")) {
-        return "internal";
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(tunnel_types); i++) {
-        if (!strcmp(iface->type, tunnel_types[i])) {
-            return "tunnel";
-        }
-    }
-    if (!strcmp(iface->type, "patch")) {
-        return "patch";
-    }
-    if (host_ovs_iface_is_vif(iface)) {
-        return "vif";
-    }
-    return port->n_ifaces > 1 ? "member" : "uplink";
+    /* Show does not tell a fake bridge's internal port from the bridge's
+     * own: both are "internal". */
+    static const char *const names[HOST_ROLE_MAX] = {
+        [HOST_ROLE_UPLINK] = "uplink",
+        [HOST_ROLE_MEMBER] = "member",
+        [HOST_ROLE_INTERNAL] = "internal",
+        [HOST_ROLE_VLAN] = "internal",
+        [HOST_ROLE_VIF] = "vif",
+        [HOST_ROLE_TUNNEL] = "tunnel",
+        [HOST_ROLE_PATCH] = "patch",
+    };
+
+    return names[host_ovs_iface_role(bridge, port, iface, NULL, 0)];
 }
 
 /* Writing. */
@@ -136,7 +128,8 @@ link_to_json(const struct host_link *link)
 }
 
 static struct json_object *
-iface_to_json(const struct host *host, const struct host_ovs_port *port,
+iface_to_json(const struct host *host, const char *bridge,
+              const struct host_ovs_port *port,
               const struct host_ovs_iface *iface)
 {
     struct json_object *obj = json_object_new_object();
@@ -159,12 +152,13 @@ iface_to_json(const struct host *host, const struct host_ovs_port *port,
     json_object_object_add(obj, "kernel_mtu",
                            int_or_null(link != NULL, link ? link->mtu : 0));
     json_object_object_add(obj, "role", json_object_new_string(
-                               host_json_iface_role(port, iface)));
+                               host_json_iface_role(bridge, port, iface)));
     return obj;
 }
 
 static struct json_object *
-port_to_json(const struct host *host, const struct host_ovs_port *port)
+port_to_json(const struct host *host, const char *bridge,
+             const struct host_ovs_port *port)
 {
     struct json_object *obj = json_object_new_object();
     struct json_object *ifaces = json_object_new_array();
@@ -177,7 +171,8 @@ port_to_json(const struct host *host, const struct host_ovs_port *port)
                                        port->n_external_ids));
     for (size_t i = 0; i < port->n_ifaces; i++) {
         json_object_array_add(ifaces,
-                              iface_to_json(host, port, &port->ifaces[i]));
+                              iface_to_json(host, bridge, port,
+                                            &port->ifaces[i]));
     }
     json_object_object_add(obj, "interfaces", ifaces);
     return obj;
@@ -196,7 +191,7 @@ bridge_to_json(const struct host *host, const struct host_ovs_bridge *br)
                            kvs_to_json(br->external_ids,
                                        br->n_external_ids));
     for (size_t i = 0; i < br->n_ports; i++) {
-        json_object_array_add(ports, port_to_json(host, &br->ports[i]));
+        json_object_array_add(ports, port_to_json(host, br->name, &br->ports[i]));
     }
     json_object_object_add(obj, "ports", ports);
     return obj;

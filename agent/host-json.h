@@ -35,10 +35,13 @@ int host_json_read_string(const char *name, const char *text,
 struct host_ovs_port;
 struct host_ovs_iface;
 
-/* Returns the role of 'iface', an interface of 'port': "internal", "tunnel",
- * "patch", "vif", "member" (of a bond) or "uplink", as the JSON's derived
- * "role" field and the text tree show it.  The string is static. */
-const char *host_json_iface_role(const struct host_ovs_port *port,
+/* Returns the role of 'iface', an interface of 'port' on the bridge named
+ * 'bridge', as host_ovs_iface_role() decides it without a policy, in the
+ * words of the JSON's derived "role" field and of the text tree:
+ * "internal" (any internal port), "tunnel", "patch", "vif", "member" (of a
+ * bond) or "uplink".  The string is static. */
+const char *host_json_iface_role(const char *bridge,
+                                 const struct host_ovs_port *port,
                                  const struct host_ovs_iface *iface);
 
 #endif /* host-json.h */

@@ -336,16 +336,18 @@ add_slave_rows(struct text_table *table, const struct host *host,
     }
 }
 
-/* Adds the row of OVS interface 'iface' of 'port' with 'lead' (owned by the
- * row).  'tail' holds notes that come first (taken over). */
+/* Adds the row of OVS interface 'iface' of 'port' on the bridge named
+ * 'bridge' with 'lead' (owned by the row).  'tail' holds notes that come
+ * first (taken over). */
 static void
 add_iface_row(struct text_table *table, const struct host *host,
-              bool *shown, char *lead, const struct host_ovs_port *port,
+              bool *shown, char *lead, const char *bridge,
+              const struct host_ovs_port *port,
               const struct host_ovs_iface *iface, struct text_words *tail,
               int indent)
 {
     const char *type = iface->type[0] ? iface->type : "system";
-    const char *role = host_json_iface_role(port, iface);
+    const char *role = host_json_iface_role(bridge, port, iface);
     const struct host_link *link = host_find_link(host, iface->name);
     struct text_row *row = table_add_row(table);
 
@@ -392,7 +394,7 @@ add_iface_row(struct text_table *table, const struct host *host,
 
 static void
 add_ovs_port(struct text_table *table, const struct host *host, bool *shown,
-             const struct host_ovs_port *port)
+             const char *bridge, const struct host_ovs_port *port)
 {
     struct text_words words = { NULL, NULL };
 
@@ -407,7 +409,8 @@ add_ovs_port(struct text_table *table, const struct host *host, bool *shown,
             words_add(&words, "tag %u", port->tag);
         }
         words_add_ids(&words, port->external_ids, port->n_external_ids);
-        add_iface_row(table, host, shown, lead, port, iface, &words, 4);
+        add_iface_row(table, host, shown, lead, bridge, port, iface, &words,
+                      4);
         return;
     }
 
@@ -430,7 +433,7 @@ add_ovs_port(struct text_table *table, const struct host *host, bool *shown,
 
         add_iface_row(table, host, shown,
                       xasprintf("      member %s", iface->name),
-                      port, iface, &words, 6);
+                      bridge, port, iface, &words, 6);
     }
 }
 
@@ -480,7 +483,7 @@ add_ovs_section(struct text_table *table, const struct host *host,
             table_add_rawf(table, "    no ports");
         }
         for (size_t p = 0; p < br->n_ports; p++) {
-            add_ovs_port(table, host, shown, &br->ports[p]);
+            add_ovs_port(table, host, shown, br->name, &br->ports[p]);
         }
     }
 }

@@ -458,14 +458,17 @@ host_find_ovs_iface(const struct host *host, const char *name,
 }
 
 /* Names that hypervisors give VM interfaces: XenServer vifDOMID.DEVID and
- * tapDOMID.DEVID (HVM emulated), libvirt vnetN, OpenStack tapXXXXXXXX-XX. */
+ * tapDOMID.DEVID (HVM emulated), libvirt vnetN, OpenStack tapXXXXXXXX-XX
+ * (the first 11 characters of the port's UUID) and qvoXXXXXXXX-XX, the OVS
+ * end of the veth pair of its hybrid plug. */
 static bool
 name_is_vif(const char *name)
 {
     return (!fnmatch("vif[0-9]*.[0-9]*", name, 0)
             || !fnmatch("tap[0-9]*.[0-9]*", name, 0)
             || !fnmatch("vnet[0-9]*", name, 0)
-            || !fnmatch("tap[0-9a-f][0-9a-f][0-9a-f]*-*", name, 0));
+            || !fnmatch("tap[0-9a-f][0-9a-f][0-9a-f]*-*", name, 0)
+            || !fnmatch("qvo[0-9a-f][0-9a-f][0-9a-f]*-*", name, 0));
 }
 
 bool
@@ -489,8 +492,78 @@ bool
 host_link_is_vif(const struct host_link *link)
 {
     return (link->kind == LINK_KIND_XEN_VIF
-            || (link->kind == LINK_KIND_TUN && name_is_vif(link->name))
+            || (link->kind == LINK_KIND_TUN
+                && (!strncmp(link->name, "tap", 3)
+                    || !strncmp(link->name, "vnet", 4)))
             || name_is_vif(link->name));
+}
+
+bool
+host_name_matches(const char *name, char *const *globs, size_t n_globs)
+{
+    for (size_t i = 0; i < n_globs; i++) {
+        if (!fnmatch(globs[i], name, 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+host_ovs_type_is_tunnel(const char *type)
+{
+    static const char *const types[] = {
+        "vxlan", "geneve", "gre", "ip6gre", "stt", "lisp", "erspan",
+        "ip6erspan", "gtpu", "bareudp", "srv6",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        if (!strcmp(type, types[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+unsigned int
+host_tunnel_overhead(enum link_kind kind, bool ipv6, bool key)
+{
+    unsigned int overhead;
+
+    switch (kind) {
+    case LINK_KIND_VXLAN:
+    case LINK_KIND_GENEVE:
+        return ipv6 ? 70 : 50;
+    case LINK_KIND_GRE:
+        overhead = ipv6 ? 44 : 24;
+        break;
+    case LINK_KIND_GRETAP:
+        overhead = ipv6 ? 58 : 38;
+        break;
+    default:
+        return 0;
+    }
+    return overhead + (key ? 4 : 0);
+}
+
+enum host_role
+host_ovs_iface_role(const char *bridge, const struct host_ovs_port *port,
+                    const struct host_ovs_iface *iface,
+                    char *const *vif_globs, size_t n_vif_globs)
+{
+    if (host_ovs_type_is_tunnel(iface->type)) {
+        return HOST_ROLE_TUNNEL;
+    } else if (!strcmp(iface->type, "patch")) {
+        return HOST_ROLE_PATCH;
+    } else if (!strcmp(iface->type, "internal")) {
+        return (!strcmp(port->name, bridge) ? HOST_ROLE_INTERNAL
+                : HOST_ROLE_VLAN);
+    } else if (host_ovs_iface_is_vif(iface)
+               || host_name_matches(iface->name, vif_globs, n_vif_globs)
+               || !strncmp(iface->type, "dpdkvhostuser", 13)) {
+        return HOST_ROLE_VIF;
+    }
+    return port->n_ifaces > 1 ? HOST_ROLE_MEMBER : HOST_ROLE_UPLINK;
 }
 
 struct host *

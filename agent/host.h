@@ -3,7 +3,7 @@
  * The adapters (netlink.c, ethtool.c, sysfs.c, vswitch.c) fill a 'struct
  * host'; host-json.c writes and reads it (the JSON of "jumboagent show", also
  * the format of the planner's test fixtures); host-text.c prints it as a tree;
- * plan.c reads it and never changes it.  Everything here is plain data that
+ * the planner (plan*.c) reads it and never changes it.  Everything here is plain data that
  * the struct owns: no handles, no pointers into library objects.
  *
  * MTU values are unsigned int; 0 means "unknown" for mtu/min_mtu, and "no
@@ -15,6 +15,13 @@
 #include <stddef.h>
 
 #define HOST_NAME_SIZE 64       /* Interface, bridge and port names. */
+
+/* The limits of an MTU, in bytes: the smallest the kernel accepts on an
+ * Ethernet link (and IPv4's minimum), the smallest that IPv6 works over,
+ * and the largest that the 16-bit fields of OVSDB and netlink hold. */
+#define HOST_MTU_MIN 68
+#define HOST_MTU_IPV6_MIN 1280
+#define HOST_MTU_MAX 65535
 
 struct host_index;
 struct host_tag_index;
@@ -254,8 +261,53 @@ const char *host_management_path(const struct host *host, const char *name);
  * vm-id, attached-mac) set, and at names vifN.M, tapN.M, vnetN. */
 bool host_ovs_iface_is_vif(const struct host_ovs_iface *iface);
 
-/* True if the kernel link 'link' looks like a VM interface by kind or name
- * (xen vif, tap/tun named vnet*, tap*, vif*). */
+/* True if the kernel link 'link' is a VM interface by its kind or name: a
+ * Xen netback vif, a tap device (kind tun) named tap* or vnet*, or a link
+ * named the way hypervisors name VM interfaces (vifN.M, tapN.M, vnetN, and
+ * OpenStack's tapXXXXXXXX-XX and the OVS end qvoXXXXXXXX-XX of its hybrid
+ * plug veth pair; the other end, qvb*, is the uplink of the qbr* bridge). */
 bool host_link_is_vif(const struct host_link *link);
+
+/* True if 'name' matches one of the 'n_globs' shell patterns of 'globs'
+ * (fnmatch(3); 'globs' may be NULL if 'n_globs' is 0). */
+bool host_name_matches(const char *name, char *const *globs, size_t n_globs);
+
+/* True if the OVS interface type 'type' (Interface.type) is a tunnel:
+ * vxlan, geneve, gre, stt... */
+bool host_ovs_type_is_tunnel(const char *type);
+
+/* Bytes that a tunnel of link kind 'kind' (VXLAN, Geneve, GRE, GRETAP)
+ * adds to each packet over an IPv4 underlay, or over IPv6 if 'ipv6', with
+ * the 4 bytes of a GRE key if 'key' (VXLAN and Geneve always carry theirs;
+ * Geneve options come on top).  0 for any other kind. */
+unsigned int host_tunnel_overhead(enum link_kind kind, bool ipv6, bool key);
+
+/* The part an interface plays on its bridge.  host_ovs_iface_role() and
+ * host_link_is_vif() are the one place that decides it: "jumboagent show"
+ * prints it and the planner orders and checks by it. */
+enum host_role {
+    HOST_ROLE_UPLINK,           /* A NIC or other device alone on its port:
+                                 * the bridge's way out. */
+    HOST_ROLE_MEMBER,           /* One of the interfaces of an OVS bond. */
+    HOST_ROLE_INTERNAL,         /* The bridge's own internal port. */
+    HOST_ROLE_VLAN,             /* Another internal port, e.g. a fake
+                                 * bridge's seen from its parent. */
+    HOST_ROLE_VIF,              /* A VM interface. */
+    HOST_ROLE_TUNNEL,           /* vxlan, geneve...: no MTU of its own to
+                                 * set. */
+    HOST_ROLE_PATCH,            /* An OVS patch port: no MTU at all. */
+    HOST_ROLE_MAX
+};
+
+/* Returns the role of 'iface', an interface of 'port' on the bridge (or
+ * fake bridge) named 'bridge'.  An interface whose name matches one of the
+ * 'n_vif_globs' patterns 'vif_globs' (a policy network's "vifs", which only
+ * the planner has; NULL and 0 for none) is a VIF, as are the ones that
+ * host_ovs_iface_is_vif() recognises and DPDK vhost-user ports. */
+enum host_role host_ovs_iface_role(const char *bridge,
+                                   const struct host_ovs_port *port,
+                                   const struct host_ovs_iface *iface,
+                                   char *const *vif_globs,
+                                   size_t n_vif_globs);
 
 #endif /* host.h */

@@ -188,8 +188,9 @@ audit_ovs(const struct planner *pl, const struct host *host,
 
                 audit_ovs_iface(pl, host, out, bridge, port, iface, net);
                 link = host_find_link(host, iface->name);
-                switch (plan_host_ovs_classify(bridge, port, iface, pn)) {
-                case OVS_CLASS_SYSTEM:
+                switch (plan_host_ovs_role(bridge, port, iface, pn)) {
+                case HOST_ROLE_UPLINK:
+                case HOST_ROLE_MEMBER:
                     mtu = link ? link->mtu : iface->has_mtu ? iface->mtu : 0;
                     if (mtu) {
                         plan_msg_add(&list, "%s%s %u", list.len ? ", " : "",
@@ -198,13 +199,13 @@ audit_ovs(const struct planner *pl, const struct host *host,
                         first = first ? first : mtu;
                     }
                     break;
-                case OVS_CLASS_VIF:
+                case HOST_ROLE_VIF:
                     if (link && internal) {
                         audit_vif_mtu(pl, out, link, bridge, internal->mtu);
                     }
                     break;
-                case OVS_CLASS_INTERNAL:
-                case OVS_CLASS_VLAN:
+                case HOST_ROLE_INTERNAL:
+                case HOST_ROLE_VLAN:
                     if (iface->has_mtu_request && link) {
                         char up[HOST_NAME_SIZE] = "";
                         unsigned int min
@@ -215,8 +216,9 @@ audit_ovs(const struct planner *pl, const struct host *host,
                                            "mtu_request)", up, min);
                     }
                     break;
-                case OVS_CLASS_TUNNEL:
-                case OVS_CLASS_PATCH:
+                case HOST_ROLE_TUNNEL:
+                case HOST_ROLE_PATCH:
+                case HOST_ROLE_MAX:
                     break;
                 }
             }

@@ -8,7 +8,6 @@
 #include <string.h>
 
 /* The smallest MTU that IPv6 allows on a link (RFC 8200, section 5). */
-#define IPV6_MIN_MTU 1280
 
 /* Networks. */
 
@@ -21,7 +20,7 @@ check_ipv6_minimum(struct planner *pl, size_t net)
     const struct policy_network *pn = planner_net(pl, net);
     struct msg m = { .len = 0 };
 
-    if (pn->mtu >= IPV6_MIN_MTU || pl->host->sysctls.ipv6_disabled != 0) {
+    if (pn->mtu >= HOST_MTU_IPV6_MIN || pl->host->sysctls.ipv6_disabled != 0) {
         return;
     }
     plan_msg_add(&m, "network %s wants MTU %u, but IPv6 is enabled on this "
@@ -30,7 +29,7 @@ check_ipv6_minimum(struct planner *pl, size_t net)
                  "that, and with it link-local addresses and neighbour "
                  "discovery; raise networks[%zu].mtu to at least %u, or "
                  "disable IPv6 on this host if nothing uses it", pn->name,
-                 pn->mtu, IPV6_MIN_MTU, net, IPV6_MIN_MTU);
+                 pn->mtu, HOST_MTU_IPV6_MIN, net, HOST_MTU_IPV6_MIN);
     planner_refuse(pl, FINDING_REFUSED, "", net, &m);
 }
 

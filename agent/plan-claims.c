@@ -335,9 +335,9 @@ report_unmanaged_fake(struct planner *pl, size_t net,
     for (size_t p = 0; p < br->n_ports; p++) {
         for (size_t i = 0; plan_host_fake_bridge_of(br, &br->ports[p]) == fake
                            && i < br->ports[p].n_ifaces; i++) {
-            n_vifs += (plan_host_ovs_classify(fake->name, &br->ports[p],
-                                              &br->ports[p].ifaces[i], NULL)
-                       == OVS_CLASS_VIF);
+            n_vifs += (plan_host_ovs_role(fake->name, &br->ports[p],
+                                          &br->ports[p].ifaces[i], NULL)
+                       == HOST_ROLE_VIF);
         }
     }
     plan_msg_add(&m, "%s is the OVS fake bridge of VLAN %u on %s, at %u: "
@@ -373,8 +373,10 @@ classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br,
 
         for (size_t i = 0; plan_host_fake_bridge_of(br, port) == fake
                            && i < port->n_ifaces; i++) {
-            if (plan_host_ovs_classify(bridge, port, &port->ifaces[i], NULL)
-                == OVS_CLASS_SYSTEM) {
+            enum host_role role = plan_host_ovs_role(bridge, port,
+                                                     &port->ifaces[i], NULL);
+
+            if (role == HOST_ROLE_UPLINK || role == HOST_ROLE_MEMBER) {
                 plan_msg_add(&uplinks, "%s%s", uplinks.len ? ", " : "",
                              port->ifaces[i].name);
             }
@@ -397,18 +399,17 @@ classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br,
         }
         for (size_t i = 0; i < port->n_ifaces; i++) {
             const struct host_ovs_iface *iface = &port->ifaces[i];
-            enum plan_ovs_class class
-                = plan_host_ovs_classify(bridge, port, iface, pn);
+            enum host_role role = plan_host_ovs_role(bridge, port, iface, pn);
             struct msg m = { .len = 0 };
 
-            if (class != OVS_CLASS_TUNNEL && class != OVS_CLASS_PATCH
+            if (role != HOST_ROLE_TUNNEL && role != HOST_ROLE_PATCH
                 && plan_host_ovs_stale(pl->host, iface) != OVS_LIVE) {
                 /* The audit reports it (OVS_IFACE_ERROR), with what to
                  * do; a step could only fail. */
                 continue;
             }
-            switch (class) {
-            case OVS_CLASS_TUNNEL:
+            switch (role) {
+            case HOST_ROLE_TUNNEL:
                 plan_msg_add(&m, "%s is an OVS %s tunnel port on %s: "
                              "jumboagent does not set tunnel MTUs; the "
                              "underlay must carry %u plus the tunnel's "
@@ -418,15 +419,16 @@ classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br,
                 planner_add_finding(pl, &pl->findings, FINDING_UNMANAGED,
                                     SEVERITY_INFO, iface->name, net, &m);
                 break;
-            case OVS_CLASS_PATCH:
+            case HOST_ROLE_PATCH:
+            case HOST_ROLE_MAX:
                 break;
-            case OVS_CLASS_INTERNAL:
+            case HOST_ROLE_INTERNAL:
                 claim_exact(pl, net, iface->name, ROLE_INTERNAL);
                 break;
-            case OVS_CLASS_VLAN:
+            case HOST_ROLE_VLAN:
                 claim_exact(pl, net, iface->name, ROLE_VLAN);
                 break;
-            case OVS_CLASS_VIF:
+            case HOST_ROLE_VIF:
                 if (host_ovs_iface_is_vif(iface)
                     && (net_lists_uplink(pn, iface->name)
                         || net_lists_uplink(pn, port->name))) {
@@ -440,13 +442,14 @@ classify_ovs(struct planner *pl, size_t net, const struct host_ovs_bridge *br,
                 claim_vif(pl, net, iface->name, bridge,
                           plan_host_ovs_mtu(pl->host, iface));
                 break;
-            case OVS_CLASS_SYSTEM:
+            case HOST_ROLE_UPLINK:
+            case HOST_ROLE_MEMBER:
                 if (!listed) {
                     report_unlisted(pl, net, iface->name, bridge,
                                     plan_host_ovs_mtu(pl->host, iface));
                 } else {
                     claim_exact(pl, net, iface->name,
-                                port->n_ifaces > 1 ? ROLE_MEMBER
+                                role == HOST_ROLE_MEMBER ? ROLE_MEMBER
                                 : ROLE_UPLINK);
                 }
                 break;

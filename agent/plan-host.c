@@ -1,6 +1,7 @@
 /* The host model as the planner reads it: what kind of device a link is
  * and what it adds to a packet, how an OVS interface counts (tunnel, VIF,
- * uplink...), which ports belong to an OVS fake bridge (a XenServer VLAN),
+ * uplink...: host_ovs_iface_role(), the classifier it shares with "show"),
+ * which ports belong to an OVS fake bridge (a XenServer VLAN),
  * whether an OVS interface has a device behind it, which bridge an
  * interface belongs to, and whether the links loop.  Every stage of
  * plan_compute() asks these questions; none of them depends on the policy
@@ -8,7 +9,6 @@
 #include "plan-internal.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +26,8 @@ plan_host_is_bond(const struct host_link *link)
 unsigned int
 plan_host_overhead(const struct host_link *link)
 {
-    unsigned int overhead;
-
-    switch (link->kind) {
-    case LINK_KIND_VXLAN:
-    case LINK_KIND_GENEVE:
-        return link->tunnel_ipv6 ? 70 : 50;
-    case LINK_KIND_GRE:
-        overhead = link->tunnel_ipv6 ? 44 : 24;
-        break;
-    case LINK_KIND_GRETAP:
-        overhead = link->tunnel_ipv6 ? 58 : 38;
-        break;
-    default:
-        return 0;
-    }
-    return overhead + (link->tunnel_key ? 4 : 0);
+    return host_tunnel_overhead(link->kind, link->tunnel_ipv6,
+                                link->tunnel_key);
 }
 
 const char *
@@ -79,51 +65,19 @@ plan_host_ovs_type_is(const struct host_ovs_iface *iface, const char *type)
     return !strcmp(iface->type, type);
 }
 
-static bool
-ovs_type_is_tunnel(const struct host_ovs_iface *iface)
-{
-    static const char *const types[] = {
-        "vxlan", "geneve", "gre", "stt", "lisp", "erspan", "ip6erspan",
-        "ip6gre", "gtpu", "bareudp", "srv6",
-    };
-
-    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
-        if (plan_host_ovs_type_is(iface, types[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
 bool
 plan_host_vif_glob(const struct policy_network *pn, const char *name)
 {
-    for (size_t i = 0; pn && i < pn->n_vifs; i++) {
-        if (!fnmatch(pn->vifs[i], name, 0)) {
-            return true;
-        }
-    }
-    return false;
+    return pn && host_name_matches(name, pn->vifs, pn->n_vifs);
 }
 
-enum plan_ovs_class
-plan_host_ovs_classify(const char *bridge, const struct host_ovs_port *port,
-                       const struct host_ovs_iface *iface,
-                       const struct policy_network *pn)
+enum host_role
+plan_host_ovs_role(const char *bridge, const struct host_ovs_port *port,
+                   const struct host_ovs_iface *iface,
+                   const struct policy_network *pn)
 {
-    if (ovs_type_is_tunnel(iface)) {
-        return OVS_CLASS_TUNNEL;
-    } else if (plan_host_ovs_type_is(iface, "patch")) {
-        return OVS_CLASS_PATCH;
-    } else if (plan_host_ovs_type_is(iface, "internal")) {
-        return (!strcmp(port->name, bridge) ? OVS_CLASS_INTERNAL
-                : OVS_CLASS_VLAN);
-    } else if (host_ovs_iface_is_vif(iface)
-               || plan_host_vif_glob(pn, iface->name)
-               || !strncmp(iface->type, "dpdkvhostuser", 13)) {
-        return OVS_CLASS_VIF;
-    }
-    return OVS_CLASS_SYSTEM;
+    return host_ovs_iface_role(bridge, port, iface, pn ? pn->vifs : NULL,
+                               pn ? pn->n_vifs : 0);
 }
 
 bool
@@ -168,7 +122,7 @@ plan_host_ovs_stale(const struct host *host,
     if (iface->error[0] || (iface->has_ofport && iface->ofport == -1)) {
         return OVS_STALE_ERROR;
     }
-    if (!iface->has_mtu && !ovs_type_is_tunnel(iface)
+    if (!iface->has_mtu && !host_ovs_type_is_tunnel(iface->type)
         && !plan_host_ovs_type_is(iface, "patch")
         && !host_find_link(host, iface->name)) {
         return OVS_STALE_GONE;
@@ -199,9 +153,10 @@ plan_host_uplinks_mtu(const struct host *host,
              !plan_host_fake_bridge_of(br, port) && i < port->n_ifaces; i++) {
             const struct host_ovs_iface *iface = &port->ifaces[i];
             unsigned int mtu = plan_host_ovs_mtu(host, iface);
+            enum host_role role = plan_host_ovs_role(br->name, port, iface,
+                                                     pn);
 
-            if (plan_host_ovs_classify(br->name, port, iface, pn)
-                == OVS_CLASS_SYSTEM
+            if ((role == HOST_ROLE_UPLINK || role == HOST_ROLE_MEMBER)
                 && plan_host_ovs_stale(host, iface) == OVS_LIVE
                 && mtu && (!min || mtu < min)) {
                 min = mtu;

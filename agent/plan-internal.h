@@ -1,18 +1,19 @@
 /* The planner's insides: what the files of plan_compute() share.
  *
- * plan_compute() (plan.c) runs its stages, which the comment at the top of
- * plan.c describes, over one scratch 'struct planner':
+ * plan_compute() (plan-compute.c, the top) runs its stages, which the
+ * comment at the top of plan-compute.c describes, over one scratch
+ * 'struct planner'.  Each stage calls only the files below it:
  *
- *   plan-claims.c   1. claims: networks, bridges, roles (nodes and claims)
- *   plan-checks.c   2. checks: limits, drivers, management, IPv6, overlays
- *   plan-resolve.c  3. resolution: targets, unsafe lowering, VLAN MTUs
- *   plan-steps.c    4. steps: MTU, drift and LRO
- *   plan-order.c    4. ordering: the OVS block, the topological sort
  *   plan-audit.c    5. audit: facts that hold with or without a policy
- *
- * plan-host.c answers the questions that all of them ask of the host model
- * (OVS classes, fake bridges, tunnel overheads...), and plan.c holds the
- * planner's lifetime, its findings and the message builder.
+ *   plan-order.c    4. ordering: the OVS block, the topological sort
+ *   plan-steps.c    4. steps: MTU, drift and LRO
+ *   plan-resolve.c  3. resolution: targets, unsafe lowering, VLAN MTUs
+ *   plan-checks.c   2. checks: limits, drivers, management, IPv6, overlays
+ *   plan-claims.c   1. claims: networks, bridges, roles (nodes and claims)
+ *   plan-host.c     the questions every stage asks of the host model (OVS
+ *                   classes, fake bridges, tunnel overheads...)
+ *   plan-msg.c      the message builder, the networks, the findings
+ *   plan.c          a plan as a value, and plan_simulate()
  *
  * Not installed, and included by agent/plan*.c only. */
 #ifndef JUMBOAGENT_PLAN_INTERNAL_H
@@ -114,7 +115,7 @@ struct msg {
     size_t len;
 };
 
-/* plan.c: messages, networks, findings. */
+/* plan-msg.c: messages, networks, findings. */
 
 /* Appends the printf-style 'fmt' to 'm', cut off at the end of 'm'. */
 void plan_msg_add(struct msg *m, const char *fmt, ...)
@@ -149,16 +150,6 @@ void planner_refuse(struct planner *pl, enum finding_kind kind,
 
 /* plan-host.c: the host model as the planner reads it. */
 
-/* How the planner treats an OVS interface. */
-enum plan_ovs_class {
-    OVS_CLASS_TUNNEL,           /* vxlan, geneve...: left alone. */
-    OVS_CLASS_PATCH,            /* patch: no MTU of its own. */
-    OVS_CLASS_INTERNAL,         /* The (fake) bridge's own internal port. */
-    OVS_CLASS_VLAN,             /* Another internal port. */
-    OVS_CLASS_VIF,
-    OVS_CLASS_SYSTEM,           /* Uplink or bond member. */
-};
-
 /* Why the OVS interface 'iface' has no working device behind it. */
 enum plan_ovs_stale {
     OVS_LIVE,                   /* It has one (or cannot tell: tunnels,
@@ -186,11 +177,13 @@ bool plan_host_ovs_type_is(const struct host_ovs_iface *iface,
 /* True if 'name' matches one of the 'vifs' globs of 'pn' (may be NULL). */
 bool plan_host_vif_glob(const struct policy_network *pn, const char *name);
 
-/* Classifies 'iface' of 'port' on the bridge or fake bridge named 'bridge'
- * for the network 'pn' (may be NULL). */
-enum plan_ovs_class plan_host_ovs_classify(
-    const char *bridge, const struct host_ovs_port *port,
-    const struct host_ovs_iface *iface, const struct policy_network *pn);
+/* The role of 'iface' of 'port' on the bridge or fake bridge named
+ * 'bridge' for the network 'pn' (may be NULL), whose 'vifs' patterns make
+ * VIFs: host_ovs_iface_role(), as "show" sees it plus the patterns. */
+enum host_role plan_host_ovs_role(const char *bridge,
+                                  const struct host_ovs_port *port,
+                                  const struct host_ovs_iface *iface,
+                                  const struct policy_network *pn);
 
 /* True if 'port' is an OVS fake bridge: a port with a VLAN tag whose one
  * interface is an internal port of the same name.  "ovs-vsctl add-br

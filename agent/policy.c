@@ -34,6 +34,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "json-input.h"
 #include "name-index.h"
 #include "safe-file.h"
@@ -160,17 +161,18 @@ overlay_type_to_string(enum overlay_type type)
 unsigned int
 policy_overlay_overhead(const struct policy_overlay *overlay)
 {
-    unsigned int key = overlay->key ? 4 : 0;
-
     switch (overlay->type) {
     case OVERLAY_VXLAN:
-        return overlay->ipv6 ? 70 : 50;
+        return host_tunnel_overhead(LINK_KIND_VXLAN, overlay->ipv6, false);
     case OVERLAY_GENEVE:
-        return (overlay->ipv6 ? 70 : 50) + overlay->options;
+        return (host_tunnel_overhead(LINK_KIND_GENEVE, overlay->ipv6, false)
+                + overlay->options);
     case OVERLAY_GRE:
-        return (overlay->ipv6 ? 44 : 24) + key;
+        return host_tunnel_overhead(LINK_KIND_GRE, overlay->ipv6,
+                                    overlay->key);
     case OVERLAY_GRETAP:
-        return (overlay->ipv6 ? 58 : 38) + key;
+        return host_tunnel_overhead(LINK_KIND_GRETAP, overlay->ipv6,
+                                    overlay->key);
     case OVERLAY_IPSEC:
         return overlay->overhead;
     case OVERLAY_TYPE_MAX:
@@ -848,7 +850,7 @@ parse_network(struct parser *p, struct json_object *object,
     if (error) {
         return error;
     }
-    if (network->ipv6 && network->mtu < 1280) {
+    if (network->ipv6 && network->mtu < HOST_MTU_IPV6_MIN) {
         path_push_key(p, "mtu", 3);
         return json_input_error(&p->ctx, p->path, "%u is too small for IPv6; "
                                 "%s", network->mtu, RULE_MTU_IPV6);
@@ -1120,7 +1122,7 @@ check_overlays(struct parser *p, const struct policy *policy)
         }
         json_input_path_format(p->path, sizeof p->path, NULL,
                                "networks[%zu].mtu", i);
-        if (lower->mtu < overhead + 68) {
+        if (lower->mtu < overhead + HOST_MTU_MIN) {
             error = json_input_error(&p->ctx, p->path, "%u plus %u bytes of "
                                      "%s overhead is more than the MTU %u of "
                                      "underlay \"%s\"; raise the MTU of "
