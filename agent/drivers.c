@@ -35,6 +35,7 @@
 
 #include <json-c/json.h>
 
+#include "host.h"
 #include "json-input.h"
 #include "name-index.h"
 #include "safe-file.h"
@@ -44,10 +45,11 @@
 #define DRIVERS_MAX_FILE_SIZE (16 * 1024 * 1024)
 #define DRIVER_NAME_MAX 31      /* ethtool_drvinfo.driver is char[32]. */
 #define TEXT_MAX 512            /* Longest reason/source/chip, in bytes. */
-#define MTU_MIN 68
-#define MTU_MAX 65535
+#define MTU_MIN HOST_MTU_MIN
+#define MTU_MAX HOST_MTU_MAX
 
-#define MTU_ALLOWED "allowed: 0 (trust the kernel's max_mtu) or 68..65535"
+#define MTU_ALLOWED "allowed: 0 (trust the kernel's max_mtu) or " \
+    HOST_STRINGIFY(HOST_MTU_MIN) ".." HOST_STRINGIFY(HOST_MTU_MAX)
 #define VERDICT_ALLOWED \
     "allowed: \"supported\", \"conditional\", \"refuse\""
 #define PCI_ALLOWED "allowed: \"vvvv:dddd\", four lowercase hex digits " \

@@ -23,6 +23,10 @@
 #define HOST_MTU_IPV6_MIN 1280
 #define HOST_MTU_MAX 65535
 
+/* HOST_STRINGIFY(HOST_MTU_MIN) is "68", for messages that are constants. */
+#define HOST_STRINGIFY(x) HOST_STRINGIFY_(x)
+#define HOST_STRINGIFY_(x) #x
+
 struct host_index;
 struct host_tag_index;
 

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "json-input.h"
 #include "policy.h"
 #include "safe-file.h"
@@ -210,10 +211,14 @@ static const struct json_input_keys entry_kind = JSON_INPUT_KEYS(entry_keys);
 #define NOT_OURS "not a journal jumboagent wrote, so nothing was restored; " \
     "check it and remove it"
 
+/* "68 to 65535". */
+#define MTU_RANGE HOST_STRINGIFY(HOST_MTU_MIN) " to " \
+    HOST_STRINGIFY(HOST_MTU_MAX)
+
 static bool
 is_mtu(long long mtu)
 {
-    return mtu >= 68 && mtu <= 65535;
+    return mtu >= HOST_MTU_MIN && mtu <= HOST_MTU_MAX;
 }
 
 /* Returns NULL if 'e' holds a value that a run of jumboagent could have
@@ -224,15 +229,15 @@ entry_problem(const struct journal_entry *e)
     switch (e->layer) {
     case JOURNAL_OVS_MTU_REQUEST:
         if (e->had_request ? !is_mtu(e->value) : e->value != 0) {
-            return "its old mtu_request is not an MTU of 68 to 65535 "
+            return "its old mtu_request is not an MTU of " MTU_RANGE " "
                    "(or 0 when there was none)";
         }
         if (e->kernel_mtu && !is_mtu(e->kernel_mtu)) {
-            return "its kernel_mtu is neither 0 nor 68 to 65535";
+            return "its kernel_mtu is neither 0 nor " MTU_RANGE;
         }
         return NULL;
     case JOURNAL_LINK_MTU:
-        return is_mtu(e->value) ? NULL : "a link MTU must be 68 to 65535";
+        return is_mtu(e->value) ? NULL : "a link MTU must be " MTU_RANGE;
     case JOURNAL_LRO:
     case JOURNAL_LINK_UP:
         return (e->value == 1 ? NULL
@@ -272,10 +277,10 @@ parse_entry(const struct json_input_ctx *ctx, struct json_object *o,
         || json_input_get_bool(ctx, o, epath, "had_request", 0, RULE_ENTRY,
                                &e->had_request)
         || json_input_get_int(ctx, o, epath, "value", JSON_INPUT_REQUIRED, 0,
-                              65535, RULE_ENTRY, &value)
-        || json_input_get_int(ctx, o, epath, "kernel_mtu", 0, 0, 65535,
+                              HOST_MTU_MAX, RULE_ENTRY, &value)
+        || json_input_get_int(ctx, o, epath, "kernel_mtu", 0, 0, HOST_MTU_MAX,
                               RULE_ENTRY, &kernel_mtu)
-        || json_input_get_int(ctx, o, epath, "target", 0, 0, 65535,
+        || json_input_get_int(ctx, o, epath, "target", 0, 0, HOST_MTU_MAX,
                               RULE_ENTRY, &target)) {
         return -EINVAL;
     }

@@ -67,9 +67,10 @@
 #define RULE_BRIDGE "a bridge is the name of an OVS or Linux bridge: 1 " \
     "to 15 bytes without '/', ':', whitespace or control characters, and " \
     "not \".\" or \"..\""
-#define RULE_MTU "an MTU must be an integer from 68 to 65535"
+#define RULE_MTU "an MTU must be an integer from " \
+    HOST_STRINGIFY(HOST_MTU_MIN) " to " HOST_STRINGIFY(HOST_MTU_MAX)
 #define RULE_MTU_IPV6 "a network with \"ipv6\": true needs an MTU from " \
-    "1280 to 65535"
+    HOST_STRINGIFY(HOST_MTU_IPV6_MIN) " to " HOST_STRINGIFY(HOST_MTU_MAX)
 #define RULE_UPLINKS "\"uplinks\" must be a non-empty array of interface " \
     "names; leave it out to use the bridge's non-internal system ports"
 #define RULE_VIFS "\"vifs\" must be an array of patterns such as " \
@@ -83,7 +84,8 @@
     "this network's changed uplinks and bond members after their MTU " \
     "changed, one at a time; the default is false"
 #define RULE_IPV6 "set \"ipv6\": true if the network carries IPv6 " \
-    "(its MTU must then be at least 1280); the default is false"
+    "(its MTU must then be at least " HOST_STRINGIFY(HOST_MTU_IPV6_MIN) \
+    "); the default is false"
 #define RULE_OVERLAY "\"overlay\" must be an object with \"type\" and " \
     "\"underlay\""
 #define RULE_TYPE "\"type\" must be one of \"vxlan\", \"geneve\", " \
@@ -806,7 +808,8 @@ parse_network(struct parser *p, struct json_object *object,
         return missing_key(p, "mtu", RULE_MTU);
     }
     old = path_push_key(p, "mtu", 3);
-    error = json_input_int(&p->ctx, value, p->path, 68, 65535, RULE_MTU, &n);
+    error = json_input_int(&p->ctx, value, p->path, HOST_MTU_MIN,
+                           HOST_MTU_MAX, RULE_MTU, &n);
     if (error) {
         return error;
     }
