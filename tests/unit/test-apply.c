@@ -948,6 +948,49 @@ test_recover_finishes(void)
     fixture_free(&fx);
 }
 
+/* A recovery cut off (here: the kernel refuses one of its restores, so it
+ * keeps the journal, as a killed one does), then another run: it recovers
+ * and applies, and the host ends at the policy's target. */
+static void
+test_recover_cut_off_then_run(void)
+{
+    struct plan *again = NULL;
+    struct host *now;
+    struct fixture fx;
+    bool recovered;
+    int error;
+
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    if (apply_then_kill(&fx)) {
+        host_find_link_mutable(fake_backend_host(fx.fb), "vnet3")->mtu = 4000;
+        fake_backend_fail(fx.fb, FAKE_LINK_SET_MTU, "vnet3", -EBUSY, 0, 1);
+        error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                              &fx.err);
+        test_report(error && journal_exists(&fx), fx.err.msg, "%s: a cut-off "
+                    "recovery keeps the journal", fx.name);
+
+        error_clear(&fx.err);
+        error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                              &fx.err);
+        test_report(!error && recovered && !journal_exists(&fx), fx.err.msg,
+                    "%s: the next run's recovery finishes", fx.name);
+        now = host_clone(fake_backend_host(fx.fb));
+        error = plan_compute(fx.policy, now, fx.drivers, &again, &fx.err);
+        if (!error) {
+            error = apply_plan(again, now, fake_backend_up(fx.fb), &fx.opts,
+                               &fx.rolled_back, &fx.err);
+        }
+        test_report(!error, fx.err.msg, "%s: the next run applies its plan",
+                    fx.name);
+        check_host_planned(&fx);
+        plan_destroy(again);
+        host_destroy(now);
+    }
+    fixture_free(&fx);
+}
+
 /* Steps after the OVS transaction run too (the planner puts none there
  * today, so the plan is reordered by hand: the lower device last). */
 static void
@@ -1180,6 +1223,7 @@ main(void)
     test_replug();
     test_replug_roles();
     test_recover_finishes();
+    test_recover_cut_off_then_run();
     test_steps_after_ovs();
     test_stop_request();
     test_nothing_changed();
