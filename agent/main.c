@@ -580,6 +580,7 @@ run_apply(const struct options *opts)
     if (status) {
         warn_pending_journal(opts);
         log_outcome(OUTCOME_FAILED, "failed: nothing was changed");
+        backend_destroy(backend);
         return status;
     }
     apply_opts.policy = policy;
