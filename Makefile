@@ -68,7 +68,8 @@ endif
 
 AGENT_SRCS  := $(wildcard agent/*.c)
 LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c
-KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c
+KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c agent/icmp-probe.c \
+               agent/verify.c
 CORE_SRCS   := $(filter-out agent/main.c $(LIVE_SRCS) $(KERNEL_SRCS),\
                             $(AGENT_SRCS))
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
