@@ -97,8 +97,7 @@
     "(bytes of Geneve options)"
 #define RULE_OVERHEAD "\"overhead\" must be an integer from 1 to 512 " \
     "(bytes that the IPsec encapsulation adds)"
-#define RULE_VERIFY "\"verify\" must be an object with \"peers\" and " \
-    "optionally \"source\""
+#define RULE_VERIFY "\"verify\" must be an object with \"peers\""
 #define RULE_SOURCE "\"source\" must be the name of the interface to " \
     "probe from (default: the network's bridge)"
 #define RULE_PEERS "\"peers\" must be a non-empty array of IPv4 or IPv6 " \

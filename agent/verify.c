@@ -45,6 +45,7 @@ struct verify_run {
     struct verify_network *networks;
     size_t n_networks;
     int deadline_ms;
+    bool done;                  /* verify_probe() ran to the end. */
 };
 
 /* Finds an address of 'family' on 'ifname' in 'addrs' and writes it as
@@ -237,7 +238,14 @@ verify_probe(struct verify_run *run, struct error *err)
                           sizeof vp->message);
         }
     }
+    run->done = true;
     return 0;
+}
+
+bool
+verify_done(const struct verify_run *run)
+{
+    return run->done;
 }
 
 /* True if network 'vn' has a verdict other than "pass". */

@@ -43,6 +43,9 @@ int verify_probe(struct verify_run *run, struct error *err);
  * other than "pass" (each a reason for exit code 4). */
 size_t verify_n_failed(const struct verify_run *run);
 
+/* True if verify_probe() has run to the end on 'run'. */
+bool verify_done(const struct verify_run *run);
+
 /* Returns the number of networks of 'run' (those with "verify"). */
 size_t verify_n_networks(const struct verify_run *run);
 
