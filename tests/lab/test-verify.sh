@@ -235,7 +235,7 @@ JSON
     netpolicy "$LAB_DIR/v5b.json" over9000 brO5 9000 192.168.5.2
     verify "$LAB_DIR/v5b.json" >"$LAB_DIR/out5b" 2>&1
     t_is 4 $? "vxlan inner 9000 over 9000: verify exits 4"
-    t_diag "$(grep 192.168.5.2 "$LAB_DIR/out5b")"
+    t_diag "$(grep "^  192.168.5.2" "$LAB_DIR/out5b")"
     grep -q "192.168.5.2 from 192.168.5.1: fail: .*8950" "$LAB_DIR/out5b" &&
         t_ok "vxlan inner 9000: fails, 8950 is what passes" ||
         t_fail "vxlan inner 9000" "$(cat "$LAB_DIR/out5b")"

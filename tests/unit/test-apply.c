@@ -1201,9 +1201,33 @@ test_gate_one(int result, bool keep)
     fixture_free(&fx);
 }
 
+/* A step that fails rolls back before the gate: the gate is not asked. */
+static void
+test_gate_after_failure(void)
+{
+    struct fixture fx;
+    struct gate_probe g;
+    int error;
+
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    memset(&g, 0, sizeof g);
+    g.fx = &fx;
+    fx.opts.gate = gate_probe;
+    fx.opts.gate_aux = &g;
+    fake_backend_fail(fx.fb, FAKE_LINK_SET_MTU, "bond0", -EINVAL, 0, 1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -EINVAL, true);
+    test_report(!g.calls, NULL, "gate: not called after a failed step");
+    check_msg(&fx, "bond0", "names the failed step, not the gate");
+    fixture_free(&fx);
+}
+
 static void
 test_gate(void)
 {
+    test_gate_after_failure();
     test_gate_one(0, false);
     test_gate_one(-EPROTO, false);
     test_gate_one(-EPROTO, true);

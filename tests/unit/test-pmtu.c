@@ -34,6 +34,10 @@ fake_probe(void *aux, unsigned int size, bool quick,
         path->quick[path->n] = quick;
     }
     path->n++;
+    if (path->n > 64) {
+        /* A search that does not end fails the test, not the run. */
+        return error_set(err, -ELOOP, "more than 64 probes");
+    }
     if (path->error_at && path->n == path->error_at) {
         return error_set(err, -EPERM, "fake probe failure");
     }
@@ -148,7 +152,11 @@ test_unreachable(void)
 
     error = pmtu_search(500, false, fake_probe, &tiny, &v, NULL);
     test_report(!error && v.kind == PMTU_UNREACHABLE && tiny.n == 1, NULL,
-                "mtu at or below the floor: no floor probe");
+                "mtu below the floor: no floor probe");
+    tiny.n = 0;
+    error = pmtu_search(PMTU_FLOOR_IPV4, false, fake_probe, &tiny, &v, NULL);
+    test_report(!error && v.kind == PMTU_UNREACHABLE && tiny.n == 1, NULL,
+                "mtu at the floor: the floor is not probed twice");
 }
 
 /* A black hole (switch port at 1500) behind which a router announces
