@@ -64,6 +64,7 @@ pmtu_search(unsigned int mtu, bool ipv6, pmtu_probe_func *probe, void *aux,
 
     memset(verdict, 0, sizeof *verdict);
     verdict->mtu = mtu;
+    verdict->floor = floor;
     error = probe_size(probe, aux, mtu, false, verdict, &answer, err);
     if (error) {
         return error;
@@ -166,7 +167,7 @@ pmtu_describe(const struct pmtu_verdict *v, const char *peer, char *buf,
             snprintf(buf, size, "fail: peer %s does not answer at any size "
                      "(not even %u bytes); not an MTU verdict: check the "
                      "address, the route and that it answers ping", peer,
-                     v->mtu > PMTU_FLOOR_IPV4 ? PMTU_FLOOR_IPV4 : v->mtu);
+                     v->mtu > v->floor ? v->floor : v->mtu);
         }
         break;
     case PMTU_CANNOT_VERIFY:

@@ -70,6 +70,7 @@ struct pmtu_verdict {
                                  * address, "" for this host or none. */
     unsigned int largest;       /* FRAG_NEEDED, BLACK_HOLE: the largest
                                  * size that passed, 0 if not known. */
+    unsigned int floor;         /* The smallest size the search tries. */
     unsigned int n_probes;      /* Probe sizes tried. */
 };
 

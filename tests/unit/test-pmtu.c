@@ -142,8 +142,15 @@ test_unreachable(void)
                 pmtu_verdict_to_string(v.kind), "peer silent at every size: "
                 "unreachable after the full size and the floor");
     pmtu_describe(&v, "192.0.2.9", buf, sizeof buf);
-    test_report(strstr(buf, "not an MTU verdict") != NULL, buf,
-                "unreachable: says it is not an MTU verdict");
+    test_report(strstr(buf, "not an MTU verdict") != NULL
+                && strstr(buf, "not even 552 bytes") != NULL, buf,
+                "unreachable: says it is not an MTU verdict, and the size "
+                "tried last");
+    path.n = 0;
+    error = pmtu_search(9000, true, fake_probe, &path, &v, NULL);
+    pmtu_describe(&v, "2001:db8::9", buf, sizeof buf);
+    test_report(!error && strstr(buf, "not even 1280 bytes") != NULL, buf,
+                "unreachable over IPv6: the IPv6 floor, 1280");
 
     error = pmtu_search(9000, false, fake_probe, &unreach, &v, NULL);
     test_report(!error && v.kind == PMTU_UNREACHABLE
