@@ -68,7 +68,8 @@ endif
 
 AGENT_SRCS  := $(wildcard agent/*.c)
 LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c
-KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c
+KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c agent/icmp-probe.c \
+               agent/verify.c
 CORE_SRCS   := $(filter-out agent/main.c $(LIVE_SRCS) $(KERNEL_SRCS),\
                             $(AGENT_SRCS))
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
@@ -209,7 +210,8 @@ clean:
 	rm -rf $(filter-out $(CLEAN_KEEP),$(CLEAN_PATHS))
 
 # libFuzzer targets (tests/fuzz/): the policy, the driver table, the host
-# model reader with the planner, and the journal reader.  Built with clang
+# model reader with the planner, the journal reader, and the ICMP parsers
+# of path verification.  Built with clang
 # into their own directory from the pure core only (no vswitch.o, no OVS,
 # no netlink), with ASan and UBSan.
 #   make fuzz-smoke   each target for FUZZ_SECONDS (default 30) seconds
@@ -219,10 +221,11 @@ clean:
 # go to $(FUZZ_B)/corpus/TARGET, never into the seed corpora in the tree.
 FUZZ_CC      ?= clang
 FUZZ_B       ?= build/fuzz
-FUZZ_TARGETS := policy drivers plan journal
+FUZZ_TARGETS := policy drivers plan journal icmp
 FUZZ_CORE    := agent/policy.c agent/drivers.c agent/json-input.c \
                 agent/host.c agent/host-json.c agent/util.c agent/error.c \
-                agent/name-index.c agent/journal.c $(wildcard agent/plan*.c)
+                agent/name-index.c agent/journal.c $(wildcard agent/plan*.c) \
+                agent/icmp-parse.c agent/escape.c agent/safe-file.c
 FUZZ_OBJS    := $(FUZZ_CORE:%.c=$(FUZZ_B)/%.o)
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 $(WARNINGS) -Wno-string-concatenation \

@@ -1032,6 +1032,19 @@ apply_plan(const struct plan *plan, const struct host *host,
     if (!error) {
         error = replug_steps(plan, host, b, journal, applied, opts, err);
     }
+    if (!error && opts->gate) {
+        error = opts->gate(opts->gate_aux, err);
+        if (error && opts->gate_keeps_changes) {
+            struct error r_err;
+
+            error_clear(&r_err);
+            if (journal_remove(opts->state_dir, &r_err)) {
+                error_prefix(err, error, "%s; and", r_err.msg);
+            }
+            error_prefix(err, error, "the changes are kept (--no-rollback)");
+            goto out;
+        }
+    }
     if (error) {
         error = roll_back(applied, b, opts, rolled_backp, err);
         /* "Rolled back" (exit 5) only if something had been changed. */

@@ -33,6 +33,16 @@ struct apply_options {
                                  * journal records; may be NULL. */
     int timeout_ms;             /* Bound on each wait (vswitchd, carrier,
                                  * reconnecting). */
+
+    /* A last check after every step was applied and verified (path
+     * verification, "--verify"), or NULL.  It returns 0 to keep the
+     * changes, or a negative errno value with 'err' set: then the whole run
+     * is rolled back through the journal as after any failed step, unless
+     * 'gate_keeps_changes' ("--no-rollback"), in which case the changes
+     * stay and the journal is removed. */
+    int (*gate)(void *gate_aux, struct error *err);
+    void *gate_aux;
+    bool gate_keeps_changes;
 };
 
 /* Applies 'plan', computed over 'host', through the host backend 'b' (see

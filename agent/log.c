@@ -38,7 +38,8 @@ void
 log_outcome(enum outcome outcome, const char *fmt, ...)
 {
     bool failed = outcome == OUTCOME_FAILED
-                  || outcome == OUTCOME_ROLLED_BACK;
+                  || outcome == OUTCOME_ROLLED_BACK
+                  || outcome == OUTCOME_VERIFY_FAILED;
     char msg[2048];
     char *escaped;
     va_list args;

@@ -33,6 +33,7 @@
 #include "policy.h"
 #include "report.h"
 #include "util.h"
+#include "verify.h"
 #include "vswitch.h"
 
 #ifndef JUMBOAGENT_VERSION
@@ -46,7 +47,7 @@ enum output_format {
 };
 
 struct options {
-    const char *command;        /* "show", "apply". */
+    const char *command;        /* "show", "apply", "verify". */
     const char *db;             /* OVSDB remote. */
     bool db_given;              /* --db was given: OVSDB is required. */
     const char *policy;         /* Policy file. */
@@ -57,6 +58,8 @@ struct options {
     const char *state_dir;      /* Journal directory. */
     const char *lock_file;      /* Run lock. */
     bool dry_run;
+    bool verify;                /* --verify: apply, then verify paths. */
+    bool no_rollback;           /* --no-rollback: keep what failed it. */
     enum policy_replug replug;  /* --replug, --no-replug, or neither. */
     enum output_format format;
     int timeout_ms;
@@ -77,6 +80,9 @@ usage(FILE *stream)
 "                   with --dry-run, audit: print findings and the plan,\n"
 "                   change nothing\n"
 "  show             print the host's network tree with the MTU at every layer\n"
+"  verify           check the paths only: DF probes at each network's MTU to\n"
+"                   its \"verify\" peers, and the path MTU where they fail;\n"
+"                   changes nothing\n"
 "\n"
 "Options:\n"
 "  --db REMOTE      OVSDB remote (default %s)\n"
@@ -90,12 +96,16 @@ usage(FILE *stream)
 "  --format FMT     text (default), json, or prometheus (--dry-run only)\n"
 "  --timeout SECS   bound on each wait: the run lock, connecting to OVSDB,\n"
 "                   ovs-vswitchd applying a change, a replugged link's\n"
-"                   carrier, a rollback (default 10)\n"
+"                   carrier, a rollback, each path probe's answer (at most\n"
+"                   1 s) (default 10)\n"
 "  --replug         bounce (down, then up) every changed uplink and bond\n"
 "                   member, one at a time, off the management path, as\n"
 "                   planned replug steps (default: only where a network\n"
 "                   says \"replug\": true or the driver table needs it)\n"
 "  --no-replug      plan no replug steps at all\n"
+"  --verify         apply, then verify the paths as 'verify' does; if any\n"
+"                   network fails, roll back everything the run changed\n"
+"  --no-rollback    with --verify: keep the changes when verification fails\n"
 "  --state-dir DIR  where the apply journal is kept (default %s)\n"
 "  --lock-file FILE the run lock (default %s)\n"
 "  --version        print the version and exit\n"
@@ -106,8 +116,9 @@ usage(FILE *stream)
 "write error on standard output, or a rollback or recovery that could not\n"
 "finish (the journal in --state-dir is kept and the next run restores it\n"
 "first); 2 drift found by --dry-run; 3 refused as unsafe, nothing changed;\n"
-"4 path verification failed (reserved); 5 apply changed something, failed,\n"
-"and put everything back.\n",
+"4 path verification failed (with --verify, what the run changed was put\n"
+"back, unless --no-rollback); 5 apply changed something, failed, and put\n"
+"everything back.\n",
             program_name, vswitch_default_remote(), POLICY_DEFAULT_FILE,
             DRIVERS_DEFAULT_FILE, JOURNAL_DEFAULT_DIR, LOCK_DEFAULT_FILE);
 }
@@ -172,6 +183,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         OPT_DB = UCHAR_MAX + 1, OPT_POLICY, OPT_DRIVERS, OPT_DRY_RUN,
         OPT_FORMAT, OPT_TIMEOUT, OPT_VERSION, OPT_HELP, OPT_HOST_MODEL,
         OPT_REPLUG, OPT_NO_REPLUG, OPT_STATE_DIR, OPT_LOCK_FILE, OPT_NO_POLICY,
+        OPT_VERIFY, OPT_NO_ROLLBACK,
     };
     static const struct option long_options[] = {
         { "db", required_argument, NULL, OPT_DB },
@@ -184,6 +196,8 @@ parse_options(int argc, char *argv[], struct options *opts)
         { "no-policy", no_argument, NULL, OPT_NO_POLICY },
         { "replug", no_argument, NULL, OPT_REPLUG },
         { "no-replug", no_argument, NULL, OPT_NO_REPLUG },
+        { "verify", no_argument, NULL, OPT_VERIFY },
+        { "no-rollback", no_argument, NULL, OPT_NO_ROLLBACK },
         { "state-dir", required_argument, NULL, OPT_STATE_DIR },
         { "lock-file", required_argument, NULL, OPT_LOCK_FILE },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -244,6 +258,12 @@ parse_options(int argc, char *argv[], struct options *opts)
         case OPT_DRY_RUN:
             opts->dry_run = true;
             break;
+        case OPT_VERIFY:
+            opts->verify = true;
+            break;
+        case OPT_NO_ROLLBACK:
+            opts->no_rollback = true;
+            break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "text")) {
                 opts->format = FORMAT_TEXT;
@@ -286,9 +306,21 @@ parse_options(int argc, char *argv[], struct options *opts)
         return fail("unexpected argument '%s'; see '%s --help'",
                     argv[optind], program_name);
     }
-    if (strcmp(opts->command, "apply") && strcmp(opts->command, "show")) {
-        return fail("unknown command '%s'; use 'apply' or 'show' (see '%s "
-                    "--help')", opts->command, program_name);
+    if (strcmp(opts->command, "apply") && strcmp(opts->command, "show")
+        && strcmp(opts->command, "verify")) {
+        return fail("unknown command '%s'; use 'apply', 'show' or 'verify' "
+                    "(see '%s --help')", opts->command, program_name);
+    }
+    if (opts->verify && (strcmp(opts->command, "apply") || opts->dry_run)) {
+        return fail("--verify is for apply (it verifies after applying); "
+                    "to check the paths only, run '%s verify'",
+                    program_name);
+    }
+    if (opts->no_rollback && !opts->verify) {
+        return fail("--no-rollback goes with --verify");
+    }
+    if (!strcmp(opts->command, "verify") && opts->dry_run) {
+        return fail("verify changes nothing; it takes no --dry-run");
     }
     if (opts->no_policy && opts->policy_given) {
         return fail("--policy and --no-policy contradict each other; give "
@@ -506,6 +538,66 @@ run_dry_run(const struct options *opts)
     return check_stdout(status);
 }
 
+/* The bound on the wait for each probe's answer: --timeout, at most 1 s
+ * (a path answers in milliseconds; the probes are repeated). */
+static int
+verify_deadline_ms(const struct options *opts)
+{
+    return opts->timeout_ms < 1000 ? opts->timeout_ms : 1000;
+}
+
+/* Writes the verdicts of 'run' in the format of 'opts'; 'action' is what
+ * the run did about a failure (verify_write_json()). */
+static void
+write_verdicts(const struct options *opts, const struct verify_run *run,
+               const char *action)
+{
+    if (opts->format == FORMAT_JSON) {
+        verify_write_json(run, action, stdout);
+    } else {
+        verify_write_text(run, stdout);
+    }
+}
+
+/* "jumboagent verify": probes every network's "verify" peers, changes
+ * nothing.  Exit 0 if every path carries its network's MTU, 4 if one does
+ * not, 1 on bad input. */
+static int
+run_verify(const struct options *opts)
+{
+    struct policy *policy = NULL;
+    struct verify_run *run = NULL;
+    char summary[768];
+    struct error err;
+    int error, status;
+
+    error_clear(&err);
+    error = policy_parse_file(opts->policy, &policy, &err);
+    if (error == -ENOENT && !opts->policy_given) {
+        return fail("verify needs a policy: %s does not exist; pass "
+                    "--policy FILE", opts->policy);
+    } else if (error) {
+        return fail("%s", err.msg);
+    }
+    if (verify_prepare(policy, verify_deadline_ms(opts), &run, &err)) {
+        status = fail("%s; nothing was probed", err.msg);
+    } else if (verify_probe(run, &err)) {
+        status = fail("%s", err.msg);
+    } else {
+        write_verdicts(opts, run, "none");
+        status = check_stdout(EXIT_IN_SYNC);
+        if (!status && verify_n_failed(run)) {
+            verify_summary(run, summary, sizeof summary);
+            log_outcome(OUTCOME_VERIFY_FAILED, "path verification failed: "
+                        "%s", summary);
+            status = EXIT_VERIFY_FAILED;
+        }
+    }
+    verify_destroy(run);
+    policy_destroy(policy);
+    return status;
+}
+
 /* Says so when an interrupted run's journal waits while this run stops
  * early: it is restored first by the next run that gets as far. */
 static void
@@ -549,6 +641,55 @@ finish_apply(int status)
     return status;
 }
 
+/* --verify when the host was already in sync: verifies the paths ('run'),
+ * writes the verdicts and returns the exit code. */
+static int
+verify_in_sync(const struct options *opts, struct verify_run *run)
+{
+    struct error err;
+    int error;
+
+    error_clear(&err);
+    error = verify_gate(run, &err);
+    if (error && error != -EPROTO) {
+        fail("%s", err.msg);
+        log_outcome(OUTCOME_FAILED, "failed: in sync, nothing was changed, "
+                    "but the paths could not be verified");
+        return EXIT_ERROR;
+    }
+    write_verdicts(opts, run, "none");
+    if (error) {
+        log_outcome(OUTCOME_VERIFY_FAILED, "in sync, nothing to change, "
+                    "but %s", err.msg);
+        return finish_apply(EXIT_VERIFY_FAILED);
+    }
+    return finish_apply(EXIT_IN_SYNC);
+}
+
+/* --verify when apply_plan() failed at the gate: every step was applied,
+ * then a path failed verification ('run').  'rolled_back' says whether the
+ * run was then put back; with --no-rollback it was not, by request.
+ * Writes the verdicts and returns the exit code. */
+static int
+verify_after_failed_apply(const struct options *opts,
+                          struct verify_run *run, bool rolled_back)
+{
+    write_verdicts(opts, run, (opts->no_rollback ? "kept"
+                               : rolled_back ? "rolled-back" : "none"));
+    if (opts->no_rollback) {
+        log_outcome(OUTCOME_VERIFY_FAILED, "verify failed: the changes are "
+                    "kept (--no-rollback); see the verdicts above");
+        return finish_apply(EXIT_VERIFY_FAILED);
+    } else if (rolled_back) {
+        log_outcome(OUTCOME_VERIFY_FAILED, "verify failed: everything the "
+                    "run changed was put back; see the verdicts above");
+        return finish_apply(EXIT_VERIFY_FAILED);
+    }
+    log_outcome(OUTCOME_FAILED, "failed: verification failed and the "
+                "rollback did not finish; see the message above");
+    return EXIT_ERROR;
+}
+
 static int
 run_apply(const struct options *opts)
 {
@@ -562,6 +703,7 @@ run_apply(const struct options *opts)
     struct backend *backend = backend_live_create();
     struct host *host = NULL;
     struct plan *plan = NULL;
+    struct verify_run *vrun = NULL;
     sigset_t stop_signals;
     struct error err;
     bool recovered = false, rolled_back;
@@ -597,6 +739,21 @@ run_apply(const struct options *opts)
         || lock_acquire(opts->lock_file, opts->timeout_ms, &lock_fd, &err)) {
         status = fail_unchanged(err.msg, false);
         goto out;
+    }
+    /* --verify: everything that bad input breaks (an unknown interface,
+     * no CAP_NET_RAW) fails here, before any change. */
+    if (opts->verify) {
+        if (verify_prepare(policy, verify_deadline_ms(opts), &vrun, &err)) {
+            char msg[sizeof err.msg + 32];
+
+            snprintf(msg, sizeof msg, "--verify: %s", err.msg);
+            warn_pending_journal(opts);
+            status = fail_unchanged(msg, false);
+            goto out;
+        }
+        apply_opts.gate = verify_gate;
+        apply_opts.gate_aux = vrun;
+        apply_opts.gate_keeps_changes = opts->no_rollback;
     }
     if (backend_read_host(backend, opts->db, opts->timeout_ms,
                           opts->db_given, &host, &err)) {
@@ -679,11 +836,16 @@ run_apply(const struct options *opts)
                                     "journal" : "");
         }
         status = EXIT_IN_SYNC;
+        if (vrun) {
+            status = verify_in_sync(opts, vrun);
+        }
         goto out;
     }
     if (apply_plan(plan, host, backend, &apply_opts, &rolled_back, &err)) {
         fail("%s", err.msg);
-        if (rolled_back) {
+        if (vrun && verify_done(vrun) && verify_n_failed(vrun)) {
+            status = verify_after_failed_apply(opts, vrun, rolled_back);
+        } else if (rolled_back) {
             log_outcome(OUTCOME_ROLLED_BACK, "rolled back: the apply failed "
                         "and everything it changed was put back");
             status = EXIT_ROLLED_BACK;
@@ -693,11 +855,16 @@ run_apply(const struct options *opts)
         }
         goto out;
     }
-    log_outcome(OUTCOME_APPLIED, "applied %zu step%s; every layer verified",
-                plan->n_steps, plan->n_steps == 1 ? "" : "s");
+    if (vrun) {
+        write_verdicts(opts, vrun, "none");
+    }
+    log_outcome(OUTCOME_APPLIED, "applied %zu step%s; every layer verified%s",
+                plan->n_steps, plan->n_steps == 1 ? "" : "s",
+                vrun ? ", and every path verified" : "");
     status = finish_apply(EXIT_IN_SYNC);
 
 out:
+    verify_destroy(vrun);
     plan_destroy(plan);
     host_destroy(host);
     backend_destroy(backend);
@@ -722,6 +889,9 @@ main(int argc, char *argv[])
     }
     if (!strcmp(opts.command, "show")) {
         return run_show(&opts);
+    }
+    if (!strcmp(opts.command, "verify")) {
+        return run_verify(&opts);
     }
     if (opts.dry_run) {
         if (!opts.host_model && lock_probe(opts.lock_file)) {

@@ -15,7 +15,8 @@ enum exit_code {
     EXIT_DRIFT = 2,             /* --dry-run: something to do, or drift. */
     EXIT_REFUSED = 3,           /* Something was refused as unsafe; nothing
                                  * was changed. */
-    EXIT_VERIFY_FAILED = 4,     /* Path verification failed (reserved). */
+    EXIT_VERIFY_FAILED = 4,     /* Path verification failed ("verify", or
+                                 * "--verify" after an apply). */
     EXIT_ROLLED_BACK = 5,       /* Apply changed something, failed, and put
                                  * everything back. */
 };
@@ -29,11 +30,12 @@ enum outcome {
     OUTCOME_REFUSED,            /* Refused as unsafe; nothing changed. */
     OUTCOME_ROLLED_BACK,        /* Failed after a change; put back. */
     OUTCOME_FAILED,             /* Failed (see the message). */
+    OUTCOME_VERIFY_FAILED,      /* A path did not carry a network's MTU. */
     OUTCOME_MAX
 };
 
 /* Returns the name of 'outcome': "applied", "in-sync", "drift", "refused",
- * "rolled-back", "failed". */
+ * "rolled-back", "failed", "verify-failed". */
 static inline const char *
 outcome_to_string(enum outcome outcome)
 {
@@ -44,6 +46,7 @@ outcome_to_string(enum outcome outcome)
         [OUTCOME_REFUSED] = "refused",
         [OUTCOME_ROLLED_BACK] = "rolled-back",
         [OUTCOME_FAILED] = "failed",
+        [OUTCOME_VERIFY_FAILED] = "verify-failed",
     };
     return (unsigned int) outcome < OUTCOME_MAX ? names[outcome] : "failed";
 }
@@ -62,6 +65,8 @@ outcome_exit_code(enum outcome outcome)
         return EXIT_REFUSED;
     case OUTCOME_ROLLED_BACK:
         return EXIT_ROLLED_BACK;
+    case OUTCOME_VERIFY_FAILED:
+        return EXIT_VERIFY_FAILED;
     case OUTCOME_FAILED:
     case OUTCOME_MAX:
     default:

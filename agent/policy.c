@@ -101,6 +101,8 @@
 #define RULE_OVERHEAD "\"overhead\" must be an integer from 1 to 512 " \
     "(bytes that the IPsec encapsulation adds)"
 #define RULE_VERIFY "\"verify\" must be an object with \"peers\""
+#define RULE_SOURCE "\"source\" must be the name of the interface to " \
+    "probe from (default: the network's bridge)"
 #define RULE_PEERS "\"peers\" must be a non-empty array of IPv4 or IPv6 " \
     "addresses"
 #define RULE_PEER "a peer is an IPv4 or IPv6 address such as " \
@@ -128,7 +130,7 @@ static const char *const overlay_keys[] = {
     "type", "underlay", "ipv6", "key", "options", "overhead",
 };
 static const char *const verify_keys[] = {
-    "peers",
+    "peers", "source",
 };
 static const char *const override_keys[] = {
     "interface", "allow_driver", "reason",
@@ -702,6 +704,10 @@ parse_overlay(struct parser *p, struct json_object *object,
     return 0;
 }
 
+static int parse_required_string(struct parser *, struct json_object *,
+                                 const char *key, const char *rule,
+                                 string_check_func *, char **sp);
+
 /* Parses the "verify" object 'object' into 'network'. */
 static int
 parse_verify(struct parser *p, struct json_object *object,
@@ -723,8 +729,13 @@ parse_verify(struct parser *p, struct json_object *object,
     error = get_string_array(p, value, RULE_PEERS, false, RULE_PEER,
                              check_address, &network->verify_peers,
                              &network->n_verify_peers);
-    if (!error) {
-        path_restore(p, old);
+    if (error) {
+        return error;
+    }
+    path_restore(p, old);
+    if (get_member(object, "source", &value)) {
+        error = parse_required_string(p, object, "source", RULE_SOURCE,
+                                      check_ifname, &network->verify_source);
     }
     return error;
 }
@@ -1388,6 +1399,7 @@ policy_destroy(struct policy *policy)
         free_strings(net->vifs, net->n_vifs);
         free(net->overlay.underlay);
         free_strings(net->verify_peers, net->n_verify_peers);
+        free(net->verify_source);
     }
     free(policy->networks);
     for (size_t i = 0; i < policy->n_overrides; i++) {

@@ -56,6 +56,8 @@ struct policy_network {
     struct policy_overlay overlay;
     char **verify_peers;        /* Addresses for the on-wire check. */
     size_t n_verify_peers;
+    char *verify_source;        /* Interface to probe from, NULL for the
+                                 * bridge (owned). */
 };
 
 /* An operator's decision to allow a driver on one interface. */

@@ -3,7 +3,9 @@
 # XenServer/KVM host with Open vSwitch (a storage bridge with a bond of two
 # NICs, a PIF and VM interfaces) and a KVM-style Linux bridge, and jumboagent
 # run on it: show, a --dry-run audit against an embedded policy, the apply,
-# show again, and a second apply that finds nothing to do.
+# show again, a second apply that finds nothing to do, and a path check
+# ("jumboagent verify") where one path carries 9000 and one has a port left
+# at 1500 (a second namespace on each, made by the lab).
 # Nothing outside the lab's own network namespace and directory is touched;
 # everything is removed on exit.
 #
@@ -72,3 +74,32 @@ lab_vsctl --columns=name,mtu_request,mtu list interface | grep -v '^$' | paste -
 lab_ns ip -br link show | awk '{print $1}' | while read -r l; do
     printf '%-14s mtu %s\n' "${l%@*}" "$(lab_ns cat /sys/class/net/${l%@*}/mtu)"
 done
+
+step "jumboagent verify: DF probes at each network's MTU to its peers"
+# The peer of br0 (on eno2's far end) takes 9000; the peer of br1 sits
+# behind a port left at 1500, which drops jumbo frames without a word.
+PEER=$(lab_host peer)
+lab_ns ip link set eno2-p netns "$PEER"
+ip -n "$PEER" link set eno2-p mtu 9000 up
+ip -n "$PEER" addr add 10.9.0.2/24 dev eno2-p
+lab_ns ip addr add 10.9.0.1/24 dev br0
+lab_linux_bridge br1
+FAR=$(lab_host far)
+lab_wire "$LAB_NS" eno3 "$FAR" eth0 1500
+lab_ns ip link set eno3 mtu 9000
+lab_ns ip link set eno3 master br1
+lab_ns ip link set br1 mtu 9000
+lab_ns ip addr add 10.10.0.1/24 dev br1
+ip -n "$FAR" addr add 10.10.0.2/24 dev eth0
+cat >"$LAB_DIR/verify.json" <<'JSON'
+{"version": 1,
+ "networks": [
+   {"name": "kvm-guests", "bridge": "br0", "mtu": 9000,
+    "verify": {"peers": ["10.9.0.2"]}},
+   {"name": "backup", "bridge": "br1", "mtu": 9000,
+    "verify": {"peers": ["10.10.0.2"]}}]}
+JSON
+lab_agent verify --policy "$LAB_DIR/verify.json" --timeout 0.5
+rc=$?
+echo "exit status: $rc (4: a path does not carry its network's MTU)"
+[ "$rc" = 4 ] || { echo "demo: verify should find the 1500 port (exit 4)" >&2; exit 1; }

@@ -26,6 +26,13 @@
 #                                     veth QVB (port of Linux bridge LBR) /
 #                                     QVO (port of OVS bridge OVSBR, with
 #                                     external_ids), OpenStack's hybrid plug
+#   lab_host SUFFIX                   extra namespace "$LAB_NS-SUFFIX" as a
+#                                     host or router (lo up, IPv4
+#                                     forwarding on, IPv6 off); prints it
+#   lab_wire NS1 DEV1 NS2 DEV2 MTU    veth DEV1 (in NS1) / DEV2 (in NS2), up
+#   lab_no_icmp_errors NS             NS sends no ICMP of its own: a router
+#                                     that drops what it cannot forward
+#                                     without saying so
 # Runners: lab_ns CMD...  lab_vsctl ARGS...  lab_agent ARGS...
 #          lab_poll SECS CMD...  (a bounded wait for a condition)
 # TAP helpers: t_ok DESC; t_fail DESC WHY; t_is EXPECTED ACTUAL DESC;
@@ -326,4 +333,29 @@ lab_hybrid_plug() {
     else
         lab_vsctl add-port "$obr" "$qvo"
     fi
+}
+
+lab_host() {
+    local ns
+    ns=$(lab_extra_ns "$1") || return 1
+    ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 \
+        net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    ip -n "$ns" link set lo up
+    echo "$ns"
+}
+
+lab_wire() {
+    local ns1=$1 dev1=$2 ns2=$3 dev2=$4 mtu=$5
+    ip link add name "$dev1" netns "$ns1" mtu "$mtu" type veth \
+        peer name "$dev2" netns "$ns2" mtu "$mtu" || return 1
+    ip -n "$ns1" link set "$dev1" up && ip -n "$ns2" link set "$dev2" up
+}
+
+# The kernel exempts "fragmentation needed" from the ICMP rate limits, and
+# this kernel has no netfilter or tc filters: a policy rule sends every
+# packet the namespace itself originates with protocol ICMP (iif lo) to a
+# blackhole route.  Forwarded packets (the peers' echo replies) still pass.
+lab_no_icmp_errors() {
+    ip -n "$1" route add blackhole default table 4242 &&
+        ip -n "$1" rule add iif lo ipproto icmp lookup 4242 priority 100
 }

@@ -1191,6 +1191,106 @@ test_report_outcomes(void)
     }
 }
 
+/* The apply gate of "--verify": called once, after every step was
+ * applied and verified; its failure rolls the whole run back, unless
+ * 'gate_keeps_changes'. */
+struct gate_probe {
+    struct fixture *fx;
+    int result;                 /* What the gate returns. */
+    int calls;
+    char log_at_call[512];      /* The backend log when it was called. */
+    bool journal_at_call;
+};
+
+static int
+gate_probe(void *aux, struct error *err)
+{
+    struct gate_probe *g = aux;
+
+    g->calls++;
+    copy_string(g->log_at_call, fake_backend_log(g->fx->fb),
+                sizeof g->log_at_call);
+    g->journal_at_call = journal_exists(g->fx);
+    return g->result ? error_set(err, g->result, "path verification "
+                                 "failed: network storage") : 0;
+}
+
+static void
+test_gate_one(int result, bool keep)
+{
+    struct fixture fx;
+    struct gate_probe g;
+    int error;
+
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    memset(&g, 0, sizeof g);
+    g.fx = &fx;
+    g.result = result;
+    fx.opts.gate = gate_probe;
+    fx.opts.gate_aux = &g;
+    fx.opts.gate_keeps_changes = keep;
+    error = fixture_apply(&fx);
+    test_report(g.calls == 1 && g.journal_at_call
+                && !strcmp(g.log_at_call, "mtu eth0 9000\nmtu eth1 9000\n"
+                           "mtu bond0 9000\nmtu br-storage 9000\n"
+                           "mtu vnet3 9000\n"), g.log_at_call,
+                "gate %d%s: called once, after every step, with the journal "
+                "kept", result, keep ? " keep" : "");
+    if (!result) {
+        test_report(!error && !fx.rolled_back, fx.err.msg, "gate passes: "
+                    "applied");
+        check_host_planned(&fx);
+    } else if (keep) {
+        test_report(error == result && !fx.rolled_back, fx.err.msg,
+                    "gate fails, --no-rollback: fails, not rolled back");
+        check_host_planned(&fx);
+        check_msg(&fx, "the changes are kept (--no-rollback)", "says so");
+    } else {
+        check_failed(&fx, error, result, true);
+        check_host(&fx, fx.host, "gate fails: the host is back as it was");
+        check_msg(&fx, "path verification failed: network storage",
+                  "names the failed network");
+        check_msg(&fx, "rolled back, nothing is left changed", "says so");
+    }
+    test_report(!journal_exists(&fx), NULL, "gate %d%s: no journal left",
+                result, keep ? " keep" : "");
+    fixture_free(&fx);
+}
+
+/* A step that fails rolls back before the gate: the gate is not asked. */
+static void
+test_gate_after_failure(void)
+{
+    struct fixture fx;
+    struct gate_probe g;
+    int error;
+
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    memset(&g, 0, sizeof g);
+    g.fx = &fx;
+    fx.opts.gate = gate_probe;
+    fx.opts.gate_aux = &g;
+    fake_backend_fail(fx.fb, FAKE_LINK_SET_MTU, "bond0", -EINVAL, 0, 1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -EINVAL, true);
+    test_report(!g.calls, NULL, "gate: not called after a failed step");
+    check_msg(&fx, "bond0", "names the failed step, not the gate");
+    fixture_free(&fx);
+}
+
+static void
+test_gate(void)
+{
+    test_gate_after_failure();
+    test_gate_one(0, false);
+    test_gate_one(-EPROTO, false);
+    test_gate_one(-EPROTO, true);
+}
+
 int
 main(void)
 {
@@ -1228,6 +1328,7 @@ main(void)
     test_stop_request();
     test_nothing_changed();
     test_report_outcomes();
+    test_gate();
 
     driver_table_destroy(drivers);
     return test_exit_status();
