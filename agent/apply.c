@@ -1082,6 +1082,11 @@ apply_plan(const struct plan *plan, const struct host *host,
         error = journal_write(opts->state_dir, journal, err);
     }
     if (error) {
+        /* Before the first change: the host is as it was. */
+        char msg[sizeof err->msg];
+
+        copy_string(msg, err->msg, sizeof msg);
+        error_set(err, error, "%s; nothing was changed", msg);
         goto out;
     }
 
