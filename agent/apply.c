@@ -365,6 +365,8 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
 
     sets = xzalloc(n_entries * sizeof *sets);
     clears = xzalloc(n_entries * sizeof *clears);
+    /* An array of pointers.
+     * NOLINTNEXTLINE(bugprone-sizeof-expression) */
     changed = xzalloc(n_entries * sizeof *changed);
     for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];

@@ -462,8 +462,8 @@ drop_privileges(enum privilege_need need)
 static int
 run_dry_run(const struct options *opts)
 {
-    struct driver_table *drivers;
-    struct policy *policy;
+    struct driver_table *drivers = NULL;
+    struct policy *policy = NULL;
     struct host *host;
     struct plan *plan;
     struct error err;
@@ -745,7 +745,7 @@ main(int argc, char *argv[])
     if (status >= 0) {
         return check_stdout(status);
     }
-    if (!strcmp(opts.command, "show")) {
+    if (opts.command && !strcmp(opts.command, "show")) {
         return run_show(&opts);
     }
     if (opts.dry_run) {
