@@ -600,14 +600,14 @@ run_apply(const struct options *opts)
     if (status) {
         warn_pending_journal(opts);
         log_outcome(OUTCOME_FAILED, "failed: nothing was changed");
+        backend_destroy(backend);
         return status;
     }
     apply_opts.policy = policy;
     if (drop_privileges(PRIVILEGE_APPLY)) {
         log_outcome(OUTCOME_FAILED, "failed: nothing was changed");
-        policy_destroy(policy);
-        driver_table_destroy(drivers);
-        return EXIT_ERROR;
+        status = EXIT_ERROR;
+        goto out;
     }
 
     /* From here on a stop request (Ctrl-C, systemctl stop, a hangup) must
