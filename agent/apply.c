@@ -319,14 +319,15 @@ commit_restore(struct backend *b, const struct backend_mtu_change *changes,
  * had applied.  A request that was unset is first set to the old kernel MTU
  * (clearing alone leaves the kernel MTU where it is), and cleared only once
  * vswitchd has confirmed that: if it cannot confirm (stopped, hung), the
- * request stays at the old MTU, which is safe, and the log says so.  Rows
+ * request stays at the old MTU, which is safe, the log says so, and the
+ * entry is added to 'pending' for the next run to clear.  Rows
  * that no longer exist, or that this run never touched (no request where
  * there was none), are left alone; only real changes are made and
  * logged. */
 static int
 restore_ovs_entries(const struct journal *journal, struct backend *b,
                     const struct apply_options *opts, struct summary *done,
-                    struct error *err)
+                    struct journal *pending, struct error *err)
 {
     long long deadline = now_ms() + opts->timeout_ms;
     struct backend_mtu_change *sets, *clears;
@@ -334,7 +335,7 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
     const struct journal_entry **changed;
     size_t n_changed = 0;
     struct host *now = NULL;
-    bool confirmed = true;
+    bool confirmed = true, settled = true;
     int error;
 
     for (size_t i = 0; i < journal->n_entries; i++) {
@@ -364,6 +365,8 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
 
     sets = xzalloc(n_entries * sizeof *sets);
     clears = xzalloc(n_entries * sizeof *clears);
+    /* An array of pointers.
+     * NOLINTNEXTLINE(bugprone-sizeof-expression) */
     changed = xzalloc(n_entries * sizeof *changed);
     for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];
@@ -391,6 +394,14 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
             if (!cur->has_mtu_request) {
                 continue;       /* This run's request never landed. */
             }
+            if (e->kernel_mtu && cur->mtu_request == e->kernel_mtu
+                && (now->ovs_cur_cfg < now->ovs_next_cfg || !cur->has_mtu
+                    || cur->mtu != e->kernel_mtu)) {
+                /* Already at the old MTU (a rollback left it so), but
+                 * vswitchd has not applied it yet: an unchanged request
+                 * commits nothing to wait for, so nothing confirms it. */
+                settled = false;
+            }
             if (e->kernel_mtu) {
                 sets[n_sets].ifname = e->ifname;
                 sets[n_sets].set = true;
@@ -406,6 +417,7 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
     if (n_sets) {
         error = commit_restore(b, sets, n_sets, opts, &confirmed, err);
     }
+    confirmed = confirmed && settled;
     if (!error && n_clears && confirmed) {
         bool clear_confirmed;
 
@@ -426,13 +438,17 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
             summary_add(done, "%s MTU %u (mtu_request unset)", e->ifname,
                         e->kernel_mtu);
         } else {
+            struct journal_entry clear = *e;
+
             log_warn("restored %s: mtu_request %u, which was unset before: "
                      "ovs-vswitchd did not confirm the old MTU, so the "
-                     "request stays until it has (then 'ovs-vsctl clear "
-                     "interface %s mtu_request' if you want it unset)",
-                     e->ifname, e->kernel_mtu, e->ifname);
+                     "request stays until it has; the journal keeps it and "
+                     "the next run clears it", e->ifname, e->kernel_mtu);
             summary_add(done, "%s mtu_request %u (was unset; left set until "
                         "ovs-vswitchd runs)", e->ifname, e->kernel_mtu);
+            /* The next run puts back "unset": no target to finish. */
+            clear.has_target = false;
+            journal_add(pending, &clear);
         }
     }
     free(sets);
@@ -448,6 +464,7 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
 static int
 restore_journal(const struct journal *journal, struct backend *b,
                 const struct apply_options *opts, struct summary *done,
+                struct summary *left, struct journal *pending,
                 struct error *err)
 {
     size_t ovs_pos = journal->n_entries;
@@ -467,7 +484,21 @@ restore_journal(const struct journal *journal, struct backend *b,
         error_clear(&e_err);
         if (e->layer == JOURNAL_OVS_MTU_REQUEST) {
             if (i == ovs_pos) {
-                error = restore_ovs_entries(journal, b, opts, done, &e_err);
+                error = restore_ovs_entries(journal, b, opts, done, pending,
+                                            &e_err);
+                for (size_t j = 0; error && j < journal->n_entries; j++) {
+                    const struct journal_entry *o = &journal->entries[j];
+
+                    if (o->layer != JOURNAL_OVS_MTU_REQUEST) {
+                        continue;
+                    }
+                    if (o->has_target) {
+                        summary_add(left, "OVS %s mtu_request %u", o->ifname,
+                                    o->target);
+                    } else {
+                        summary_add(left, "OVS %s mtu_request", o->ifname);
+                    }
+                }
             }
         } else {
             error = restore_kernel_entry(b, e, done, &e_err);
@@ -493,15 +524,37 @@ roll_back(const struct journal *applied, struct backend *b,
           struct error *err)
 {
     struct summary done = { "", 0 };
+    struct summary left = { "", 0 };
+    struct journal *pending = journal_create();
     char failure[sizeof err->msg];
     int code = err->code ? err->code : -EIO;
     struct error r_err;
+    int error;
 
     copy_string(failure, err->msg, sizeof failure);
     log_warn("%s; rolling back", failure);
     error_clear(&r_err);
-    if (restore_journal(applied, b, opts, &done, &r_err)) {
-        *rolled_backp = false;
+    *rolled_backp = false;
+    if (restore_journal(applied, b, opts, &done, &left, pending, &r_err)) {
+        journal_destroy(pending);
+        if (left.text[0]) {
+            /* Loud: the host is between states until the next run. */
+            log_warn("the host is between states: %s left at the new MTU "
+                     "(OVSDB cannot be reached), while the rest was put "
+                     "back (%s); run jumboagent again once ovsdb-server is "
+                     "back", summary_text(&left, "nothing"),
+                     summary_text(&done, "nothing"));
+            return error_set(err, code, "rollback incomplete, the host is "
+                             "between states: %s left at the new MTU, while "
+                             "put back: %s; run jumboagent again once "
+                             "ovsdb-server is back: the journal %s/%s is "
+                             "kept and the next run restores it first; "
+                             "could not restore: %s; failure: %s",
+                             summary_text(&left, "nothing"),
+                             summary_text(&done, "nothing"),
+                             opts->state_dir, journal_file_name(),
+                             r_err.msg, failure);
+        }
         return error_set(err, code, "rollback incomplete: the journal "
                          "%s/%s is kept and the next run restores it first "
                          "(or restore its values by hand and remove it); "
@@ -509,8 +562,11 @@ roll_back(const struct journal *applied, struct backend *b,
                          opts->state_dir, journal_file_name(), r_err.msg,
                          failure, summary_text(&done, "nothing"));
     }
-    if (journal_remove(opts->state_dir, &r_err)) {
-        *rolled_backp = false;
+    error = (pending->n_entries
+             ? journal_write(opts->state_dir, pending, &r_err)
+             : journal_remove(opts->state_dir, &r_err));
+    if (error) {
+        journal_destroy(pending);
         return error_set(err, code, "%s; rolled back (%s), but %s: remove it "
                          "by hand, or the next run restores its values "
                          "again", failure,
@@ -518,6 +574,16 @@ roll_back(const struct journal *applied, struct backend *b,
                          r_err.msg);
     }
     *rolled_backp = true;
+    if (pending->n_entries) {
+        journal_destroy(pending);
+        return error_set(err, code, "%s; rolled back: %s; the journal %s/%s "
+                         "keeps the request(s) that were unset before, and "
+                         "the next run clears them once ovs-vswitchd has "
+                         "applied the old MTU", failure,
+                         summary_text(&done, "nothing had changed"),
+                         opts->state_dir, journal_file_name());
+    }
+    journal_destroy(pending);
     return error_set(err, code, "%s; rolled back, nothing is left changed: "
                      "%s", failure,
                      summary_text(&done, "nothing had changed"));
@@ -1018,6 +1084,11 @@ apply_plan(const struct plan *plan, const struct host *host,
         error = journal_write(opts->state_dir, journal, err);
     }
     if (error) {
+        /* Before the first change: the host is as it was. */
+        char msg[sizeof err->msg];
+
+        copy_string(msg, err->msg, sizeof msg);
+        error_set(err, error, "%s; nothing was changed", msg);
         goto out;
     }
 
@@ -1177,7 +1248,8 @@ apply_recover(struct backend *b, const struct apply_options *opts,
 {
     struct summary done = { "", 0 };
     struct summary kept = { "", 0 };
-    struct journal *journal, *revert;
+    struct summary left = { "", 0 };
+    struct journal *journal, *revert, *pending = NULL;
     int error;
 
     *recoveredp = false;
@@ -1213,13 +1285,30 @@ apply_recover(struct backend *b, const struct apply_options *opts,
                    journal->pid, journal->n_entries - revert->n_entries,
                    summary_text(&kept, "none"), revert->n_entries);
     }
-    error = restore_journal(revert ? revert : journal, b, opts, &done, err);
+    pending = journal_create();
+    error = restore_journal(revert ? revert : journal, b, opts, &done, &left,
+                            pending, err);
     if (error) {
         error_prefix(err, error, "restoring the journal %s/%s of an "
                      "interrupted run (pid %ld) failed, so nothing else was "
                      "done; fix the cause and run again, or restore its "
                      "values by hand and remove the file",
                      opts->state_dir, journal_file_name(), journal->pid);
+    } else if (pending->n_entries) {
+        /* vswitchd still has not applied the old MTU: the requests that
+         * were unset stay in the journal, and this run stops here (it
+         * cannot confirm any change of its own either). */
+        error = journal_write(opts->state_dir, pending, err);
+        if (!error) {
+            error = error_set(err, -ETIMEDOUT, "restored the state before "
+                              "the interrupted run (%s), but ovs-vswitchd "
+                              "did not confirm the old MTU in time, so the "
+                              "request(s) that were unset before stay set; "
+                              "the journal %s/%s keeps them: run jumboagent "
+                              "again once ovs-vswitchd runs",
+                              summary_text(&done, "nothing had changed"),
+                              opts->state_dir, journal_file_name());
+        }
     } else if (!(error = journal_remove(opts->state_dir, err))) {
         log_change("%s: %s", (revert
                               ? "put back what the interrupted run left "
@@ -1229,6 +1318,7 @@ apply_recover(struct backend *b, const struct apply_options *opts,
                    summary_text(&done, "nothing had changed"));
     }
 out:
+    journal_destroy(pending);
     journal_destroy(revert);
     journal_destroy(journal);
     return error;

@@ -151,7 +151,7 @@ get_lro_flags(int fd, const char *ifname, enum lro_state *statep)
     if (error < 0) {
         return error;
     }
-    *statep = value.data & ETH_FLAG_LRO ? LRO_ON : LRO_OFF;
+    *statep = (value.data & ETH_FLAG_LRO) ? LRO_ON : LRO_OFF;
     return 0;
 }
 

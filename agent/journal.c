@@ -392,6 +392,7 @@ journal_read(const char *dir, struct journal **journalp, struct error *err)
     struct stat st;
     int dfd, fd, error;
 
+    *journalp = NULL;
     error = safe_file_open_dir(dir, false, &dfd, err);
     if (error) {
         goto out;
@@ -567,13 +568,13 @@ int
 journal_vet(const char *dir, const struct policy *policy,
             const struct host *host, struct error *err)
 {
-    struct journal *journal;
+    struct journal *journal = NULL;
     int error;
 
     error = journal_read(dir, &journal, err);
     if (error == -ENOENT) {
         return 0;
-    } else if (error) {
+    } else if (error || !journal) {
         return error;
     }
     error = journal_check_policy(journal, policy, host, dir, err);

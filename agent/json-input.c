@@ -143,6 +143,7 @@ static const char *const problem_details[] = {
     [JSON_INPUT_TRAILING] = "unexpected character",
     [JSON_INPUT_SINGLE_QUOTE] = "a string in single quotes",
     [JSON_INPUT_CONTROL_CHAR] = "a raw control character inside a string",
+    /* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one message */
     [JSON_INPUT_NOT_A_VALUE] = "NaN, Infinity or a bare word where a value "
                                "belongs",
     [JSON_INPUT_BAD_NUMBER] = "a malformed number",
@@ -471,6 +472,8 @@ key_set_find(const struct key_set *set, const char *value, size_t len)
     for (; set->slots[i]; i = (i + 1) & mask) {
         const struct scan_key *other = &set->keys[set->slots[i] - 1];
 
+        /* A nonzero slot names a stored key.
+         * NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
         if (other->len == len && !memcmp(other->value, value, len)) {
             break;
         }
@@ -925,8 +928,11 @@ json_input_path_key(char *dst, size_t size, const char *parent,
                     const char *key, size_t key_len)
 {
     if (is_identifier(key, key_len)) {
-        json_input_path_format(dst, size, parent, "%s%.*s",
-                               parent && parent[0] ? "." : "",
+        /* 'parent' is a path that a caller formatted (a string).
+         * NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Branch) */
+        const char *dot = parent && parent[0] ? "." : "";
+
+        json_input_path_format(dst, size, parent, "%s%.*s", dot,
                                (int) key_len, key);
     } else {
         char quoted[128];
@@ -1305,9 +1311,9 @@ int
 json_input_load_fd(const struct json_input_spec *spec, const char *name,
                    int fd, struct json_object **rootp, struct error *err)
 {
-    struct json_input_problem problem;
-    size_t size;
-    char *text;
+    struct json_input_problem problem = { .type = JSON_INPUT_EMPTY };
+    size_t size = 0;
+    char *text = NULL;
     int error;
 
     error = json_input_read_fd(fd, spec->max_size, &text, &size);
@@ -1475,7 +1481,7 @@ json_input_uint(const struct json_input_ctx *ctx, struct json_object *value,
                 const char *path, unsigned int min, unsigned int max,
                 const char *rule, unsigned int *valuep)
 {
-    long long n;
+    long long n = 0;
     int error = json_input_int(ctx, value, path, min, max, rule, &n);
 
     if (!error) {

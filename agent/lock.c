@@ -143,7 +143,6 @@ lock_acquire(const char *path, int timeout_ms, int *fdp, struct error *err)
         return error_set(err, error, "cannot lock %s: %s", path,
                          strerror(-error));
     }
-    error = 0;
 
     /* Another run holds it: block in fcntl() until it is released, woken
      * by a timer's SIGALRM to look at the clock. */

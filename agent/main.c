@@ -31,6 +31,7 @@
 #include "outcome.h"
 #include "plan.h"
 #include "policy.h"
+#include "privilege.h"
 #include "report.h"
 #include "util.h"
 #include "verify.h"
@@ -477,11 +478,24 @@ write_failed_metrics(const struct options *opts, const struct policy *policy,
     }
 }
 
+/* Gives up every capability that a run which needs 'need' does not (see
+ * privilege.h), once its input files are read.  Returns 0, or EXIT_ERROR
+ * after saying why. */
+static int
+drop_privileges(enum privilege_need need)
+{
+    struct error err;
+
+    error_clear(&err);
+    return (privilege_drop(need, &err)
+            ? fail("%s; nothing was changed", err.msg) : 0);
+}
+
 static int
 run_dry_run(const struct options *opts)
 {
-    struct driver_table *drivers;
-    struct policy *policy;
+    struct driver_table *drivers = NULL;
+    struct policy *policy = NULL;
     struct host *host;
     struct plan *plan;
     struct error err;
@@ -493,7 +507,13 @@ run_dry_run(const struct options *opts)
         return check_stdout(status);
     }
     host = NULL;
-    status = read_host(opts, &host);
+    status = (opts->host_model ? 0 : drop_privileges(PRIVILEGE_READ));
+    if (!status) {
+        status = read_host(opts, &host);
+    }
+    if (!status && opts->host_model) {
+        status = drop_privileges(PRIVILEGE_READ);
+    }
     if (!status && !opts->host_model) {
         status = check_ovs_reachable(policy, host);
     }
@@ -726,6 +746,11 @@ run_apply(const struct options *opts)
         return status;
     }
     apply_opts.policy = policy;
+    if (drop_privileges(PRIVILEGE_APPLY)) {
+        log_outcome(OUTCOME_FAILED, "failed: nothing was changed");
+        status = EXIT_ERROR;
+        goto out;
+    }
 
     /* From here on a stop request (Ctrl-C, systemctl stop, a hangup) must
      * not kill the run half way: apply sees it between steps and rolls
@@ -887,7 +912,7 @@ main(int argc, char *argv[])
     if (status >= 0) {
         return check_stdout(status);
     }
-    if (!strcmp(opts.command, "show")) {
+    if (opts.command && !strcmp(opts.command, "show")) {
         return run_show(&opts);
     }
     if (!strcmp(opts.command, "verify")) {

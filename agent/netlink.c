@@ -150,7 +150,7 @@ static int
 open_socket(struct nl_sock **sockp, struct kernel_error *kerr,
             struct error *err)
 {
-    struct nl_sock *sock;
+    struct nl_sock *sock = NULL;
     int one = 1;
     int error;
 
@@ -679,7 +679,7 @@ netlink_read_links(struct host *host, struct error *err)
 {
     struct dump_state state;
     struct kernel_error kerr;
-    struct nl_sock *sock;
+    struct nl_sock *sock = NULL;
     const char *what = "links";
     int error;
 
@@ -763,7 +763,7 @@ change_link(const char *ifname, struct rtnl_link *changes, struct error *err,
 {
     struct kernel_error kerr;
     struct rtnl_link *orig;
-    struct nl_sock *sock;
+    struct nl_sock *sock = NULL;
     char what[512];
     va_list args;
     int error;
@@ -808,7 +808,7 @@ netlink_get_state(const char *ifname, struct netlink_link_state *state,
 {
     struct kernel_error kerr;
     struct rtnl_link *link;
-    struct nl_sock *sock;
+    struct nl_sock *sock = NULL;
     int error;
 
     error = open_socket(&sock, &kerr, err);
@@ -832,7 +832,7 @@ netlink_get_state(const char *ifname, struct netlink_link_state *state,
 int
 netlink_get_mtu(const char *ifname, unsigned int *mtup, struct error *err)
 {
-    struct netlink_link_state state;
+    struct netlink_link_state state = { 0 };
     int error = netlink_get_state(ifname, &state, err);
 
     if (!error) {

@@ -68,6 +68,8 @@ node_get(struct planner *pl, const char *name)
         node->link = host_find_link(pl->host, name);
         node->iface = host_find_ovs_iface(pl->host, name, NULL, NULL);
         grow_array((void **) &pl->nodes, &pl->allocated_nodes,
+                   /* An array of pointers.
+                    * NOLINTNEXTLINE(bugprone-sizeof-expression) */
                    pl->n_nodes + 1, sizeof *pl->nodes);
         name_index_add(pl->node_index, node->name, pl->n_nodes);
         pl->nodes[pl->n_nodes++] = node;

@@ -8,7 +8,8 @@ packages="gcc make pkg-config python3 libssl-dev
 libnl-3-dev libnl-route-3-dev libjson-c-dev
 openvswitch-switch openvswitch-source
 iproute2 ethtool iputils-ping iputils-tracepath procps util-linux jq
-prometheus"
+prometheus
+clang clang-tidy cppcheck valgrind"
 
 missing=
 for p in $packages; do

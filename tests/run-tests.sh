@@ -2,9 +2,10 @@
 # Runs jumboagent's test suite and prints one summary line at the end:
 # "N passed, N failed".
 #
-#   tests/run-tests.sh PLAIN_BUILD SAN_BUILD   unit tests of both builds, and
-#                                              the lab tests with SAN_BUILD's
-#                                              binary (needs root)
+#   tests/run-tests.sh PLAIN_BUILD SAN_BUILD   unit tests of both builds, the
+#                                              lab tests with SAN_BUILD's
+#                                              binary (needs root), and the
+#                                              fuzz smoke (make fuzz-smoke)
 #   tests/run-tests.sh --unit-only BUILD       unit tests of BUILD only
 #
 # Every test program prints TAP-style lines ("ok - name", "not ok - name").
@@ -73,6 +74,15 @@ if ! $unit_only; then
         [ -f "$t" ] || continue
         run_one "$t" bash "$t"
     done
+fi
+
+# The fuzz smoke: each libFuzzer target for FUZZ_SECONDS (30) seconds from
+# its seed corpus (tests/fuzz/run.sh builds them in build/fuzz; it prints a
+# skip with the reason where clang cannot build fuzzers).
+if ! $unit_only; then
+    run_one "fuzz smoke (${FUZZ_SECONDS:-30} s per target)" \
+        ${MAKE:-make} --no-print-directory fuzz-smoke \
+        FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 fi
 
 # The lab tests must leave nothing behind: no namespace of theirs, no OVS

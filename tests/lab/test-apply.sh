@@ -360,8 +360,16 @@ t_is "$fresh_pinned" "$(fresh_state)" \
 has_line "$LAB_DIR/fault2b.out" "restored eth5: mtu_request 1500, which was unset before" \
     "fresh ports, vswitchd frozen: the log says the request stays at the old MTU"
 expect_state 1500 1500 "fresh ports, vswitchd frozen: the other ports as before"
+[ -f "$STATE/journal.json" ] \
+    && t_ok "fresh ports, vswitchd frozen: the journal keeps eth5's request for the next run" \
+    || t_fail "fresh ports, vswitchd frozen: the journal keeps eth5's request for the next run"
+# The next run, with vswitchd running, clears eth5's request (issue 9).
+agent "$LAB_DIR/p1500.json" >"$LAB_DIR/fault2b2.out" 2>&1
+t_is 0 $? "fresh ports: the next run exits 0"
+has_line "$LAB_DIR/fault2b2.out" "restored eth5: MTU 1500, mtu_request unset" \
+    "fresh ports: the next run clears eth5's request first (then its policy pins it)"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" \
-     "fresh ports, vswitchd frozen: no journal is left after the complete rollback"
+     "fresh ports: no journal is left after the next run"
 for i in $FRESH; do
     lab_vsctl del-port xenbr1 $i
     lab_ns ip link del $i
@@ -402,6 +410,12 @@ else
            "kernel MTU $(lab_ns cat /sys/class/net/eth8/mtu)"
 fi
 expect_state 1500 1500 "fresh port, change applied behind the run's back: the other ports as before"
+agent "$LAB_DIR/p1500.json" >"$LAB_DIR/fault2c2.out" 2>&1
+t_is 0 $? "fresh port: the next run exits 0"
+has_line "$LAB_DIR/fault2c2.out" "restored eth8: MTU 1500, mtu_request unset" \
+    "fresh port: the next run clears eth8's request first (then its policy pins it)"
+t_is "1500" "$(lab_ns cat /sys/class/net/eth8/mtu)" "fresh port: eth8 at MTU 1500"
+t_is "" "$(ls -A "$STATE" 2>/dev/null)" "fresh port: no journal is left after the next run"
 lab_vsctl del-port xenbr1 eth8
 lab_ns ip link del eth8 2>/dev/null
 

@@ -307,6 +307,8 @@ fake_ovs_set_mtu_requests(struct backend *b,
     if (error) {
         return error;
     }
+    /* An array of pointers.
+     * NOLINTNEXTLINE(bugprone-sizeof-expression) */
     ifaces = xzalloc((n ? n : 1) * sizeof *ifaces);
     for (size_t i = 0; i < n; i++) {
         ifaces[i] = fake_find_iface(fb, changes[i].ifname);
