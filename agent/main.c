@@ -915,7 +915,7 @@ main(int argc, char *argv[])
     if (opts.command && !strcmp(opts.command, "show")) {
         return run_show(&opts);
     }
-    if (!strcmp(opts.command, "verify")) {
+    if (opts.command && !strcmp(opts.command, "verify")) {
         return run_verify(&opts);
     }
     if (opts.dry_run) {

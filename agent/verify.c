@@ -315,8 +315,7 @@ verify_write_text(const struct verify_run *run, FILE *stream)
 
         fprintf(stream, "verify: network ");
         escape_put_text(vn->pn->name, true, stream);
-        fprintf(stream, " (%s, mtu %u)%s: %s\n", vn->ifname, vn->pn->mtu,
-                vn->note[0] ? "" : "",
+        fprintf(stream, " (%s, mtu %u): %s\n", vn->ifname, vn->pn->mtu,
                 network_failed(vn) ? "FAIL" : "pass");
         if (vn->note[0]) {
             fprintf(stream, "  %s\n", vn->note);
