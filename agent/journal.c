@@ -248,6 +248,28 @@ entry_problem(const struct journal_entry *e)
     }
 }
 
+/* Returns NULL if 'name' can be the name of an OVS interface that apply
+ * journaled (a row of the Interface table: a vhost-user port's name is no
+ * kernel name and may be longer than IFNAMSIZ), else what is wrong. */
+static const char *
+ovs_name_problem(const char *name)
+{
+    size_t len = strlen(name);
+
+    if (!len) {
+        return "is empty";
+    } else if (len >= HOST_NAME_SIZE) {
+        return "is longer than an interface name jumboagent journals";
+    }
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char) name[i] < 0x20 || name[i] == 0x7f
+            || name[i] == '/') {
+            return "holds a control character or '/'";
+        }
+    }
+    return NULL;
+}
+
 /* Parses entry 'o', entries['i'] of the journal, into 'e'. */
 static int
 parse_entry(const struct json_input_ctx *ctx, struct json_object *o,
@@ -285,7 +307,9 @@ parse_entry(const struct json_input_ctx *ctx, struct json_object *o,
         return -EINVAL;
     }
 
-    problem = policy_ifname_problem(name, strlen(name));
+    problem = (layer == JOURNAL_OVS_MTU_REQUEST
+               ? ovs_name_problem(name)
+               : policy_ifname_problem(name, strlen(name)));
     if (!problem && !strcmp(name, "lo")) {
         problem = "is the loopback device, which jumboagent never changes";
     }
@@ -550,6 +574,22 @@ journal_check_policy(const struct journal *journal,
     for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];
 
+        /* An interface that is gone (a VIF of a stopped VM) counts as
+         * restored and is not touched; an OVS row cannot be judged, nor
+         * restored, while OVSDB is down (the next run vets it again). */
+        if (host) {
+            bool ovs_layer = e->layer == JOURNAL_OVS_MTU_REQUEST;
+            bool gone = (!host_find_link(host, e->ifname)
+                         && (!ovs_layer
+                             || !host_find_ovs_iface(host, e->ifname, NULL,
+                                                     NULL)));
+
+            if (ovs_layer && !host->ovs_reachable) {
+                continue;
+            } else if (gone) {
+                continue;
+            }
+        }
         if (!policy || !is_managed(policy, host, e->ifname)) {
             return error_set(err, -EPERM, "the journal %s/%s names %s (%s), "
                              "which is outside every network of the "

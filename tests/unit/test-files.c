@@ -351,6 +351,11 @@ test_journal_content(void)
     test_report(!read_planted(J(E("link-mtu", "eth1", "1500") ", "
                                 E("link-up", "eth1", "1")), &err), err.msg,
                 "journal: a journal a run could write is read");
+    test_report(!read_planted(J("{\"layer\": \"ovs-mtu-request\", "
+                                "\"interface\": \"vhost-user-client-1\", "
+                                "\"value\": 0, \"kernel_mtu\": 0}"), &err),
+                err.msg, "journal: an OVS row named beyond IFNAMSIZ (a "
+                "vhost-user port) is read");
 }
 
 static void
@@ -449,6 +454,42 @@ test_journal_policy(void)
     error_clear(&err);
     test_report(journal_check_policy(j, NULL, host, dir, &err) == -EPERM,
                 err.msg, "journal: without a policy nothing is managed");
+
+    /* A VIF of a stopped VM is gone from the host: it counts as restored,
+     * so it does not block the journal; an interface that exists outside
+     * the policy still does. */
+    journal_destroy(j);
+    j = journal_create();
+    copy_string(e.ifname, "vnet4", sizeof e.ifname);
+    journal_add(j, &e);
+    error_clear(&err);
+    test_report(!journal_check_policy(j, policy, host, dir, &err), err.msg,
+                "journal: an interface gone from the host does not block it");
+    host_add_link(host, "eno5");
+    copy_string(e.ifname, "eno5", sizeof e.ifname);
+    journal_add(j, &e);
+    error_clear(&err);
+    test_report(journal_check_policy(j, policy, host, dir, &err) == -EPERM
+                && strstr(err.msg, "eno5"), err.msg,
+                "journal: an existing interface outside the policy is "
+                "refused");
+
+    /* An OVS row cannot be judged while OVSDB is down. */
+    journal_destroy(j);
+    j = journal_create();
+    e.layer = JOURNAL_OVS_MTU_REQUEST;
+    e.had_request = false;
+    e.value = 0;
+    copy_string(e.ifname, "eno5", sizeof e.ifname);
+    journal_add(j, &e);
+    host->ovs_reachable = false;
+    error_clear(&err);
+    test_report(!journal_check_policy(j, policy, host, dir, &err), err.msg,
+                "journal: an OVS entry waits while OVSDB is down");
+    host->ovs_reachable = true;
+    error_clear(&err);
+    test_report(journal_check_policy(j, policy, host, dir, &err) == -EPERM,
+                err.msg, "journal: and is judged once OVSDB answers");
     host_destroy(host);
     policy_destroy(policy);
     journal_destroy(j);
