@@ -432,7 +432,7 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
         if (e->had_request) {
             log_change("restored %s: mtu_request %u", e->ifname, e->value);
             summary_add(done, "%s mtu_request %u", e->ifname, e->value);
-        } else if (confirmed || !e->kernel_mtu) {
+        } else if (confirmed) {
             log_change("restored %s: MTU %u, mtu_request unset", e->ifname,
                        e->kernel_mtu);
             summary_add(done, "%s MTU %u (mtu_request unset)", e->ifname,
@@ -440,12 +440,25 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
         } else {
             struct journal_entry clear = *e;
 
-            log_warn("restored %s: mtu_request %u, which was unset before: "
-                     "ovs-vswitchd did not confirm the old MTU, so the "
-                     "request stays until it has; the journal keeps it and "
-                     "the next run clears it", e->ifname, e->kernel_mtu);
-            summary_add(done, "%s mtu_request %u (was unset; left set until "
-                        "ovs-vswitchd runs)", e->ifname, e->kernel_mtu);
+            if (e->kernel_mtu) {
+                log_warn("restored %s: mtu_request %u, which was unset "
+                         "before: ovs-vswitchd did not confirm the old MTU, "
+                         "so the request stays until it has; the journal "
+                         "keeps it and the next run clears it", e->ifname,
+                         e->kernel_mtu);
+                summary_add(done, "%s mtu_request %u (was unset; left set "
+                            "until ovs-vswitchd runs)", e->ifname,
+                            e->kernel_mtu);
+            } else {
+                /* No kernel device (DPDK, vhost-user): no old MTU to set,
+                 * and the clear waits for vswitchd like the others. */
+                log_warn("%s: its mtu_request, unset before, is not cleared "
+                         "yet: ovs-vswitchd did not confirm the rollback; "
+                         "the journal keeps it and the next run clears it",
+                         e->ifname);
+                summary_add(done, "%s mtu_request (was unset; left set "
+                            "until ovs-vswitchd runs)", e->ifname);
+            }
             /* The next run puts back "unset": no target to finish. */
             clear.has_target = false;
             journal_add(pending, &clear);
@@ -505,10 +518,21 @@ restore_journal(const struct journal *journal, struct backend *b,
         }
         if (error) {
             log_warn("rollback: %s", e_err.msg);
-            if (!first_error) {
-                first_error = error;
-                error_set(err, error, "%s", e_err.msg);
+            first_error = error;
+            error_set(err, error, "%s", e_err.msg);
+            /* Stop here: what is left is a prefix of the plan, which is
+             * safe (a lower device never below its uppers), and the kept
+             * journal puts it back on the next run.  Going on would lower
+             * the lower devices of what could not be put back. */
+            for (size_t j = i; j-- > 0;) {
+                const struct journal_entry *o = &journal->entries[j];
+
+                if (o->layer == JOURNAL_LINK_MTU) {
+                    summary_add(left, "%s MTU %u", o->ifname, o->target
+                                ? o->target : o->value);
+                }
             }
+            break;
         }
     }
     return first_error;
@@ -536,18 +560,36 @@ roll_back(const struct journal *applied, struct backend *b,
     error_clear(&r_err);
     *rolled_backp = false;
     if (restore_journal(applied, b, opts, &done, &left, pending, &r_err)) {
+        struct journal *rest = journal_create();
+        struct error w_err;
+
+        /* The next run puts back all of it, even under the same policy:
+         * this run's change failed, it is no change to finish. */
+        rest->pid = applied->pid;
+        rest->started = applied->started;
+        for (size_t i = 0; i < applied->n_entries; i++) {
+            journal_add(rest, &applied->entries[i]);
+        }
+        error_clear(&w_err);
+        if (journal_write(opts->state_dir, rest, &w_err)) {
+            log_warn("%s", w_err.msg);
+        }
+        journal_destroy(rest);
         journal_destroy(pending);
         if (left.text[0]) {
             /* Loud: the host is between states until the next run. */
-            log_warn("the host is between states: %s left at the new MTU "
-                     "(OVSDB cannot be reached), while the rest was put "
-                     "back (%s); run jumboagent again once ovsdb-server is "
-                     "back", summary_text(&left, "nothing"),
-                     summary_text(&done, "nothing"));
+            log_warn("the host is between states: %s left at the new MTU, "
+                     "while the rest was put back (%s): the rollback stops "
+                     "at the first value it cannot put back (%s), so that "
+                     "no lower device is left below its upper; run "
+                     "jumboagent again once that is fixed (ovsdb-server "
+                     "back)", summary_text(&left, "nothing"),
+                     summary_text(&done, "nothing"), r_err.msg);
             return error_set(err, code, "rollback incomplete, the host is "
                              "between states: %s left at the new MTU, while "
-                             "put back: %s; run jumboagent again once "
-                             "ovsdb-server is back: the journal %s/%s is "
+                             "put back: %s; run jumboagent again once the "
+                             "cause is fixed (ovsdb-server back): the "
+                             "journal %s/%s is "
                              "kept and the next run restores it first; "
                              "could not restore: %s; failure: %s",
                              summary_text(&left, "nothing"),
@@ -1102,6 +1144,12 @@ apply_plan(const struct plan *plan, const struct host *host,
     }
     if (!error) {
         error = replug_steps(plan, host, b, journal, applied, opts, err);
+    }
+    if (!error && opts->gate) {
+        /* Until the gate passes, the change is not the policy's to keep: a
+         * run killed during it is put back whole by the next one. */
+        journal_forget_policy(journal);
+        error = journal_write(opts->state_dir, journal, err);
     }
     if (!error && opts->gate) {
         error = opts->gate(opts->gate_aux, err);

@@ -48,6 +48,12 @@ journal_create(void)
 }
 
 void
+journal_forget_policy(struct journal *journal)
+{
+    journal->policy[0] = '\0';
+}
+
+void
 journal_destroy(struct journal *journal)
 {
     if (journal) {

@@ -59,6 +59,10 @@ struct journal {
  * journal_destroy()). */
 struct journal *journal_create(void);
 
+/* Drops the policy digest from 'journal': a next run then restores all of
+ * it, instead of keeping what is at the target. */
+void journal_forget_policy(struct journal *journal);
+
 /* Frees 'journal'.  Accepts NULL. */
 void journal_destroy(struct journal *journal);
 

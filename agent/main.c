@@ -599,6 +599,13 @@ run_verify(const struct options *opts)
     } else if (error) {
         return fail("%s", err.msg);
     }
+    /* Probing needs CAP_NET_RAW (raw ICMP sockets) and nothing else: the
+     * apply set is the smallest that holds it. */
+    status = drop_privileges(PRIVILEGE_APPLY);
+    if (status) {
+        policy_destroy(policy);
+        return status;
+    }
     if (verify_prepare(policy, verify_deadline_ms(opts), &run, &err)) {
         status = fail("%s; nothing was probed", err.msg);
     } else if (verify_probe(run, &err)) {

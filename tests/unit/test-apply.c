@@ -607,14 +607,19 @@ test_rollback_incomplete_then_recover(void)
     check_failed(&fx, error, -ECONNRESET, false);
     check_msg(&fx, "rollback incomplete", "says so");
     check_msg(&fx, "journal.json is kept", "says the journal is kept");
-    check_log_has(&fx, "mtu eno2 1500", "the kernel side is still put back");
-    /* Loudly: which OVS interfaces stay at the new MTU, which links were
-     * put back, and what to do. */
+    /* The rollback stops at the OVS block it cannot put back: eno2, the
+     * lower device of the OVS port eno2.100, stays at 9000 rather than
+     * going below it. */
+    test_report(log_pos(&fx, "mtu eno2 1500") < 0, fake_backend_log(fx.fb),
+                "%s: the lower device of what could not be put back is not "
+                "lowered", fx.name);
+    /* Loudly: which interfaces stay at the new MTU, and what to do. */
     check_msg(&fx, "the host is between states", "says it is half way");
     check_msg(&fx, "OVS eno1 mtu_request 9000", "names an OVS interface "
               "left at the new MTU");
-    check_msg(&fx, "put back: eno2 MTU 9000 -> 1500", "names the link put back");
-    check_msg(&fx, "run jumboagent again once ovsdb-server is back",
+    check_msg(&fx, "eno2 MTU 9000 left at the new MTU", "names the link "
+              "left with it");
+    check_msg(&fx, "run jumboagent again once the cause is fixed",
               "says what to do");
 
     /* The next run: OVSDB is back; the host is as the killed run left
@@ -1254,6 +1259,7 @@ struct gate_probe {
     int calls;
     char log_at_call[512];      /* The backend log when it was called. */
     bool journal_at_call;
+    bool journal_has_policy;    /* The journal then names the policy. */
 };
 
 static int
@@ -1265,6 +1271,16 @@ gate_probe(void *aux, struct error *err)
     copy_string(g->log_at_call, fake_backend_log(g->fx->fb),
                 sizeof g->log_at_call);
     g->journal_at_call = journal_exists(g->fx);
+    {
+        struct journal *j = NULL;
+        struct error r_err;
+
+        error_clear(&r_err);
+        if (!journal_read(g->fx->state_dir, &j, &r_err)) {
+            g->journal_has_policy = j->policy[0] != '\0';
+        }
+        journal_destroy(j);
+    }
     return g->result ? error_set(err, g->result, "path verification "
                                  "failed: network storage") : 0;
 }
@@ -1292,6 +1308,9 @@ test_gate_one(int result, bool keep)
                            "mtu vnet3 9000\n"), g.log_at_call,
                 "gate %d%s: called once, after every step, with the journal "
                 "kept", result, keep ? " keep" : "");
+    test_report(!g.journal_has_policy, NULL, "gate %d%s: the journal no "
+                "longer names the policy (a run killed in the gate is put "
+                "back whole)", result, keep ? " keep" : "");
     if (!result) {
         test_report(!error && !fx.rolled_back, fx.err.msg, "gate passes: "
                     "applied");
