@@ -5,11 +5,13 @@
  * nothing.  Its output is plain data.  The findings explain every drift and
  * refusal in words an operator can act on; the steps, applied in order, take
  * the host to what the policy asks without ever putting an upper device above
- * its lower device on the way, made the way apply.c makes them: all
- * set-mtu-request steps at once (one OVSDB transaction) where the first of
- * them stands, which is why they are always contiguous, and every other step
- * on its own, in order.  A second plan computed over the host state that the
- * first plan produces has no steps. */
+ * its lower device on the way, made the way apply.c makes them: the
+ * set-mtu-request steps where the first of them stands, which is why they
+ * are always contiguous, one OVSDB transaction per tier of them in their
+ * order (apply waits for vswitchd between tiers), and every other step on
+ * its own, in order; replug steps come last, after every MTU step.  A
+ * second plan computed over the host state that the first plan produces has
+ * no steps. */
 #ifndef JUMBOAGENT_PLAN_H
 #define JUMBOAGENT_PLAN_H 1
 
@@ -26,7 +28,9 @@ enum plan_action {
     PLAN_SET_MTU_REQUEST,       /* OVSDB Interface.mtu_request (OVS ports). */
     PLAN_SET_LINK_MTU,          /* netlink IFLA_MTU (links OVS does not own). */
     PLAN_DISABLE_LRO,           /* ethtool: large-receive-offload off. */
-    PLAN_REPLUG,                /* Bounce the link down and up. */
+    PLAN_REPLUG,                /* Bounce the link down and up: planned
+                                 * only where a driver needs it or the
+                                 * operator asks (--replug, "replug"). */
     PLAN_ACTION_MAX
 };
 
