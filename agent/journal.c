@@ -590,9 +590,7 @@ journal_check_policy(const struct journal *journal,
                              || !host_find_ovs_iface(host, e->ifname, NULL,
                                                      NULL)));
 
-            if (ovs_layer && !host->ovs_reachable) {
-                continue;
-            } else if (gone) {
+            if ((ovs_layer && !host->ovs_reachable) || gone) {
                 continue;
             }
         }
