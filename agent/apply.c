@@ -582,14 +582,14 @@ roll_back(const struct journal *applied, struct backend *b,
                      "while the rest was put back (%s): the rollback stops "
                      "at the first value it cannot put back (%s), so that "
                      "no lower device is left below its upper; run "
-                     "jumboagent again once that is fixed (ovsdb-server "
-                     "back)", summary_text(&left, "nothing"),
+                     "jumboagent again once ovsdb-server is back or the "
+                     "cause is fixed", summary_text(&left, "nothing"),
                      summary_text(&done, "nothing"), r_err.msg);
             return error_set(err, code, "rollback incomplete, the host is "
                              "between states: %s left at the new MTU, while "
-                             "put back: %s; run jumboagent again once the "
-                             "cause is fixed (ovsdb-server back): the "
-                             "journal %s/%s is "
+                             "put back: %s; run jumboagent again once "
+                             "ovsdb-server is back or the cause is fixed: "
+                             "the journal %s/%s is "
                              "kept and the next run restores it first; "
                              "could not restore: %s; failure: %s",
                              summary_text(&left, "nothing"),

@@ -619,7 +619,7 @@ test_rollback_incomplete_then_recover(void)
               "left at the new MTU");
     check_msg(&fx, "eno2 MTU 9000 left at the new MTU", "names the link "
               "left with it");
-    check_msg(&fx, "run jumboagent again once the cause is fixed",
+    check_msg(&fx, "run jumboagent again once ovsdb-server is back",
               "says what to do");
 
     /* The next run: OVSDB is back; the host is as the killed run left
