@@ -54,7 +54,7 @@ echo "exit status: $rc"
 # under /var/lib and /run.
 run_opts=(--policy "$policy" --state-dir "$LAB_DIR/state" --lock-file "$LAB_DIR/run.lock")
 
-step "jumboagent --policy $policy (apply: one OVSDB transaction, netlink, verify, replug)"
+step "jumboagent --policy $policy (apply: OVSDB transactions tier by tier, netlink, every layer verified)"
 lab_agent "${run_opts[@]}"
 rc=$?
 echo "exit status: $rc"
