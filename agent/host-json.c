@@ -946,6 +946,25 @@ read_host(const struct json_input_ctx *r, struct json_object *root,
     return check_unique_names(r, host);
 }
 
+/* Builds a new host model from 'root', the parsed text, and frees 'root'.
+ * Returns 0 and stores it in '*hostp' (free with host_destroy()), or a
+ * negative errno value with the message in 'r'. */
+static int
+host_from_root(const struct json_input_ctx *r, struct json_object *root,
+               struct host **hostp)
+{
+    struct host *host = host_create();
+    int error = read_host(r, root, host);
+
+    json_object_put(root);
+    if (error) {
+        host_destroy(host);
+        return error;
+    }
+    *hostp = host;
+    return 0;
+}
+
 /* Reads a host model from the 'size' bytes at 'text', named 'name' in
  * messages.  See host_json_read_file() for the rest. */
 static int
@@ -954,22 +973,13 @@ read_text(const char *name, const char *text, size_t size,
 {
     const struct json_input_ctx r = { .name = name, .err = err };
     struct json_object *root = NULL;
-    struct host *host;
     int error;
 
     error = json_input_load_text(&host_spec, name, text, size, &root, err);
-    if (error) {
-        return error;
+    if (!error) {
+        error = host_from_root(&r, root, hostp);
     }
-    host = host_create();
-    error = read_host(&r, root, host);
-    json_object_put(root);
-    if (error) {
-        host_destroy(host);
-        return error;
-    }
-    *hostp = host;
-    return 0;
+    return error;
 }
 
 /* Reads a host model from the NUL-terminated 'text'; see host-json.h. */
@@ -986,7 +996,6 @@ host_json_read_file(const char *path, struct host **hostp, struct error *err)
 {
     const struct json_input_ctx r = { .name = path, .err = err };
     struct json_object *root = NULL;
-    struct host *host;
     int error, fd;
 
     /* A host model changes nothing on the host: any owner will do, but it
@@ -1002,16 +1011,8 @@ host_json_read_file(const char *path, struct host **hostp, struct error *err)
     }
     error = json_input_load_fd(&host_spec, path, fd, &root, err);
     close(fd);
-    if (error) {
-        return error;
+    if (!error) {
+        error = host_from_root(&r, root, hostp);
     }
-    host = host_create();
-    error = read_host(&r, root, host);
-    json_object_put(root);
-    if (error) {
-        host_destroy(host);
-        return error;
-    }
-    *hostp = host;
-    return 0;
+    return error;
 }

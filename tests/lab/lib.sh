@@ -34,9 +34,12 @@
 #                                     that drops what it cannot forward
 #                                     without saying so
 # Runners: lab_ns CMD...  lab_vsctl ARGS...  lab_agent ARGS...
+#          lab_apply POLICY [ARGS...]  (a run with the test's $STATE/$LOCK)
+#          lab_apply_bg OUT POLICY [ARGS...]  (in the background: AGENT_PID)
 #          lab_poll SECS CMD...  (a bounded wait for a condition)
 # TAP helpers: t_ok DESC; t_fail DESC WHY; t_is EXPECTED ACTUAL DESC;
-#              t_run DESC CMD...; t_diag TEXT
+#              t_run DESC CMD...; t_diag TEXT;
+#              t_has_line FILE ERE DESC; t_no_line FILE ERE DESC
 #
 # This kernel has no dummy, bond or vlan link types: kernel bonds and VLANs
 # are covered by the OVS bond here and by the pure planner tests.
@@ -71,6 +74,45 @@ t_run() {
 lab_ns() { ip netns exec "$LAB_NS" "$@"; }
 lab_vsctl() { ovs-vsctl --db="$LAB_DB" --timeout=20 "$@"; }
 lab_agent() { ip netns exec "$LAB_NS" "$JUMBOAGENT" --db "$LAB_DB" "$@"; }
+
+# lab_apply POLICY [ARGS...]: an apply run of the lab, with the test's
+# state directory $STATE and lock file $LOCK.
+lab_apply() {
+    local p=$1
+    shift
+    lab_agent --policy "$p" --state-dir "$STATE" --lock-file "$LOCK" \
+        --timeout 10 "$@"
+}
+
+# lab_apply_bg OUT POLICY [ARGS...]: the same in the background, its output
+# in OUT, its pid in AGENT_PID.  Not through a shell function or subshell:
+# "ip netns exec" execs jumboagent, so AGENT_PID is jumboagent itself.
+lab_apply_bg() {
+    local out=$1 p=$2
+    shift 2
+    ip netns exec "$LAB_NS" "$JUMBOAGENT" --db "$LAB_DB" --policy "$p" \
+        --state-dir "$STATE" --lock-file "$LOCK" "$@" >"$out" 2>&1 &
+    AGENT_PID=$!
+}
+
+# t_has_line FILE ERE DESC: ok if a line of FILE matches ERE.
+t_has_line() {
+    if grep -qE "$2" "$1"; then
+        t_ok "$3"
+    else
+        t_fail "$3" "no line matches '$2'; output ends: $(tail -3 "$1" | tr '\n' '|')"
+    fi
+}
+
+# t_no_line FILE ERE DESC: ok if no line of FILE matches ERE.
+t_no_line() {
+    if grep -qE "$2" "$1"; then
+        t_fail "$3" "$(grep -E "$2" "$1" | head -3 | tr '\n' '|')"
+    else
+        t_ok "$3"
+    fi
+}
+
 
 # lab_poll SECS CMD...: runs CMD every 0.1 s until it succeeds, for at most
 # SECS seconds; returns CMD's last status.  Tests wait for a condition this

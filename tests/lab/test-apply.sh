@@ -52,24 +52,6 @@ JSON
 policy "$LAB_DIR/p9000.json" 9000
 policy "$LAB_DIR/p1500.json" 1500
 
-agent() {    # agent POLICY [ARGS...]: an apply run of the lab
-    local p=$1
-    shift
-    lab_agent --policy "$p" --state-dir "$STATE" --lock-file "$LOCK" \
-        --timeout 10 "$@"
-}
-
-# agent_bg OUT POLICY [ARGS...]: an apply run in the background, its output
-# in OUT, its pid in AGENT_PID.  Not through a shell function or subshell:
-# "ip netns exec" execs jumboagent, so AGENT_PID is jumboagent itself.
-agent_bg() {
-    local out=$1 p=$2
-    shift 2
-    ip netns exec "$LAB_NS" "$JUMBOAGENT" --db "$LAB_DB" --policy "$p" \
-        --state-dir "$STATE" --lock-file "$LOCK" "$@" >"$out" 2>&1 &
-    AGENT_PID=$!
-}
-
 # expect_recovery OUT IFACE WHAT CAUSE: the run whose output is OUT found
 # the journal of the WHAT ("interrupted", "killed") run first and said so;
 # IFACE, whose change that run had made and vswitchd had applied, was kept
@@ -82,9 +64,9 @@ expect_recovery() {
         && grep -qE "keeping the [0-9]+ change\(s\) that hold \(.*$iface ovs-mtu-request 9000" "$out" \
         && t_ok "the next run finds the $what run's journal first and keeps $iface, which holds at its target" \
         || t_fail "the next run finds the $what run's journal first and keeps $iface, which holds at its target" "$(head -5 "$out")"
-    no_line "$out" "restored $iface: mtu_request" \
+    t_no_line "$out" "restored $iface: mtu_request" \
         "the recovery does not flip $iface back to 1500"
-    no_line "$out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
+    t_no_line "$out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
         "the recovery reports no Linux link restored (the $4 run changed none)"
 }
 
@@ -98,9 +80,9 @@ expect_full_recovery() {
         && grep -qE "restored $iface: mtu_request (9000 -> )?1500" "$out" \
         && t_ok "the next run puts back the failed run's journal first, $iface included, and says what" \
         || t_fail "the next run puts back the failed run's journal first, $iface included, and says what" "$(head -5 "$out")"
-    no_line "$out" "keeping the [0-9]+ change" \
+    t_no_line "$out" "keeping the [0-9]+ change" \
         "a failed run's change is not kept, even under the same policy"
-    no_line "$out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
+    t_no_line "$out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
         "the recovery reports no Linux link restored (the crashed run changed none)"
 }
 
@@ -119,24 +101,6 @@ wait_committed() {
     else
         t_fail "$1: the run's OVSDB transaction is committed" \
                "mtu_request of eth2 is $(lab_vsctl get interface eth2 mtu_request)"
-    fi
-}
-
-# no_line FILE ERE DESC: ok if no line of FILE matches ERE.
-no_line() {
-    if grep -qE "$2" "$1"; then
-        t_fail "$3" "$(grep -E "$2" "$1" | head -3 | tr '\n' '|')"
-    else
-        t_ok "$3"
-    fi
-}
-
-# has_line FILE ERE DESC: ok if a line of FILE matches ERE.
-has_line() {
-    if grep -qE "$2" "$1"; then
-        t_ok "$3"
-    else
-        t_fail "$3" "no line matches '$2'; output ends: $(tail -3 "$1" | tr '\n' '|')"
     fi
 }
 
@@ -196,7 +160,7 @@ flaps_before=$(flaps)
 ip -n "$LAB_NS" monitor link >"$LAB_DIR/monitor1.out" 2>&1 &
 monitor=$!
 sleep 0.3
-agent "$LAB_DIR/p9000.json" >"$LAB_DIR/apply1.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" >"$LAB_DIR/apply1.out" 2>&1
 rc=$?
 sleep 0.3
 kill $monitor
@@ -208,7 +172,7 @@ grep -q "eth2: mtu_request unset -> 9000" "$LAB_DIR/apply1.out" \
     && t_ok "the change of eth2 is logged with old and new value" \
     || t_fail "the change of eth2 is logged with old and new value"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "the journal is removed after success"
-no_line "$LAB_DIR/apply1.out" "^ +[0-9]+\\. +replug |: replugged" "by default the plan has no replug step and nothing is replugged"
+t_no_line "$LAB_DIR/apply1.out" "^ +[0-9]+\\. +replug |: replugged" "by default the plan has no replug step and nothing is replugged"
 wire_order "$LAB_DIR/monitor1.out" 9000 "eth2 eth3 eth4" "xenbr1 vif3.0 vnet0" \
     "raising, on the wire: the OVS uplinks reach 9000 before the internal port and the VIFs"
 wire_order "$LAB_DIR/monitor1.out" 9000 "xenbr1" "vif3.0 vnet0" \
@@ -228,7 +192,7 @@ fi
 
 # 2. A second run changes nothing and commits no transaction.
 cfg_before=$(lab_vsctl get Open_vSwitch . next_cfg)
-agent "$LAB_DIR/p9000.json" >"$LAB_DIR/apply2.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" >"$LAB_DIR/apply2.out" 2>&1
 t_is 0 $? "second apply exits 0"
 t_is "$cfg_before" "$(lab_vsctl get Open_vSwitch . next_cfg)" \
      "second apply commits no OVSDB transaction (next_cfg unchanged)"
@@ -239,7 +203,7 @@ grep -q "in sync" "$LAB_DIR/apply2.out" && t_ok "second apply says in sync" \
 ip -n "$LAB_NS" monitor link >"$LAB_DIR/monitor3.out" 2>&1 &
 monitor=$!
 sleep 0.3
-agent "$LAB_DIR/p1500.json" >"$LAB_DIR/apply3.out" 2>&1
+lab_apply "$LAB_DIR/p1500.json" >"$LAB_DIR/apply3.out" 2>&1
 t_is 0 $? "apply 1500 exits 0"
 sleep 0.3
 kill $monitor
@@ -258,22 +222,22 @@ fi
 # 4. --replug: the dry run lists a replug step for each changed uplink and
 # bond member (and none for bridges and VIFs), and the apply bounces exactly
 # those (carrier_changes); --no-replug bounces nothing.
-agent "$LAB_DIR/p9000.json" --replug --dry-run >"$LAB_DIR/replug-dry.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" --replug --dry-run >"$LAB_DIR/replug-dry.out" 2>&1
 for i in eth2 eth3 eth4 eno2; do
-    has_line "$LAB_DIR/replug-dry.out" "^ +[0-9]+\. +replug +$i " \
+    t_has_line "$LAB_DIR/replug-dry.out" "^ +[0-9]+\. +replug +$i " \
         "--replug --dry-run lists the replug step of $i"
 done
-no_line "$LAB_DIR/replug-dry.out" "^ +[0-9]+\. +replug +(vif3.0|vnet[0-9]|br0|xenbr1) " \
+t_no_line "$LAB_DIR/replug-dry.out" "^ +[0-9]+\. +replug +(vif3.0|vnet[0-9]|br0|xenbr1) " \
     "--replug --dry-run lists no replug step for bridges and VIFs"
 flaps_before=$(flaps)
-agent "$LAB_DIR/p9000.json" --replug >"$LAB_DIR/replug.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" --replug >"$LAB_DIR/replug.out" 2>&1
 rc=$?
 t_is 0 $rc "apply 9000 with --replug exits 0"
 [ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/replug.out"
 expect_state 9000 9000 "--replug: every layer is at 9000"
-has_line "$LAB_DIR/replug.out" "eth2: replugged" "--replug: eth2 is replugged"
-has_line "$LAB_DIR/replug.out" "eno2: replugged" "--replug: eno2 is replugged"
-no_line "$LAB_DIR/replug.out" "(vif3.0|vnet[0-9]|br0|xenbr1): replugged" \
+t_has_line "$LAB_DIR/replug.out" "eth2: replugged" "--replug: eth2 is replugged"
+t_has_line "$LAB_DIR/replug.out" "eno2: replugged" "--replug: eno2 is replugged"
+t_no_line "$LAB_DIR/replug.out" "(vif3.0|vnet[0-9]|br0|xenbr1): replugged" \
     "--replug: bridges and VIFs are not replugged"
 read -r -a fb <<<"$flaps_before"
 read -r -a fa <<<"$(flaps)"
@@ -286,10 +250,10 @@ fi
 t_is "UP UP UP UP" "$(for i in eth2 eth3 eth4 eno2; do lab_ns cat /sys/class/net/$i/operstate; done | tr a-z A-Z | tr '\n' ' ' | sed 's/ $//')" \
      "replugged links are up again"
 flaps_before=$(flaps)
-agent "$LAB_DIR/p1500.json" --no-replug >"$LAB_DIR/noreplug.out" 2>&1
+lab_apply "$LAB_DIR/p1500.json" --no-replug >"$LAB_DIR/noreplug.out" 2>&1
 t_is 0 $? "apply 1500 with --no-replug exits 0"
 expect_state 1500 1500 "back to 1500 after the --no-replug run"
-no_line "$LAB_DIR/noreplug.out" "^ +[0-9]+\\. +replug |: replugged" "--no-replug: no replug step, no replugged line"
+t_no_line "$LAB_DIR/noreplug.out" "^ +[0-9]+\\. +replug |: replugged" "--no-replug: no replug step, no replugged line"
 t_is "$flaps_before" "$(flaps)" \
      "--no-replug: no carrier change on eth2, eth3, eth4, eno2"
 before=$(state)
@@ -306,7 +270,7 @@ lab_ns ip link set mv0 up
 # A VIF plugged since the last run: no mtu_request, which the rollback must
 # put back as "unset" (and the kernel MTU as 1500).
 lab_tap_vif xenbr1 vif5.0 xs-vif-uuid=0f5a8d4e-1111-4c43-9a4c-8a8e5f5d2c05
-agent "$LAB_DIR/p9000.json" >"$LAB_DIR/fault1.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" >"$LAB_DIR/fault1.out" 2>&1
 t_is 5 $? "kernel refusal mid-plan: exit 5"
 grep -q "mv0" "$LAB_DIR/fault1.out" && grep -q "rolled back" "$LAB_DIR/fault1.out" \
     && t_ok "the message names mv0 and says what was rolled back" \
@@ -317,9 +281,9 @@ t_is "[] 1500 1500" "$(lab_vsctl get interface vif5.0 mtu_request) $(lab_vsctl g
 # The rollback reports what it changed back, and only that: eno2 was raised
 # before mv0 failed; mv0 itself, br0 and its VIFs come after it in the plan
 # and were never changed.
-has_line "$LAB_DIR/fault1.out" "restored eno2: .*1500" \
+t_has_line "$LAB_DIR/fault1.out" "restored eno2: .*1500" \
     "kernel refusal mid-plan: the rollback says it restored eno2"
-no_line "$LAB_DIR/fault1.out" "restored (mv0|br0|vnet1|vnet2)[: ]" \
+t_no_line "$LAB_DIR/fault1.out" "restored (mv0|br0|vnet1|vnet2)[: ]" \
     "kernel refusal mid-plan: nothing that was never changed is reported restored"
 lab_ns ip link del mv0
 lab_vsctl del-port xenbr1 vif5.0
@@ -327,13 +291,13 @@ lab_ns ip link del vif5.0
 
 # Fault 2: ovs-vswitchd stopped, so cur_cfg never advances.
 lab_pause_vswitchd
-agent "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/fault2.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/fault2.out" 2>&1
 t_is 5 $? "vswitchd stopped: exit 5"
 grep -qi "ovs-vswitchd" "$LAB_DIR/fault2.out" && t_ok "the message names ovs-vswitchd" \
     || t_fail "the message names ovs-vswitchd" "$(tail -3 "$LAB_DIR/fault2.out")"
 lab_resume_vswitchd
 expect_state 1500 1500 "vswitchd stopped: back to the state before"
-no_line "$LAB_DIR/fault2.out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
+t_no_line "$LAB_DIR/fault2.out" "restored (eno2|br0|vnet1|vnet2)[: ]" \
     "vswitchd stopped: no Linux link is reported restored (none was changed)"
 
 # Fault 2b: fresh ports -- VIFs plugged and a PIF added since the last run,
@@ -361,28 +325,28 @@ fresh_is_before() { [ "$(fresh_state)" = "$fresh_want" ]; }
 lab_poll 5 fresh_is_before
 t_is "$fresh_want" "$(fresh_state)" "fresh ports: no mtu_request, MTU 1500 before the run"
 lab_pause_vswitchd
-agent "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/fault2b.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/fault2b.out" 2>&1
 rc=$?
 lab_resume_vswitchd
 t_is 5 $rc "fresh ports, vswitchd frozen for the whole run: exit 5"
 [ $rc = 5 ] || sed 's/^/#   /' "$LAB_DIR/fault2b.out"
-has_line "$LAB_DIR/fault2b.out" "rolled back" \
+t_has_line "$LAB_DIR/fault2b.out" "rolled back" \
     "fresh ports, vswitchd frozen: the message says it rolled back"
 fresh_pinned=$(printf '%s\n' "vif7.0 [] 1500 1500" "tap7.1 [] 1500 1500" "eth5 1500 1500 1500")
 fresh_is_pinned() { [ "$(fresh_state)" = "$fresh_pinned" ]; }
 lab_poll 5 fresh_is_pinned
 t_is "$fresh_pinned" "$(fresh_state)" \
      "fresh ports, vswitchd frozen: MTU 1500 again, eth5's request left at 1500, the VIFs untouched (ovs-vsctl, sysfs)"
-has_line "$LAB_DIR/fault2b.out" "restored eth5: mtu_request 1500, which was unset before" \
+t_has_line "$LAB_DIR/fault2b.out" "restored eth5: mtu_request 1500, which was unset before" \
     "fresh ports, vswitchd frozen: the log says the request stays at the old MTU"
 expect_state 1500 1500 "fresh ports, vswitchd frozen: the other ports as before"
 [ -f "$STATE/journal.json" ] \
     && t_ok "fresh ports, vswitchd frozen: the journal keeps eth5's request for the next run" \
     || t_fail "fresh ports, vswitchd frozen: the journal keeps eth5's request for the next run"
 # The next run, with vswitchd running, clears eth5's request (issue 9).
-agent "$LAB_DIR/p1500.json" >"$LAB_DIR/fault2b2.out" 2>&1
+lab_apply "$LAB_DIR/p1500.json" >"$LAB_DIR/fault2b2.out" 2>&1
 t_is 0 $? "fresh ports: the next run exits 0"
-has_line "$LAB_DIR/fault2b2.out" "restored eth5: MTU 1500, mtu_request unset" \
+t_has_line "$LAB_DIR/fault2b2.out" "restored eth5: MTU 1500, mtu_request unset" \
     "fresh ports: the next run clears eth5's request first (then its policy pins it)"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" \
      "fresh ports: no journal is left after the next run"
@@ -402,7 +366,7 @@ eth8_at() { [ "$(lab_ns cat /sys/class/net/eth8/mtu)" = "$1" ]; }
 lab_pif xenbr1 eth8
 lab_poll 5 eth8_at 1500
 lab_pause_vswitchd
-agent_bg "$LAB_DIR/fault2c.out" "$LAB_DIR/p9000.json" --timeout 8
+lab_apply_bg "$LAB_DIR/fault2c.out" "$LAB_DIR/p9000.json" --timeout 8
 wait_committed "fresh port, change applied behind the run's back"
 kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
 lab_resume_vswitchd
@@ -426,9 +390,9 @@ else
            "kernel MTU $(lab_ns cat /sys/class/net/eth8/mtu)"
 fi
 expect_state 1500 1500 "fresh port, change applied behind the run's back: the other ports as before"
-agent "$LAB_DIR/p1500.json" >"$LAB_DIR/fault2c2.out" 2>&1
+lab_apply "$LAB_DIR/p1500.json" >"$LAB_DIR/fault2c2.out" 2>&1
 t_is 0 $? "fresh port: the next run exits 0"
-has_line "$LAB_DIR/fault2c2.out" "restored eth8: MTU 1500, mtu_request unset" \
+t_has_line "$LAB_DIR/fault2c2.out" "restored eth8: MTU 1500, mtu_request unset" \
     "fresh port: the next run clears eth8's request first (then its policy pins it)"
 t_is "1500" "$(lab_ns cat /sys/class/net/eth8/mtu)" "fresh port: eth8 at MTU 1500"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "fresh port: no journal is left after the next run"
@@ -439,14 +403,14 @@ lab_ns ip link del eth8 2>/dev/null
 # the run half way: the run rolls back and exits 5 (not 143), and the host
 # is as before.
 lab_pause_vswitchd
-agent_bg "$LAB_DIR/sigterm.out" "$LAB_DIR/p9000.json" --timeout 3
+lab_apply_bg "$LAB_DIR/sigterm.out" "$LAB_DIR/p9000.json" --timeout 3
 wait_committed "SIGTERM case: the transaction is committed"
 kill -TERM "$AGENT_PID"
 wait "$AGENT_PID"
 rc=$?
 lab_resume_vswitchd
 t_is 5 $rc "SIGTERM mid-apply: the run rolls back and exits 5"
-has_line "$LAB_DIR/sigterm.out" "rolled back" "SIGTERM mid-apply: the message says it rolled back"
+t_has_line "$LAB_DIR/sigterm.out" "rolled back" "SIGTERM mid-apply: the message says it rolled back"
 expect_state 1500 1500 "SIGTERM mid-apply: back to the state before"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "SIGTERM mid-apply: no journal is left"
 
@@ -466,7 +430,7 @@ t_is "$before" "$(state)" "read-only journal directory: nothing changed"
 # systemd restarts it): the rollback reconnects, puts everything back, and
 # the run exits 5 in the state from before.
 lab_pause_vswitchd
-agent_bg "$LAB_DIR/fault4a.out" "$LAB_DIR/p9000.json" --timeout 8
+lab_apply_bg "$LAB_DIR/fault4a.out" "$LAB_DIR/p9000.json" --timeout 8
 wait_committed "ovsdb-server killed and restarted"
 kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
 sleep 1     # the time a service manager takes to restart it
@@ -483,7 +447,7 @@ t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left after a complete rol
 # back, so the run exits 1, keeps the journal and says so; the next run
 # restores the journal first, says what it restored, then applies.
 lab_pause_vswitchd
-agent_bg "$LAB_DIR/fault4b.out" "$LAB_DIR/p9000.json" --timeout 3
+lab_apply_bg "$LAB_DIR/fault4b.out" "$LAB_DIR/p9000.json" --timeout 3
 wait_committed "ovsdb-server killed for good"
 kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
 wait $AGENT_PID
@@ -495,32 +459,32 @@ grep -q "journal.json is kept" "$LAB_DIR/fault4b.out" \
     || t_fail "an incomplete rollback keeps journal.json"
 # While OVSDB is still down, a run cannot restore the journal: exit 1, and
 # the journal stays for the run after.
-agent "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/fault4x.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/fault4x.out" 2>&1
 t_is 1 $? "a run while OVSDB is still down exits 1"
 [ -f "$STATE/journal.json" ] && t_ok "that run keeps journal.json" \
     || t_fail "that run keeps journal.json"
 lab_start_ovsdb
 lab_resume_vswitchd
 lab_poll 10 eth2_applied
-agent "$LAB_DIR/p9000.json" >"$LAB_DIR/fault4c.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" >"$LAB_DIR/fault4c.out" 2>&1
 t_is 0 $? "the run after the ovsdb-server crash exits 0"
 expect_full_recovery "$LAB_DIR/fault4c.out" eth2
 expect_state 9000 9000 "after recovery the next run applies its own policy"
-agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
 expect_state 1500 1500 "back to 1500 for the next tests"
 before=$(state)
 
 # A stale OVS port (its device is gone) gets no step and does not break the
 # run.
 lab_vsctl add-port xenbr1 eth9 >/dev/null 2>&1  # ovs-vsctl says it cannot open eth9: that is the point
-agent "$LAB_DIR/p9000.json" >"$LAB_DIR/stale.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" >"$LAB_DIR/stale.out" 2>&1
 t_is 0 $? "a stale OVS port does not break the apply"
 grep -qE '^ +[0-9]+\. +[a-z-]+ +eth9 ' "$LAB_DIR/stale.out" && t_fail "the stale port gets no step" \
     || t_ok "the stale port gets no step"
 grep -q "eth9" "$LAB_DIR/stale.out" && t_ok "the stale port is reported" \
     || t_fail "the stale port is reported"
 lab_vsctl del-port xenbr1 eth9
-agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
 expect_state 1500 1500 "back to 1500 after the stale-port run"
 
 # The management path is never bounced: with the default route on xenbr1
@@ -529,16 +493,16 @@ lab_ns ip addr add 192.0.2.1/24 dev xenbr1
 lab_ns ip route add default via 192.0.2.254
 sed 's/"bridge": "xenbr1", "mtu": 9000/"bridge": "xenbr1", "mtu": 9000, "management": true/' \
     "$LAB_DIR/p9000.json" >"$LAB_DIR/pmgmt.json"
-agent "$LAB_DIR/pmgmt.json" --replug >"$LAB_DIR/mgmt.out" 2>&1
+lab_apply "$LAB_DIR/pmgmt.json" --replug >"$LAB_DIR/mgmt.out" 2>&1
 t_is 0 $? "jumbo on a management network that says so: exit 0"
-no_line "$LAB_DIR/mgmt.out" "(eth2|eth3|eth4): replugged|replug +(eth2|eth3|eth4) " \
+t_no_line "$LAB_DIR/mgmt.out" "(eth2|eth3|eth4): replugged|replug +(eth2|eth3|eth4) " \
     "--replug: the management path gets no replug step and is not replugged"
-has_line "$LAB_DIR/mgmt.out" "eth2: not replugged although asked for by --replug" \
+t_has_line "$LAB_DIR/mgmt.out" "eth2: not replugged although asked for by --replug" \
     "--replug: the plan says why eth2 is not replugged"
-has_line "$LAB_DIR/mgmt.out" "eno2: replugged" "--replug: the other network's uplink still is"
+t_has_line "$LAB_DIR/mgmt.out" "eno2: replugged" "--replug: the other network's uplink still is"
 lab_ns ip route del default
 lab_ns ip addr del 192.0.2.1/24 dev xenbr1
-agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
 expect_state 1500 1500 "back to 1500 after the management run"
 
 # The same through a XenServer management VLAN, and without "management":
@@ -552,19 +516,19 @@ lab_poll 5 lab_ns test -e /sys/class/net/xapi1
 lab_ns ip link set xapi1 up
 lab_ns ip addr add 192.0.2.1/24 dev xapi1
 lab_ns ip route add default via 192.0.2.254
-agent "$LAB_DIR/p9000.json" --replug >"$LAB_DIR/mgmtvlan.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" --replug >"$LAB_DIR/mgmtvlan.out" 2>&1
 rc=$?
 t_is 0 $rc "storage jumbo under a management VLAN fake bridge: exit 0"
 [ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/mgmtvlan.out"
-no_line "$LAB_DIR/mgmtvlan.out" "(eth2|eth3|eth4): replugged|replug +(eth2|eth3|eth4) " \
+t_no_line "$LAB_DIR/mgmtvlan.out" "(eth2|eth3|eth4): replugged|replug +(eth2|eth3|eth4) " \
     "the uplinks under the management VLAN are not replugged"
-has_line "$LAB_DIR/mgmtvlan.out" "management path" \
+t_has_line "$LAB_DIR/mgmtvlan.out" "management path" \
     "the log says they are on the management path"
-has_line "$LAB_DIR/mgmtvlan.out" "eno2: replugged" \
+t_has_line "$LAB_DIR/mgmtvlan.out" "eno2: replugged" \
     "the other network's uplink still is replugged"
 lab_ns ip route del default
 lab_vsctl del-br xapi1
-agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
 expect_state 1500 1500 "back to 1500 after the management VLAN run"
 
 # Serialization: a held lock makes a run wait, then give up at --timeout.
@@ -579,28 +543,28 @@ holder=$!
 for _ in $(seq 1 100); do [ -e "$LOCK.held" ] && break; sleep 0.05; done
 rm -f "$LOCK.held"
 start=$(date +%s%N)
-agent "$LAB_DIR/p9000.json" --timeout 1 >"$LAB_DIR/lock1.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" --timeout 1 >"$LAB_DIR/lock1.out" 2>&1
 t_is 1 $? "a run that cannot get the lock in time exits 1"
 grep -q "still holds" "$LAB_DIR/lock1.out" && t_ok "it says another run holds the lock" \
     || t_fail "it says another run holds the lock" "$(cat "$LAB_DIR/lock1.out")"
 t_is "$before" "$(state)" "the run that could not lock changed nothing"
-agent "$LAB_DIR/p9000.json" --timeout 20 >"$LAB_DIR/lock2.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" --timeout 20 >"$LAB_DIR/lock2.out" 2>&1
 t_is 0 $? "a run that waits for the lock then applies"
 waited=$((($(date +%s%N) - start) / 1000000))
 [ "$waited" -ge 3000 ] && t_ok "it waited for the holder (${waited} ms)" \
     || t_fail "it waited for the holder" "${waited} ms"
 wait $holder 2>/dev/null
 expect_state 9000 9000 "after the serialized run: 9000"
-agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
 
 # Two overlapping runs are serialized: the first holds the lock while it
 # waits for a frozen vswitchd; the second must say it waits, and both end
 # well once vswitchd runs again.
 lab_pause_vswitchd
-agent_bg "$LAB_DIR/conc1.out" "$LAB_DIR/p9000.json" --timeout 20
+lab_apply_bg "$LAB_DIR/conc1.out" "$LAB_DIR/p9000.json" --timeout 20
 p1=$AGENT_PID
 wait_committed "overlapping runs"
-agent_bg "$LAB_DIR/conc2.out" "$LAB_DIR/p9000.json" --timeout 20
+lab_apply_bg "$LAB_DIR/conc2.out" "$LAB_DIR/p9000.json" --timeout 20
 p2=$AGENT_PID
 lab_poll 10 grep -q "waiting" "$LAB_DIR/conc2.out"
 grep -q "waiting up to" "$LAB_DIR/conc2.out" && t_ok "the second run waits for the first" \
@@ -612,13 +576,13 @@ t_is "0 0" "$r1 $r2" "two overlapping runs both exit 0"
 grep -q "in sync" "$LAB_DIR/conc2.out" && t_ok "the second run finds the first one's work done" \
     || t_fail "the second run finds the first one's work done" "$(tail -2 "$LAB_DIR/conc2.out")"
 expect_state 9000 9000 "after two overlapping runs: 9000"
-agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
 expect_state 1500 1500 "back to 1500"
 before=$(state)
 
 # A run killed with SIGKILL mid-apply is restored by the next one.
 lab_pause_vswitchd
-agent_bg "$LAB_DIR/kill.out" "$LAB_DIR/p9000.json" --timeout 20
+lab_apply_bg "$LAB_DIR/kill.out" "$LAB_DIR/p9000.json" --timeout 20
 wait_committed "SIGKILL mid-apply"
 kill -KILL $AGENT_PID
 wait $AGENT_PID 2>/dev/null
@@ -626,7 +590,7 @@ lab_resume_vswitchd
 lab_poll 10 eth2_applied
 [ -f "$STATE/journal.json" ] && t_ok "a killed run leaves its journal" \
     || t_fail "a killed run leaves its journal"
-agent "$LAB_DIR/p9000.json" >"$LAB_DIR/kill2.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" >"$LAB_DIR/kill2.out" 2>&1
 t_is 0 $? "the next run exits 0"
 expect_recovery "$LAB_DIR/kill2.out" eth2 killed killed
 expect_state 9000 9000 "after the killed run's recovery the next run applies its policy"
@@ -637,10 +601,10 @@ t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"
 # eno2's carrier does not come back) is finished by the next run of the
 # same policy: no MTU flips (ip monitor sees no link go to 1500), no
 # revert, and the host stays at 9000.
-agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
 expect_state 1500 1500 "back to 1500 before the killed --replug run"
 lab_pause_vswitchd
-agent_bg "$LAB_DIR/killr.out" "$LAB_DIR/p9000.json" --replug --timeout 30
+lab_apply_bg "$LAB_DIR/killr.out" "$LAB_DIR/p9000.json" --replug --timeout 30
 wait_committed "SIGKILL in the last replug"
 lab_ns ip link set eno2-p down
 lab_resume_vswitchd
@@ -661,17 +625,17 @@ lab_poll 10 lab_ns grep -q up /sys/class/net/eno2/operstate
 ip -n "$LAB_NS" monitor link >"$LAB_DIR/monitor.out" 2>&1 &
 monitor=$!
 sleep 0.5
-agent "$LAB_DIR/p9000.json" >"$LAB_DIR/killr2.out" 2>&1
+lab_apply "$LAB_DIR/p9000.json" >"$LAB_DIR/killr2.out" 2>&1
 rc=$?
 sleep 0.5
 kill $monitor
 wait $monitor 2>/dev/null
 t_is 0 $rc "the run after the killed one exits 0"
 [ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/killr2.out"
-has_line "$LAB_DIR/killr2.out" "finished it without reverting" \
+t_has_line "$LAB_DIR/killr2.out" "finished it without reverting" \
     "it finishes the killed run's journal without reverting"
-no_line "$LAB_DIR/killr2.out" "restored " "it restores nothing"
-no_line "$LAB_DIR/monitor.out" ": (eth2|eth3|eth4|eno2|br0|xenbr1|vif3\.0|vnet[0-9])(@[^:]*)?: .*mtu 1500" \
+t_no_line "$LAB_DIR/killr2.out" "restored " "it restores nothing"
+t_no_line "$LAB_DIR/monitor.out" ": (eth2|eth3|eth4|eno2|br0|xenbr1|vif3\.0|vnet[0-9])(@[^:]*)?: .*mtu 1500" \
     "ip monitor: none of the run's links went to MTU 1500 (no flip)"
 expect_state 9000 9000 "the host stays at 9000"
 t_is "" "$(ls -A "$STATE" 2>/dev/null)" "no journal is left"

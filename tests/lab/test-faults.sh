@@ -48,31 +48,6 @@ JSON
 policy "$LAB_DIR/p9000.json" 9000
 policy "$LAB_DIR/p1500.json" 1500
 
-agent() {    # agent POLICY [ARGS...]: an apply run of the lab
-    local p=$1
-    shift
-    lab_agent --policy "$p" --state-dir "$STATE" --lock-file "$LOCK" \
-        --timeout 10 "$@"
-}
-
-# agent_bg OUT POLICY [ARGS...]: an apply run in the background, its pid
-# (jumboagent itself: "ip netns exec" execs it) in AGENT_PID.
-agent_bg() {
-    local out=$1 p=$2
-    shift 2
-    ip netns exec "$LAB_NS" "$JUMBOAGENT" --db "$LAB_DB" --policy "$p" \
-        --state-dir "$STATE" --lock-file "$LOCK" "$@" >"$out" 2>&1 &
-    AGENT_PID=$!
-}
-
-has_line() {   # has_line FILE ERE DESC
-    if grep -qE "$2" "$1"; then
-        t_ok "$3"
-    else
-        t_fail "$3" "no line matches '$2'; output ends: $(tail -3 "$1" | tr '\n' '|')"
-    fi
-}
-
 # The host: kernel MTU of every link; Interface.mtu and mtu_request of the
 # OVS ones.
 kernel_state() {
@@ -110,11 +85,11 @@ f1() {
     local kb
     kb=$(kernel_state)
     lab_stop_ovsdb
-    agent "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/f1.out" 2>&1
+    lab_apply "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/f1.out" 2>&1
     t_is 1 $? "ovsdb-server down at start: exit 1"
-    has_line "$LAB_DIR/f1.out" "failed: nothing was changed" \
+    t_has_line "$LAB_DIR/f1.out" "failed: nothing was changed" \
         "ovsdb-server down at start: the log says nothing was changed"
-    has_line "$LAB_DIR/f1.out" "OVSDB" "ovsdb-server down at start: the message names OVSDB"
+    t_has_line "$LAB_DIR/f1.out" "OVSDB" "ovsdb-server down at start: the message names OVSDB"
     t_is "$kb" "$(kernel_state)" "ovsdb-server down at start: every kernel MTU as before"
     no_journal "ovsdb-server down at start: no journal"
     lab_start_ovsdb
@@ -130,20 +105,20 @@ f2() {
     local kb rc
     kb=$(kernel_state)
     lab_stop_vswitchd
-    agent "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/f2.out" 2>&1
+    lab_apply "$LAB_DIR/p9000.json" --timeout 2 >"$LAB_DIR/f2.out" 2>&1
     rc=$?
     t_is 5 $rc "ovs-vswitchd absent: exit 5 (rolled back)"
     [ $rc = 5 ] || sed 's/^/#   /' "$LAB_DIR/f2.out"
-    has_line "$LAB_DIR/f2.out" "ovs-vswitchd" "ovs-vswitchd absent: the message names ovs-vswitchd"
-    has_line "$LAB_DIR/f2.out" "rolled back" "ovs-vswitchd absent: the log says it rolled back"
+    t_has_line "$LAB_DIR/f2.out" "ovs-vswitchd" "ovs-vswitchd absent: the message names ovs-vswitchd"
+    t_has_line "$LAB_DIR/f2.out" "rolled back" "ovs-vswitchd absent: the log says it rolled back"
     t_is "$kb" "$(kernel_state)" "ovs-vswitchd absent: every kernel MTU as before"
     [ -f "$STATE/journal.json" ] && t_ok "ovs-vswitchd absent: the journal keeps the requests left set" \
         || t_fail "ovs-vswitchd absent: the journal keeps the requests left set"
     lab_start_vswitchd
-    agent "$LAB_DIR/p1500.json" >"$LAB_DIR/f2b.out" 2>&1
+    lab_apply "$LAB_DIR/p1500.json" >"$LAB_DIR/f2b.out" 2>&1
     t_is 0 $? "ovs-vswitchd back: the next run exits 0"
-    has_line "$LAB_DIR/f2b.out" "interrupted run" "ovs-vswitchd back: the next run restores the journal first"
-    has_line "$LAB_DIR/f2b.out" "restored eth2: MTU 1500, mtu_request unset" \
+    t_has_line "$LAB_DIR/f2b.out" "interrupted run" "ovs-vswitchd back: the next run restores the journal first"
+    t_has_line "$LAB_DIR/f2b.out" "restored eth2: MTU 1500, mtu_request unset" \
         "ovs-vswitchd back: the recovery clears the requests it had left set"
     # ...and then this policy at 1500 pins the requests at 1500.
     expect_state 1500 1500 "ovs-vswitchd back: every layer at 1500"
@@ -159,17 +134,17 @@ f3() {
     local kb
     kb=$(kernel_state)
     lab_pause_vswitchd
-    agent_bg "$LAB_DIR/f3.out" "$LAB_DIR/p9000.json" --timeout 3
+    lab_apply_bg "$LAB_DIR/f3.out" "$LAB_DIR/p9000.json" --timeout 3
     lab_poll 10 committed && t_ok "ovsdb-server killed mid-run: the run's transaction is committed" \
         || t_fail "ovsdb-server killed mid-run: the run's transaction is committed"
     kill -KILL "$(cat "$LAB_DIR/ovsdb-server.pid")"
     wait $AGENT_PID
     t_is 1 $? "ovsdb-server killed, not restarted: exit 1 (rollback incomplete)"
-    has_line "$LAB_DIR/f3.out" "the host is between states" \
+    t_has_line "$LAB_DIR/f3.out" "the host is between states" \
         "ovsdb-server killed, not restarted: the log says the host is between states"
-    has_line "$LAB_DIR/f3.out" "OVS eth2 mtu_request 9000.* left at the new MTU" \
+    t_has_line "$LAB_DIR/f3.out" "OVS eth2 mtu_request 9000.* left at the new MTU" \
         "ovsdb-server killed, not restarted: it names the OVS interfaces left at the new MTU"
-    has_line "$LAB_DIR/f3.out" "run jumboagent again once ovsdb-server is back" \
+    t_has_line "$LAB_DIR/f3.out" "run jumboagent again once ovsdb-server is back" \
         "ovsdb-server killed, not restarted: it says to run again once ovsdb-server is back"
     t_is "$kb" "$(kernel_state)" \
         "ovsdb-server killed, not restarted: every kernel MTU still 1500 (vswitchd frozen)"
@@ -177,12 +152,12 @@ f3() {
         || t_fail "ovsdb-server killed, not restarted: the journal is kept"
     lab_start_ovsdb
     lab_resume_vswitchd
-    agent "$LAB_DIR/p9000.json" >"$LAB_DIR/f3b.out" 2>&1
+    lab_apply "$LAB_DIR/p9000.json" >"$LAB_DIR/f3b.out" 2>&1
     t_is 0 $? "ovsdb-server back: the next run exits 0"
-    has_line "$LAB_DIR/f3b.out" "interrupted run" "ovsdb-server back: the next run restores the journal first"
+    t_has_line "$LAB_DIR/f3b.out" "interrupted run" "ovsdb-server back: the next run restores the journal first"
     expect_state 9000 9000 "ovsdb-server back: the next run finishes: the complete state after"
     no_journal "ovsdb-server back: no journal is left"
-    agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+    lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
     expect_state 1500 1500 "back to 1500"
 }
 
@@ -194,7 +169,7 @@ f4() {
     local before rc
     before=$(state)
     lab_pause_vswitchd
-    agent_bg "$LAB_DIR/f4.out" "$LAB_DIR/p9000.json" --replug --timeout 8
+    lab_apply_bg "$LAB_DIR/f4.out" "$LAB_DIR/p9000.json" --replug --timeout 8
     lab_poll 10 committed
     lab_ns ip link set eth2-p down
     lab_ns ip link set eno2-p down
@@ -213,7 +188,7 @@ f4() {
     [ $rc = 5 ] || sed 's/^/#   /' "$LAB_DIR/f4.out"
     lab_ns ip link set eth2-p up
     lab_ns ip link set eno2-p up
-    has_line "$LAB_DIR/f4.out" "rolled back" "SIGTERM mid-replug: the log says it rolled back"
+    t_has_line "$LAB_DIR/f4.out" "rolled back" "SIGTERM mid-replug: the log says it rolled back"
     t_is "$before" "$(state)" "SIGTERM mid-replug: the state before (ovs-vsctl, sysfs)"
     [ "$before" = "$(state)" ] || sed 's/^/#   /' "$LAB_DIR/f4.out"
     t_is "UP UP" "$(for i in eth2 eno2; do lab_ns ip link show $i | grep -o '[<,]UP[,>]' | tr -d '<>,'; done | tr '\n' ' ' | sed 's/ $//')" \
@@ -248,9 +223,9 @@ f5() {
     full_run_bg 4k 4096 "$LAB_DIR/f5.out" "$LAB_DIR/p9000.json"
     wait $AGENT_PID
     t_is 1 $? "journal dir full at start: exit 1"
-    has_line "$LAB_DIR/f5.out" "No space left on device; nothing was changed" \
+    t_has_line "$LAB_DIR/f5.out" "No space left on device; nothing was changed" \
         "journal dir full at start: the message says the disk is full and nothing was changed"
-    has_line "$LAB_DIR/f5.out" "$STATE" "journal dir full at start: the message names the directory"
+    t_has_line "$LAB_DIR/f5.out" "$STATE" "journal dir full at start: the message names the directory"
     t_is "$before" "$(state)" "journal dir full at start: the state before"
 
     # Full mid-apply: the journal is written before the first change and
@@ -265,12 +240,12 @@ f5() {
     rc=$?
     t_is 5 "$rc" "journal dir filling up mid-apply: exit 5 (rolled back)"
     [ "$rc" = 5 ] || sed 's/^/#   /' "$LAB_DIR/f5b.out"
-    has_line "$LAB_DIR/f5b.out" "No space left on device" \
+    t_has_line "$LAB_DIR/f5b.out" "No space left on device" \
         "journal dir filling up mid-apply: the message says the disk is full"
-    has_line "$LAB_DIR/f5b.out" "rolled back" "journal dir filling up mid-apply: the log says it rolled back"
+    t_has_line "$LAB_DIR/f5b.out" "rolled back" "journal dir filling up mid-apply: the log says it rolled back"
     t_is "$before" "$(state)" "journal dir filling up mid-apply: the state before"
     no_journal "journal dir full: nothing is left in the real state directory"
-    agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+    lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
 }
 
 # F6. Least privilege: a running apply holds CAP_NET_ADMIN and CAP_NET_RAW
@@ -279,9 +254,9 @@ f5() {
 # vswitchd, the dry run for a frozen ovsdb-server.
 f6() {
     caps() { awk '/^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):/ {printf "%s %s ", $1, $2}' "/proc/$1/status" 2>/dev/null | sed 's/ $//'; }
-    agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+    lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
     lab_pause_vswitchd
-    agent_bg "$LAB_DIR/f6.out" "$LAB_DIR/p9000.json" --timeout 20
+    lab_apply_bg "$LAB_DIR/f6.out" "$LAB_DIR/p9000.json" --timeout 20
     lab_poll 10 committed
     t_is "CapInh: 0000000000000000 CapPrm: 0000000000003000 CapEff: 0000000000003000 CapBnd: 0000000000003000 CapAmb: 0000000000000000 NoNewPrivs: 1" \
          "$(caps $AGENT_PID)" "a running apply holds CAP_NET_ADMIN and CAP_NET_RAW only (/proc/PID/status)"
@@ -289,7 +264,7 @@ f6() {
     wait $AGENT_PID
     t_is 0 $? "that apply, without the other capabilities, exits 0"
     expect_state 9000 9000 "that apply changed every layer"
-    agent "$LAB_DIR/p1500.json" >/dev/null 2>&1
+    lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
     kill -STOP "$(cat "$LAB_DIR/ovsdb-server.pid")"
     ip netns exec "$LAB_NS" "$JUMBOAGENT" --db "$LAB_DB" --policy "$LAB_DIR/p1500.json" \
         --state-dir "$STATE" --lock-file "$LOCK" --timeout 5 --dry-run >"$LAB_DIR/f6b.out" 2>&1 &

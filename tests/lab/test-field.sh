@@ -26,13 +26,6 @@ lab_start
 STATE=$LAB_DIR/state
 LOCK=$LAB_DIR/run.lock
 
-agent() {    # agent POLICY [ARGS...]: a run of the lab
-    local p=$1
-    shift
-    lab_agent --policy "$p" --state-dir "$STATE" --lock-file "$LOCK" \
-        --timeout 10 "$@"
-}
-
 # mtus IFACE...: "name kernel-mtu ovs-mtu" per interface, read with ip and
 # ovs-vsctl.
 mtus() {
@@ -75,21 +68,21 @@ JSON
 sed 's/9000/1500/' "$LAB_DIR/follow9000.json" >"$LAB_DIR/follow1500.json"
 
 expect_mtus 1500 "before: every interface at 1500" eth1 xenbr1 eno1 br-ex $UNCLAIMED
-agent "$LAB_DIR/follow9000.json" --dry-run >"$LAB_DIR/f1.txt" 2>&1
+lab_apply "$LAB_DIR/follow9000.json" --dry-run >"$LAB_DIR/f1.txt" 2>&1
 for i in $UNCLAIMED; do
     grep -qE "set-mtu-request +$i +unset\(1500\) -> 1500 .*pin $i at 1500" "$LAB_DIR/f1.txt" \
         && t_ok "dry-run: a step pins $i at 1500, with the reason" \
         || t_fail "dry-run: a step pins $i at 1500, with the reason" "$(grep -E "$i" "$LAB_DIR/f1.txt" | head -3 | tr '\n' '|')"
 done
-agent "$LAB_DIR/follow9000.json" >"$LAB_DIR/f2.txt" 2>&1
+lab_apply "$LAB_DIR/follow9000.json" >"$LAB_DIR/f2.txt" 2>&1
 t_is 0 $? "raise xenbr1 and br-ex to 9000: exit 0"
 expect_mtus 9000 "the networks' interfaces are at 9000" eth1 xenbr1 eno1 br-ex
 expect_mtus 1500 "fake bridges and tagged internal ports, with and without an address, stay at 1500" $UNCLAIMED
 t_is "192.0.2.1/24" "$(lab_ns ip -o -4 addr show xapi1 | awk '{print $4}')" \
     "xapi1 keeps its address"
-agent "$LAB_DIR/follow9000.json" --dry-run >"$LAB_DIR/f3.txt" 2>&1
+lab_apply "$LAB_DIR/follow9000.json" --dry-run >"$LAB_DIR/f3.txt" 2>&1
 t_is 0 $? "a second dry run is in sync (exit 0)"
-agent "$LAB_DIR/follow1500.json" >"$LAB_DIR/f4.txt" 2>&1
+lab_apply "$LAB_DIR/follow1500.json" >"$LAB_DIR/f4.txt" 2>&1
 t_is 0 $? "lower xenbr1 and br-ex to 1500: exit 0"
 expect_mtus 1500 "lowered: every interface at 1500 again" eth1 xenbr1 eno1 br-ex $UNCLAIMED
 
@@ -119,7 +112,7 @@ if lab_vxlan vxlan100 eno9 10.9.0.1 10.9.0.2 2>/dev/null \
    {"name": "lab", "bridge": "br-lab", "mtu": 1500}]}
 JSON
     eno9_before=$(lab_ns cat /sys/class/net/eno9/mtu)
-    agent "$LAB_DIR/tunnel.json" >"$LAB_DIR/t1.txt" 2>&1
+    lab_apply "$LAB_DIR/tunnel.json" >"$LAB_DIR/t1.txt" 2>&1
     t_is 3 $? "a policy that would raise a tunnel's foreign lower device: exit 3 (refused)"
     t_is "$eno9_before" "$(lab_ns cat /sys/class/net/eno9/mtu)" \
         "eno9, under two tunnels but in no network, keeps its MTU ($eno9_before)"
@@ -158,7 +151,7 @@ if lab_ns ip link add vxlan300 type vxlan id 44 local 10.9.0.1 remote 10.9.0.4 \
    {"name": "underlay", "bridge": "br-under", "mtu": 9000}]}
 JSON
     eno9_before=$(lab_ns cat /sys/class/net/eno9/mtu)
-    agent "$LAB_DIR/route-tunnel.json" >"$LAB_DIR/t3.txt" 2>&1
+    lab_apply "$LAB_DIR/route-tunnel.json" >"$LAB_DIR/t3.txt" 2>&1
     t_is 3 $? "a tunnel routed out of a device outside the policy: exit 3 (refused)"
     t_is "$eno9_before" "$(lab_ns cat /sys/class/net/eno9/mtu)" \
         "eno9, the route of an unbound tunnel, keeps its MTU ($eno9_before)"
@@ -166,7 +159,7 @@ JSON
         && t_ok "refusal names vxlan300 and eno9, where the route to its remote leaves" \
         || t_fail "refusal names vxlan300 and eno9, where the route to its remote leaves" "$(head -5 "$LAB_DIR/t3.txt" | tr '\n' '|')"
     sed 's/br-t3/br-t4/; s/"t3"/"t4"/' "$LAB_DIR/route-tunnel.json" >"$LAB_DIR/route-tunnel-ok.json"
-    agent "$LAB_DIR/route-tunnel-ok.json" --dry-run >"$LAB_DIR/t4.txt" 2>&1
+    lab_apply "$LAB_DIR/route-tunnel-ok.json" --dry-run >"$LAB_DIR/t4.txt" 2>&1
     t_is 2 $? "a tunnel routed out of its declared underlay is planned, not refused (exit 2)"
     grep -qE "set-link-mtu +vxlan301 .*-> 8950" "$LAB_DIR/t4.txt" \
         && t_ok "vxlan301 gets its step to 8950" \
@@ -185,7 +178,7 @@ cat >"$LAB_DIR/vif-uplink.json" <<JSON
 {"version": 1,
  "networks": [{"name": "vms", "bridge": "br-vm", "mtu": 9000, "uplinks": ["tap7"]}]}
 JSON
-agent "$LAB_DIR/vif-uplink.json" >"$LAB_DIR/v1.txt" 2>&1
+lab_apply "$LAB_DIR/vif-uplink.json" >"$LAB_DIR/v1.txt" 2>&1
 t_is 3 $? "a VIF listed under uplinks: exit 3 (refused)"
 grep -qE "uplinks names tap7.*VM interface.*external_ids:.*eth7" "$LAB_DIR/v1.txt" \
     && t_ok "the refusal says tap7 is a VM interface and names the real uplink eth7" \
@@ -228,7 +221,7 @@ t_is "" "$(lab_ns ip route show default)" "the main table has no default route"
 cat >"$LAB_DIR/mgmt.json" <<JSON
 {"version": 1, "networks": [{"name": "m", "bridge": "br-m", "mtu": 9000}]}
 JSON
-agent "$LAB_DIR/mgmt.json" >"$LAB_DIR/m1.txt" 2>&1
+lab_apply "$LAB_DIR/mgmt.json" >"$LAB_DIR/m1.txt" 2>&1
 t_is 3 $? "raising br-m, whose default route is in table 100: exit 3 (refused)"
 grep -q "br-m carries the default route" "$LAB_DIR/m1.txt" \
     && t_ok "the refusal says br-m carries the default route" \
@@ -238,7 +231,7 @@ t_is "1500 1500" "$(lab_ns cat /sys/class/net/br-m/mtu) $(lab_ns cat /sys/class/
 lab_ns ip link set eno7x mtu 9000
 lab_ns ip link set br-m mtu 9000
 sed 's/9000/1500/' "$LAB_DIR/mgmt.json" >"$LAB_DIR/mgmt1500.json"
-agent "$LAB_DIR/mgmt1500.json" >"$LAB_DIR/m2.txt" 2>&1
+lab_apply "$LAB_DIR/mgmt1500.json" >"$LAB_DIR/m2.txt" 2>&1
 t_is 3 $? "lowering br-m without \"management\": exit 3 (refused)"
 t_is "9000 9000" "$(lab_ns cat /sys/class/net/br-m/mtu) $(lab_ns cat /sys/class/net/eno7x/mtu)" \
     "br-m and its port keep 9000"
@@ -254,11 +247,11 @@ lab_hybrid_plug qbr1 br-int qvb1 qvo1 iface-id=5e0c6f1a attached-mac=fa:16:3e:00
 cat >"$LAB_DIR/hybrid.json" <<JSON
 {"version": 1, "networks": [{"name": "tenant", "bridge": "qbr1", "mtu": 9000}]}
 JSON
-agent "$LAB_DIR/hybrid.json" --dry-run >"$LAB_DIR/h1.txt" 2>&1
+lab_apply "$LAB_DIR/hybrid.json" --dry-run >"$LAB_DIR/h1.txt" 2>&1
 grep -qE "port-mtu-mismatch +qvb1: network tenant sets qvb1 to 9000, but its veth peer qvo1 on br-int stays at 1500" "$LAB_DIR/h1.txt" \
     && t_ok "dry-run: raising qvb1 alone is a finding that names its peer qvo1 on br-int" \
     || t_fail "dry-run: raising qvb1 alone is a finding that names its peer qvo1 on br-int" "$(grep -E "qvb1|qvo1" "$LAB_DIR/h1.txt" | head -3 | tr '\n' '|')"
-agent "$LAB_DIR/hybrid.json" >"$LAB_DIR/h2.txt" 2>&1
+lab_apply "$LAB_DIR/hybrid.json" >"$LAB_DIR/h2.txt" 2>&1
 t_is 0 $? "apply the qbr1 network: exit 0"
 expect_mtus 1500 "qvo1 and br-int, in no network, stay at 1500" qvo1 br-int
 lab_agent --dry-run --no-policy >"$LAB_DIR/h3.txt" 2>&1
