@@ -185,7 +185,7 @@ check: deps
 # Static analysis, all clean: cppcheck (build-aux/cppcheck.sh and its
 # suppressions, each with why), clang-tidy (.clang-tidy, tests/.clang-tidy;
 # one file per run, as its analyzer misreads va_lists across files), and
-# systemd-analyze verify on the unit with this build's binary.  A missing
+# systemd-analyze verify on the units with this build's binary.  A missing
 # tool is skipped with the reason.
 TIDY_SRCS  := $(filter-out agent/vswitch.c,$(AGENT_SRCS)) $(UNIT_SRCS) \
               $(UNIT_LIB) $(wildcard tests/fuzz/*.c)
@@ -205,12 +205,16 @@ lint: $(B)/jumboagent
 	             exit 1; }; \
 	else echo "lint: SKIP clang-tidy: not installed (apt-get install clang-tidy)"; fi
 	$(Q)if command -v systemd-analyze >/dev/null; then \
-	    echo "  VERIFY  etc/systemd/system/jumboagent.service"; \
-	    tmp=$$(mktemp -d) && \
-	    sed 's|/usr/local/sbin/jumboagent|$(abspath $(B))/jumboagent|' \
-	        etc/systemd/system/jumboagent.service >$$tmp/jumboagent.service && \
-	    cp etc/systemd/system/jumboagent.timer $$tmp/ && \
-	    systemd-analyze verify $$tmp/jumboagent.service $$tmp/jumboagent.timer; \
+	    echo "  VERIFY  $(UNIT_FILES)"; \
+	    tmp=$$(mktemp -d) && mkdir -p $$tmp/man/man8 $$tmp/man/man5 && \
+	    cp man/jumboagent.8 $$tmp/man/man8/ && \
+	    cp man/jumboagent.json.5 $$tmp/man/man5/ && \
+	    for u in $(UNIT_FILES); do \
+	        sed 's|/usr/local/sbin/jumboagent|$(abspath $(B))/jumboagent|g' \
+	            $$u >$$tmp/$${u##*/} || exit 1; \
+	    done && \
+	    MANPATH=$$tmp/man systemd-analyze verify \
+	        $(addprefix $$tmp/,$(notdir $(UNIT_FILES))); \
 	    rc=$$?; rm -rf $$tmp; exit $$rc; \
 	else echo "lint: SKIP systemd-analyze: not installed"; fi
 
@@ -244,15 +248,49 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all
 	$(Q)tests/demo.sh $(B)/jumboagent
 
+# The installed tree (tests/lab/test-install.sh checks it file by file):
+#   $(PREFIX)/sbin/jumboagent, $(DATADIR)/drivers.json, the man pages
+#   jumboagent(8) and jumboagent.json(5), the systemd units (their paths
+#   rewritten from /usr/local and /etc to $(PREFIX) and $(SYSCONFDIR)),
+#   $(SYSCONFDIR)/cron.d/jumboagent, $(SYSCONFDIR)/jumboagent/
+#   policy.json.example (never a policy.json: an installed one is the
+#   operator's), bash completion, the README and the example policies, and
+#   the XAPI plugin into $(SYSCONFDIR)/xapi.d/plugins when $(XAPI_PLUGIN_BIN)
+#   has been built (it is skipped, saying so, where it has not).
+MANDIR         ?= $(PREFIX)/share/man
+DOCDIR         ?= $(PREFIX)/share/doc/jumboagent
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+XAPI_PLUGIN_BIN ?= $(B)/jumboagent-xapi-plugin
+UNIT_FILES     := $(wildcard etc/systemd/system/*.service etc/systemd/system/*.timer)
+UNIT_SED       := -e 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' \
+                  -e 's|/usr/local/share/|$(PREFIX)/share/|g' \
+                  -e 's|/etc/jumboagent/|$(SYSCONFDIR)/jumboagent/|g'
 install: $(B)/jumboagent
 	install -D -m 0755 $(B)/jumboagent $(DESTDIR)$(PREFIX)/sbin/jumboagent
 	install -D -m 0644 etc/jumboagent/drivers.json $(DESTDIR)$(DATADIR)/drivers.json
-	install -D -m 0644 policy/examples/kvm-ovs.json $(DESTDIR)$(SYSCONFDIR)/jumboagent/policy.json.example
-	install -d $(DESTDIR)/lib/systemd/system
-	sed -e 's|/usr/local/sbin/|$(PREFIX)/sbin/|' -e 's|/usr/local/share/|$(PREFIX)/share/|' \
-	    etc/systemd/system/jumboagent.service >$(DESTDIR)/lib/systemd/system/jumboagent.service
-	install -D -m 0644 etc/systemd/system/jumboagent.timer $(DESTDIR)/lib/systemd/system/jumboagent.timer
-	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/jumboagent/README.md
+	install -D -m 0644 etc/jumboagent/policy.json.example $(DESTDIR)$(SYSCONFDIR)/jumboagent/policy.json.example
+	install -D -m 0644 man/jumboagent.8 $(DESTDIR)$(MANDIR)/man8/jumboagent.8
+	install -D -m 0644 man/jumboagent.json.5 $(DESTDIR)$(MANDIR)/man5/jumboagent.json.5
+	install -d -m 0755 $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in $(UNIT_FILES); do \
+	    sed $(UNIT_SED) $$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} && \
+	    chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} || exit 1; \
+	done
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/cron.d
+	sed $(UNIT_SED) etc/cron.d/jumboagent >$(DESTDIR)$(SYSCONFDIR)/cron.d/jumboagent
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/cron.d/jumboagent
+	install -D -m 0644 etc/bash-completion/jumboagent $(DESTDIR)$(BASHCOMPDIR)/jumboagent
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -D -m 0644 policy/README.md $(DESTDIR)$(DOCDIR)/policy.md
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 policy/examples/*.json $(DESTDIR)$(DOCDIR)/examples/
+	@if [ -f "$(XAPI_PLUGIN_BIN)" ]; then \
+	    echo "install -D -m 0755 $(XAPI_PLUGIN_BIN) $(DESTDIR)$(SYSCONFDIR)/xapi.d/plugins/jumboagent"; \
+	    install -D -m 0755 $(XAPI_PLUGIN_BIN) $(DESTDIR)$(SYSCONFDIR)/xapi.d/plugins/jumboagent; \
+	else \
+	    echo "install: no $(XAPI_PLUGIN_BIN): the XAPI plugin is not installed"; \
+	fi
 
 # Removes what was built in $(B), and the sanitized build $(B)/san under
 # it, but never $(OVS_BUILD) (build/ovs, slow to rebuild) nor the sources
