@@ -45,8 +45,8 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
              -DDATADIR='"$(DATADIR)"' -DSRCDIR='"$(SRCDIR)"' \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' \
-             $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c 2>/dev/null)
-LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c 2>/dev/null)
+             $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c libxml-2.0 2>/dev/null)
+LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c libxml-2.0 2>/dev/null)
 
 ifneq ($(SANITIZE),)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -72,7 +72,7 @@ endif
 AGENT_SRCS  := $(wildcard agent/*.c)
 LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c
 KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c agent/icmp-probe.c \
-               agent/verify.c
+               agent/verify.c agent/libvirt.c
 CORE_SRCS   := $(filter-out agent/main.c $(LIVE_SRCS) $(KERNEL_SRCS),\
                             $(AGENT_SRCS))
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
@@ -191,7 +191,7 @@ TIDY_SRCS  := $(filter-out agent/vswitch.c,$(AGENT_SRCS)) $(UNIT_SRCS) \
               $(UNIT_LIB) $(wildcard tests/fuzz/*.c)
 TIDY_FLAGS := -std=gnu11 -Iagent -Itests/unit -DDATADIR='"$(DATADIR)"' \
               -DSRCDIR='"$(SRCDIR)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
-              $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c 2>/dev/null)
+              $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c libxml-2.0 2>/dev/null)
 lint: $(B)/jumboagent
 	$(Q)if command -v cppcheck >/dev/null; then \
 	    echo "  CPPCHECK agent tests"; build-aux/cppcheck.sh; \

@@ -124,6 +124,14 @@ link_to_json(const struct host_link *link)
                                lro_state_to_string(link->lro)));
     json_object_object_add(obj, "default_route",
                            json_object_new_boolean(link->default_route));
+    if (link->vm_name[0]) {
+        json_object_object_add(obj, "vm_name",
+                               json_object_new_string(link->vm_name));
+    }
+    if (link->nic_model[0]) {
+        json_object_object_add(obj, "nic_model",
+                               json_object_new_string(link->nic_model));
+    }
     return obj;
 }
 
@@ -372,7 +380,7 @@ static const char *const link_keys[] = {
     "name", "ifindex", "kind", "kind_name", "mtu", "min_mtu", "max_mtu",
     "up", "operstate", "mac", "master", "lower", "peer", "vlan_id",
     "tunnel_ipv6", "tunnel_key", "driver", "bus_info", "pci", "lro",
-    "default_route",
+    "default_route", "vm_name", "nic_model",
 };
 static const char *const ovs_keys[] = {
     "reachable", "remote", "error", "version", "cur_cfg", "next_cfg",
@@ -668,7 +676,11 @@ read_link(const struct json_input_ctx *r, struct json_object *obj,
         || json_input_get_enum(r, obj, path, "lro", 0, lros, LRO_STATE_MAX,
                                NULL, &lro)
         || json_input_get_bool(r, obj, path, "default_route", 0, NULL,
-                               &link->default_route)) {
+                               &link->default_route)
+        || read_string(r, obj, path, "vm_name", 0, link->vm_name,
+                       sizeof link->vm_name)
+        || read_string(r, obj, path, "nic_model", 0, link->nic_model,
+                       sizeof link->nic_model)) {
         return -EINVAL;
     }
     link->ifindex = ifindex;

@@ -262,6 +262,19 @@ format_link_what(const struct host_link *link)
     return xstrdup(kind);
 }
 
+/* Adds the VM behind the tap 'link' and its guest NIC model, where libvirt
+ * said: "vm NAME nic MODEL". */
+static void
+words_add_guest(struct text_words *words, const struct host_link *link)
+{
+    if (link->vm_name[0]) {
+        words_add(words, "vm %s", link->vm_name);
+    }
+    if (link->nic_model[0]) {
+        words_add(words, "nic %s", link->nic_model);
+    }
+}
+
 /* Appends to 'words' what matters about 'link' beyond its columns; with
  * 'show_master', also its master. */
 static void
@@ -292,6 +305,7 @@ words_add_link_notes(struct text_words *words, const struct host_link *link,
     if (link->default_route) {
         words_add(words, "default route");
     }
+    words_add_guest(words, link);
 }
 
 /* Adds a row for the kernel link 'link' with 'lead' (owned by the row); with
@@ -382,6 +396,9 @@ add_iface_row(struct text_table *table, const struct host *host,
     }
     if (link && !link->up) {
         words_add(tail, "down");
+    }
+    if (link) {
+        words_add_guest(tail, link);
     }
     words_add_ids(tail, iface->external_ids, iface->n_external_ids);
     row->tail = tail->s;

@@ -110,6 +110,10 @@ struct host_link {
     bool default_route;         /* A default route leaves through it. */
     char peer[HOST_NAME_SIZE];  /* veth: the other end (IFLA_LINK), or ""
                                  * if it is in another namespace. */
+    char vm_name[256];          /* The VM behind a VIF/tap ("" unknown): libvirt's live XML or xenstore. */
+    char nic_model[32];         /* The guest's NIC model behind a tap, as
+                                 * libvirt's <model type> names it
+                                 * ("virtio", "e1000", "rtl8139"), or "". */
 };
 
 /* An OVSDB Interface row. */

@@ -5,10 +5,29 @@
 
 #include "ethtool.h"
 #include "host.h"
+#include "libvirt.h"
+#include "log.h"
 #include "netlink.h"
 #include "sysfs.h"
 #include "util.h"
 #include "vswitch.h"
+
+/* Fills the VM name and guest NIC model of 'host''s taps from libvirt's
+ * live XML.  What cannot be read is a warning, never a failure of the run:
+ * the guest facts only add findings. */
+static void
+inventory_read_libvirt(struct host *host)
+{
+    struct libvirt_nics nics = { .n = 0 };
+    struct error err;
+
+    error_clear(&err);
+    if (libvirt_read_dir(libvirt_dir(), &nics, &err)) {
+        log_warn("guest NIC models: %s", err.msg);
+    }
+    libvirt_fill_host(&nics, host);
+    libvirt_nics_destroy(&nics);
+}
 
 int
 inventory_read(const char *remote, int timeout_ms, bool ovs_required,
@@ -29,6 +48,7 @@ inventory_read(const char *remote, int timeout_ms, bool ovs_required,
     }
     ethtool_read_host(host);
     sysfs_read_host(host);
+    inventory_read_libvirt(host);
 
     copy_string(host->ovs_remote, remote, sizeof host->ovs_remote);
     error_clear(&ovs_err);

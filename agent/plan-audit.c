@@ -358,6 +358,72 @@ audit_drivers(const struct planner *pl, const struct host *host,
     }
 }
 
+/* Guest NIC models that cannot carry every MTU, as libvirt names them.
+ * The tap is host side: it still follows its bridge; what cannot follow is
+ * the guest's own NIC, so the finding names the VM and the model. */
+struct guest_nic_limit {
+    const char *model;
+    unsigned int max_mtu;
+    const char *why;
+};
+static const struct guest_nic_limit guest_nic_limits[] = {
+    { "rtl8139", STD_MTU, "an emulated RTL8139 is a 100 Mbit/s NIC without "
+      "jumbo frames (Linux's 8139too driver allows at most 1770: 1792-byte "
+      "frames)" },
+    { "e1000", 16110, "the Linux e1000 guest driver allows at most 16110 "
+      "(16128-byte frames); other guests' limits are not confirmed" },
+};
+
+/* Adds GUEST_NIC_MTU for each tap of 'host' whose VM's NIC model (libvirt)
+ * cannot use the MTU of the tap's network: the policy network's MTU when
+ * its bridge is one, else the tap's own.  A warning (drift), never a
+ * refusal: the other VMs of the network are not held back, and the tap
+ * still gets its bridge's MTU. */
+static void
+audit_guest_nics(const struct planner *pl, const struct host *host,
+                 struct finding_list *out)
+{
+    for (size_t i = 0; i < host->n_links; i++) {
+        const struct host_link *link = &host->links[i];
+        const struct guest_nic_limit *limit = NULL;
+        char bridge[HOST_NAME_SIZE];
+        struct msg m = { .len = 0 };
+        unsigned int mtu = link->mtu;
+        size_t net;
+
+        for (size_t k = 0; k < ARRAY_SIZE(guest_nic_limits); k++) {
+            if (!strcmp(link->nic_model, guest_nic_limits[k].model)) {
+                limit = &guest_nic_limits[k];
+            }
+        }
+        if (!limit) {
+            continue;
+        }
+        plan_host_owning_bridge(host, link->name, bridge, sizeof bridge);
+        net = planner_net_of_bridge(pl, bridge);
+        if (net != NO_NET && planner_net(pl, net)->mtu > mtu) {
+            mtu = planner_net(pl, net)->mtu;
+        }
+        if (mtu <= limit->max_mtu) {
+            continue;
+        }
+        plan_msg_add(&m, "VM %s has NIC model %s on %s", link->vm_name[0]
+                     ? link->vm_name : "(name unknown)", limit->model,
+                     link->name);
+        if (bridge[0]) {
+            plan_msg_add(&m, " (bridge %s)", bridge);
+        }
+        plan_msg_add(&m, ", which cannot use the MTU %u there: %s; the "
+                     "guest cannot send or take frames that large, so "
+                     "switch the VM's "
+                     "interface to <model type='virtio'/> (virsh edit; it "
+                     "takes effect when the VM is restarted)", mtu,
+                     limit->why);
+        planner_add_finding(pl, out, FINDING_GUEST_NIC_MTU, SEVERITY_DRIFT,
+                            link->name, net, &m);
+    }
+}
+
 /* The findings on 'host' as a whole: tcp_mtu_probing off with jumbo
  * frames, OVSDB out of reach. */
 static void
@@ -427,6 +493,7 @@ audit_host(const struct planner *pl, const struct host *host,
     audit_linux_bridges(pl, host, out);
     audit_veth_pairs(pl, host, out);
     audit_drivers(pl, host, out);
+    audit_guest_nics(pl, host, out);
     audit_host_wide(pl, host, out);
 }
 

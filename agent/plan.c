@@ -59,6 +59,7 @@ static const char *const kind_names[FINDING_KIND_MAX] = {
     [FINDING_OVS_UNREACHABLE] = "ovs-unreachable",
     [FINDING_UNMANAGED] = "unmanaged",
     [FINDING_BRIDGE_ABOVE_PORTS] = "bridge-above-ports",
+    [FINDING_GUEST_NIC_MTU] = "guest-nic-mtu",
 };
 
 const char *

@@ -94,6 +94,8 @@ enum finding_kind {
     FINDING_BRIDGE_ABOVE_PORTS, /* A Linux bridge, or an OVS internal port
                                  * pinned by mtu_request, above the MTU of
                                  * its bridge's uplinks. */
+    FINDING_GUEST_NIC_MTU,      /* A VM's emulated NIC model (libvirt)
+                                 * cannot use its network's MTU. */
     FINDING_KIND_MAX
 };
 
