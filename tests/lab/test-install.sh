@@ -2,8 +2,9 @@
 # Test of "make install" and of what it installs, without the lab (no
 # namespaces, no OVS daemons, no root): "make install DESTDIR=TMP
 # PREFIX=/usr" into a temporary directory gives exactly the expected tree,
-# file by file with modes; it installs policy.json.example but never a
-# policy.json, and leaves an operator's policy.json alone on a reinstall;
+# file by file with modes; it installs policy.json.example (a valid
+# policy) but never a policy.json, and leaves an operator's policy.json
+# alone on a reinstall;
 # the installed units name the installed binary and pass
 # "systemd-analyze verify" (with their man: links found in the installed
 # man pages); the man pages render without a warning; every long option of
@@ -87,6 +88,20 @@ else
 fi
 t_run "install: the installed drivers.json is the tree's" \
     cmp "$SRC/etc/jumboagent/drivers.json" "$ROOT/usr/share/jumboagent/drivers.json"
+
+# The installed example is a valid policy: a dry run of it over a saved
+# KVM host ends in sync (0), drift (2) or refused (3: this host lacks the
+# example's second uplink ens1f1), never 1 (a policy error).
+"$JUMBOAGENT" --dry-run --policy "$ROOT/etc/jumboagent/policy.json.example" \
+    --host-model "$SRC/tests/plan-cases/guest-nic-virtio/host.json" \
+    --drivers "$SRC/tests/plan-cases/drivers.json" >"$TMP/example.out" 2>&1
+rc=$?
+if [ $rc = 0 ] || [ $rc = 2 ] || [ $rc = 3 ]; then
+    t_ok "install: policy.json.example validates (dry run exit $rc)"
+else
+    t_fail "install: policy.json.example validates" "dry run exit $rc"
+    sed 's/^/#   /' "$TMP/example.out"
+fi
 
 # An operator's policy survives a reinstall.
 echo '{"version": 1, "networks": [{"name": "mine", "bridge": "br0", "mtu": 9000}]}' \
