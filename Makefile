@@ -250,7 +250,7 @@ demo: deps
 
 # The installed tree (tests/lab/test-install.sh checks it file by file):
 #   $(PREFIX)/sbin/jumboagent, $(DATADIR)/drivers.json, the man pages
-#   jumboagent(8) and jumboagent.json(5), the systemd units (their paths
+#   jumboagent(8) and jumboagent.json(5) and the systemd units (their paths
 #   rewritten from /usr/local and /etc to $(PREFIX) and $(SYSCONFDIR)),
 #   $(SYSCONFDIR)/cron.d/jumboagent, $(SYSCONFDIR)/jumboagent/
 #   policy.json.example (never a policy.json: an installed one is the
@@ -270,8 +270,10 @@ install: $(B)/jumboagent
 	install -D -m 0755 $(B)/jumboagent $(DESTDIR)$(PREFIX)/sbin/jumboagent
 	install -D -m 0644 etc/jumboagent/drivers.json $(DESTDIR)$(DATADIR)/drivers.json
 	install -D -m 0644 etc/jumboagent/policy.json.example $(DESTDIR)$(SYSCONFDIR)/jumboagent/policy.json.example
-	install -D -m 0644 man/jumboagent.8 $(DESTDIR)$(MANDIR)/man8/jumboagent.8
-	install -D -m 0644 man/jumboagent.json.5 $(DESTDIR)$(MANDIR)/man5/jumboagent.json.5
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	sed $(UNIT_SED) man/jumboagent.8 >$(DESTDIR)$(MANDIR)/man8/jumboagent.8
+	sed $(UNIT_SED) man/jumboagent.json.5 >$(DESTDIR)$(MANDIR)/man5/jumboagent.json.5
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/jumboagent.8 $(DESTDIR)$(MANDIR)/man5/jumboagent.json.5
 	install -d -m 0755 $(DESTDIR)$(SYSTEMDUNITDIR)
 	for u in $(UNIT_FILES); do \
 	    sed $(UNIT_SED) $$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} && \

@@ -118,6 +118,10 @@ units=$ROOT/usr/lib/systemd/system
 cat "$units"/* >"$TMP/units.all"
 t_no_line "$TMP/units.all" '/usr/local/' \
     "install: no /usr/local path left in the units"
+t_no_line "$ROOT/usr/share/man/man8/jumboagent.8" '/usr/local/' \
+    "install: jumboagent(8) names the installed paths"
+t_has_line "$ROOT/usr/share/man/man8/jumboagent.8" '^\.IR? /usr/share/jumboagent/drivers\.json' \
+    "install: jumboagent(8) names the installed driver table"
 t_has_line "$ROOT/etc/cron.d/jumboagent" '^PATH=(.*:)?/usr/sbin(:|$)' \
     "install: the cron entry's PATH has /usr/sbin"
 t_has_line "$units/jumboagent.service" \
