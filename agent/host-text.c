@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "guest-nic.h"
 #include "host-json.h"
 #include "host.h"
 #include "util.h"
@@ -263,14 +264,20 @@ format_link_what(const struct host_link *link)
 }
 
 /* Adds the VM behind the tap 'link' and its guest NIC model, where libvirt
- * said: "vm NAME nic MODEL". */
+ * said: "vm NAME nic MODEL", and "(at most N)" after a model that cannot
+ * use the tap's MTU (guest-nic.h). */
 static void
 words_add_guest(struct text_words *words, const struct host_link *link)
 {
+    const struct guest_nic_limit *limit = guest_nic_limit(link->nic_model);
+
     if (link->vm_name[0]) {
         words_add(words, "vm %s", link->vm_name);
     }
-    if (link->nic_model[0]) {
+    if (limit && link->mtu > limit->max_mtu) {
+        words_add(words, "nic %s (guest at most %u)", link->nic_model,
+                  limit->max_mtu);
+    } else if (link->nic_model[0]) {
         words_add(words, "nic %s", link->nic_model);
     }
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest-nic.h"
 #include "util.h"
 
 /* Adds PORT_MTU_MISMATCH for the 'kind' ("OVS" or "Linux") bridge 'bridge'
@@ -358,24 +359,8 @@ audit_drivers(const struct planner *pl, const struct host *host,
     }
 }
 
-/* Guest NIC models that cannot carry every MTU, as libvirt names them.
- * The tap is host side: it still follows its bridge; what cannot follow is
- * the guest's own NIC, so the finding names the VM and the model. */
-struct guest_nic_limit {
-    const char *model;
-    unsigned int max_mtu;
-    const char *why;
-};
-static const struct guest_nic_limit guest_nic_limits[] = {
-    { "rtl8139", STD_MTU, "an emulated RTL8139 is a 100 Mbit/s NIC without "
-      "jumbo frames (Linux's 8139too driver allows at most 1770: 1792-byte "
-      "frames)" },
-    { "e1000", 16110, "the Linux e1000 guest driver allows at most 16110 "
-      "(16128-byte frames); other guests' limits are not confirmed" },
-};
-
-/* Adds GUEST_NIC_MTU for each tap of 'host' whose VM's NIC model (libvirt)
- * cannot use the MTU of the tap's network: the policy network's MTU when
+/* Adds GUEST_NIC_MTU for each tap of 'host' whose VM's NIC model (libvirt;
+ * the limits are guest-nic.c's) cannot use the MTU of the tap's network: the policy network's MTU when
  * its bridge is one, else the tap's own.  A warning (drift), never a
  * refusal: the other VMs of the network are not held back, and the tap
  * still gets its bridge's MTU. */
@@ -385,17 +370,12 @@ audit_guest_nics(const struct planner *pl, const struct host *host,
 {
     for (size_t i = 0; i < host->n_links; i++) {
         const struct host_link *link = &host->links[i];
-        const struct guest_nic_limit *limit = NULL;
+        const struct guest_nic_limit *limit = guest_nic_limit(link->nic_model);
         char bridge[HOST_NAME_SIZE];
         struct msg m = { .len = 0 };
         unsigned int mtu = link->mtu;
         size_t net;
 
-        for (size_t k = 0; k < ARRAY_SIZE(guest_nic_limits); k++) {
-            if (!strcmp(link->nic_model, guest_nic_limits[k].model)) {
-                limit = &guest_nic_limits[k];
-            }
-        }
         if (!limit) {
             continue;
         }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Lab test of the libvirt guest facts: with libvirt's live domain XML in a
 # root-owned directory (JUMBOAGENT_LIBVIRT_DIR), "show" names the VM and
-# the guest NIC model of each tap (text and JSON); "--dry-run" on a jumbo
+# the guest NIC model of each tap (text and JSON), and marks a model that
+# cannot use the tap's MTU; "--dry-run" on a jumbo
 # network warns (guest-nic-mtu, drift) about the VM whose rtl8139 NIC cannot
 # use the MTU and not about the virtio one; an apply still raises every tap
 # to its bridge's MTU (ovs-vsctl, ip); a group-writable directory is not
@@ -89,6 +90,11 @@ t_is 9000 "$(lab_vsctl get interface vnet0 mtu_request)" \
 t_has_line <(lab_ns ip -o link show vnet1) 'mtu 9000 ' \
     "apply: vnet1 is at 9000 in the kernel"
 t_has_line "$LAB_DIR/apply.txt" 'VM db-01' "apply: its output names VM db-01"
+lab_agent show >"$LAB_DIR/show.txt" 2>/dev/null
+t_has_line "$LAB_DIR/show.txt" 'vnet0 .*nic rtl8139 \(guest at most 1500\)' \
+    "show: at 9000, vnet0's rtl8139 is marked 'guest at most 1500'"
+t_no_line "$LAB_DIR/show.txt" 'vnet1 .*at most' \
+    "show: vnet1's virtio is not marked"
 
 # A symlinked file is not followed; the other files are still read.
 domain_xml evil-01 vnet1 rtl8139 >"$LAB_DIR/evil.xml"
