@@ -125,6 +125,10 @@ is_ovs_step(const struct plan_step *step)
     return step->action == PLAN_SET_MTU_REQUEST;
 }
 
+static int ovs_tier(enum plan_role);
+static int wait_carrier(struct backend *, const char *ifname,
+                        unsigned int mtu, int timeout_ms, struct error *);
+
 /* Journals the previous value of what 'step' changes. */
 static void
 journal_step(struct journal *journal, const struct host *host,
@@ -149,6 +153,7 @@ journal_step(struct journal *journal, const struct host *host,
          * kernel back to, only the request. */
         e.kernel_mtu = (link ? link->mtu
                         : iface && iface->has_mtu ? iface->mtu : 0);
+        e.tier = ovs_tier(step->role);
         break;
     }
     case PLAN_SET_LINK_MTU:
@@ -164,6 +169,7 @@ journal_step(struct journal *journal, const struct host *host,
         e.layer = JOURNAL_LINK_UP;
         e.value = 1;
         e.target = 1;
+        e.bounced = false;      /* Until replug_steps() has made it. */
         break;
     case PLAN_ACTION_MAX:
     default:
@@ -172,11 +178,44 @@ journal_step(struct journal *journal, const struct host *host,
     journal_add(journal, &e);
 }
 
-/* Restores the kernel-side entry 'e' (link MTU, LRO, link up).  A link
- * that no longer exists counts as restored.  Returns 0 or a negative errno
+/* Makes the replug of 'e' (a link-up entry whose bounce is pending: the
+ * run that journaled it was killed before the link was down and up again)
+ * that the interrupted run could not: down (unless it is down already), up,
+ * back with carrier within opts->timeout_ms.  Returns 0 or a negative errno
  * value with 'err' set. */
 static int
+finish_replug(struct backend *b, const struct journal_entry *e, bool up,
+              const struct apply_options *opts, struct summary *done,
+              struct error *err)
+{
+    int error = up ? backend_link_set_up(b, e->ifname, false, err) : 0;
+
+    if (!error) {
+        error = backend_link_set_up(b, e->ifname, true, err);
+    }
+    if (!error) {
+        error = wait_carrier(b, e->ifname, e->target, opts->timeout_ms, err);
+    }
+    if (error) {
+        return error_prefix(err, error, "the replug of '%s' that the "
+                            "interrupted run had journaled but not made",
+                            e->ifname);
+    }
+    log_change("%s: replugged (down/up), which the interrupted run had "
+               "journaled but not made", e->ifname);
+    summary_add(done, "%s replugged", e->ifname);
+    return 0;
+}
+
+/* Restores the kernel-side entry 'e' (link MTU, LRO, link up).  A link
+ * that no longer exists counts as restored.  With 'finish_replugs' (a
+ * recovery that keeps the interrupted run's changes), a link-up entry whose
+ * replug is pending is bounced (see finish_replug()); otherwise the link
+ * is only brought up.  Returns 0 or a negative errno value with 'err'
+ * set. */
+static int
 restore_kernel_entry(struct backend *b, const struct journal_entry *e,
+                     bool finish_replugs, const struct apply_options *opts,
                      struct summary *done, struct error *err)
 {
     struct backend_link_state state;
@@ -211,6 +250,9 @@ restore_kernel_entry(struct backend *b, const struct journal_entry *e,
         return error;
     }
     case JOURNAL_LINK_UP:
+        if (finish_replugs && !e->bounced) {
+            return finish_replug(b, e, state.admin_up, opts, done, err);
+        }
         if (state.admin_up) {
             return 0;
         }
@@ -476,9 +518,9 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
  * of the first of them.  Returns 0 if everything was restored. */
 static int
 restore_journal(const struct journal *journal, struct backend *b,
-                const struct apply_options *opts, struct summary *done,
-                struct summary *left, struct journal *pending,
-                struct error *err)
+                const struct apply_options *opts, bool finish_replugs,
+                struct summary *done, struct summary *left,
+                struct journal *pending, struct error *err)
 {
     size_t ovs_pos = journal->n_entries;
     int first_error = 0;
@@ -514,7 +556,8 @@ restore_journal(const struct journal *journal, struct backend *b,
                 }
             }
         } else {
-            error = restore_kernel_entry(b, e, done, &e_err);
+            error = restore_kernel_entry(b, e, finish_replugs, opts, done,
+                                         &e_err);
         }
         if (error) {
             log_warn("rollback: %s", e_err.msg);
@@ -559,7 +602,8 @@ roll_back(const struct journal *applied, struct backend *b,
     log_warn("%s; rolling back", failure);
     error_clear(&r_err);
     *rolled_backp = false;
-    if (restore_journal(applied, b, opts, &done, &left, pending, &r_err)) {
+    if (restore_journal(applied, b, opts, false, &done, &left, pending,
+                        &r_err)) {
         struct journal *rest = journal_create();
         struct error w_err;
 
@@ -773,10 +817,37 @@ wait_carrier(struct backend *b, const char *ifname, unsigned int mtu,
     }
 }
 
+/* Records in 'journal' (and on disk in 'state_dir') that the replug of
+ * 'ifname' was made, so that a run killed after it does not make it again.
+ * A failed write is only logged: the next run would bounce the link once
+ * more, which is safe, and the journal is removed at the end anyway. */
+static void
+mark_bounced(struct journal *journal, const char *ifname,
+             const char *state_dir)
+{
+    struct error w_err;
+
+    for (size_t i = 0; i < journal->n_entries; i++) {
+        struct journal_entry *e = &journal->entries[i];
+
+        if (e->layer == JOURNAL_LINK_UP && !strcmp(e->ifname, ifname)) {
+            e->bounced = true;
+        }
+    }
+    error_clear(&w_err);
+    if (journal_write(state_dir, journal, &w_err)) {
+        log_warn("%s; a run killed before this one ends bounces %s once "
+                 "more", w_err.msg, ifname);
+    }
+}
+
 /* Makes the replug steps of 'plan' (the planner puts them after every
  * other step), in order, one link at a time, each back up with carrier
- * before the next (so a bond keeps a live member).  Each is journaled
- * first, so that a run killed mid-replug leaves nothing down. */
+ * before the next (so a bond keeps a live member).  'journal' has each of
+ * them as pending from the start, and is written again before each (so
+ * that a full disk stops the run before a link goes down) and after each
+ * (marked made): a run killed mid-replug leaves nothing down, and the next
+ * run bounces exactly the ones still pending. */
 static int
 replug_steps(const struct plan *plan, const struct host *host,
              struct backend *b, struct journal *journal,
@@ -815,6 +886,7 @@ replug_steps(const struct plan *plan, const struct host *host,
         }
         log_change("%s: replugged (down/up) at MTU %u (%s)", step->ifname,
                    step->to_mtu, step->reason);
+        mark_bounced(journal, step->ifname, opts->state_dir);
     }
     return 0;
 }
@@ -1105,9 +1177,9 @@ apply_plan(const struct plan *plan, const struct host *host,
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *step = &plan->steps[i];
 
-        if (step->action != PLAN_REPLUG) {
-            journal_step(journal, host, step);
-        }
+        /* The replug steps too, as pending: a run killed before it made
+         * them leaves them to the next one. */
+        journal_step(journal, host, step);
         if (is_ovs_step(step)) {
             changes[n_changes].ifname = step->ifname;
             changes[n_changes].set = true;
@@ -1206,7 +1278,9 @@ entry_at_target(const struct journal_entry *e, struct backend *b,
         return (!backend_lro_get(b, e->ifname, &lro, NULL)
                 && (lro == LRO_OFF || lro == LRO_FIXED_OFF) && !e->target);
     case JOURNAL_LINK_UP:
-        return have_link && state.admin_up;
+        /* Up is not enough: a replug journaled but not made yet is not at
+         * its target. */
+        return have_link && state.admin_up && e->bounced;
     case JOURNAL_OVS_MTU_REQUEST:
         iface = ovs ? host_find_ovs_iface(ovs, e->ifname, NULL, NULL) : NULL;
         return (iface && !iface->error[0]
@@ -1216,6 +1290,30 @@ entry_at_target(const struct journal_entry *e, struct backend *b,
     case JOURNAL_LAYER_MAX:
     default:
         return false;
+    }
+}
+
+/* In 'revert', the part of a journal that a recovery puts back, marks as
+ * made the pending replugs of links whose MTU is put back too: the plan of
+ * the run changes that MTU again, with its replug step if one is asked
+ * for, so the recovery only brings the link up.  The others (their MTU
+ * held at the target) are bounced by the recovery: no plan would. */
+static void
+leave_replugs_to_plan(struct journal *revert)
+{
+    for (size_t i = 0; i < revert->n_entries; i++) {
+        struct journal_entry *up = &revert->entries[i];
+
+        for (size_t j = 0; up->layer == JOURNAL_LINK_UP && !up->bounced
+                           && j < revert->n_entries; j++) {
+            const struct journal_entry *mtu = &revert->entries[j];
+
+            if ((mtu->layer == JOURNAL_LINK_MTU
+                 || mtu->layer == JOURNAL_OVS_MTU_REQUEST)
+                && !strcmp(mtu->ifname, up->ifname)) {
+                up->bounced = true;
+            }
+        }
     }
 }
 
@@ -1281,6 +1379,9 @@ journal_split(const struct journal *journal, struct backend *b,
         }
     }
     host_destroy(ovs);
+    if (*revertp) {
+        leave_replugs_to_plan(*revertp);
+    }
     return *revertp != NULL;
 }
 
@@ -1334,8 +1435,8 @@ apply_recover(struct backend *b, const struct apply_options *opts,
                    summary_text(&kept, "none"), revert->n_entries);
     }
     pending = journal_create();
-    error = restore_journal(revert ? revert : journal, b, opts, &done, &left,
-                            pending, err);
+    error = restore_journal(revert ? revert : journal, b, opts,
+                            revert != NULL, &done, &left, pending, err);
     if (error) {
         error_prefix(err, error, "restoring the journal %s/%s of an "
                      "interrupted run (pid %ld) failed, so nothing else was "

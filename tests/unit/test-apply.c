@@ -1007,6 +1007,97 @@ test_recover_finishes(void)
     fixture_free(&fx);
 }
 
+/* A run killed after it journaled the replug of 'ifname', before the link
+ * went down: a hook saves the journal at the first down/up of 'ifname'. */
+struct kill_at_replug {
+    const char *dir;
+    const char *ifname;
+};
+
+static void
+save_journal_at_replug(struct fake_backend *fb, enum fake_op op,
+                       const char *ifname, void *aux_)
+{
+    const struct kill_at_replug *aux = aux_;
+
+    if (op == FAKE_LINK_SET_UP && ifname && !strcmp(ifname, aux->ifname)) {
+        save_journal(fb, FAKE_LINK_GET_MTU, ifname, (void *) aux->dir);
+    }
+}
+
+/* Counts the lines "down IFNAME" of the fake's log from 'offset' on. */
+static int
+count_downs(struct fixture *fx, size_t offset, const char *ifname)
+{
+    const char *log = fake_backend_log(fx->fb);
+    char *needle = xasprintf("down %s\n", ifname);
+    int n = 0;
+
+    if (offset <= strlen(log)) {
+        for (const char *p = log + offset; (p = strstr(p, needle)); p++) {
+            n++;
+        }
+    }
+    free(needle);
+    return n;
+}
+
+/* Issue 9 review (7): a run killed between journaling a replug and taking
+ * the link down must not count as finished: the recovery makes the
+ * bounce, and only the ones still pending. */
+static void
+test_recover_pending_replug(void)
+{
+    static const char *const kill_at[] = { "eno1", "eno2" };
+
+    for (size_t k = 0; k < ARRAY_SIZE(kill_at); k++) {
+        struct kill_at_replug aux;
+        struct fixture fx;
+        bool recovered;
+        size_t mark;
+        char *saved, *path;
+        int error;
+
+        if (!fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
+                                 POLICY_REPLUG_ALL, NULL)) {
+            return;
+        }
+        aux.dir = fx.state_dir;
+        aux.ifname = kill_at[k];
+        saved = xasprintf("%s/journal.saved", fx.state_dir);
+        path = xasprintf("%s/journal.json", fx.state_dir);
+        fake_backend_set_hook(fx.fb, save_journal_at_replug, &aux);
+        error = fixture_apply(&fx);
+        fake_backend_set_hook(fx.fb, NULL, NULL);
+        test_report(!error && !rename(saved, path), fx.err.msg, "%s: a run "
+                    "killed before the replug of %s left its journal",
+                    fx.name, kill_at[k]);
+        mark = strlen(fake_backend_log(fx.fb));
+        error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                              &fx.err);
+        test_report(!error && recovered && !journal_exists(&fx), fx.err.msg,
+                    "%s: the recovery finishes (killed before %s's replug)",
+                    fx.name, kill_at[k]);
+        test_report(count_downs(&fx, mark, kill_at[k]) == 1,
+                    fake_backend_log(fx.fb) + mark, "%s: the recovery "
+                    "makes the pending replug of %s", fx.name, kill_at[k]);
+        /* Killed before eno1: eno2's replug, never reached, is pending
+         * too; killed before eno2: eno1's, made, is not made again. */
+        test_report(count_downs(&fx, mark, k ? "eno1" : "eno2") == !k,
+                    fake_backend_log(fx.fb) + mark, "%s: the recovery "
+                    "bounces %s %s", fx.name, k ? "eno1" : "eno2",
+                    k ? "not again (it was made)" : "too (never reached)");
+        test_report(strstr(fake_backend_log(fx.fb) + mark, "mtu ") == NULL
+                    && !strstr(fake_backend_log(fx.fb) + mark, "commit"),
+                    fake_backend_log(fx.fb) + mark, "%s: and changes no "
+                    "MTU", fx.name);
+        check_host_planned(&fx);
+        free(saved);
+        free(path);
+        fixture_free(&fx);
+    }
+}
+
 /* A recovery cut off (here: the kernel refuses one of its restores, so it
  * keeps the journal, as a killed one does), then another run: it recovers
  * and applies, and the host ends at the policy's target. */
@@ -1397,6 +1488,7 @@ main(void)
     test_replug_roles();
     test_recover_finishes();
     test_recover_cut_off_then_run();
+    test_recover_pending_replug();
     test_steps_after_ovs();
     test_stop_request();
     test_nothing_changed();
