@@ -356,7 +356,51 @@ commit_restore(struct backend *b, const struct backend_mtu_change *changes,
     }
 }
 
-/* Restores every OVS entry of 'journal'.  A request that was set goes back
+/* Commits the 'n' rollback 'changes' (in the journal's order, which is the
+ * order apply committed them in; 'tiers' holds each one's tier) one
+ * transaction per run of one tier, the last run first, each confirmed by
+ * ovs-vswitchd before the next: the reverse of apply's order (see
+ * ovs_tier()), so that while a raise is undone the VIFs go down before
+ * the tunnels, internal ports and uplinks under them.  Once one tier is
+ * not confirmed (vswitchd stopped or hung), waiting for the others is
+ * useless: they are committed in one last transaction, which vswitchd
+ * applies in its own order when it runs again.  Sets '*confirmedp' to
+ * whether every tier was confirmed, and on failure '*n_leftp' to how many
+ * of 'changes', from the first, were not committed. */
+static int
+commit_restore_tiers(struct backend *b,
+                     const struct backend_mtu_change *changes,
+                     const int *tiers, size_t n,
+                     const struct apply_options *opts, bool *confirmedp,
+                     size_t *n_leftp, struct error *err)
+{
+    size_t end = n;
+
+    *confirmedp = true;
+    *n_leftp = 0;
+    while (end > 0) {
+        size_t start = end;
+        bool confirmed;
+        int error;
+
+        while (start > 0 && (!*confirmedp
+                             || tiers[start - 1] == tiers[end - 1])) {
+            start--;
+        }
+        error = commit_restore(b, changes + start, end - start, opts,
+                               &confirmed, err);
+        if (error) {
+            *n_leftp = end;
+            return error;
+        }
+        *confirmedp = *confirmedp && confirmed;
+        end = start;
+    }
+    return 0;
+}
+
+/* Restores every OVS entry of 'journal', tier by tier in reverse (see
+ * commit_restore_tiers()).  A request that was set goes back
  * to its old value: once committed, vswitchd converges on it whatever it
  * had applied.  A request that was unset is first set to the old kernel MTU
  * (clearing alone leaves the kernel MTU where it is), and cleared only once
@@ -366,15 +410,46 @@ commit_restore(struct backend *b, const struct backend_mtu_change *changes,
  * that no longer exist, or that this run never touched (no request where
  * there was none), are left alone; only real changes are made and
  * logged. */
+/* The mtu_request of the row of 'e' in 'now', or 0. */
+static unsigned int
+cur_request(const struct host *now, const struct journal_entry *e)
+{
+    const struct host_ovs_iface *cur = host_find_ovs_iface(now, e->ifname,
+                                                           NULL, NULL);
+
+    return cur && cur->has_mtu_request ? cur->mtu_request : 0;
+}
+
+/* Adds to 'left' the OVS entries of 'journal', as left at their target. */
+static void
+left_ovs_entries(const struct journal *journal, struct summary *left)
+{
+    for (size_t i = 0; i < journal->n_entries; i++) {
+        const struct journal_entry *o = &journal->entries[i];
+
+        if (o->layer != JOURNAL_OVS_MTU_REQUEST) {
+            continue;
+        }
+        if (o->has_target) {
+            summary_add(left, "OVS %s mtu_request %u", o->ifname,
+                        o->target);
+        } else {
+            summary_add(left, "OVS %s mtu_request", o->ifname);
+        }
+    }
+}
+
 static int
 restore_ovs_entries(const struct journal *journal, struct backend *b,
                     const struct apply_options *opts, struct summary *done,
-                    struct journal *pending, struct error *err)
+                    struct summary *left, struct journal *pending,
+                    struct error *err)
 {
     long long deadline = now_ms() + opts->timeout_ms;
     struct backend_mtu_change *sets, *clears;
     size_t n_sets = 0, n_clears = 0, n_entries = 0;
-    const struct journal_entry **changed;
+    int *set_tiers;
+    const struct journal_entry **changed, **set_entries;
     size_t n_changed = 0;
     struct host *now = NULL;
     bool confirmed = true, settled = true;
@@ -401,15 +476,19 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
     }
     if (error) {
         host_destroy(now);
+        left_ovs_entries(journal, left);
         return error_prefix(err, error, "cannot restore mtu_request of %zu "
                             "OVS interface(s)", n_entries);
     }
 
     sets = xzalloc(n_entries * sizeof *sets);
+    set_tiers = xzalloc(n_entries * sizeof *set_tiers);
     clears = xzalloc(n_entries * sizeof *clears);
     /* An array of pointers.
      * NOLINTNEXTLINE(bugprone-sizeof-expression) */
     changed = xzalloc(n_entries * sizeof *changed);
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+    set_entries = xzalloc(n_entries * sizeof *set_entries);
     for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];
         const struct host_ovs_iface *cur;
@@ -431,7 +510,8 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
             sets[n_sets].ifname = e->ifname;
             sets[n_sets].set = true;
             sets[n_sets].mtu = e->value;
-            n_sets++;
+            set_entries[n_sets] = e;
+            set_tiers[n_sets++] = e->tier;
         } else {
             if (!cur->has_mtu_request) {
                 continue;       /* This run's request never landed. */
@@ -448,7 +528,8 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
                 sets[n_sets].ifname = e->ifname;
                 sets[n_sets].set = true;
                 sets[n_sets].mtu = e->kernel_mtu;
-                n_sets++;
+                set_entries[n_sets] = e;
+                set_tiers[n_sets++] = e->tier;
             }
             clears[n_clears].ifname = e->ifname;
             clears[n_clears].set = false;
@@ -457,7 +538,27 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
         changed[n_changed++] = e;
     }
     if (n_sets) {
-        error = commit_restore(b, sets, n_sets, opts, &confirmed, err);
+        size_t n_left;
+
+        error = commit_restore_tiers(b, sets, set_tiers, n_sets, opts,
+                                     &confirmed, &n_left, err);
+        /* Exactly what stays where: the tiers committed before the failure
+         * are back, the others at the new MTU. */
+        for (size_t k = n_sets; error && k-- > 0;) {
+            const struct journal_entry *e = set_entries[k];
+
+            if (k >= n_left) {
+                summary_add(done, "%s mtu_request %u%s", e->ifname,
+                            sets[k].mtu, e->had_request ? ""
+                            : " (was unset; not cleared yet)");
+            }
+        }
+        for (size_t k = 0; error && k < n_left; k++) {
+            const struct journal_entry *e = set_entries[k];
+
+            summary_add(left, "OVS %s mtu_request %u", e->ifname,
+                        e->has_target ? e->target : cur_request(now, e));
+        }
     }
     confirmed = confirmed && settled;
     if (!error && n_clears && confirmed) {
@@ -467,6 +568,14 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
          * whether vswitchd confirms it does not matter. */
         error = commit_restore(b, clears, n_clears, opts, &clear_confirmed,
                                err);
+        for (size_t k = 0; error && k < n_sets; k++) {
+            summary_add(done, "%s mtu_request %u", set_entries[k]->ifname,
+                        sets[k].mtu);
+        }
+        for (size_t k = 0; error && k < n_clears; k++) {
+            summary_add(left, "OVS %s mtu_request set (it was unset before; "
+                        "the old MTU is back)", clears[k].ifname);
+        }
     }
     for (size_t i = 0; !error && i < n_changed; i++) {
         const struct journal_entry *e = changed[i];
@@ -507,6 +616,8 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
         }
     }
     free(sets);
+    free(set_entries);
+    free(set_tiers);
     free(clears);
     free(changed);
     host_destroy(now);
@@ -539,21 +650,8 @@ restore_journal(const struct journal *journal, struct backend *b,
         error_clear(&e_err);
         if (e->layer == JOURNAL_OVS_MTU_REQUEST) {
             if (i == ovs_pos) {
-                error = restore_ovs_entries(journal, b, opts, done, pending,
-                                            &e_err);
-                for (size_t j = 0; error && j < journal->n_entries; j++) {
-                    const struct journal_entry *o = &journal->entries[j];
-
-                    if (o->layer != JOURNAL_OVS_MTU_REQUEST) {
-                        continue;
-                    }
-                    if (o->has_target) {
-                        summary_add(left, "OVS %s mtu_request %u", o->ifname,
-                                    o->target);
-                    } else {
-                        summary_add(left, "OVS %s mtu_request", o->ifname);
-                    }
-                }
+                error = restore_ovs_entries(journal, b, opts, done, left,
+                                            pending, &e_err);
             }
         } else {
             error = restore_kernel_entry(b, e, finish_replugs, opts, done,

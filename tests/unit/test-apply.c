@@ -434,6 +434,56 @@ test_rollback_verify_ovs(void)
     fixture_free(&fx);
 }
 
+/* Issue 9 review (8): the rollback undoes the OVS tiers in reverse, one
+ * transaction each, confirmed by vswitchd before the next: the VIFs go
+ * back before the bridge's port, and it before the bond's members. */
+static void
+test_rollback_tiers(void)
+{
+    struct fixture fx;
+    const char *log;
+    int error;
+
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    fake_backend_fail(fx.fb, FAKE_VSWITCHD_SET_MTU, "vif4.0", -EINVAL, 0, 1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ETIMEDOUT, true);
+    check_host(&fx, fx.host, "the host is back as it was");
+    log = fake_backend_log(fx.fb);
+    test_streq("commit eth2=9000 eth3=9000\n"
+               "commit xenbr1=9000\n"
+               "commit tap3.1=9000 vif3.0=9000 vif4.0=9000\n"
+               "commit tap3.1=1500 vif3.0=1500 vif4.0=1500\n"
+               "commit xenbr1=1500\n"
+               "commit eth2=1500 eth3=1500\n"
+               "commit eth2=clear eth3=clear xenbr1=clear tap3.1=clear "
+               "vif3.0=clear vif4.0=clear\n", log, "%s: the rollback "
+               "undoes the tiers in reverse order, one transaction each",
+               fx.name);
+    fixture_free(&fx);
+
+    /* The rollback's last tier (the bond's members) fails: the message
+     * says which tiers are back and which are left at the new MTU. */
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    fake_backend_fail(fx.fb, FAKE_VSWITCHD_SET_MTU, "vif4.0", -EINVAL, 0, 1);
+    fake_backend_fail(fx.fb, FAKE_OVS_COMMIT, "eth2", -EIO, 1, -1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ETIMEDOUT, false);
+    check_msg(&fx, "OVS eth2 mtu_request 9000, OVS eth3 mtu_request 9000 "
+              "left at the new MTU", "names what is left, and only that");
+    check_msg(&fx, "put back: vif4.0 mtu_request 1500 (was unset; not "
+              "cleared yet), vif3.0 mtu_request 1500 (was unset; not "
+              "cleared yet), tap3.1 mtu_request 1500 (was unset; not "
+              "cleared yet), xenbr1 mtu_request 1500 (was unset; not "
+              "cleared yet);", "names the tiers that are back, in the "
+              "order they went back");
+    fixture_free(&fx);
+}
+
 /* Another client changes vif4.0's request once apply's transaction is
  * confirmed, before verify reads the rows. */
 static void
@@ -1489,6 +1539,7 @@ main(void)
     test_recover_finishes();
     test_recover_cut_off_then_run();
     test_recover_pending_replug();
+    test_rollback_tiers();
     test_steps_after_ovs();
     test_stop_request();
     test_nothing_changed();
