@@ -218,6 +218,80 @@ test_lock(void)
     free(path);
 }
 
+/* Issue 9 review (12): a stop request (SIGTERM, blocked as main.c blocks
+ * it) while another run holds the lock ends the wait at once, and the
+ * message names the signal and the holder. */
+static void
+test_lock_stop(void)
+{
+    char *path = xasprintf("%s/run.lock", dir);
+    int ready[2], fd = -1, status;
+    sigset_t term, old;
+    pid_t holder, killer;
+    struct error err;
+    long long start;
+    char c = 0, *pid_text;
+    int error;
+
+    if (pipe(ready)) {
+        free(path);
+        return;
+    }
+    holder = fork();
+    if (holder == 0) {
+        int cfd;
+
+        close(ready[0]);
+        if (lock_acquire(path, 1000, &cfd, NULL)
+            || write(ready[1], "x", 1) != 1) {
+            _exit(1);
+        }
+        usleep(3000 * 1000);
+        lock_release(cfd);
+        _exit(0);
+    }
+    close(ready[1]);
+    if (read(ready[0], &c, 1) != 1) {
+        c = 0;
+    }
+    close(ready[0]);
+    test_report(c == 'x', NULL, "lock: another process holds the lock");
+
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, &old);
+    killer = fork();
+    if (killer == 0) {
+        usleep(200 * 1000);
+        kill(getppid(), SIGTERM);
+        _exit(0);
+    }
+    error_clear(&err);
+    start = now_ms();
+    error = lock_acquire(path, 5000, &fd, &err);
+    test_report(error == -EINTR, err.msg, "lock: SIGTERM during the wait "
+                "ends it with -EINTR (got %d)", error);
+    test_report(now_ms() - start < 1500, NULL, "lock: at once (%lld ms of "
+                "the 5000 ms timeout; the holder keeps it 3000 ms)",
+                now_ms() - start);
+    pid_text = xasprintf("(pid %ld)", (long) holder);
+    test_report(strstr(err.msg, "stopped by SIGTERM while waiting for the "
+                       "lock") && strstr(err.msg, pid_text)
+                && strstr(err.msg, "nothing was changed"), err.msg,
+                "lock: the message says stopped by SIGTERM, the holder's "
+                "pid and that nothing was changed");
+    if (!error) {
+        lock_release(fd);
+    }
+    waitpid(killer, &status, 0);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    kill(holder, SIGKILL);
+    waitpid(holder, &status, 0);
+    unlink(path);
+    free(pid_text);
+    free(path);
+}
+
 int
 main(void)
 {
@@ -229,6 +303,7 @@ main(void)
     test_damaged();
     test_unwritable();
     test_lock();
+    test_lock_stop();
     rmdir(dir);
     return test_exit_status();
 }
