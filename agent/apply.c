@@ -1237,6 +1237,59 @@ misplaced_replug(const struct plan *plan, const struct host *host)
     return SIZE_MAX;
 }
 
+/* After the gate failed (its message in 'err', code 'error') with
+ * --no-rollback: removes the journal and rewrites 'err' to say what failed
+ * and exactly what stays where (each change of 'plan', with its value
+ * before), and how to undo it. */
+static void
+keep_changes(const struct plan *plan, const struct apply_options *opts,
+             int error, struct error *err)
+{
+    struct summary kept = { "", 0 };
+    char failure[sizeof err->msg];
+    struct error r_err;
+
+    copy_string(failure, err->msg, sizeof failure);
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        const struct plan_step *s = &plan->steps[i];
+
+        switch (s->action) {
+        case PLAN_SET_MTU_REQUEST:
+            if (s->from_set) {
+                summary_add(&kept, "OVS %s mtu_request %u (was %u)",
+                            s->ifname, s->to_mtu, s->from_mtu);
+            } else {
+                summary_add(&kept, "OVS %s mtu_request %u (was unset)",
+                            s->ifname, s->to_mtu);
+            }
+            break;
+        case PLAN_SET_LINK_MTU:
+            summary_add(&kept, "%s MTU %u (was %u)", s->ifname, s->to_mtu,
+                        s->from_mtu);
+            break;
+        case PLAN_DISABLE_LRO:
+            summary_add(&kept, "%s LRO off (was on)", s->ifname);
+            break;
+        case PLAN_REPLUG:
+        case PLAN_ACTION_MAX:
+        default:
+            break;
+        }
+    }
+    error_clear(&r_err);
+    if (journal_remove(opts->state_dir, &r_err)) {
+        error_set(err, error, "%s; the changes are kept (--no-rollback): "
+                  "%s; but %s: remove it by hand, or the next run puts "
+                  "those values back", failure,
+                  summary_text(&kept, "none"), r_err.msg);
+        return;
+    }
+    error_set(err, error, "%s; the changes are kept (--no-rollback): %s; "
+              "to undo them, set those values back by hand or apply a "
+              "policy with the old MTU", failure,
+              summary_text(&kept, "none"));
+}
+
 int
 apply_plan(const struct plan *plan, const struct host *host,
            struct backend *b, const struct apply_options *opts,
@@ -1324,13 +1377,7 @@ apply_plan(const struct plan *plan, const struct host *host,
     if (!error && opts->gate) {
         error = opts->gate(opts->gate_aux, err);
         if (error && opts->gate_keeps_changes) {
-            struct error r_err;
-
-            error_clear(&r_err);
-            if (journal_remove(opts->state_dir, &r_err)) {
-                error_prefix(err, error, "%s; and", r_err.msg);
-            }
-            error_prefix(err, error, "the changes are kept (--no-rollback)");
+            keep_changes(plan, opts, error, err);
             goto out;
         }
     }
@@ -1424,24 +1471,32 @@ leave_replugs_to_plan(struct journal *revert)
  * plan's order, and every prefix of a plan is safe (a lower device is
  * raised before its uppers and lowered after them), so what is kept leaves
  * no upper device above its lower device.  Returns false, and sets
- * '*revertp' to NULL, for a journal of another policy, one written without
- * targets, or one whose entries at the target are not a prefix: then all
- * of it is put back. */
+ * '*revertp' to NULL and '*whyp' to the reason (for the log), for a journal
+ * of another policy (or none), one written without targets, or one whose
+ * entries at the target are not a prefix: then all of it is put back. */
 static bool
 journal_split(const struct journal *journal, struct backend *b,
               const struct apply_options *opts, struct journal **revertp,
-              struct summary *kept)
+              struct summary *kept, const char **whyp)
 {
     struct host *ovs = NULL;
     size_t n_ovs = 0;
 
     *revertp = NULL;
-    if (!opts->policy || !journal->policy[0]
-        || strcmp(journal->policy, opts->policy->digest)) {
+    if (!journal->policy[0]) {
+        *whyp = "it names no policy (the run was in path verification, "
+                "or its rollback had failed), so its change is not one to "
+                "finish";
+        return false;
+    } else if (!opts->policy
+               || strcmp(journal->policy, opts->policy->digest)) {
+        *whyp = "it was written under another policy";
         return false;
     }
     for (size_t i = 0; i < journal->n_entries; i++) {
         if (!journal->entries[i].has_target) {
+            *whyp = "it was written without targets (by an older "
+                    "jumboagent)";
             return false;
         }
         n_ovs += journal->entries[i].layer == JOURNAL_OVS_MTU_REQUEST;
@@ -1471,6 +1526,9 @@ journal_split(const struct journal *journal, struct backend *b,
              * whole journal is known to be safe to put back. */
             journal_destroy(*revertp);
             *revertp = NULL;
+            *whyp = "what holds at its target is not a prefix of its plan "
+                    "(it was cut off in a transaction or a rollback), and "
+                    "only all of it is known to be safe to put back";
             break;
         } else {
             journal_add(*revertp, e);
@@ -1489,6 +1547,20 @@ apply_journal_pending(const char *state_dir)
     return journal_pending(state_dir);
 }
 
+/* Counts the link-up entries of 'journal' whose replug is still to be
+ * made. */
+static size_t
+count_pending_replugs(const struct journal *journal)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < journal->n_entries; i++) {
+        n += (journal->entries[i].layer == JOURNAL_LINK_UP
+              && !journal->entries[i].bounced);
+    }
+    return n;
+}
+
 int
 apply_recover(struct backend *b, const struct apply_options *opts,
               bool *recoveredp, struct error *err)
@@ -1497,6 +1569,8 @@ apply_recover(struct backend *b, const struct apply_options *opts,
     struct summary kept = { "", 0 };
     struct summary left = { "", 0 };
     struct journal *journal, *revert, *pending = NULL;
+    const char *why = "";
+    size_t n_replugs = 0;
     int error;
 
     *recoveredp = false;
@@ -1507,10 +1581,11 @@ apply_recover(struct backend *b, const struct apply_options *opts,
         return error;
     }
     *recoveredp = true;
-    if (!journal_split(journal, b, opts, &revert, &kept)) {
+    if (!journal_split(journal, b, opts, &revert, &kept, &why)) {
         log_change("found the journal of an interrupted run (pid %ld, %zu "
-                   "value(s)); restoring the previous values before "
-                   "anything else", journal->pid, journal->n_entries);
+                   "value(s)); restoring all of its previous values before "
+                   "anything else, as %s", journal->pid, journal->n_entries,
+                   why);
     } else if (!revert->n_entries) {
         /* Every change of this policy was made and holds: reverting and
          * making it again would only flip each link twice more. */
@@ -1518,29 +1593,46 @@ apply_recover(struct backend *b, const struct apply_options *opts,
         if (!error) {
             log_change("found the journal of an interrupted run (pid %ld) "
                        "of this policy, whose %zu change(s) were all made "
-                       "and hold: finished it without reverting (%s)",
-                       journal->pid, journal->n_entries,
+                       "and hold: finished it without reverting, they stay "
+                       "(%s)", journal->pid, journal->n_entries,
                        summary_text(&kept, "nothing"));
         }
         goto out;
     } else {
         /* Keep what is at the target; put back only the rest, which the
-         * plan of this run then makes again. */
+         * plan of this run then makes again, and make the replugs it had
+         * not made (no plan would: their MTU is at the target). */
+        n_replugs = count_pending_replugs(revert);
         log_change("found the journal of an interrupted run (pid %ld) of "
                    "this policy: keeping the %zu change(s) that hold (%s); "
-                   "restoring the %zu value(s) it left between states",
-                   journal->pid, journal->n_entries - revert->n_entries,
-                   summary_text(&kept, "none"), revert->n_entries);
+                   "restoring the %zu value(s) it left between states or "
+                   "had not reached%s", journal->pid,
+                   journal->n_entries - revert->n_entries,
+                   summary_text(&kept, "none"),
+                   revert->n_entries - n_replugs,
+                   (n_replugs ? ", and making the replug(s) it had not "
+                    "made" : ""));
     }
     pending = journal_create();
     error = restore_journal(revert ? revert : journal, b, opts,
                             revert != NULL, &done, &left, pending, err);
     if (error) {
-        error_prefix(err, error, "restoring the journal %s/%s of an "
-                     "interrupted run (pid %ld) failed, so nothing else was "
-                     "done; fix the cause and run again, or restore its "
-                     "values by hand and remove the file",
-                     opts->state_dir, journal_file_name(), journal->pid);
+        char cause[sizeof err->msg];
+
+        copy_string(cause, err->msg, sizeof cause);
+        error_set(err, error, "restoring the journal %s/%s of an "
+                  "interrupted run (pid %ld) stopped at a value it could "
+                  "not put back: %s; kept at the target: %s; put back: %s; "
+                  "also left as the interrupted run left them: %s; nothing "
+                  "else was done, and the journal is kept: fix the cause "
+                  "and run jumboagent again (it restores the journal "
+                  "first), or restore those values by hand and remove the "
+                  "file", opts->state_dir, journal_file_name(),
+                  journal->pid, cause,
+                  (revert ? summary_text(&kept, "nothing")
+                   : "nothing (all of it is to be put back)"),
+                  summary_text(&done, "nothing"),
+                  summary_text(&left, "nothing else"));
     } else if (pending->n_entries) {
         /* vswitchd still has not applied the old MTU: the requests that
          * were unset stay in the journal, and this run stops here (it
@@ -1557,12 +1649,17 @@ apply_recover(struct backend *b, const struct apply_options *opts,
                               opts->state_dir, journal_file_name());
         }
     } else if (!(error = journal_remove(opts->state_dir, err))) {
-        log_change("%s: %s", (revert
-                              ? "put back what the interrupted run left "
-                                "between states"
-                              : "restored the state before the interrupted "
-                                "run"),
-                   summary_text(&done, "nothing had changed"));
+        if (revert) {
+            log_change("finished the interrupted run: kept what held, %s: "
+                       "%s", (n_replugs
+                              ? "put back what it left between states and "
+                                "made its pending replug(s)"
+                              : "put back what it left between states"),
+                       summary_text(&done, "nothing had changed"));
+        } else {
+            log_change("restored the state before the interrupted run: %s",
+                       summary_text(&done, "nothing had changed"));
+        }
     }
 out:
     journal_destroy(pending);

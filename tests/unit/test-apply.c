@@ -1170,6 +1170,14 @@ test_recover_cut_off_then_run(void)
                               &fx.err);
         test_report(error && journal_exists(&fx), fx.err.msg, "%s: a cut-off "
                     "recovery keeps the journal", fx.name);
+        check_msg(&fx, "stopped at a value it could not put back: Failed "
+                  "to set MTU of 'vnet3' to 1500: Device or resource busy; "
+                  "kept at the target: eth0 link-mtu 9000, eth1 link-mtu "
+                  "9000, bond0 link-mtu 9000, br-storage link-mtu 9000; put "
+                  "back: nothing; also left as the interrupted run left "
+                  "them: nothing else; nothing else was done, and the "
+                  "journal is kept", "says exactly what stays where "
+                  "(review 9-11)");
 
         error_clear(&fx.err);
         error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
@@ -1460,7 +1468,13 @@ test_gate_one(int result, bool keep)
         test_report(error == result && !fx.rolled_back, fx.err.msg,
                     "gate fails, --no-rollback: fails, not rolled back");
         check_host_planned(&fx);
-        check_msg(&fx, "the changes are kept (--no-rollback)", "says so");
+        check_msg(&fx, "the changes are kept (--no-rollback): eth0 MTU "
+                  "9000 (was 1500), eth1 MTU 9000 (was 1500), bond0 MTU 9000 "
+                  "(was 1500), br-storage MTU 9000 (was 1500), vnet3 MTU "
+                  "9000 (was 1500); to undo them", "says so, and exactly "
+                  "what stays where (review 9-11)");
+        check_msg(&fx, "path verification failed: network storage",
+                  "names the failed network first");
     } else {
         check_failed(&fx, error, result, true);
         check_host(&fx, fx.host, "gate fails: the host is back as it was");
