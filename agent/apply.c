@@ -1602,16 +1602,21 @@ apply_recover(struct backend *b, const struct apply_options *opts,
         /* Keep what is at the target; put back only the rest, which the
          * plan of this run then makes again, and make the replugs it had
          * not made (no plan would: their MTU is at the target). */
+        char restoring[128] = "";
+
         n_replugs = count_pending_replugs(revert);
+        if (revert->n_entries > n_replugs) {
+            snprintf(restoring, sizeof restoring, "; restoring the %zu "
+                     "value(s) it left between states or had not reached",
+                     revert->n_entries - n_replugs);
+        }
         log_change("found the journal of an interrupted run (pid %ld) of "
-                   "this policy: keeping the %zu change(s) that hold (%s); "
-                   "restoring the %zu value(s) it left between states or "
-                   "had not reached%s", journal->pid,
+                   "this policy: keeping the %zu change(s) that hold (%s)"
+                   "%s%s", journal->pid,
                    journal->n_entries - revert->n_entries,
-                   summary_text(&kept, "none"),
-                   revert->n_entries - n_replugs,
-                   (n_replugs ? ", and making the replug(s) it had not "
-                    "made" : ""));
+                   summary_text(&kept, "none"), restoring,
+                   (n_replugs ? "; making the replug(s) it had not made"
+                    : ""));
     }
     pending = journal_create();
     error = restore_journal(revert ? revert : journal, b, opts,
@@ -1650,11 +1655,13 @@ apply_recover(struct backend *b, const struct apply_options *opts,
         }
     } else if (!(error = journal_remove(opts->state_dir, err))) {
         if (revert) {
-            log_change("finished the interrupted run: kept what held, %s: "
-                       "%s", (n_replugs
-                              ? "put back what it left between states and "
-                                "made its pending replug(s)"
-                              : "put back what it left between states"),
+            log_change("finished the interrupted run: kept what held %s: "
+                       "%s", (!n_replugs
+                              ? "and put back what it left between states"
+                              : n_replugs == revert->n_entries
+                              ? "and made its pending replug(s)"
+                              : "and put back what it left between states, "
+                                "and made its pending replug(s)"),
                        summary_text(&done, "nothing had changed"));
         } else {
             log_change("restored the state before the interrupted run: %s",
