@@ -90,6 +90,81 @@ test_round_trip(void)
                 "journal: removing a missing journal is not an error");
 }
 
+/* The replug phase and the OVS tier (review 7, 8): they survive a write
+ * and a read; a journal written before them reads as "made" and tier 0;
+ * either on a layer that never records it, or a tier out of range, is
+ * refused. */
+static void
+test_phase_and_tier(void)
+{
+    static const struct {
+        const char *text;
+        const char *problem;    /* NULL: read. */
+    } cases[] = {
+        { "{\"version\": 1, \"entries\": [{\"layer\": \"link-up\", "
+          "\"interface\": \"eth0\", \"value\": 1, \"target\": 1}]}", NULL },
+        { "{\"version\": 1, \"entries\": [{\"layer\": \"link-mtu\", "
+          "\"interface\": \"eth0\", \"value\": 1500, \"bounced\": false}]}",
+          "only a link-up entry records \"bounced\"" },
+        { "{\"version\": 1, \"entries\": [{\"layer\": \"link-up\", "
+          "\"interface\": \"eth0\", \"value\": 1, \"tier\": 0}]}",
+          "only an ovs-mtu-request entry records \"tier\"" },
+        { "{\"version\": 1, \"entries\": [{\"layer\": \"ovs-mtu-request\", "
+          "\"interface\": \"eth0\", \"value\": 0, \"tier\": 4}]}",
+          "tier" },
+    };
+    struct journal *j = journal_create(), *back = NULL;
+    char *path = xasprintf("%s/journal.json", dir);
+    struct journal_entry e;
+    struct error err;
+
+    memset(&e, 0, sizeof e);
+    e.layer = JOURNAL_OVS_MTU_REQUEST;
+    copy_string(e.ifname, "vif1.0", sizeof e.ifname);
+    e.tier = 3;
+    journal_add(j, &e);
+    memset(&e, 0, sizeof e);
+    e.layer = JOURNAL_LINK_UP;
+    copy_string(e.ifname, "eth0", sizeof e.ifname);
+    e.value = e.target = 1;
+    e.has_target = true;
+    e.bounced = false;
+    journal_add(j, &e);
+    copy_string(e.ifname, "eth1", sizeof e.ifname);
+    e.bounced = true;
+    journal_add(j, &e);
+    error_clear(&err);
+    test_report(!journal_write(dir, j, &err)
+                && !journal_read(dir, &back, &err)
+                && back->n_entries == 3 && back->entries[0].tier == 3
+                && !back->entries[1].bounced && back->entries[2].bounced,
+                err.msg, "journal: tier 3, a pending and a made replug "
+                "survive");
+    journal_destroy(back);
+    journal_destroy(j);
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        int error;
+
+        back = NULL;
+        error_clear(&err);
+        write_text(path, cases[i].text);
+        error = journal_read(dir, &back, &err);
+        if (!cases[i].problem) {
+            test_report(!error && back->entries[0].bounced, err.msg,
+                        "journal: a link-up entry without \"bounced\" (an "
+                        "older journal) reads as made");
+        } else {
+            test_report(error == -EINVAL && strstr(err.msg,
+                                                   cases[i].problem),
+                        err.msg, "journal: refused: %s", cases[i].problem);
+        }
+        journal_destroy(back);
+    }
+    unlink(path);
+    free(path);
+}
+
 static void
 test_damaged(void)
 {
@@ -301,6 +376,7 @@ main(void)
     }
     test_round_trip();
     test_damaged();
+    test_phase_and_tier();
     test_unwritable();
     test_lock();
     test_lock_stop();
