@@ -180,21 +180,25 @@ journal_step(struct journal *journal, const struct host *host,
 
 /* Makes the replug of 'e' (a link-up entry whose bounce is pending: the
  * run that journaled it was killed before the link was down and up again)
- * that the interrupted run could not: down (unless it is down already), up,
- * back with carrier within opts->timeout_ms.  Returns 0 or a negative errno
- * value with 'err' set. */
+ * that the interrupted run could not: down (unless 'state', the link's now,
+ * says it is down already), up, back with carrier within
+ * opts->timeout_ms.  Returns 0 or a negative errno value with 'err'
+ * set. */
 static int
-finish_replug(struct backend *b, const struct journal_entry *e, bool up,
+finish_replug(struct backend *b, const struct journal_entry *e,
+              const struct backend_link_state *state,
               const struct apply_options *opts, struct summary *done,
               struct error *err)
 {
-    int error = up ? backend_link_set_up(b, e->ifname, false, err) : 0;
+    int error = (state->admin_up
+                 ? backend_link_set_up(b, e->ifname, false, err) : 0);
 
     if (!error) {
         error = backend_link_set_up(b, e->ifname, true, err);
     }
     if (!error) {
-        error = wait_carrier(b, e->ifname, e->target, opts->timeout_ms, err);
+        error = wait_carrier(b, e->ifname, state->mtu, opts->timeout_ms,
+                             err);
     }
     if (error) {
         return error_prefix(err, error, "the replug of '%s' that the "
@@ -251,7 +255,7 @@ restore_kernel_entry(struct backend *b, const struct journal_entry *e,
     }
     case JOURNAL_LINK_UP:
         if (finish_replugs && !e->bounced) {
-            return finish_replug(b, e, state.admin_up, opts, done, err);
+            return finish_replug(b, e, &state, opts, done, err);
         }
         if (state.admin_up) {
             return 0;
@@ -1517,7 +1521,10 @@ journal_split(const struct journal *journal, struct backend *b,
         const struct journal_entry *e = &journal->entries[i];
         bool at_target = entry_at_target(e, b, ovs);
 
-        if (at_target && !(*revertp)->n_entries) {
+        if (at_target && !(*revertp)->n_entries
+            && e->layer == JOURNAL_LINK_UP) {
+            summary_add(kept, "%s replugged", e->ifname);
+        } else if (at_target && !(*revertp)->n_entries) {
             summary_add(kept, "%s %s %u", e->ifname,
                         journal_layer_to_string(e->layer), e->target);
         } else if (at_target) {
