@@ -647,10 +647,29 @@ restore_journal(const struct journal *journal, struct backend *b,
             break;
         }
     }
+    /* The pending replugs first, in the plan's order, as the interrupted
+     * run would have made them. */
+    for (size_t i = 0; finish_replugs && i < journal->n_entries; i++) {
+        const struct journal_entry *e = &journal->entries[i];
+        int error;
+
+        if (e->layer != JOURNAL_LINK_UP || e->bounced) {
+            continue;
+        }
+        error_clear(&e_err);
+        error = restore_kernel_entry(b, e, true, opts, done, &e_err);
+        if (error) {
+            log_warn("recovery: %s", e_err.msg);
+            return error_set(err, error, "%s", e_err.msg);
+        }
+    }
     for (size_t i = journal->n_entries; i-- > 0;) {
         const struct journal_entry *e = &journal->entries[i];
         int error = 0;
 
+        if (finish_replugs && e->layer == JOURNAL_LINK_UP && !e->bounced) {
+            continue;           /* Made above. */
+        }
         error_clear(&e_err);
         if (e->layer == JOURNAL_OVS_MTU_REQUEST) {
             if (i == ovs_pos) {

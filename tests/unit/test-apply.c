@@ -1131,6 +1131,15 @@ test_recover_pending_replug(void)
         test_report(count_downs(&fx, mark, kill_at[k]) == 1,
                     fake_backend_log(fx.fb) + mark, "%s: the recovery "
                     "makes the pending replug of %s", fx.name, kill_at[k]);
+        if (!k) {
+            const char *rest = fake_backend_log(fx.fb) + mark;
+            const char *one = strstr(rest, "down eno1\nup eno1\n");
+            const char *two = strstr(rest, "down eno2\nup eno2\n");
+
+            test_report(one && two && one < two, rest, "%s: the recovery "
+                        "bounces them one at a time, in the plan's order",
+                        fx.name);
+        }
         /* Killed before eno1: eno2's replug, never reached, is pending
          * too; killed before eno2: eno1's, made, is not made again. */
         test_report(count_downs(&fx, mark, k ? "eno1" : "eno2") == !k,
