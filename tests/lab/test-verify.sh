@@ -439,6 +439,10 @@ grep -q "black hole" "$LAB_DIR/outgf" &&
 apply_verify "$LAB_DIR/gf.json" --no-rollback >"$LAB_DIR/outgk" 2>&1
 t_is 4 $? "apply --verify --no-rollback, path fails: exit 4"
 t_is "9000 9000" "$(mtus F)" "apply --verify --no-rollback: the change stays"
+grep -q "the changes are kept (--no-rollback): .*upF MTU 9000 (was 1500)" "$LAB_DIR/outgk" &&
+    grep -q "the changes are kept (--no-rollback): .*brF MTU 9000 (was 1500).*; to undo them" "$LAB_DIR/outgk" &&
+    t_ok "apply --verify --no-rollback: the message lists each kept change with its value before, and how to undo it" ||
+    t_fail "apply --verify --no-rollback: message" "$(cat "$LAB_DIR/outgk")"
 lab_ns ip link set upF mtu 1500
 lab_ns ip link set brF mtu 1500
 
