@@ -125,6 +125,10 @@ is_ovs_step(const struct plan_step *step)
     return step->action == PLAN_SET_MTU_REQUEST;
 }
 
+static int ovs_tier(enum plan_role);
+static int wait_carrier(struct backend *, const char *ifname,
+                        unsigned int mtu, int timeout_ms, struct error *);
+
 /* Journals the previous value of what 'step' changes. */
 static void
 journal_step(struct journal *journal, const struct host *host,
@@ -149,6 +153,7 @@ journal_step(struct journal *journal, const struct host *host,
          * kernel back to, only the request. */
         e.kernel_mtu = (link ? link->mtu
                         : iface && iface->has_mtu ? iface->mtu : 0);
+        e.tier = ovs_tier(step->role);
         break;
     }
     case PLAN_SET_LINK_MTU:
@@ -164,6 +169,7 @@ journal_step(struct journal *journal, const struct host *host,
         e.layer = JOURNAL_LINK_UP;
         e.value = 1;
         e.target = 1;
+        e.bounced = false;      /* Until replug_steps() has made it. */
         break;
     case PLAN_ACTION_MAX:
     default:
@@ -172,11 +178,48 @@ journal_step(struct journal *journal, const struct host *host,
     journal_add(journal, &e);
 }
 
+/* Makes the replug of 'e' (a link-up entry whose bounce is pending: the
+ * run that journaled it was killed before the link was down and up again)
+ * that the interrupted run could not: down (unless 'state', the link's now,
+ * says it is down already), up, back with carrier within
+ * opts->timeout_ms.  Returns 0 or a negative errno value with 'err'
+ * set. */
+static int
+finish_replug(struct backend *b, const struct journal_entry *e,
+              const struct backend_link_state *state,
+              const struct apply_options *opts, struct summary *done,
+              struct error *err)
+{
+    int error = (state->admin_up
+                 ? backend_link_set_up(b, e->ifname, false, err) : 0);
+
+    if (!error) {
+        error = backend_link_set_up(b, e->ifname, true, err);
+    }
+    if (!error) {
+        error = wait_carrier(b, e->ifname, state->mtu, opts->timeout_ms,
+                             err);
+    }
+    if (error) {
+        return error_prefix(err, error, "the replug of '%s' that the "
+                            "interrupted run had journaled but not made",
+                            e->ifname);
+    }
+    log_change("%s: replugged (down/up), which the interrupted run had "
+               "journaled but not made", e->ifname);
+    summary_add(done, "%s replugged", e->ifname);
+    return 0;
+}
+
 /* Restores the kernel-side entry 'e' (link MTU, LRO, link up).  A link
- * that no longer exists counts as restored.  Returns 0 or a negative errno
- * value with 'err' set. */
+ * that no longer exists counts as restored.  With 'finish_replugs' (a
+ * recovery that keeps the interrupted run's changes), a link-up entry whose
+ * replug is pending is bounced (see finish_replug()); otherwise the link
+ * is only brought up.  Returns 0 or a negative errno value with 'err'
+ * set. */
 static int
 restore_kernel_entry(struct backend *b, const struct journal_entry *e,
+                     bool finish_replugs, const struct apply_options *opts,
                      struct summary *done, struct error *err)
 {
     struct backend_link_state state;
@@ -211,6 +254,9 @@ restore_kernel_entry(struct backend *b, const struct journal_entry *e,
         return error;
     }
     case JOURNAL_LINK_UP:
+        if (finish_replugs && !e->bounced) {
+            return finish_replug(b, e, &state, opts, done, err);
+        }
         if (state.admin_up) {
             return 0;
         }
@@ -314,7 +360,51 @@ commit_restore(struct backend *b, const struct backend_mtu_change *changes,
     }
 }
 
-/* Restores every OVS entry of 'journal'.  A request that was set goes back
+/* Commits the 'n' rollback 'changes' (in the journal's order, which is the
+ * order apply committed them in; 'tiers' holds each one's tier) one
+ * transaction per run of one tier, the last run first, each confirmed by
+ * ovs-vswitchd before the next: the reverse of apply's order (see
+ * ovs_tier()), so that while a raise is undone the VIFs go down before
+ * the tunnels, internal ports and uplinks under them.  Once one tier is
+ * not confirmed (vswitchd stopped or hung), waiting for the others is
+ * useless: they are committed in one last transaction, which vswitchd
+ * applies in its own order when it runs again.  Sets '*confirmedp' to
+ * whether every tier was confirmed, and on failure '*n_leftp' to how many
+ * of 'changes', from the first, were not committed. */
+static int
+commit_restore_tiers(struct backend *b,
+                     const struct backend_mtu_change *changes,
+                     const int *tiers, size_t n,
+                     const struct apply_options *opts, bool *confirmedp,
+                     size_t *n_leftp, struct error *err)
+{
+    size_t end = n;
+
+    *confirmedp = true;
+    *n_leftp = 0;
+    while (end > 0) {
+        size_t start = end;
+        bool confirmed;
+        int error;
+
+        while (start > 0 && (!*confirmedp
+                             || tiers[start - 1] == tiers[end - 1])) {
+            start--;
+        }
+        error = commit_restore(b, changes + start, end - start, opts,
+                               &confirmed, err);
+        if (error) {
+            *n_leftp = end;
+            return error;
+        }
+        *confirmedp = *confirmedp && confirmed;
+        end = start;
+    }
+    return 0;
+}
+
+/* Restores every OVS entry of 'journal', tier by tier in reverse (see
+ * commit_restore_tiers()).  A request that was set goes back
  * to its old value: once committed, vswitchd converges on it whatever it
  * had applied.  A request that was unset is first set to the old kernel MTU
  * (clearing alone leaves the kernel MTU where it is), and cleared only once
@@ -324,15 +414,46 @@ commit_restore(struct backend *b, const struct backend_mtu_change *changes,
  * that no longer exist, or that this run never touched (no request where
  * there was none), are left alone; only real changes are made and
  * logged. */
+/* The mtu_request of the row of 'e' in 'now', or 0. */
+static unsigned int
+cur_request(const struct host *now, const struct journal_entry *e)
+{
+    const struct host_ovs_iface *cur = host_find_ovs_iface(now, e->ifname,
+                                                           NULL, NULL);
+
+    return cur && cur->has_mtu_request ? cur->mtu_request : 0;
+}
+
+/* Adds to 'left' the OVS entries of 'journal', as left at their target. */
+static void
+left_ovs_entries(const struct journal *journal, struct summary *left)
+{
+    for (size_t i = 0; i < journal->n_entries; i++) {
+        const struct journal_entry *o = &journal->entries[i];
+
+        if (o->layer != JOURNAL_OVS_MTU_REQUEST) {
+            continue;
+        }
+        if (o->has_target) {
+            summary_add(left, "OVS %s mtu_request %u", o->ifname,
+                        o->target);
+        } else {
+            summary_add(left, "OVS %s mtu_request", o->ifname);
+        }
+    }
+}
+
 static int
 restore_ovs_entries(const struct journal *journal, struct backend *b,
                     const struct apply_options *opts, struct summary *done,
-                    struct journal *pending, struct error *err)
+                    struct summary *left, struct journal *pending,
+                    struct error *err)
 {
     long long deadline = now_ms() + opts->timeout_ms;
     struct backend_mtu_change *sets, *clears;
     size_t n_sets = 0, n_clears = 0, n_entries = 0;
-    const struct journal_entry **changed;
+    int *set_tiers;
+    const struct journal_entry **changed, **set_entries;
     size_t n_changed = 0;
     struct host *now = NULL;
     bool confirmed = true, settled = true;
@@ -359,15 +480,19 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
     }
     if (error) {
         host_destroy(now);
+        left_ovs_entries(journal, left);
         return error_prefix(err, error, "cannot restore mtu_request of %zu "
                             "OVS interface(s)", n_entries);
     }
 
     sets = xzalloc(n_entries * sizeof *sets);
+    set_tiers = xzalloc(n_entries * sizeof *set_tiers);
     clears = xzalloc(n_entries * sizeof *clears);
     /* An array of pointers.
      * NOLINTNEXTLINE(bugprone-sizeof-expression) */
     changed = xzalloc(n_entries * sizeof *changed);
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+    set_entries = xzalloc(n_entries * sizeof *set_entries);
     for (size_t i = 0; i < journal->n_entries; i++) {
         const struct journal_entry *e = &journal->entries[i];
         const struct host_ovs_iface *cur;
@@ -389,7 +514,8 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
             sets[n_sets].ifname = e->ifname;
             sets[n_sets].set = true;
             sets[n_sets].mtu = e->value;
-            n_sets++;
+            set_entries[n_sets] = e;
+            set_tiers[n_sets++] = e->tier;
         } else {
             if (!cur->has_mtu_request) {
                 continue;       /* This run's request never landed. */
@@ -406,7 +532,8 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
                 sets[n_sets].ifname = e->ifname;
                 sets[n_sets].set = true;
                 sets[n_sets].mtu = e->kernel_mtu;
-                n_sets++;
+                set_entries[n_sets] = e;
+                set_tiers[n_sets++] = e->tier;
             }
             clears[n_clears].ifname = e->ifname;
             clears[n_clears].set = false;
@@ -415,7 +542,27 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
         changed[n_changed++] = e;
     }
     if (n_sets) {
-        error = commit_restore(b, sets, n_sets, opts, &confirmed, err);
+        size_t n_left;
+
+        error = commit_restore_tiers(b, sets, set_tiers, n_sets, opts,
+                                     &confirmed, &n_left, err);
+        /* Exactly what stays where: the tiers committed before the failure
+         * are back, the others at the new MTU. */
+        for (size_t k = n_sets; error && k-- > 0;) {
+            const struct journal_entry *e = set_entries[k];
+
+            if (k >= n_left) {
+                summary_add(done, "%s mtu_request %u%s", e->ifname,
+                            sets[k].mtu, e->had_request ? ""
+                            : " (was unset; not cleared yet)");
+            }
+        }
+        for (size_t k = 0; error && k < n_left; k++) {
+            const struct journal_entry *e = set_entries[k];
+
+            summary_add(left, "OVS %s mtu_request %u", e->ifname,
+                        e->has_target ? e->target : cur_request(now, e));
+        }
     }
     confirmed = confirmed && settled;
     if (!error && n_clears && confirmed) {
@@ -425,6 +572,14 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
          * whether vswitchd confirms it does not matter. */
         error = commit_restore(b, clears, n_clears, opts, &clear_confirmed,
                                err);
+        for (size_t k = 0; error && k < n_sets; k++) {
+            summary_add(done, "%s mtu_request %u", set_entries[k]->ifname,
+                        sets[k].mtu);
+        }
+        for (size_t k = 0; error && k < n_clears; k++) {
+            summary_add(left, "OVS %s mtu_request set (it was unset before; "
+                        "the old MTU is back)", clears[k].ifname);
+        }
     }
     for (size_t i = 0; !error && i < n_changed; i++) {
         const struct journal_entry *e = changed[i];
@@ -465,6 +620,8 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
         }
     }
     free(sets);
+    free(set_entries);
+    free(set_tiers);
     free(clears);
     free(changed);
     host_destroy(now);
@@ -476,9 +633,9 @@ restore_ovs_entries(const struct journal *journal, struct backend *b,
  * of the first of them.  Returns 0 if everything was restored. */
 static int
 restore_journal(const struct journal *journal, struct backend *b,
-                const struct apply_options *opts, struct summary *done,
-                struct summary *left, struct journal *pending,
-                struct error *err)
+                const struct apply_options *opts, bool finish_replugs,
+                struct summary *done, struct summary *left,
+                struct journal *pending, struct error *err)
 {
     size_t ovs_pos = journal->n_entries;
     int first_error = 0;
@@ -490,31 +647,38 @@ restore_journal(const struct journal *journal, struct backend *b,
             break;
         }
     }
+    /* The pending replugs first, in the plan's order, as the interrupted
+     * run would have made them. */
+    for (size_t i = 0; finish_replugs && i < journal->n_entries; i++) {
+        const struct journal_entry *e = &journal->entries[i];
+        int error;
+
+        if (e->layer != JOURNAL_LINK_UP || e->bounced) {
+            continue;
+        }
+        error_clear(&e_err);
+        error = restore_kernel_entry(b, e, true, opts, done, &e_err);
+        if (error) {
+            log_warn("recovery: %s", e_err.msg);
+            return error_set(err, error, "%s", e_err.msg);
+        }
+    }
     for (size_t i = journal->n_entries; i-- > 0;) {
         const struct journal_entry *e = &journal->entries[i];
         int error = 0;
 
+        if (finish_replugs && e->layer == JOURNAL_LINK_UP && !e->bounced) {
+            continue;           /* Made above. */
+        }
         error_clear(&e_err);
         if (e->layer == JOURNAL_OVS_MTU_REQUEST) {
             if (i == ovs_pos) {
-                error = restore_ovs_entries(journal, b, opts, done, pending,
-                                            &e_err);
-                for (size_t j = 0; error && j < journal->n_entries; j++) {
-                    const struct journal_entry *o = &journal->entries[j];
-
-                    if (o->layer != JOURNAL_OVS_MTU_REQUEST) {
-                        continue;
-                    }
-                    if (o->has_target) {
-                        summary_add(left, "OVS %s mtu_request %u", o->ifname,
-                                    o->target);
-                    } else {
-                        summary_add(left, "OVS %s mtu_request", o->ifname);
-                    }
-                }
+                error = restore_ovs_entries(journal, b, opts, done, left,
+                                            pending, &e_err);
             }
         } else {
-            error = restore_kernel_entry(b, e, done, &e_err);
+            error = restore_kernel_entry(b, e, finish_replugs, opts, done,
+                                         &e_err);
         }
         if (error) {
             log_warn("rollback: %s", e_err.msg);
@@ -559,7 +723,8 @@ roll_back(const struct journal *applied, struct backend *b,
     log_warn("%s; rolling back", failure);
     error_clear(&r_err);
     *rolled_backp = false;
-    if (restore_journal(applied, b, opts, &done, &left, pending, &r_err)) {
+    if (restore_journal(applied, b, opts, false, &done, &left, pending,
+                        &r_err)) {
         struct journal *rest = journal_create();
         struct error w_err;
 
@@ -773,10 +938,37 @@ wait_carrier(struct backend *b, const char *ifname, unsigned int mtu,
     }
 }
 
+/* Records in 'journal' (and on disk in 'state_dir') that the replug of
+ * 'ifname' was made, so that a run killed after it does not make it again.
+ * A failed write is only logged: the next run would bounce the link once
+ * more, which is safe, and the journal is removed at the end anyway. */
+static void
+mark_bounced(struct journal *journal, const char *ifname,
+             const char *state_dir)
+{
+    struct error w_err;
+
+    for (size_t i = 0; i < journal->n_entries; i++) {
+        struct journal_entry *e = &journal->entries[i];
+
+        if (e->layer == JOURNAL_LINK_UP && !strcmp(e->ifname, ifname)) {
+            e->bounced = true;
+        }
+    }
+    error_clear(&w_err);
+    if (journal_write(state_dir, journal, &w_err)) {
+        log_warn("%s; a run killed before this one ends bounces %s once "
+                 "more", w_err.msg, ifname);
+    }
+}
+
 /* Makes the replug steps of 'plan' (the planner puts them after every
  * other step), in order, one link at a time, each back up with carrier
- * before the next (so a bond keeps a live member).  Each is journaled
- * first, so that a run killed mid-replug leaves nothing down. */
+ * before the next (so a bond keeps a live member).  'journal' has each of
+ * them as pending from the start, and is written again before each (so
+ * that a full disk stops the run before a link goes down) and after each
+ * (marked made): a run killed mid-replug leaves nothing down, and the next
+ * run bounces exactly the ones still pending. */
 static int
 replug_steps(const struct plan *plan, const struct host *host,
              struct backend *b, struct journal *journal,
@@ -815,6 +1007,7 @@ replug_steps(const struct plan *plan, const struct host *host,
         }
         log_change("%s: replugged (down/up) at MTU %u (%s)", step->ifname,
                    step->to_mtu, step->reason);
+        mark_bounced(journal, step->ifname, opts->state_dir);
     }
     return 0;
 }
@@ -1067,6 +1260,59 @@ misplaced_replug(const struct plan *plan, const struct host *host)
     return SIZE_MAX;
 }
 
+/* After the gate failed (its message in 'err', code 'error') with
+ * --no-rollback: removes the journal and rewrites 'err' to say what failed
+ * and exactly what stays where (each change of 'plan', with its value
+ * before), and how to undo it. */
+static void
+keep_changes(const struct plan *plan, const struct apply_options *opts,
+             int error, struct error *err)
+{
+    struct summary kept = { "", 0 };
+    char failure[sizeof err->msg];
+    struct error r_err;
+
+    copy_string(failure, err->msg, sizeof failure);
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        const struct plan_step *s = &plan->steps[i];
+
+        switch (s->action) {
+        case PLAN_SET_MTU_REQUEST:
+            if (s->from_set) {
+                summary_add(&kept, "OVS %s mtu_request %u (was %u)",
+                            s->ifname, s->to_mtu, s->from_mtu);
+            } else {
+                summary_add(&kept, "OVS %s mtu_request %u (was unset)",
+                            s->ifname, s->to_mtu);
+            }
+            break;
+        case PLAN_SET_LINK_MTU:
+            summary_add(&kept, "%s MTU %u (was %u)", s->ifname, s->to_mtu,
+                        s->from_mtu);
+            break;
+        case PLAN_DISABLE_LRO:
+            summary_add(&kept, "%s LRO off (was on)", s->ifname);
+            break;
+        case PLAN_REPLUG:
+        case PLAN_ACTION_MAX:
+        default:
+            break;
+        }
+    }
+    error_clear(&r_err);
+    if (journal_remove(opts->state_dir, &r_err)) {
+        error_set(err, error, "%s; the changes are kept (--no-rollback): "
+                  "%s; but %s: remove it by hand, or the next run puts "
+                  "those values back", failure,
+                  summary_text(&kept, "none"), r_err.msg);
+        return;
+    }
+    error_set(err, error, "%s; the changes are kept (--no-rollback): %s; "
+              "to undo them, set those values back by hand or apply a "
+              "policy with the old MTU", failure,
+              summary_text(&kept, "none"));
+}
+
 int
 apply_plan(const struct plan *plan, const struct host *host,
            struct backend *b, const struct apply_options *opts,
@@ -1105,9 +1351,9 @@ apply_plan(const struct plan *plan, const struct host *host,
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *step = &plan->steps[i];
 
-        if (step->action != PLAN_REPLUG) {
-            journal_step(journal, host, step);
-        }
+        /* The replug steps too, as pending: a run killed before it made
+         * them leaves them to the next one. */
+        journal_step(journal, host, step);
         if (is_ovs_step(step)) {
             changes[n_changes].ifname = step->ifname;
             changes[n_changes].set = true;
@@ -1154,13 +1400,7 @@ apply_plan(const struct plan *plan, const struct host *host,
     if (!error && opts->gate) {
         error = opts->gate(opts->gate_aux, err);
         if (error && opts->gate_keeps_changes) {
-            struct error r_err;
-
-            error_clear(&r_err);
-            if (journal_remove(opts->state_dir, &r_err)) {
-                error_prefix(err, error, "%s; and", r_err.msg);
-            }
-            error_prefix(err, error, "the changes are kept (--no-rollback)");
+            keep_changes(plan, opts, error, err);
             goto out;
         }
     }
@@ -1206,7 +1446,9 @@ entry_at_target(const struct journal_entry *e, struct backend *b,
         return (!backend_lro_get(b, e->ifname, &lro, NULL)
                 && (lro == LRO_OFF || lro == LRO_FIXED_OFF) && !e->target);
     case JOURNAL_LINK_UP:
-        return have_link && state.admin_up;
+        /* Up is not enough: a replug journaled but not made yet is not at
+         * its target. */
+        return have_link && state.admin_up && e->bounced;
     case JOURNAL_OVS_MTU_REQUEST:
         iface = ovs ? host_find_ovs_iface(ovs, e->ifname, NULL, NULL) : NULL;
         return (iface && !iface->error[0]
@@ -1219,6 +1461,30 @@ entry_at_target(const struct journal_entry *e, struct backend *b,
     }
 }
 
+/* In 'revert', the part of a journal that a recovery puts back, marks as
+ * made the pending replugs of links whose MTU is put back too: the plan of
+ * the run changes that MTU again, with its replug step if one is asked
+ * for, so the recovery only brings the link up.  The others (their MTU
+ * held at the target) are bounced by the recovery: no plan would. */
+static void
+leave_replugs_to_plan(struct journal *revert)
+{
+    for (size_t i = 0; i < revert->n_entries; i++) {
+        struct journal_entry *up = &revert->entries[i];
+
+        for (size_t j = 0; up->layer == JOURNAL_LINK_UP && !up->bounced
+                           && j < revert->n_entries; j++) {
+            const struct journal_entry *mtu = &revert->entries[j];
+
+            if ((mtu->layer == JOURNAL_LINK_MTU
+                 || mtu->layer == JOURNAL_OVS_MTU_REQUEST)
+                && !strcmp(mtu->ifname, up->ifname)) {
+                up->bounced = true;
+            }
+        }
+    }
+}
+
 /* Splits the journal 'journal' of an interrupted run, if it is of the
  * policy that 'opts' applies now (same digest, targets recorded) and the
  * entries at their target (verified, through 'b') are a prefix of it: that
@@ -1228,24 +1494,32 @@ entry_at_target(const struct journal_entry *e, struct backend *b,
  * plan's order, and every prefix of a plan is safe (a lower device is
  * raised before its uppers and lowered after them), so what is kept leaves
  * no upper device above its lower device.  Returns false, and sets
- * '*revertp' to NULL, for a journal of another policy, one written without
- * targets, or one whose entries at the target are not a prefix: then all
- * of it is put back. */
+ * '*revertp' to NULL and '*whyp' to the reason (for the log), for a journal
+ * of another policy (or none), one written without targets, or one whose
+ * entries at the target are not a prefix: then all of it is put back. */
 static bool
 journal_split(const struct journal *journal, struct backend *b,
               const struct apply_options *opts, struct journal **revertp,
-              struct summary *kept)
+              struct summary *kept, const char **whyp)
 {
     struct host *ovs = NULL;
     size_t n_ovs = 0;
 
     *revertp = NULL;
-    if (!opts->policy || !journal->policy[0]
-        || strcmp(journal->policy, opts->policy->digest)) {
+    if (!journal->policy[0]) {
+        *whyp = "it names no policy (the run was in path verification, "
+                "or its rollback had failed), so its change is not one to "
+                "finish";
+        return false;
+    } else if (!opts->policy
+               || strcmp(journal->policy, opts->policy->digest)) {
+        *whyp = "it was written under another policy";
         return false;
     }
     for (size_t i = 0; i < journal->n_entries; i++) {
         if (!journal->entries[i].has_target) {
+            *whyp = "it was written without targets (by an older "
+                    "jumboagent)";
             return false;
         }
         n_ovs += journal->entries[i].layer == JOURNAL_OVS_MTU_REQUEST;
@@ -1266,7 +1540,10 @@ journal_split(const struct journal *journal, struct backend *b,
         const struct journal_entry *e = &journal->entries[i];
         bool at_target = entry_at_target(e, b, ovs);
 
-        if (at_target && !(*revertp)->n_entries) {
+        if (at_target && !(*revertp)->n_entries
+            && e->layer == JOURNAL_LINK_UP) {
+            summary_add(kept, "%s replugged", e->ifname);
+        } else if (at_target && !(*revertp)->n_entries) {
             summary_add(kept, "%s %s %u", e->ifname,
                         journal_layer_to_string(e->layer), e->target);
         } else if (at_target) {
@@ -1275,12 +1552,18 @@ journal_split(const struct journal *journal, struct backend *b,
              * whole journal is known to be safe to put back. */
             journal_destroy(*revertp);
             *revertp = NULL;
+            *whyp = "what holds at its target is not a prefix of its plan "
+                    "(it was cut off in a transaction or a rollback), and "
+                    "only all of it is known to be safe to put back";
             break;
         } else {
             journal_add(*revertp, e);
         }
     }
     host_destroy(ovs);
+    if (*revertp) {
+        leave_replugs_to_plan(*revertp);
+    }
     return *revertp != NULL;
 }
 
@@ -1288,6 +1571,20 @@ bool
 apply_journal_pending(const char *state_dir)
 {
     return journal_pending(state_dir);
+}
+
+/* Counts the link-up entries of 'journal' whose replug is still to be
+ * made. */
+static size_t
+count_pending_replugs(const struct journal *journal)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < journal->n_entries; i++) {
+        n += (journal->entries[i].layer == JOURNAL_LINK_UP
+              && !journal->entries[i].bounced);
+    }
+    return n;
 }
 
 int
@@ -1298,6 +1595,8 @@ apply_recover(struct backend *b, const struct apply_options *opts,
     struct summary kept = { "", 0 };
     struct summary left = { "", 0 };
     struct journal *journal, *revert, *pending = NULL;
+    const char *why = "";
+    size_t n_replugs = 0;
     int error;
 
     *recoveredp = false;
@@ -1308,10 +1607,11 @@ apply_recover(struct backend *b, const struct apply_options *opts,
         return error;
     }
     *recoveredp = true;
-    if (!journal_split(journal, b, opts, &revert, &kept)) {
+    if (!journal_split(journal, b, opts, &revert, &kept, &why)) {
         log_change("found the journal of an interrupted run (pid %ld, %zu "
-                   "value(s)); restoring the previous values before "
-                   "anything else", journal->pid, journal->n_entries);
+                   "value(s)); restoring all of its previous values before "
+                   "anything else, as %s", journal->pid, journal->n_entries,
+                   why);
     } else if (!revert->n_entries) {
         /* Every change of this policy was made and holds: reverting and
          * making it again would only flip each link twice more. */
@@ -1319,29 +1619,51 @@ apply_recover(struct backend *b, const struct apply_options *opts,
         if (!error) {
             log_change("found the journal of an interrupted run (pid %ld) "
                        "of this policy, whose %zu change(s) were all made "
-                       "and hold: finished it without reverting (%s)",
-                       journal->pid, journal->n_entries,
+                       "and hold: finished it without reverting, they stay "
+                       "(%s)", journal->pid, journal->n_entries,
                        summary_text(&kept, "nothing"));
         }
         goto out;
     } else {
         /* Keep what is at the target; put back only the rest, which the
-         * plan of this run then makes again. */
+         * plan of this run then makes again, and make the replugs it had
+         * not made (no plan would: their MTU is at the target). */
+        char restoring[128] = "";
+
+        n_replugs = count_pending_replugs(revert);
+        if (revert->n_entries > n_replugs) {
+            snprintf(restoring, sizeof restoring, "; restoring the %zu "
+                     "value(s) it left between states or had not reached",
+                     revert->n_entries - n_replugs);
+        }
         log_change("found the journal of an interrupted run (pid %ld) of "
-                   "this policy: keeping the %zu change(s) that hold (%s); "
-                   "restoring the %zu value(s) it left between states",
-                   journal->pid, journal->n_entries - revert->n_entries,
-                   summary_text(&kept, "none"), revert->n_entries);
+                   "this policy: keeping the %zu change(s) that hold (%s)"
+                   "%s%s", journal->pid,
+                   journal->n_entries - revert->n_entries,
+                   summary_text(&kept, "none"), restoring,
+                   (n_replugs ? "; making the replug(s) it had not made"
+                    : ""));
     }
     pending = journal_create();
-    error = restore_journal(revert ? revert : journal, b, opts, &done, &left,
-                            pending, err);
+    error = restore_journal(revert ? revert : journal, b, opts,
+                            revert != NULL, &done, &left, pending, err);
     if (error) {
-        error_prefix(err, error, "restoring the journal %s/%s of an "
-                     "interrupted run (pid %ld) failed, so nothing else was "
-                     "done; fix the cause and run again, or restore its "
-                     "values by hand and remove the file",
-                     opts->state_dir, journal_file_name(), journal->pid);
+        char cause[sizeof err->msg];
+
+        copy_string(cause, err->msg, sizeof cause);
+        error_set(err, error, "restoring the journal %s/%s of an "
+                  "interrupted run (pid %ld) stopped at a value it could "
+                  "not put back: %s; kept at the target: %s; put back: %s; "
+                  "also left as the interrupted run left them: %s; nothing "
+                  "else was done, and the journal is kept: fix the cause "
+                  "and run jumboagent again (it restores the journal "
+                  "first), or restore those values by hand and remove the "
+                  "file", opts->state_dir, journal_file_name(),
+                  journal->pid, cause,
+                  (revert ? summary_text(&kept, "nothing")
+                   : "nothing (all of it is to be put back)"),
+                  summary_text(&done, "nothing"),
+                  summary_text(&left, "nothing else"));
     } else if (pending->n_entries) {
         /* vswitchd still has not applied the old MTU: the requests that
          * were unset stay in the journal, and this run stops here (it
@@ -1358,12 +1680,19 @@ apply_recover(struct backend *b, const struct apply_options *opts,
                               opts->state_dir, journal_file_name());
         }
     } else if (!(error = journal_remove(opts->state_dir, err))) {
-        log_change("%s: %s", (revert
-                              ? "put back what the interrupted run left "
-                                "between states"
-                              : "restored the state before the interrupted "
-                                "run"),
-                   summary_text(&done, "nothing had changed"));
+        if (revert) {
+            log_change("finished the interrupted run: kept what held %s: "
+                       "%s", (!n_replugs
+                              ? "and put back what it left between states"
+                              : n_replugs == revert->n_entries
+                              ? "and made its pending replug(s)"
+                              : "and put back what it left between states, "
+                                "and made its pending replug(s)"),
+                       summary_text(&done, "nothing had changed"));
+        } else {
+            log_change("restored the state before the interrupted run: %s",
+                       summary_text(&done, "nothing had changed"));
+        }
     }
 out:
     journal_destroy(pending);

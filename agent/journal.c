@@ -163,6 +163,13 @@ journal_write(const char *dir, const struct journal *journal,
             json_object_object_add(o, "target",
                                    json_object_new_int64(e->target));
         }
+        if (e->layer == JOURNAL_LINK_UP) {
+            json_object_object_add(o, "bounced",
+                                   json_object_new_boolean(e->bounced));
+        }
+        if (e->layer == JOURNAL_OVS_MTU_REQUEST) {
+            json_object_object_add(o, "tier", json_object_new_int(e->tier));
+        }
         json_object_array_add(entries, o);
     }
     json_object_object_add(root, "entries", entries);
@@ -204,6 +211,7 @@ static const char *const top_keys[] = {
 };
 static const char *const entry_keys[] = {
     "layer", "interface", "had_request", "value", "kernel_mtu", "target",
+    "bounced", "tier",
 };
 static const struct json_input_keys top_kind = JSON_INPUT_KEYS(top_keys);
 static const struct json_input_keys entry_kind = JSON_INPUT_KEYS(entry_keys);
@@ -282,7 +290,8 @@ parse_entry(const struct json_input_ctx *ctx, struct json_object *o,
             size_t i, struct journal_entry *e)
 {
     char epath[JSON_INPUT_PATH_SIZE];
-    long long value = -1, kernel_mtu = 0, target = -1;
+    long long value = -1, kernel_mtu = 0, target = -1, tier = -1;
+    bool bounced = true;
     const char *name = NULL, *problem;
     int layer = JOURNAL_LAYER_MAX;
     int error;
@@ -309,7 +318,11 @@ parse_entry(const struct json_input_ctx *ctx, struct json_object *o,
         || json_input_get_int(ctx, o, epath, "kernel_mtu", 0, 0, HOST_MTU_MAX,
                               RULE_ENTRY, &kernel_mtu)
         || json_input_get_int(ctx, o, epath, "target", 0, 0, HOST_MTU_MAX,
-                              RULE_ENTRY, &target)) {
+                              RULE_ENTRY, &target)
+        || json_input_get_bool(ctx, o, epath, "bounced", 0, RULE_ENTRY,
+                               &bounced)
+        || json_input_get_int(ctx, o, epath, "tier", 0, 0, JOURNAL_MAX_TIER,
+                              RULE_ENTRY, &tier)) {
         return -EINVAL;
     }
 
@@ -334,7 +347,15 @@ parse_entry(const struct json_input_ctx *ctx, struct json_object *o,
     e->kernel_mtu = kernel_mtu;
     e->has_target = target >= 0;
     e->target = e->has_target ? target : 0;
+    e->bounced = bounced;
+    e->tier = tier >= 0 ? tier : 0;
     problem = entry_problem(e);
+    if (!problem && layer != JOURNAL_LINK_UP
+        && json_object_object_get_ex(o, "bounced", NULL)) {
+        problem = "only a link-up entry records \"bounced\"";
+    } else if (!problem && layer != JOURNAL_OVS_MTU_REQUEST && tier >= 0) {
+        problem = "only an ovs-mtu-request entry records \"tier\"";
+    }
     if (problem) {
         return error_set(ctx->err, -EINVAL, "%s: %s (%s, %s): %s; "
                          "jumboagent never journals that, so nothing was "

@@ -18,6 +18,10 @@ struct policy;
 
 #define JOURNAL_DEFAULT_DIR "/var/lib/jumboagent"
 
+/* The highest OVS transaction tier an entry records (apply.c's tiers:
+ * lower devices, the bridges' own ports, tunnels, VIFs). */
+#define JOURNAL_MAX_TIER 3
+
 enum journal_layer {
     JOURNAL_OVS_MTU_REQUEST,    /* OVSDB Interface.mtu_request. */
     JOURNAL_LINK_MTU,           /* Kernel MTU of a link OVS does not own. */
@@ -44,6 +48,17 @@ struct journal_entry {
     unsigned int target;        /* What the run was taking it to: OVS: the
                                  * new mtu_request (and MTU); LINK_MTU: the
                                  * new MTU; LRO: 0 (off); LINK_UP: 1. */
+    bool bounced;               /* LINK_UP: the replug was made (down, up,
+                                 * back with carrier); false while it is
+                                 * pending, so that a run killed before the
+                                 * bounce leaves it for the next one.  True
+                                 * in journals written before it was
+                                 * recorded. */
+    int tier;                   /* OVS: the transaction tier it was
+                                 * committed in (see apply.c), which the
+                                 * rollback undoes in reverse order; 0 in
+                                 * journals written before it was
+                                 * recorded. */
 };
 
 struct journal {

@@ -17,12 +17,6 @@
 #define PID_BYTE 1
 
 static void
-on_alarm(int sig)
-{
-    (void) sig;
-}
-
-static void
 init_flock(struct flock *fl, short type, off_t start)
 {
     memset(fl, 0, sizeof *fl);
@@ -106,15 +100,49 @@ take_locks(int fd, bool wait)
     return 0;
 }
 
+/* How often a wait for the lock looks again. */
+#define LOCK_RETRY_MS 50
+
+/* The stop requests that end a wait for the lock: those of SIGINT, SIGTERM
+ * and SIGHUP that the caller blocks (main.c blocks them all before it
+ * takes the lock), so that they stay pending until this looks.  An
+ * unblocked one kills the process as usual. */
+static void
+blocked_stop_signals(sigset_t *set)
+{
+    static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+    sigset_t blocked;
+
+    sigemptyset(set);
+    if (sigprocmask(SIG_BLOCK, NULL, &blocked)) {
+        return;
+    }
+    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+        if (sigismember(&blocked, stops[i])) {
+            sigaddset(set, stops[i]);
+        }
+    }
+}
+
+/* Waits up to 'ms' for one of the signals in 'stops' (blocked): returns
+ * its number, having taken it (the run ends on it), or 0 after 'ms' or a
+ * wake-up by another signal. */
+static int
+wait_stop_signal(const sigset_t *stops, long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    int sig = sigtimedwait(stops, NULL, &ts);
+
+    return sig > 0 ? sig : 0;
+}
+
 int
 lock_acquire(const char *path, int timeout_ms, int *fdp, struct error *err)
 {
-    struct sigaction sa, old_sa;
-    timer_t timer;
-    struct sigevent sev;
-    struct itimerspec its;
+    struct timespec start, now;
+    sigset_t stops;
     char holder[32];
-    int fd, error = 0;
+    int fd, sig = 0, error = 0;
 
     fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY
               | O_CLOEXEC, 0600);
@@ -140,57 +168,59 @@ lock_acquire(const char *path, int timeout_ms, int *fdp, struct error *err)
     }
     if (error != -EAGAIN && error != -EACCES) {
         close(fd);
-        return error_set(err, error, "cannot lock %s: %s", path,
-                         strerror(-error));
+        return error_set(err, error, "cannot lock %s: %s; nothing was "
+                         "changed", path, strerror(-error));
     }
 
-    /* Another run holds it: block in fcntl() until it is released, woken
-     * by a timer's SIGALRM to look at the clock. */
+    /* Another run holds it: try again every LOCK_RETRY_MS, sleeping in
+     * sigtimedwait() on the blocked stop signals, so that a stop request
+     * ends the wait at once.  (No timer and no SIGALRM: nothing in the wait
+     * can fail but the lock itself.) */
     fprintf(stderr, "jumboagent: waiting up to %d ms for another run%s to "
             "release %s\n", timeout_ms,
             holder_text(fd, holder, sizeof holder), path);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGALRM, &sa, &old_sa);
-    memset(&sev, 0, sizeof sev);
-    sev.sigev_notify = SIGEV_SIGNAL;
-    sev.sigev_signo = SIGALRM;
-    if (timer_create(CLOCK_MONOTONIC, &sev, &timer)) {
-        error = -errno;
-    } else {
-        struct timespec start, now;
+    blocked_stop_signals(&stops);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
         long long waited_ms;
 
-        /* The timer repeats, so that a signal that lands just before
-         * fcntl() blocks cannot leave it waiting for ever. */
-        memset(&its, 0, sizeof its);
-        its.it_value.tv_nsec = 50 * 1000000L;
-        its.it_interval.tv_nsec = 50 * 1000000L;
-        clock_gettime(CLOCK_MONOTONIC, &start);
-        timer_settime(timer, 0, &its, NULL);
-        for (;;) {
-            error = take_locks(fd, true);
-            if (error != -EINTR) {
-                break;
-            }
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            waited_ms = (now.tv_sec - start.tv_sec) * 1000LL
-                        + (now.tv_nsec - start.tv_nsec) / 1000000;
-            if (waited_ms >= timeout_ms) {
-                error = -ETIMEDOUT;
-                break;
-            }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        waited_ms = ((now.tv_sec - start.tv_sec) * 1000LL
+                     + (now.tv_nsec - start.tv_nsec) / 1000000);
+        if (waited_ms >= timeout_ms) {
+            error = -ETIMEDOUT;
+            break;
         }
-        timer_delete(timer);
+        sig = wait_stop_signal(&stops, (timeout_ms - waited_ms < LOCK_RETRY_MS
+                                        ? timeout_ms - waited_ms
+                                        : LOCK_RETRY_MS));
+        if (sig) {
+            error = -EINTR;
+            break;
+        }
+        error = take_locks(fd, false);
+        if (error != -EAGAIN && error != -EACCES) {
+            break;
+        }
     }
-    sigaction(SIGALRM, &old_sa, NULL);
     if (error) {
         holder_text(fd, holder, sizeof holder);
         close(fd);
+        if (sig) {
+            return error_set(err, error, "stopped by %s while waiting for "
+                             "the lock %s held by another jumboagent "
+                             "run%s; nothing was changed",
+                             sig == SIGINT ? "SIGINT"
+                             : sig == SIGTERM ? "SIGTERM" : "SIGHUP",
+                             path, holder);
+        } else if (error != -ETIMEDOUT) {
+            return error_set(err, error, "cannot lock %s: %s; nothing was "
+                             "changed", path, strerror(-error));
+        }
         return error_set(err, error, "another jumboagent run%s still holds "
-                         "%s after %d ms; wait for it to finish or raise "
-                         "--timeout", holder, path, timeout_ms);
+                         "%s after %d ms; nothing was changed; wait for it "
+                         "to finish or raise --timeout", holder, path,
+                         timeout_ms);
     }
     *fdp = fd;
     return 0;

@@ -65,6 +65,7 @@ pmtu_search(unsigned int mtu, bool ipv6, pmtu_probe_func *probe, void *aux,
     memset(verdict, 0, sizeof *verdict);
     verdict->mtu = mtu;
     verdict->floor = floor;
+    verdict->ipv6 = ipv6;
     error = probe_size(probe, aux, mtu, false, verdict, &answer, err);
     if (error) {
         return error;
@@ -137,15 +138,17 @@ pmtu_describe(const struct pmtu_verdict *v, const char *peer, char *buf,
     }
     switch (v->kind) {
     case PMTU_PASS:
-        snprintf(buf, size, "pass: packets of %u bytes with DF set reach %s",
-                 v->mtu, peer);
+        snprintf(buf, size, "pass: packets of %u bytes %s reach %s",
+                 v->mtu, v->ipv6 ? "unfragmented" : "with DF set", peer);
         break;
     case PMTU_FRAG_NEEDED:
         if (v->hop[0]) {
             snprintf(buf, size, "fail: packets of %u bytes to %s: hop %s "
-                     "announced mtu %u (fragmentation needed)%s; raise the "
+                     "announced mtu %u (%s)%s; raise the "
                      "MTU of that hop's next link, or lower this network's",
-                     v->mtu, peer, v->hop, v->hop_mtu, largest);
+                     v->mtu, peer, v->hop, v->hop_mtu,
+                     v->ipv6 ? "packet too big" : "fragmentation needed",
+                     largest);
         } else {
             snprintf(buf, size, "fail: packets of %u bytes to %s: this "
                      "host's route or interface allows only mtu %u%s",

@@ -72,6 +72,9 @@ struct pmtu_verdict {
                                  * size that passed, 0 if not known. */
     unsigned int floor;         /* The smallest size the search tries. */
     unsigned int n_probes;      /* Probe sizes tried. */
+    bool ipv6;                  /* An IPv6 path: no DF bit (IPv6 routers
+                                 * never fragment), and "Packet Too Big"
+                                 * for "fragmentation needed". */
 };
 
 /* Finds out whether packets of 'mtu' bytes with DF set reach the peer

@@ -632,8 +632,8 @@ kill $monitor
 wait $monitor 2>/dev/null
 t_is 0 $rc "the run after the killed one exits 0"
 [ $rc = 0 ] || sed 's/^/#   /' "$LAB_DIR/killr2.out"
-t_has_line "$LAB_DIR/killr2.out" "finished it without reverting" \
-    "it finishes the killed run's journal without reverting"
+t_has_line "$LAB_DIR/killr2.out" "finished the interrupted run: kept what held and made its pending replug\\(s\\): eno2 replugged$" \
+    "it finishes the killed run's journal without reverting, and makes the replug of eno2 that was not back (review 7)"
 t_no_line "$LAB_DIR/killr2.out" "restored " "it restores nothing"
 t_no_line "$LAB_DIR/monitor.out" ": (eth2|eth3|eth4|eno2|br0|xenbr1|vif3\.0|vnet[0-9])(@[^:]*)?: .*mtu 1500" \
     "ip monitor: none of the run's links went to MTU 1500 (no flip)"

@@ -18,6 +18,8 @@
 #   mount namespace)                  mid-apply: exit 5, as before
 #   CapEff of a running apply         CAP_NET_ADMIN and CAP_NET_RAW only
 #   CapEff of a running dry run       none
+#   SIGTERM while waiting for the     exit 1 at once, nothing changed, the
+#   lock                              holder's pid named
 #
 # The host is judged with ovs-vsctl and sysfs, never with the agent's own
 # output.
@@ -278,9 +280,47 @@ f6() {
     t_is 0 $? "that dry run, without capabilities, exits 0 (in sync)"
 }
 
+# F7. A stop request while a run waits for the lock (another run holds it,
+# waiting for a frozen vswitchd) ends the wait at once: exit 1, nothing
+# changed by it, the message names the signal and the holder's pid.  The
+# waiter applies the 1500 policy: had it changed anything after the holder,
+# the host would end at 1500, not at the holder's 9000.
+f7() {
+    local holder waiter frozen t0 t1 rc
+    lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
+    lab_pause_vswitchd
+    lab_apply_bg "$LAB_DIR/f7a.out" "$LAB_DIR/p9000.json" --timeout 20
+    holder=$AGENT_PID
+    lab_poll 10 committed
+    frozen=$(state)
+    lab_apply_bg "$LAB_DIR/f7b.out" "$LAB_DIR/p1500.json" --timeout 30
+    waiter=$AGENT_PID
+    lab_poll 10 grep -q "waiting up to" "$LAB_DIR/f7b.out" ||
+        t_diag "the second run did not wait for the lock: $(cat "$LAB_DIR/f7b.out")"
+    t0=$(date +%s%N)
+    kill -TERM "$waiter"
+    wait "$waiter"
+    rc=$?
+    t1=$(date +%s%N)
+    t_is 1 "$rc" "SIGTERM while waiting for the lock: exit 1"
+    t_is yes "$([ $(( (t1 - t0) / 1000000 )) -lt 2000 ] && echo yes || echo "no: $(( (t1 - t0) / 1000000 )) ms")" \
+        "SIGTERM while waiting for the lock: the wait ends at once, not after --timeout 30"
+    t_has_line "$LAB_DIR/f7b.out" "stopped by SIGTERM while waiting for the lock $LOCK held by another jumboagent run \(pid $holder\); nothing was changed" \
+        "SIGTERM while waiting for the lock: the message names the signal, the lock and the holder's pid"
+    t_has_line "$LAB_DIR/f7b.out" "failed: nothing was changed" \
+        "SIGTERM while waiting for the lock: the outcome says nothing was changed"
+    t_is "$frozen" "$(state)" "SIGTERM while waiting for the lock: the stopped run changed nothing (ovs-vsctl, sysfs)"
+    lab_resume_vswitchd
+    wait "$holder"
+    t_is 0 $? "the run that held the lock exits 0"
+    expect_state 9000 9000 "the host is at the holder's 9000, not the stopped run's 1500"
+    no_journal "SIGTERM while waiting for the lock: no journal is left"
+    lab_apply "$LAB_DIR/p1500.json" >/dev/null 2>&1
+}
+
 # FAULTS="f3 f4" runs only those cases (each starts from the state at 1500
 # with the requests as the one before left them).
-for f in ${FAULTS:-f1 f2 f3 f4 f5 f6}; do
+for f in ${FAULTS:-f1 f2 f3 f4 f5 f6 f7}; do
     $f
 done
 

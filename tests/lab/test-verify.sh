@@ -11,6 +11,9 @@
 #   4. a router that sends no ICMP errors, far link 1500: black hole, 1500;
 #   5. VXLAN over a 9000 underlay (DF set on the outer packets): inner 8950
 #      passes, inner 9000 fails;
+#   6. IPv6 in namespaces of their own (no OVS there): a 9000 path passes
+#      (ping -6 -s 8952), a router whose far link is 1500, then 1280,
+#      answers "Packet Too Big" with its address and that MTU;
 # bad input (a peer that is not an address, an unknown interface, no
 # CAP_NET_RAW) exits 1 and changes nothing; an interface without an address
 # is "cannot verify" (exit 4); "apply --verify" keeps a change whose path
@@ -246,6 +249,120 @@ else
     t_ok "# SKIP vxlan: this kernel cannot make a VXLAN link with df set"
 fi
 
+# --- 6. IPv6, without OVS ---
+# The lab's namespace has IPv6 off (ovs-vswitchd's userspace datapath
+# floods it), so these hosts are namespaces of their own, with IPv6 on
+# inside them only, and the agent runs in H6:
+#   H6 br61 (fd00:61::1) --9000-- P6 (fd00:61::2);
+#   H6 br62 (fd00:62::1) --9000-- router R6 (fd00:62::fe | fd00:63::fe)
+#   --1500, then 1280-- B6 (fd00:63::2).
+# An IPv6 echo of MTU bytes carries MTU-48 bytes of payload (40 of IPv6
+# header, 8 of ICMPv6), which is what ping -6 -s takes.
+v6_host() {   # v6_host SUFFIX: lab_host, with IPv6 on in it (no DAD wait)
+    local ns
+    ns=$(lab_host "$1") || return 1
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+        net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.lo.disable_ipv6=0 \
+        net.ipv6.conf.all.forwarding=1 net.ipv6.conf.all.accept_dad=0 \
+        net.ipv6.conf.default.accept_dad=0 || return 1
+    echo "$ns"
+}
+H6=$(v6_host h6)
+P6=$(v6_host p6)
+R6=$(v6_host r6)
+B6=$(v6_host b6)
+v6_ok=false
+if [ -n "$H6" ] && [ -n "$P6" ] && [ -n "$R6" ] && [ -n "$B6" ] &&
+   [ "$(ip netns exec "$H6" cat /proc/sys/net/ipv6/conf/all/disable_ipv6)" = 0 ]; then
+    ip -n "$H6" link add br61 type bridge
+    ip -n "$H6" link add br62 type bridge
+    lab_wire "$H6" up61 "$P6" eth0 9000
+    lab_wire "$H6" up62 "$R6" near 9000
+    lab_wire "$R6" far "$B6" eth0 1500
+    for n in 61 62; do
+        ip -n "$H6" link set up$n master br$n
+        ip -n "$H6" link set br$n mtu 9000 up
+        ip -n "$H6" addr add fd00:$n::1/64 dev br$n nodad
+    done
+    ip -n "$P6" addr add fd00:61::2/64 dev eth0 nodad
+    ip -n "$R6" addr add fd00:62::fe/64 dev near nodad
+    ip -n "$R6" addr add fd00:63::fe/64 dev far nodad
+    ip -n "$B6" addr add fd00:63::2/64 dev eth0 nodad
+    ip -n "$H6" -6 route add fd00:63::/64 via fd00:62::fe
+    ip -n "$B6" -6 route add default via fd00:63::fe
+    v6_ok=true
+fi
+h6() { ip netns exec "$H6" "$@"; }
+verify6() {   # verify6 POLICY [ARGS...]: a verify run in H6
+    local p=$1
+    shift
+    h6 "$JUMBOAGENT" --db "$LAB_DB" verify --policy "$p" --timeout 0.5 "$@"
+}
+ping6_ok() {  # ping6_ok SIZE PEER
+    h6 ping -6 -n -q -M do -c 2 -i 0.2 -W 1 -s "$1" "$2" >/dev/null 2>&1
+}
+# ping6_ptb SIZE PEER: "HOP MTU" of the Packet Too Big that ping -6 -M do
+# sees first, with the route's cached path MTU flushed, "" if none.
+ping6_ptb() {
+    h6 ip -6 route flush cache >/dev/null 2>&1
+    h6 ping -6 -n -M do -c 1 -W 1 -s "$1" "$2" 2>&1 |
+        sed -n 's/^From \([0-9a-f:]*\).*Packet too big: mtu=\([0-9]*\).*/\1 \2/p' |
+        head -1
+}
+tracepath6_pmtu() {   # tracepath6_pmtu PEER LEN: as tracepath_pmtu, in H6
+    local out
+    h6 ip -6 route flush cache >/dev/null 2>&1
+    out=$(timeout 20 ip netns exec "$H6" tracepath -6 -n -m 3 -l "$2" "$1" 2>&1)
+    if printf '%s\n' "$out" | grep -q " reached"; then
+        printf '%s\n' "$out" | sed -n 's/.*Resume: pmtu \([0-9]*\).*/\1/p'
+    else
+        echo none
+    fi
+}
+if $v6_ok; then
+    lab_poll 5 ping6_ok 56 fd00:61::2 || t_diag "no small IPv6 ping to P6"
+    lab_poll 5 ping6_ok 56 fd00:63::2 || t_diag "no small IPv6 ping to B6"
+
+    netpolicy "$LAB_DIR/v6a.json" path6 br61 9000 fd00:61::2
+    verify6 "$LAB_DIR/v6a.json" >"$LAB_DIR/out6a" 2>&1
+    t_is 0 $? "IPv6 9000 path: verify exits 0"
+    grep -q "fd00:61::2 from fd00:61::1: pass: packets of 9000 bytes unfragmented reach fd00:61::2" \
+        "$LAB_DIR/out6a" && t_ok "IPv6 9000 path: pass from br61's global address" ||
+        t_fail "IPv6 9000 path: pass line" "$(cat "$LAB_DIR/out6a")"
+    ping6_ok 8952 fd00:61::2 && ! ping6_ok 8953 fd00:61::2 &&
+        t_ok "IPv6 9000 path: ping -6 -M do passes at -s 8952 (9000-48), not 8953" ||
+        t_fail "IPv6 9000 path: ping -6 -M do -s 8952 agrees"
+    t_is 9000 "$(tracepath6_pmtu fd00:61::2 9000)" \
+        "IPv6 9000 path: tracepath -6 agrees"
+
+    for far in 1500 1280; do
+        ip -n "$R6" link set far mtu $far
+        ip -n "$B6" link set eth0 mtu $far
+        h6 ip -6 route flush cache >/dev/null 2>&1
+        netpolicy "$LAB_DIR/v6b.json" routed6 br62 9000 fd00:63::2
+        verify6 "$LAB_DIR/v6b.json" --format json >"$LAB_DIR/out6b" \
+            2>"$LAB_DIR/err6b"
+        t_is 4 $? "IPv6 router at $far: verify exits 4"
+        t_is "frag-needed fd00:62::fe $far" \
+            "$(field "$LAB_DIR/out6b" '" ".join(str(d["verify"][0]["peers"][0][k]) for k in ("verdict", "hop", "hop_mtu"))' 2>&1)" \
+            "IPv6 router at $far: JSON verdict frag-needed, hop fd00:62::fe, mtu $far"
+        verify6 "$LAB_DIR/v6b.json" >"$LAB_DIR/out6bt" 2>&1
+        grep -q "hop fd00:62::fe announced mtu $far (packet too big)" \
+            "$LAB_DIR/out6bt" &&
+            t_ok "IPv6 router at $far: \"hop fd00:62::fe announced mtu $far (packet too big)\"" ||
+            t_fail "IPv6 router at $far: text verdict" "$(cat "$LAB_DIR/out6bt")"
+        t_is "fd00:62::fe $far" "$(ping6_ptb 8952 fd00:63::2)" \
+            "IPv6 router at $far: ping -6 -M do -s 8952 gets Packet Too Big from the same hop and mtu"
+        ping6_ok $((far - 48)) fd00:63::2 &&
+            t_ok "IPv6 router at $far: ping -6 -s $((far - 48)) passes" ||
+            t_fail "IPv6 router at $far: ping -6 -s $((far - 48)) passes"
+        t_is $far "$(tracepath6_pmtu fd00:63::2 9000)" \
+            "IPv6 router at $far: tracepath -6 agrees"
+    done
+else
+    t_ok "# SKIP IPv6: cannot turn IPv6 on in a namespace of the lab"
+fi
+
 # --- bad input: exit 1, nothing probed or changed ---
 netpolicy "$LAB_DIR/bad1.json" bad br1 9000 storage.example
 verify "$LAB_DIR/bad1.json" >"$LAB_DIR/outb1" 2>&1
@@ -322,6 +439,10 @@ grep -q "black hole" "$LAB_DIR/outgf" &&
 apply_verify "$LAB_DIR/gf.json" --no-rollback >"$LAB_DIR/outgk" 2>&1
 t_is 4 $? "apply --verify --no-rollback, path fails: exit 4"
 t_is "9000 9000" "$(mtus F)" "apply --verify --no-rollback: the change stays"
+grep -q "the changes are kept (--no-rollback): .*upF MTU 9000 (was 1500)" "$LAB_DIR/outgk" &&
+    grep -q "the changes are kept (--no-rollback): .*brF MTU 9000 (was 1500).*; to undo them" "$LAB_DIR/outgk" &&
+    t_ok "apply --verify --no-rollback: the message lists each kept change with its value before, and how to undo it" ||
+    t_fail "apply --verify --no-rollback: message" "$(cat "$LAB_DIR/outgk")"
 lab_ns ip link set upF mtu 1500
 lab_ns ip link set brF mtu 1500
 

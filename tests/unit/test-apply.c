@@ -434,6 +434,56 @@ test_rollback_verify_ovs(void)
     fixture_free(&fx);
 }
 
+/* Issue 9 review (8): the rollback undoes the OVS tiers in reverse, one
+ * transaction each, confirmed by vswitchd before the next: the VIFs go
+ * back before the bridge's port, and it before the bond's members. */
+static void
+test_rollback_tiers(void)
+{
+    struct fixture fx;
+    const char *log;
+    int error;
+
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    fake_backend_fail(fx.fb, FAKE_VSWITCHD_SET_MTU, "vif4.0", -EINVAL, 0, 1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ETIMEDOUT, true);
+    check_host(&fx, fx.host, "the host is back as it was");
+    log = fake_backend_log(fx.fb);
+    test_streq("commit eth2=9000 eth3=9000\n"
+               "commit xenbr1=9000\n"
+               "commit tap3.1=9000 vif3.0=9000 vif4.0=9000\n"
+               "commit tap3.1=1500 vif3.0=1500 vif4.0=1500\n"
+               "commit xenbr1=1500\n"
+               "commit eth2=1500 eth3=1500\n"
+               "commit eth2=clear eth3=clear xenbr1=clear tap3.1=clear "
+               "vif3.0=clear vif4.0=clear\n", log, "%s: the rollback "
+               "undoes the tiers in reverse order, one transaction each",
+               fx.name);
+    fixture_free(&fx);
+
+    /* The rollback's last tier (the bond's members) fails: the message
+     * says which tiers are back and which are left at the new MTU. */
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    fake_backend_fail(fx.fb, FAKE_VSWITCHD_SET_MTU, "vif4.0", -EINVAL, 0, 1);
+    fake_backend_fail(fx.fb, FAKE_OVS_COMMIT, "eth2", -EIO, 1, -1);
+    error = fixture_apply(&fx);
+    check_failed(&fx, error, -ETIMEDOUT, false);
+    check_msg(&fx, "OVS eth2 mtu_request 9000, OVS eth3 mtu_request 9000 "
+              "left at the new MTU", "names what is left, and only that");
+    check_msg(&fx, "put back: vif4.0 mtu_request 1500 (was unset; not "
+              "cleared yet), vif3.0 mtu_request 1500 (was unset; not "
+              "cleared yet), tap3.1 mtu_request 1500 (was unset; not "
+              "cleared yet), xenbr1 mtu_request 1500 (was unset; not "
+              "cleared yet);", "names the tiers that are back, in the "
+              "order they went back");
+    fixture_free(&fx);
+}
+
 /* Another client changes vif4.0's request once apply's transaction is
  * confirmed, before verify reads the rows. */
 static void
@@ -1007,6 +1057,106 @@ test_recover_finishes(void)
     fixture_free(&fx);
 }
 
+/* A run killed after it journaled the replug of 'ifname', before the link
+ * went down: a hook saves the journal at the first down/up of 'ifname'. */
+struct kill_at_replug {
+    const char *dir;
+    const char *ifname;
+};
+
+static void
+save_journal_at_replug(struct fake_backend *fb, enum fake_op op,
+                       const char *ifname, void *aux_)
+{
+    const struct kill_at_replug *aux = aux_;
+
+    if (op == FAKE_LINK_SET_UP && ifname && !strcmp(ifname, aux->ifname)) {
+        save_journal(fb, FAKE_LINK_GET_MTU, ifname, (void *) aux->dir);
+    }
+}
+
+/* Counts the lines "down IFNAME" of the fake's log from 'offset' on. */
+static int
+count_downs(struct fixture *fx, size_t offset, const char *ifname)
+{
+    const char *log = fake_backend_log(fx->fb);
+    char *needle = xasprintf("down %s\n", ifname);
+    int n = 0;
+
+    if (offset <= strlen(log)) {
+        for (const char *p = log + offset; (p = strstr(p, needle)); p++) {
+            n++;
+        }
+    }
+    free(needle);
+    return n;
+}
+
+/* Issue 9 review (7): a run killed between journaling a replug and taking
+ * the link down must not count as finished: the recovery makes the
+ * bounce, and only the ones still pending. */
+static void
+test_recover_pending_replug(void)
+{
+    static const char *const kill_at[] = { "eno1", "eno2" };
+
+    for (size_t k = 0; k < ARRAY_SIZE(kill_at); k++) {
+        struct kill_at_replug aux;
+        struct fixture fx;
+        bool recovered;
+        size_t mark;
+        char *saved, *path;
+        int error;
+
+        if (!fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
+                                 POLICY_REPLUG_ALL, NULL)) {
+            return;
+        }
+        aux.dir = fx.state_dir;
+        aux.ifname = kill_at[k];
+        saved = xasprintf("%s/journal.saved", fx.state_dir);
+        path = xasprintf("%s/journal.json", fx.state_dir);
+        fake_backend_set_hook(fx.fb, save_journal_at_replug, &aux);
+        error = fixture_apply(&fx);
+        fake_backend_set_hook(fx.fb, NULL, NULL);
+        test_report(!error && !rename(saved, path), fx.err.msg, "%s: a run "
+                    "killed before the replug of %s left its journal",
+                    fx.name, kill_at[k]);
+        mark = strlen(fake_backend_log(fx.fb));
+        error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                              &fx.err);
+        test_report(!error && recovered && !journal_exists(&fx), fx.err.msg,
+                    "%s: the recovery finishes (killed before %s's replug)",
+                    fx.name, kill_at[k]);
+        test_report(count_downs(&fx, mark, kill_at[k]) == 1,
+                    fake_backend_log(fx.fb) + mark, "%s: the recovery "
+                    "makes the pending replug of %s", fx.name, kill_at[k]);
+        if (!k) {
+            const char *rest = fake_backend_log(fx.fb) + mark;
+            const char *one = strstr(rest, "down eno1\nup eno1\n");
+            const char *two = strstr(rest, "down eno2\nup eno2\n");
+
+            test_report(one && two && one < two, rest, "%s: the recovery "
+                        "bounces them one at a time, in the plan's order",
+                        fx.name);
+        }
+        /* Killed before eno1: eno2's replug, never reached, is pending
+         * too; killed before eno2: eno1's, made, is not made again. */
+        test_report(count_downs(&fx, mark, k ? "eno1" : "eno2") == !k,
+                    fake_backend_log(fx.fb) + mark, "%s: the recovery "
+                    "bounces %s %s", fx.name, k ? "eno1" : "eno2",
+                    k ? "not again (it was made)" : "too (never reached)");
+        test_report(strstr(fake_backend_log(fx.fb) + mark, "mtu ") == NULL
+                    && !strstr(fake_backend_log(fx.fb) + mark, "commit"),
+                    fake_backend_log(fx.fb) + mark, "%s: and changes no "
+                    "MTU", fx.name);
+        check_host_planned(&fx);
+        free(saved);
+        free(path);
+        fixture_free(&fx);
+    }
+}
+
 /* A recovery cut off (here: the kernel refuses one of its restores, so it
  * keeps the journal, as a killed one does), then another run: it recovers
  * and applies, and the host ends at the policy's target. */
@@ -1029,6 +1179,14 @@ test_recover_cut_off_then_run(void)
                               &fx.err);
         test_report(error && journal_exists(&fx), fx.err.msg, "%s: a cut-off "
                     "recovery keeps the journal", fx.name);
+        check_msg(&fx, "stopped at a value it could not put back: Failed "
+                  "to set MTU of 'vnet3' to 1500: Device or resource busy; "
+                  "kept at the target: eth0 link-mtu 9000, eth1 link-mtu "
+                  "9000, bond0 link-mtu 9000, br-storage link-mtu 9000; put "
+                  "back: nothing; also left as the interrupted run left "
+                  "them: nothing else; nothing else was done, and the "
+                  "journal is kept", "says exactly what stays where "
+                  "(review 9-11)");
 
         error_clear(&fx.err);
         error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
@@ -1319,7 +1477,13 @@ test_gate_one(int result, bool keep)
         test_report(error == result && !fx.rolled_back, fx.err.msg,
                     "gate fails, --no-rollback: fails, not rolled back");
         check_host_planned(&fx);
-        check_msg(&fx, "the changes are kept (--no-rollback)", "says so");
+        check_msg(&fx, "the changes are kept (--no-rollback): eth0 MTU "
+                  "9000 (was 1500), eth1 MTU 9000 (was 1500), bond0 MTU 9000 "
+                  "(was 1500), br-storage MTU 9000 (was 1500), vnet3 MTU "
+                  "9000 (was 1500); to undo them", "says so, and exactly "
+                  "what stays where (review 9-11)");
+        check_msg(&fx, "path verification failed: network storage",
+                  "names the failed network first");
     } else {
         check_failed(&fx, error, result, true);
         check_host(&fx, fx.host, "gate fails: the host is back as it was");
@@ -1397,6 +1561,8 @@ main(void)
     test_replug_roles();
     test_recover_finishes();
     test_recover_cut_off_then_run();
+    test_recover_pending_replug();
+    test_rollback_tiers();
     test_steps_after_ovs();
     test_stop_request();
     test_nothing_changed();

@@ -90,6 +90,81 @@ test_round_trip(void)
                 "journal: removing a missing journal is not an error");
 }
 
+/* The replug phase and the OVS tier (review 7, 8): they survive a write
+ * and a read; a journal written before them reads as "made" and tier 0;
+ * either on a layer that never records it, or a tier out of range, is
+ * refused. */
+static void
+test_phase_and_tier(void)
+{
+    static const struct {
+        const char *text;
+        const char *problem;    /* NULL: read. */
+    } cases[] = {
+        { "{\"version\": 1, \"entries\": [{\"layer\": \"link-up\", "
+          "\"interface\": \"eth0\", \"value\": 1, \"target\": 1}]}", NULL },
+        { "{\"version\": 1, \"entries\": [{\"layer\": \"link-mtu\", "
+          "\"interface\": \"eth0\", \"value\": 1500, \"bounced\": false}]}",
+          "only a link-up entry records \"bounced\"" },
+        { "{\"version\": 1, \"entries\": [{\"layer\": \"link-up\", "
+          "\"interface\": \"eth0\", \"value\": 1, \"tier\": 0}]}",
+          "only an ovs-mtu-request entry records \"tier\"" },
+        { "{\"version\": 1, \"entries\": [{\"layer\": \"ovs-mtu-request\", "
+          "\"interface\": \"eth0\", \"value\": 0, \"tier\": 4}]}",
+          "tier" },
+    };
+    struct journal *j = journal_create(), *back = NULL;
+    char *path = xasprintf("%s/journal.json", dir);
+    struct journal_entry e;
+    struct error err;
+
+    memset(&e, 0, sizeof e);
+    e.layer = JOURNAL_OVS_MTU_REQUEST;
+    copy_string(e.ifname, "vif1.0", sizeof e.ifname);
+    e.tier = 3;
+    journal_add(j, &e);
+    memset(&e, 0, sizeof e);
+    e.layer = JOURNAL_LINK_UP;
+    copy_string(e.ifname, "eth0", sizeof e.ifname);
+    e.value = e.target = 1;
+    e.has_target = true;
+    e.bounced = false;
+    journal_add(j, &e);
+    copy_string(e.ifname, "eth1", sizeof e.ifname);
+    e.bounced = true;
+    journal_add(j, &e);
+    error_clear(&err);
+    test_report(!journal_write(dir, j, &err)
+                && !journal_read(dir, &back, &err)
+                && back->n_entries == 3 && back->entries[0].tier == 3
+                && !back->entries[1].bounced && back->entries[2].bounced,
+                err.msg, "journal: tier 3, a pending and a made replug "
+                "survive");
+    journal_destroy(back);
+    journal_destroy(j);
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        int error;
+
+        back = NULL;
+        error_clear(&err);
+        write_text(path, cases[i].text);
+        error = journal_read(dir, &back, &err);
+        if (!cases[i].problem) {
+            test_report(!error && back->entries[0].bounced, err.msg,
+                        "journal: a link-up entry without \"bounced\" (an "
+                        "older journal) reads as made");
+        } else {
+            test_report(error == -EINVAL && strstr(err.msg,
+                                                   cases[i].problem),
+                        err.msg, "journal: refused: %s", cases[i].problem);
+        }
+        journal_destroy(back);
+    }
+    unlink(path);
+    free(path);
+}
+
 static void
 test_damaged(void)
 {
@@ -218,6 +293,80 @@ test_lock(void)
     free(path);
 }
 
+/* Issue 9 review (12): a stop request (SIGTERM, blocked as main.c blocks
+ * it) while another run holds the lock ends the wait at once, and the
+ * message names the signal and the holder. */
+static void
+test_lock_stop(void)
+{
+    char *path = xasprintf("%s/run.lock", dir);
+    int ready[2], fd = -1, status;
+    sigset_t term, old;
+    pid_t holder, killer;
+    struct error err;
+    long long start;
+    char c = 0, *pid_text;
+    int error;
+
+    if (pipe(ready)) {
+        free(path);
+        return;
+    }
+    holder = fork();
+    if (holder == 0) {
+        int cfd;
+
+        close(ready[0]);
+        if (lock_acquire(path, 1000, &cfd, NULL)
+            || write(ready[1], "x", 1) != 1) {
+            _exit(1);
+        }
+        usleep(3000 * 1000);
+        lock_release(cfd);
+        _exit(0);
+    }
+    close(ready[1]);
+    if (read(ready[0], &c, 1) != 1) {
+        c = 0;
+    }
+    close(ready[0]);
+    test_report(c == 'x', NULL, "lock: another process holds the lock");
+
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, &old);
+    killer = fork();
+    if (killer == 0) {
+        usleep(200 * 1000);
+        kill(getppid(), SIGTERM);
+        _exit(0);
+    }
+    error_clear(&err);
+    start = now_ms();
+    error = lock_acquire(path, 5000, &fd, &err);
+    test_report(error == -EINTR, err.msg, "lock: SIGTERM during the wait "
+                "ends it with -EINTR (got %d)", error);
+    test_report(now_ms() - start < 1500, NULL, "lock: at once (%lld ms of "
+                "the 5000 ms timeout; the holder keeps it 3000 ms)",
+                now_ms() - start);
+    pid_text = xasprintf("(pid %ld)", (long) holder);
+    test_report(strstr(err.msg, "stopped by SIGTERM while waiting for the "
+                       "lock") && strstr(err.msg, pid_text)
+                && strstr(err.msg, "nothing was changed"), err.msg,
+                "lock: the message says stopped by SIGTERM, the holder's "
+                "pid and that nothing was changed");
+    if (!error) {
+        lock_release(fd);
+    }
+    waitpid(killer, &status, 0);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    kill(holder, SIGKILL);
+    waitpid(holder, &status, 0);
+    unlink(path);
+    free(pid_text);
+    free(path);
+}
+
 int
 main(void)
 {
@@ -227,8 +376,10 @@ main(void)
     }
     test_round_trip();
     test_damaged();
+    test_phase_and_tier();
     test_unwritable();
     test_lock();
+    test_lock_stop();
     rmdir(dir);
     return test_exit_status();
 }
