@@ -311,6 +311,7 @@ class Pool:
             "VLAN.get_all_records": (0, self.vlan_records),
             "VIF.get_all_records": (0, self.vif_records),
             "VM.get_all_records": (0, self.vm_records),
+            "PIF.get_MTU": (1, lambda r: self.get(self.pifs, r)["MTU"]),
             "PIF.plug": (1, self.pif_plug),
             "PIF.unplug": (1, self.pif_unplug),
             "VIF.plug": (1, self.vif_plug),
