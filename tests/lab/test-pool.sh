@@ -17,6 +17,8 @@
 #   1. all hosts fine: exit 0, every host's eth0 and xenbr0 at 9000, jumbo
 #      pings between hosts, network.MTU 9000, overrides removed, plugs in
 #      the order host-b, host-c, host-a, the running VIF listed;
+#   1b. the same again with --replug-vifs: no PIF touched, the running VIF
+#      replugged at 9000, the halted one not;
 #   2. a refused driver on host-b: exit 3, a host x reason table, nothing
 #      changed on any host or in xapi;
 #   3. host-c's switch port left at 1500: host-b done, host-c fails verify
@@ -172,6 +174,20 @@ t_no_line "$LAB_DIR/out1" "VM 'off'" "all fine: the halted VM's VIF not listed"
 t_is 1500 "$(xcall VIF.get_all_records '"SESSION"' |
              python3 -c 'import json,sys; print(json.load(sys.stdin)["OpaqueRef:VIF-v1"]["MTU"])')" \
     "all fine: the running VIF keeps 1500 (no --replug-vifs)"
+t_has_line "$LAB_DIR/out1" '^\[host-a\]   verify peers: 10\.77\.0\.254,10\.77\.0\.2,10\.77\.0\.3$' \
+    "all fine: the coordinator verifies towards storage and both done members"
+t_has_line "$LAB_DIR/out1" '^\[host-b\]   verify peers: 10\.77\.0\.254$' \
+    "all fine: the first member (canary) verifies towards storage only"
+
+# 1b. The same run again with --replug-vifs: the hosts are done, only the
+# running VIF is replugged and takes network.MTU.
+: >"$DLOG"
+pool_run --mtu 9000 --replug-vifs >"$LAB_DIR/out1b" 2>&1
+t_is 0 $? "rerun with --replug-vifs: exit 0" || sed 's/^/# /' "$LAB_DIR/out1b"
+t_no_line "$DLOG" 'call PIF\.(plug|add_to)' "rerun: no PIF touched again"
+t_is "9000 1500" "$(xcall VIF.get_all_records '"SESSION"' |
+             python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["OpaqueRef:VIF-v1"]["MTU"], d["OpaqueRef:VIF-v2"]["MTU"])')" \
+    "rerun: the running VIF replugged at 9000, the halted one left alone"
 
 # 2. A refused driver on host-b: nothing changes anywhere.
 reset 9000
