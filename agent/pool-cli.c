@@ -22,7 +22,9 @@ pool_usage(FILE *stream)
 "  --mtu N              the target MTU (68..65535)\n"
 "  --peers HOST=IP,...  each host's address on the network: once a host is\n"
 "                       done, the next hosts verify towards it\n"
-"  --verify-peers IP,.. addresses every host verifies towards (storage)\n"
+"  --verify-peers IP,.. addresses every host verifies towards (storage, a\n"
+"                       gateway: already at the new MTU); required but\n"
+"                       with --dry-run\n"
 "  --dry-run            check every host, print the numbered plan, change\n"
 "                       nothing\n"
 "  --replug-vifs        VIF.unplug/VIF.plug the running VMs' VIFs that keep\n"
@@ -126,6 +128,11 @@ pool_cli_main(int argc, char *argv[])
     if (!opts.network || !opts.mtu) {
         return pool_fail("--network and --mtu are required "
                          "(see 'jumboagent pool-set-mtu --help')");
+    }
+    if (!opts.dry_run && !opts.verify_peers) {
+        return pool_fail("--verify-peers is required: the first host rolled "
+                         "has no done peer yet, so it verifies towards these "
+                         "addresses (storage, a gateway) at the new MTU");
     }
     outcome = pool_set_mtu(&opts, stdout, &err);
     if (outcome == OUTCOME_FAILED && err.msg[0]) {

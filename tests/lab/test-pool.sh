@@ -13,7 +13,8 @@
 #
 # Scenarios, each judged with ip in the hosts' namespaces, ping -M do
 # between them and the double's database read over JSON-RPC:
-#   0. --dry-run: numbered plan, exit 2, nothing changed;
+#   0. --dry-run: numbered plan, exit 2, nothing changed; bad input (no
+#      --verify-peers, an unknown network, no xapi) exits 1, changes nothing;
 #   1. all hosts fine: exit 0, every host's eth0 and xenbr0 at 9000, jumbo
 #      pings between hosts, network.MTU 9000, overrides removed, plugs in
 #      the order host-b, host-c, host-a, the running VIF listed;
@@ -148,6 +149,22 @@ t_has_line "$LAB_DIR/out0" '^10\. pool: network.set_MTU .jumbo. 1500 -> 9000$' \
 t_is "$before" "$(snapshot)" "dry run: nothing changed on the hosts or in xapi"
 t_no_line "$DLOG" 'call (PIF\.(plug|add_to)|network\.set_MTU)' \
     "dry run: no write call reached the double"
+
+# Bad input: exit 1 before any change.
+"$JUMBOAGENT" pool-set-mtu --xapi-socket "$SOCK" --network jumbo --mtu 9000 \
+    >"$LAB_DIR/out0b" 2>&1
+t_is 1 $? "no --verify-peers: exit 1"
+t_has_line "$LAB_DIR/out0b" 'verify-peers is required' "no --verify-peers: says why"
+pool_run --mtu 9000 --network nosuch >"$LAB_DIR/out0c" 2>&1
+t_is 1 $? "unknown network: exit 1"
+t_has_line "$LAB_DIR/out0c" "network 'nosuch': no such network" \
+    "unknown network: named in the message"
+"$JUMBOAGENT" pool-set-mtu --xapi-socket "$LAB_DIR/none.sock" --network jumbo \
+    --mtu 9000 --verify-peers 10.77.0.254 >"$LAB_DIR/out0d" 2>&1
+t_is 1 $? "no xapi on the socket: exit 1"
+t_has_line "$LAB_DIR/out0d" 'is xapi running on this host' \
+    "no xapi on the socket: says what to check"
+t_is "$before" "$(snapshot)" "bad input: nothing changed"
 
 # 1. All hosts fine.
 pool_file "$LAB_DIR/pool1.json" none

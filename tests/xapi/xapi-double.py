@@ -29,6 +29,8 @@ confirmed on a real XenServer / XCP-ng host:
     XENAPI_PLUGIN_FAILURE, Failure -> that API error, Value must be a
     string) (xapi.md:14-28); an unknown plugin name gives
     XENAPI_MISSING_PLUGIN (xapi.md:10);
+  - VIF.plug of an attached VIF fails DEVICE_ALREADY_ATTACHED (from
+    xapi's error list, not from xapi.md);
   - JSON-RPC error forms, v1 {result,error:[CODE..],id} and v2
     {code,message:CODE,data} (xapi.md:132-133); SESSION_INVALID for an
     unknown session and pre-authenticated login on the unix socket
@@ -232,6 +234,10 @@ class Pool:
 
     def vif_plug(self, r):
         vif = self.get(self.vifs, r)
+        if vif["attached"]:
+            # xapi's DEVICE_ALREADY_ATTACHED (api_errors.ml; not in
+            # xapi.md, not confirmed): a running VIF is unplugged first.
+            raise Failure("DEVICE_ALREADY_ATTACHED", r)
         try:                                               # xapi.md:88-91
             mtu = int(vif["other_config"]["mtu"])
         except (KeyError, ValueError):
