@@ -5,9 +5,12 @@
 # Linux bridge xenbr0 over PIF eth0, a veth to a Linux-bridge switch in the
 # lab namespace (swbr, 10.77.0.254 at MTU 9000, the "storage" target).  The
 # double applies PIF.plug's MTU with "ip link" in the host's namespace,
-# playing xcp-networkd's Linux-bridge backend.  host.call_plugin runs
-# tests/xapi/plugin-standin.py, a stand-in that answers the plugin's
-# check/verify contract (the real plugin was not built yet).  OVS hosts are
+# playing xcp-networkd's Linux-bridge backend.  host.call_plugin runs the
+# real plugin ($JUMBOAGENT_PLUGIN, else $JUMBOAGENT_BUILD/
+# jumboagent-xapi-plugin) in the host's namespace; where it is not built,
+# and for the refused driver of scenario 2 (the plugin's driver table is
+# not an argument), tests/xapi/plugin-standin.py, a stand-in that answers
+# the same check/verify contract.  OVS hosts are
 # not part of this test (time): the OVS side of PIF.plug in the double is
 # untested.
 #
@@ -37,6 +40,16 @@ lab_start
 SRC=${JUMBOAGENT_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 DOUBLE=$SRC/tests/xapi/xapi-double.py
 STANDIN=$SRC/tests/xapi/plugin-standin.py
+# The real plugin where it is built; the stand-in otherwise, and always for
+# the refused driver (the plugin reads its driver table from its install
+# path: a call cannot override it).
+PLUGIN=${JUMBOAGENT_PLUGIN:-${JUMBOAGENT_BUILD:-}/jumboagent-xapi-plugin}
+if [ -x "$PLUGIN" ]; then
+    PLUGIN_DESC="the real plugin ($PLUGIN), except host-b's stand-in in scenario 2"
+else
+    PLUGIN_DESC="a stand-in (tests/xapi/plugin-standin.py): $PLUGIN is not built"
+    PLUGIN=
+fi
 SW=$LAB_NS
 PEERS=host-a=10.77.0.1,host-b=10.77.0.2,host-c=10.77.0.3
 
@@ -72,6 +85,7 @@ reset() {
 # runs the stand-in plugin with the veth driver refused.
 pool_file() {
     POOL_A=${NS[a]} POOL_B=${NS[b]} POOL_C=${NS[c]} STANDIN=$STANDIN \
+    PLUGIN=$PLUGIN \
     REFUSE_ON=$2 python3 - "$1" <<'PY'
 import json, os, sys
 hosts, pifs = [], []
@@ -79,6 +93,8 @@ for i, h in enumerate("abc"):
     plugin = ["/usr/bin/python3", os.environ["STANDIN"]]
     if os.environ["REFUSE_ON"] == h:
         plugin.append("--refuse-drivers=veth")
+    elif os.environ["PLUGIN"]:
+        plugin = [os.environ["PLUGIN"]]
     hosts.append({"uuid": "h" + h, "name": "host-" + h, "coordinator": h == "a",
                   "enabled": True, "live": True, "backend": "bridge",
                   "namespace": os.environ["POOL_" + h.upper()],
@@ -133,7 +149,7 @@ jumbo_ping() {   # jumbo_ping FROM IP: ping -M do at 9000 from host FROM
 ALL_1500="a:1500/1500 b:1500/1500 c:1500/1500"
 
 t_diag "xapi here is a TEST DOUBLE (tests/xapi/xapi-double.py), not xapi;" \
-       "the plugin is a stand-in (tests/xapi/plugin-standin.py)"
+       "host.call_plugin runs $PLUGIN_DESC"
 
 # 0. Dry run.
 reset 9000
