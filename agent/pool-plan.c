@@ -9,6 +9,7 @@
  * network.set_MTU and the overrides removed.  Lowering runs the other way:
  * network.MTU first (new VIF plugs get the smaller MTU), the VIFs, then the
  * hosts' PIFs. */
+#define _GNU_SOURCE 1           /* qsort_r() */
 #include "pool-plan.h"
 
 #include <errno.h>
@@ -44,14 +45,14 @@ add_step(struct pool_plan *plan, enum pool_step_kind kind, size_t host,
     };
 }
 
-/* The order hosts are rolled in: members by name, the coordinator last. */
-static const struct pool_records *sort_records;
-
+/* The order hosts are rolled in: members by name, the coordinator last.
+ * 'records_' is the 'struct pool_records' whose host indexes are sorted. */
 static int
-compare_hosts(const void *a_, const void *b_)
+compare_hosts(const void *a_, const void *b_, void *records_)
 {
-    const struct pool_host *a = &sort_records->hosts[*(const size_t *) a_];
-    const struct pool_host *b = &sort_records->hosts[*(const size_t *) b_];
+    const struct pool_records *records = records_;
+    const struct pool_host *a = &records->hosts[*(const size_t *) a_];
+    const struct pool_host *b = &records->hosts[*(const size_t *) b_];
 
     if (a->coordinator != b->coordinator) {
         return a->coordinator ? 1 : -1;
@@ -158,9 +159,7 @@ pool_plan_compute(const struct pool_records *r, unsigned int mtu,
     for (size_t h = 0; h < r->n_hosts; h++) {
         order[h] = h;
     }
-    sort_records = r;
-    qsort(order, r->n_hosts, sizeof *order, compare_hosts);
-    sort_records = NULL;
+    qsort_r(order, r->n_hosts, sizeof *order, compare_hosts, (void *) r);
     for (size_t k = 0; k < r->n_hosts; k++) {
         preflight_host(r, order[k], pif_of[order[k]], mtu, plan, &allocated);
     }

@@ -118,11 +118,11 @@ build_records(const struct pool_db *db, const char *name,
         }
     }
     if (matches != 1) {
-        return error_set(err, matches ? -EEXIST : -ENOENT,
-                         matches ? "network '%s': %d networks have that "
-                         "name; name it by uuid" : "network '%s': no such "
-                         "network in xapi (xe network-list shows them)",
-                         name, matches);
+        error_set(err, matches ? -EEXIST : -ENOENT,
+                  matches ? "network '%s': %d networks have that name; name "
+                  "it by uuid" : "network '%s': no such network in xapi "
+                  "(xe network-list shows them)", name, matches);
+        return matches ? -EEXIST : -ENOENT;
     }
     struct json_object *net = lookup(db->networks, net_ref);
     r->network_ref = xstrdup(net_ref);
@@ -528,6 +528,11 @@ pool_set_mtu(const struct pool_options *opts, FILE *out, struct error *err)
     retval = pool_db_read(client, &db, err);
     if (!retval) {
         retval = build_records(&db, opts->network, &records, err);
+    }
+    if (!retval && (!records.n_hosts || !records.hosts || !records.pifs)) {
+        error_set(err, -ENOENT, "xapi lists no host in the pool; is this "
+                  "the pool coordinator?");
+        retval = -ENOENT;
     }
     if (retval) {
         goto out;
