@@ -257,3 +257,20 @@ t_is '{"pb": "9000"}' "$(xcall PIF.get_all_records '"SESSION"' |
     "verify fails: only host-b keeps its override; host-c's removed"
 t_no_line "$DLOG" 'call PIF.plug \["OpaqueRef:PIF-pa"\]' \
     "verify fails: host-a's PIF never plugged"
+
+# The double itself: xapi's JSON-RPC v1 and v2 error forms (xapi.md:132-133)
+# and SESSION_INVALID for an unknown session.
+rpc_raw() {   # rpc_raw JSON: posts JSON to /jsonrpc, prints the answer
+    SOCK=$SOCK python3 -c '
+import http.client, os, socket, sys
+c = http.client.HTTPConnection("localhost")
+c.sock = socket.socket(socket.AF_UNIX); c.sock.connect(os.environ["SOCK"])
+c.request("POST", "/jsonrpc", sys.argv[1]); print(c.getresponse().read().decode())' "$1"
+}
+t_is '{"result": null, "error": ["SESSION_INVALID", "OpaqueRef:bad"], "id": 7}' \
+    "$(rpc_raw '{"method": "PIF.get_all_records", "params": ["OpaqueRef:bad"], "id": 7}')" \
+    "double: a v1 error is {result: null, error: [CODE, params], id}"
+t_is '{"jsonrpc": "2.0", "id": 8, "error": {"code": 1, "message": "MESSAGE_METHOD_UNKNOWN", "data": ["PIF.frobnicate"]}}' \
+    "$(rpc_raw '{"jsonrpc": "2.0", "method": "session.login_with_password", "params": ["root", "", "1.0", "t"], "id": 1}' >/dev/null
+       rpc_raw '{"jsonrpc": "2.0", "method": "PIF.frobnicate", "params": ["OpaqueRef:session-1"], "id": 8}')" \
+    "double: a v2 error is {code, message: CODE, data: [params]}"
