@@ -47,6 +47,8 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' \
              $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c libxml-2.0 2>/dev/null)
 LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c libxml-2.0 2>/dev/null)
+# libcurl: only the binary links it (xapi-client.o, in libjumbo-live.a).
+CURL_LIBS  = $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
 
 ifneq ($(SANITIZE),)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -70,7 +72,8 @@ OVS_DEP     := $(OVS_BUILD)/.built-from
 endif
 
 AGENT_SRCS  := $(wildcard agent/*.c)
-LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c
+LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c \
+               agent/xapi-client.c agent/pool.c agent/pool-cli.c
 KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c agent/icmp-probe.c \
                agent/verify.c agent/libvirt.c
 CORE_SRCS   := $(filter-out agent/main.c $(LIVE_SRCS) $(KERNEL_SRCS),\
@@ -158,7 +161,8 @@ $(B)/%.o: %.c $(B)/paths.stamp $(B)/%.d
 
 $(B)/jumboagent: $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) \
+	    $(CURL_LIBS)
 
 # Unit tests: no OVS library, no root.
 $(UNIT_BINS): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_OBJS) $(UNIT_ARCHIVES)

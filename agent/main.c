@@ -31,6 +31,7 @@
 #include "outcome.h"
 #include "plan.h"
 #include "policy.h"
+#include "pool.h"
 #include "privilege.h"
 #include "report.h"
 #include "util.h"
@@ -915,6 +916,9 @@ main(int argc, char *argv[])
     /* Output into a closed pipe ("| head") is an error to report, not a
      * reason to die half way through an apply. */
     signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && !strcmp(argv[1], "pool-set-mtu")) {
+        return pool_cli_main(argc - 1, argv + 1);
+    }
     status = parse_options(argc, argv, &opts);
     if (status >= 0) {
         return check_stdout(status);
