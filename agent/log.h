@@ -28,6 +28,13 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_outcome(enum outcome outcome, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* With 'on', a warning or an outcome whose text is the same as one logged
+ * in the last 'window_ms' is not logged again (ratelimit.h): the daemon
+ * reconciles on every event and says the same thing each time.  Changes
+ * (log_change()) and the outcomes "applied" and "rolled-back" are always
+ * logged. */
+void log_set_ratelimit(bool on, long long window_ms);
+
 /* Logs informational progress to stderr only (not to syslog). */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
