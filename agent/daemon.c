@@ -30,7 +30,7 @@
 #define DAEMON_LOG_WINDOW_MS (10 * 60 * 1000)
 
 struct daemon {
-    const struct run_context *ctx;
+    const struct run_context *ctx;  /* Of each pass: OVSDB never required. */
     struct backend *backend;
     struct policy **policyp;        /* In force; owned by the caller. */
     struct driver_table **driversp; /* Likewise. */
@@ -231,8 +231,9 @@ int
 daemon_run(const struct run_context *ctx, struct backend *b,
            struct policy **policyp, struct driver_table **driversp)
 {
+    struct run_context pass_ctx = *ctx;
     struct daemon d = {
-        .ctx = ctx,
+        .ctx = &pass_ctx,
         .backend = b,
         .policyp = policyp,
         .driversp = driversp,
@@ -241,6 +242,10 @@ daemon_run(const struct run_context *ctx, struct backend *b,
     };
     int status;
 
+    /* OVSDB may be away (not started yet, restarting, or not on this host
+     * at all): a pass then does what needs no OVSDB, and the monitor
+     * brings a pass when it comes back, even with --db. */
+    pass_ctx.db_given = false;
     debounce_init(&d.debounce, DAEMON_QUIET_MS, DAEMON_MAX_DELAY_MS);
     log_set_ratelimit(true, DAEMON_LOG_WINDOW_MS);
     status = daemon_open(&d);
