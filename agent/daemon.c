@@ -24,7 +24,7 @@
 /* A burst of events ends after this quiet time, and a pass waits at most
  * this long after the burst's first event. */
 #define DAEMON_QUIET_MS 20
-#define DAEMON_MAX_DELAY_MS 250
+#define DAEMON_MAX_DELAY_MS 1000
 
 /* How long a repeated warning or outcome stays out of the log. */
 #define DAEMON_LOG_WINDOW_MS (10 * 60 * 1000)
