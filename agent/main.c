@@ -427,14 +427,14 @@ run_dry_run(const struct options *opts)
 {
     struct driver_table *drivers = NULL;
     struct policy *policy = NULL;
-    struct run_context ctx;
+    struct run_context run_ctx;
     struct host *host;
     struct plan *plan;
     struct error err;
     int status;
 
-    options_to_context(opts, &ctx);
-    status = run_load_inputs(&ctx, &policy, &drivers);
+    options_to_context(opts, &run_ctx);
+    status = run_load_inputs(&run_ctx, &policy, &drivers);
     if (status) {
         write_failed_metrics(opts, NULL, NULL, status);
         return run_check_stdout(status);

@@ -556,16 +556,15 @@ static void
 fake_monitor_wait(struct backend *b, const int *fds, size_t n_fds,
                   int timeout_ms)
 {
-    struct pollfd pfds[8];
+    struct pollfd *pfds = xzalloc((n_fds ? n_fds : 1) * sizeof *pfds);
 
     (void) b;
-    n_fds = n_fds < 8 ? n_fds : 8;
     for (size_t i = 0; i < n_fds; i++) {
         pfds[i].fd = fds[i];
         pfds[i].events = POLLIN;
-        pfds[i].revents = 0;
     }
     (void) poll(pfds, n_fds, timeout_ms);
+    free(pfds);
 }
 
 static bool
