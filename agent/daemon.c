@@ -26,7 +26,8 @@
 #define DAEMON_QUIET_MS 20
 #define DAEMON_MAX_DELAY_MS 1000
 
-/* How long a repeated warning or outcome stays out of the log. */
+/* How long a repeated warning, error or outcome of a pass stays out of the
+ * log (a SIGHUP's messages are always logged). */
 #define DAEMON_LOG_WINDOW_MS (10 * 60 * 1000)
 
 struct daemon {
@@ -80,7 +81,9 @@ daemon_pass(struct daemon *d)
     struct run_result result;
     char status[256];
 
+    log_set_ratelimit(true, DAEMON_LOG_WINDOW_MS);
     run_apply_once(d->ctx, d->backend, *d->policyp, *d->driversp, &result);
+    log_set_ratelimit(false, DAEMON_LOG_WINDOW_MS);
     backend_ovs_disconnect(d->backend);
     d->n_passes++;
     snprintf(status, sizeof status, "pass %lu: %s; %zu step%s, %zu "
@@ -247,7 +250,6 @@ daemon_run(const struct run_context *ctx, struct backend *b,
      * brings a pass when it comes back, even with --db. */
     pass_ctx.db_given = false;
     debounce_init(&d.debounce, DAEMON_QUIET_MS, DAEMON_MAX_DELAY_MS);
-    log_set_ratelimit(true, DAEMON_LOG_WINDOW_MS);
     status = daemon_open(&d);
     if (!status) {
         daemon_pass(&d);

@@ -18,7 +18,9 @@ void
 log_set_ratelimit(bool on, long long window_ms)
 {
     ratelimit_on = on;
-    ratelimit_init(&ratelimit, window_ms);
+    if (ratelimit.window_ms != window_ms) {
+        ratelimit_init(&ratelimit, window_ms);
+    }
 }
 
 /* True if 'msg' is to be logged now (see log_set_ratelimit()). */
@@ -60,6 +62,12 @@ log_va(int priority, const char *prefix, const char *fmt, va_list args)
         syslog(priority, "%s", escaped);
     }
     free(escaped);
+}
+
+bool
+log_is_repeat(const char *msg)
+{
+    return !log_allowed(msg);
 }
 
 void

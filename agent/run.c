@@ -35,6 +35,9 @@ run_fail(const char *fmt, ...)
     va_start(args, fmt);
     vsnprintf(msg, sizeof msg, fmt, args);
     va_end(args);
+    if (log_is_repeat(msg)) {
+        return EXIT_ERROR;
+    }
     fprintf(stderr, "%s: ", program_name);
     escape_put_text(msg, false, stderr);
     fputc('\n', stderr);

@@ -44,7 +44,8 @@ struct run_result {
     size_t n_refused;           /* Refused findings. */
 };
 
-/* Prints "jumboagent: MESSAGE" (escaped) to stderr and returns
+/* Prints "jumboagent: MESSAGE" (escaped) to stderr, unless it is a repeat
+ * held back by log_set_ratelimit() (the daemon's passes), and returns
  * EXIT_ERROR. */
 int run_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -10,8 +10,9 @@
 # nothing until SIGHUP; SIGHUP with a changed policy applies it; SIGHUP with
 # a broken, a group-writable or an unsafely placed (symlink into a 0777
 # directory) policy is refused with the one-shot run's message, the old
-# policy kept and nothing changed; after ovsdb-server restarts the daemon
-# reconnects and keeps working; idle, it uses no CPU and has no timer
+# policy kept and nothing changed; while ovsdb-server is away a pass
+# changes nothing and its error is logged once, not at every pass; when it
+# is back the daemon reconnects and keeps working; idle, it uses no CPU and has no timer
 # wake-up (strace, where installed); SIGTERM
 # ends it with exit 0 and STOPPING=1; --daemon with --dry-run or show is a
 # usage error.  A host with only a Linux bridge and no ovsdb-server runs
@@ -201,15 +202,26 @@ refused_reload "SIGHUP with a policy symlinked into a 0777 directory" \
 rm -f "$POLICY"
 policy "$POLICY" 8000
 
-# ovsdb-server restarts: the daemon reconnects and keeps working.
+# ovsdb-server goes away: a pass of this policy (an OVS network) fails as
+# a one-shot run would, changing nothing, and says why once, not at every
+# pass.  When it is back, the daemon reconnects and keeps working.
+mark=$(wc -l <"$DLOG")
 lab_stop_ovsdb
+for mtu in 1400 1300; do
+    passes=$(n_passes)
+    lab_ns ip link set eno2 mtu $mtu
+    lab_poll 5 eval '[ "$(n_passes)" -gt "$passes" ]'
+done
+t_is 1 "$(tail -n +$((mark + 1)) "$DLOG" | grep -c 'needs Open vSwitch, but OVSDB could not be read')" \
+    "ovsdb-server away: the passes (the loss, two events) log their identical error once"
+t_is 1300 "$(kmtu eno2)" "ovsdb-server away: the pass changes nothing"
 lab_start_ovsdb
 lab_poll 10 lab_vsctl --timeout=1 show >/dev/null
 lab_vsctl set interface eth2 mtu_request=1500
-if lab_poll 15 eval 'req_is 8000 eth2 && ovs_is 8000 eth2'; then
-    t_ok "after ovsdb-server restarts, the daemon reconnects and restores eth2"
+if lab_poll 15 eval 'req_is 8000 eth2 && ovs_is 8000 eth2 && kmtu_is 8000 eno2'; then
+    t_ok "after ovsdb-server restarts, the daemon reconnects and restores eth2 and eno2"
 else
-    t_fail "after ovsdb-server restarts, the daemon reconnects and restores eth2" \
+    t_fail "after ovsdb-server restarts, the daemon reconnects and restores eth2 and eno2" \
            "eth2 mtu_request $(ovs_req eth2); $(tail -3 "$DLOG" | tr '\n' '|')"
 fi
 lab_alive "$DPID" && t_ok "the daemon still runs" || t_fail "the daemon still runs"

@@ -122,8 +122,11 @@ test_log_ratelimit(void)
     log_warn("refused: %s", "eth9 stays");
     log_change("eth9: MTU %u -> %u", 1500, 9000);
     log_change("eth9: MTU %u -> %u", 1500, 9000);
-    log_set_ratelimit(false, 0);
+    log_set_ratelimit(false, 60000);
     log_warn("refused: %s", "eth9 stays");
+    log_set_ratelimit(true, 60000);
+    log_warn("refused: %s", "eth9 stays");
+    log_set_ratelimit(false, 0);
     fflush(stderr);
     dup2(saved, STDERR_FILENO);
     close(saved);
@@ -131,10 +134,25 @@ test_log_ratelimit(void)
 
     test_report(count_lines(path, "refused: eth9 stays") == 2, NULL,
                 "log: with the rate limit, a repeated warning is logged "
-                "once (and again once the limit is off)");
+                "once (and again while the limit is off, but not when it "
+                "is on again: the memory is kept)");
     test_report(count_lines(path, "eth9: MTU 1500 -> 9000") == 2, NULL,
                 "log: a change is logged every time, rate limit or not");
     unlink(path);
+}
+
+static void
+test_is_repeat(void)
+{
+    test_report(!log_is_repeat("cannot connect") && !log_is_repeat("cannot "
+                "connect"), NULL, "log: no rate limit, no repeat");
+    log_set_ratelimit(true, 1000);
+    test_report(!log_is_repeat("cannot connect")
+                && log_is_repeat("cannot connect")
+                && !log_is_repeat("cannot read"), NULL,
+                "log: under the rate limit, the second identical error "
+                "is a repeat, another is not");
+    log_set_ratelimit(false, 0);
 }
 
 static long long
@@ -184,6 +202,7 @@ main(void)
     test_debounce();
     test_ratelimit();
     test_log_ratelimit();
+    test_is_repeat();
     test_fake_monitor();
     return test_exit_status();
 }
