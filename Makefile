@@ -18,7 +18,8 @@
 # journal, apply over the backend of backend.h); libjumbo-kernel.a, the
 # kernel adapters (netlink, ethtool, sysfs: libnl, no OVS); libjumbo-live.a,
 # OVSDB (vswitch.o, with libopenvswitch folded in), the inventory and the
-# live backend.  The unit tests link the first two only.
+# live backend.  The unit tests link the first two only.  The program itself
+# (main.c, run.c, daemon.c) is linked as objects over the three.
 
 PREFIX     ?= /usr/local
 SYSCONFDIR ?= /etc
@@ -45,8 +46,8 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
              -DDATADIR='"$(DATADIR)"' -DSRCDIR='"$(SRCDIR)"' \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' \
-             $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c libxml-2.0 2>/dev/null)
-LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c libxml-2.0 2>/dev/null)
+             $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c libxml-2.0 libsystemd 2>/dev/null)
+LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c libxml-2.0 libsystemd 2>/dev/null)
 # libcurl: only the binary links it (xapi-client.o, in libjumbo-live.a).
 CURL_LIBS  = $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
 
@@ -75,12 +76,14 @@ AGENT_SRCS  := $(wildcard agent/*.c)
 LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c \
                agent/xapi-client.c agent/pool.c agent/pool-cli.c
 KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c agent/icmp-probe.c \
-               agent/verify.c agent/libvirt.c
-CORE_SRCS   := $(filter-out agent/main.c $(LIVE_SRCS) $(KERNEL_SRCS),\
+               agent/verify.c agent/libvirt.c agent/link-monitor.c
+APP_SRCS    := agent/main.c agent/run.c agent/daemon.c
+CORE_SRCS   := $(filter-out $(APP_SRCS) $(LIVE_SRCS) $(KERNEL_SRCS),\
                             $(AGENT_SRCS))
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
 KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(B)/%.o)
 LIVE_OBJS   := $(LIVE_SRCS:%.c=$(B)/%.o)
+APP_OBJS    := $(APP_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS   := $(wildcard tests/unit/test-*.c)
 UNIT_BINS   := $(UNIT_SRCS:%.c=$(B)/%)
 UNIT_LIB    := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
@@ -159,9 +162,9 @@ $(B)/%.o: %.c $(B)/paths.stamp $(B)/%.d
 	    -c $< -o $@
 	$(Q)mv -f $(@:.o=.Td) $(@:.o=.d) && touch $@
 
-$(B)/jumboagent: $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_DEP)
+$(B)/jumboagent: $(APP_OBJS) $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) \
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(APP_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) \
 	    $(CURL_LIBS)
 
 # Unit tests: no OVS library, no root.

@@ -13,6 +13,7 @@
 struct backend_live {
     struct backend up;
     struct vswitch *vs;         /* Owned; NULL when not connected. */
+    struct vswitch_monitor *mon;/* Owned; the daemon's watch, or NULL. */
 };
 
 static struct backend_live *
@@ -28,6 +29,7 @@ live_destroy(struct backend *b)
     struct backend_live *live = backend_live_cast(b);
 
     vswitch_close(live->vs);
+    vswitch_monitor_destroy(live->mon);
     free(live);
 }
 
@@ -160,6 +162,34 @@ live_lro_set(struct backend *b, const char *ifname, bool on,
     return ethtool_set_lro(ifname, on, err);
 }
 
+static void
+live_monitor_start(struct backend *b, const char *remote)
+{
+    struct backend_live *live = backend_live_cast(b);
+
+    vswitch_monitor_destroy(live->mon);
+    live->mon = vswitch_monitor_create(remote);
+}
+
+static void
+live_monitor_wait(struct backend *b, const int *fds, size_t n_fds,
+                  int timeout_ms)
+{
+    vswitch_monitor_wait(backend_live_cast(b)->mon, fds, n_fds, timeout_ms);
+}
+
+static bool
+live_monitor_run(struct backend *b, bool *connectedp)
+{
+    struct backend_live *live = backend_live_cast(b);
+
+    if (!live->mon) {
+        *connectedp = false;
+        return false;
+    }
+    return vswitch_monitor_run(live->mon, connectedp);
+}
+
 static const struct backend_class live_class = {
     .name = "live",
     .destroy = live_destroy,
@@ -176,6 +206,9 @@ static const struct backend_class live_class = {
     .link_set_up = live_link_set_up,
     .lro_get = live_lro_get,
     .lro_set = live_lro_set,
+    .monitor_start = live_monitor_start,
+    .monitor_wait = live_monitor_wait,
+    .monitor_run = live_monitor_run,
 };
 
 struct backend *

@@ -117,3 +117,22 @@ backend_lro_set(struct backend *b, const char *ifname, bool on,
 {
     return b->class->lro_set(b, ifname, on, err);
 }
+
+void
+backend_monitor_start(struct backend *b, const char *remote)
+{
+    b->class->monitor_start(b, remote);
+}
+
+void
+backend_monitor_wait(struct backend *b, const int *fds, size_t n_fds,
+                     int timeout_ms)
+{
+    b->class->monitor_wait(b, fds, n_fds, timeout_ms);
+}
+
+bool
+backend_monitor_run(struct backend *b, bool *connectedp)
+{
+    return b->class->monitor_run(b, connectedp);
+}

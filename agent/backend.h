@@ -78,6 +78,11 @@ struct backend_class {
                    enum lro_state *statep, struct error *);
     int (*lro_set)(struct backend *, const char *ifname, bool on,
                    struct error *);
+
+    void (*monitor_start)(struct backend *, const char *remote);
+    void (*monitor_wait)(struct backend *, const int *fds, size_t n_fds,
+                         int timeout_ms);
+    bool (*monitor_run)(struct backend *, bool *connectedp);
 };
 
 /* Frees 'b', closing its OVSDB connection.  Accepts NULL. */
@@ -147,6 +152,20 @@ int backend_lro_get(struct backend *b, const char *ifname,
                     enum lro_state *statep, struct error *err);
 int backend_lro_set(struct backend *b, const char *ifname, bool on,
                     struct error *err);
+
+/* The daemon's watch on OVSDB, apart from the connection a run uses:
+ * backend_monitor_start() starts watching 'remote' (it connects, and
+ * reconnects after a loss, by itself, with back-off; the watch ends with
+ * backend_destroy()).  backend_monitor_wait() blocks until the watch has
+ * something to do, one of the 'n_fds' descriptors in 'fds' is readable, or
+ * 'timeout_ms' have passed (negative: no bound); it works without a watch
+ * too.  backend_monitor_run() processes what came and returns true if the
+ * watched tables changed (or a connection brought a fresh copy), and sets
+ * '*connectedp'. */
+void backend_monitor_start(struct backend *b, const char *remote);
+void backend_monitor_wait(struct backend *b, const int *fds, size_t n_fds,
+                          int timeout_ms);
+bool backend_monitor_run(struct backend *b, bool *connectedp);
 
 /* Returns a new live backend, not yet connected to OVSDB (free with
  * backend_destroy()).  Defined in backend-live.c. */

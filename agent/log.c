@@ -5,10 +5,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "escape.h"
+#include "ratelimit.h"
 
 static bool syslog_open;
+static bool ratelimit_on;
+static struct ratelimit ratelimit;
+
+void
+log_set_ratelimit(bool on, long long window_ms)
+{
+    ratelimit_on = on;
+    if (ratelimit.window_ms != window_ms) {
+        ratelimit_init(&ratelimit, window_ms);
+    }
+}
+
+/* True if 'msg' is to be logged now (see log_set_ratelimit()). */
+static bool
+log_allowed(const char *msg)
+{
+    struct timespec ts;
+
+    if (!ratelimit_on) {
+        return true;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ratelimit_allow(&ratelimit, msg,
+                           ts.tv_sec * 1000LL + ts.tv_nsec / 1000000);
+}
 
 void
 log_open(const char *ident, bool use_syslog)
@@ -26,12 +53,21 @@ log_va(int priority, const char *prefix, const char *fmt, va_list args)
     char *escaped;
 
     vsnprintf(msg, sizeof msg, fmt, args);
+    if (priority == LOG_WARNING && !log_allowed(msg)) {
+        return;
+    }
     escaped = escape_text(msg, true);
     fprintf(stderr, "jumboagent: %s%s\n", prefix, escaped);
     if (syslog_open && priority != LOG_INFO) {
         syslog(priority, "%s", escaped);
     }
     free(escaped);
+}
+
+bool
+log_is_repeat(const char *msg)
+{
+    return !log_allowed(msg);
 }
 
 void
@@ -47,6 +83,11 @@ log_outcome(enum outcome outcome, const char *fmt, ...)
     va_start(args, fmt);
     vsnprintf(msg, sizeof msg, fmt, args);
     va_end(args);
+    /* What changed the host is always logged; what repeats is not. */
+    if (outcome != OUTCOME_APPLIED && outcome != OUTCOME_ROLLED_BACK
+        && !log_allowed(msg)) {
+        return;
+    }
     escaped = escape_text(msg, true);
     fprintf(stderr, "jumboagent: %s\n", escaped);
     log_open("jumboagent", true);

@@ -28,6 +28,19 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_outcome(enum outcome outcome, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* With 'on', a warning or an outcome whose text is the same as one logged
+ * in the last 'window_ms' is not logged again (ratelimit.h): the daemon
+ * reconciles on every event and says the same thing each time, so it turns
+ * this on for its passes only.  Changes (log_change()) and the outcomes
+ * "applied" and "rolled-back" are always logged.  What was logged is
+ * remembered across calls with the same 'window_ms'. */
+void log_set_ratelimit(bool on, long long window_ms);
+
+/* Returns true if the error message 'msg', printed outside this module
+ * (run_fail()), is a repeat to hold back under log_set_ratelimit(); false
+ * (print it) when the rate limit is off. */
+bool log_is_repeat(const char *msg);
+
 /* Logs informational progress to stderr only (not to syslog). */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -18,6 +18,7 @@
 
 #include "apply.h"
 #include "backend.h"
+#include "daemon.h"
 #include "drivers.h"
 #include "error.h"
 #include "escape.h"
@@ -34,6 +35,7 @@
 #include "pool.h"
 #include "privilege.h"
 #include "report.h"
+#include "run.h"
 #include "util.h"
 #include "verify.h"
 #include "vswitch.h"
@@ -62,6 +64,7 @@ struct options {
     bool dry_run;
     bool verify;                /* --verify: apply, then verify paths. */
     bool no_rollback;           /* --no-rollback: keep what failed it. */
+    bool daemon;                /* --daemon: apply, then keep watching. */
     enum policy_replug replug;  /* --replug, --no-replug, or neither. */
     enum output_format format;
     int timeout_ms;
@@ -108,6 +111,9 @@ usage(FILE *stream)
 "  --verify         apply, then verify the paths as 'verify' does; if any\n"
 "                   network fails, roll back everything the run changed\n"
 "  --no-rollback    with --verify: keep the changes when verification fails\n"
+"  --daemon         apply, then stay: watch OVSDB and the kernel's links and\n"
+"                   reconcile what changes; SIGHUP re-reads the policy,\n"
+"                   SIGTERM stops (for systemd Type=notify)\n"
 "  --state-dir DIR  where the apply journal is kept (default %s)\n"
 "  --lock-file FILE the run lock (default %s)\n"
 "  --version        print the version and exit\n"
@@ -125,9 +131,7 @@ usage(FILE *stream)
             DRIVERS_DEFAULT_FILE, JOURNAL_DEFAULT_DIR, LOCK_DEFAULT_FILE);
 }
 
-/* Prints a one-line error and returns EXIT_ERROR.  The message is shown in
- * the text escape (escape.h): a name in it never sends raw control
- * characters to the terminal. */
+/* Prints a one-line error and returns EXIT_ERROR, as run_fail(). */
 static int __attribute__((format(printf, 1, 2)))
 fail(const char *fmt, ...)
 {
@@ -137,27 +141,7 @@ fail(const char *fmt, ...)
     va_start(args, fmt);
     vsnprintf(msg, sizeof msg, fmt, args);
     va_end(args);
-    fprintf(stderr, "%s: ", program_name);
-    escape_put_text(msg, false, stderr);
-    fputc('\n', stderr);
-    return EXIT_ERROR;
-}
-
-/* Flushes standard output.  Output that could not be written (a full disk,
- * a closed pipe) is a failure: says so and returns EXIT_ERROR; otherwise
- * returns 'status'. */
-static int
-check_stdout(int status)
-{
-    int error = fflush(stdout) ? errno : 0;
-
-    if (error || ferror(stdout)) {
-        fail("cannot write to standard output: %s",
-             strerror(error ? error : EIO));
-        clearerr(stdout);
-        return EXIT_ERROR;
-    }
-    return status;
+    return run_fail("%s", msg);
 }
 
 /* Parses the --timeout argument 'arg' into milliseconds. */
@@ -185,7 +169,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         OPT_DB = UCHAR_MAX + 1, OPT_POLICY, OPT_DRIVERS, OPT_DRY_RUN,
         OPT_FORMAT, OPT_TIMEOUT, OPT_VERSION, OPT_HELP, OPT_HOST_MODEL,
         OPT_REPLUG, OPT_NO_REPLUG, OPT_STATE_DIR, OPT_LOCK_FILE, OPT_NO_POLICY,
-        OPT_VERIFY, OPT_NO_ROLLBACK,
+        OPT_VERIFY, OPT_NO_ROLLBACK, OPT_DAEMON,
     };
     static const struct option long_options[] = {
         { "db", required_argument, NULL, OPT_DB },
@@ -200,6 +184,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         { "no-replug", no_argument, NULL, OPT_NO_REPLUG },
         { "verify", no_argument, NULL, OPT_VERIFY },
         { "no-rollback", no_argument, NULL, OPT_NO_ROLLBACK },
+        { "daemon", no_argument, NULL, OPT_DAEMON },
         { "state-dir", required_argument, NULL, OPT_STATE_DIR },
         { "lock-file", required_argument, NULL, OPT_LOCK_FILE },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -266,6 +251,9 @@ parse_options(int argc, char *argv[], struct options *opts)
         case OPT_NO_ROLLBACK:
             opts->no_rollback = true;
             break;
+        case OPT_DAEMON:
+            opts->daemon = true;
+            break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "text")) {
                 opts->format = FORMAT_TEXT;
@@ -318,6 +306,12 @@ parse_options(int argc, char *argv[], struct options *opts)
                     "to check the paths only, run '%s verify'",
                     program_name);
     }
+    if (opts->daemon && (strcmp(opts->command, "apply") || opts->dry_run
+                         || opts->verify || opts->format != FORMAT_TEXT)) {
+        return fail("--daemon applies and keeps the host in line: it takes "
+                    "no command but apply, and no --dry-run, --host-model, "
+                    "--verify or --format");
+    }
     if (opts->no_rollback && !opts->verify) {
         return fail("--no-rollback goes with --verify");
     }
@@ -337,6 +331,27 @@ parse_options(int argc, char *argv[], struct options *opts)
         return fail("--format prometheus is only for --dry-run audits");
     }
     return -1;
+}
+
+/* Fills 'ctx' with what a run of 'opts' works on. */
+static void
+options_to_context(const struct options *opts, struct run_context *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->db = opts->db;
+    ctx->db_given = opts->db_given;
+    ctx->policy_file = opts->policy;
+    ctx->policy_given = opts->policy_given;
+    ctx->no_policy = opts->no_policy;
+    ctx->drivers_file = opts->drivers;
+    ctx->state_dir = opts->state_dir;
+    ctx->lock_file = opts->lock_file;
+    ctx->replug = opts->replug;
+    ctx->json = opts->format == FORMAT_JSON;
+    ctx->verify = opts->verify;
+    ctx->no_rollback = opts->no_rollback;
+    ctx->quiet = opts->daemon;
+    ctx->timeout_ms = opts->timeout_ms;
 }
 
 /* Reads the host, live or from --host-model.  Returns 0 or an exit code. */
@@ -374,91 +389,7 @@ run_show(const struct options *opts)
         host_text_write(host, stdout);
     }
     host_destroy(host);
-    return check_stdout(EXIT_IN_SYNC);
-}
-
-/* True if this program runs from its build tree (not installed). */
-static bool
-running_from_build_tree(void)
-{
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-    if (n <= 0) {
-        return false;
-    }
-    exe[n] = '\0';
-    return !strncmp(exe, SRCDIR "/", strlen(SRCDIR "/"));
-}
-
-/* Returns the driver table file to use: --drivers, else the installed one;
- * a program that runs from its build tree and finds none installed uses the
- * one in its source tree. */
-static const char *
-drivers_file(const struct options *opts)
-{
-    if (opts->drivers) {
-        return opts->drivers;
-    }
-    if (access(DRIVERS_DEFAULT_FILE, F_OK) && running_from_build_tree()) {
-        return SRCDIR "/etc/jumboagent/drivers.json";
-    }
-    return DRIVERS_DEFAULT_FILE;
-}
-
-/* Loads the policy and the driver table; both validate completely before
- * the host is read.  '*policyp' is NULL when no policy file exists and none
- * was asked for.  Returns 0 or an exit code. */
-static int
-load_inputs(const struct options *opts, struct policy **policyp,
-            struct driver_table **driversp)
-{
-    struct error err;
-    int error;
-
-    error_clear(&err);
-    *policyp = NULL;
-    error = (opts->no_policy ? -ENOENT
-             : policy_parse_file(opts->policy, policyp, &err));
-    if (error == -ENOENT && !opts->policy_given) {
-        *policyp = NULL;
-    } else if (error) {
-        return fail("%s", err.msg);
-    }
-    if (*policyp) {
-        (*policyp)->replug = opts->replug;
-    }
-    error = driver_table_parse_file(drivers_file(opts), driversp, &err);
-    if (error) {
-        policy_destroy(*policyp);
-        *policyp = NULL;
-        return fail("%s", err.msg);
-    }
-    return 0;
-}
-
-/* A policy network whose bridge is not a Linux bridge here needs OVSDB.
- * When OVSDB could not be read, that is "cannot connect" (exit 1), not a
- * network that does not belong to this host.  Returns 0 or an exit code. */
-static int
-check_ovs_reachable(const struct policy *policy, const struct host *host)
-{
-    if (!policy || host->ovs_reachable) {
-        return 0;
-    }
-    for (size_t i = 0; i < policy->n_networks; i++) {
-        const struct policy_network *pn = &policy->networks[i];
-        const struct host_link *link = host_find_link(host, pn->bridge);
-
-        if (!link || link->kind != LINK_KIND_BRIDGE) {
-            return fail("network %s: bridge %s is not a Linux bridge on "
-                        "this host, so it needs Open vSwitch, but OVSDB "
-                        "could not be read: %s (if this host has no Open "
-                        "vSwitch, take the network out of its policy)",
-                        pn->name, pn->bridge, host->ovs_error);
-        }
-    }
-    return 0;
+    return run_check_stdout(EXIT_IN_SYNC);
 }
 
 /* Writes the Prometheus metrics of a dry run that failed with 'status'
@@ -497,15 +428,17 @@ run_dry_run(const struct options *opts)
 {
     struct driver_table *drivers = NULL;
     struct policy *policy = NULL;
+    struct run_context run_ctx;
     struct host *host;
     struct plan *plan;
     struct error err;
     int status;
 
-    status = load_inputs(opts, &policy, &drivers);
+    options_to_context(opts, &run_ctx);
+    status = run_load_inputs(&run_ctx, &policy, &drivers);
     if (status) {
         write_failed_metrics(opts, NULL, NULL, status);
-        return check_stdout(status);
+        return run_check_stdout(status);
     }
     host = NULL;
     status = (opts->host_model ? 0 : drop_privileges(PRIVILEGE_READ));
@@ -516,14 +449,14 @@ run_dry_run(const struct options *opts)
         status = drop_privileges(PRIVILEGE_READ);
     }
     if (!status && !opts->host_model) {
-        status = check_ovs_reachable(policy, host);
+        status = run_check_ovs_reachable(policy, host);
     }
     if (status) {
         write_failed_metrics(opts, policy, host, status);
         host_destroy(host);
         policy_destroy(policy);
         driver_table_destroy(drivers);
-        return check_stdout(status);
+        return run_check_stdout(status);
     }
     error_clear(&err);
     if (plan_compute(policy, host, drivers, &plan, &err)) {
@@ -556,28 +489,7 @@ run_dry_run(const struct options *opts)
     host_destroy(host);
     policy_destroy(policy);
     driver_table_destroy(drivers);
-    return check_stdout(status);
-}
-
-/* The bound on the wait for each probe's answer: --timeout, at most 1 s
- * (a path answers in milliseconds; the probes are repeated). */
-static int
-verify_deadline_ms(const struct options *opts)
-{
-    return opts->timeout_ms < 1000 ? opts->timeout_ms : 1000;
-}
-
-/* Writes the verdicts of 'run' in the format of 'opts'; 'action' is what
- * the run did about a failure (verify_write_json()). */
-static void
-write_verdicts(const struct options *opts, const struct verify_run *run,
-               const char *action)
-{
-    if (opts->format == FORMAT_JSON) {
-        verify_write_json(run, action, stdout);
-    } else {
-        verify_write_text(run, stdout);
-    }
+    return run_check_stdout(status);
 }
 
 /* "jumboagent verify": probes every network's "verify" peers, changes
@@ -588,6 +500,7 @@ run_verify(const struct options *opts)
 {
     struct policy *policy = NULL;
     struct verify_run *run = NULL;
+    struct run_context ctx;
     char summary[768];
     struct error err;
     int error, status;
@@ -607,13 +520,14 @@ run_verify(const struct options *opts)
         policy_destroy(policy);
         return status;
     }
-    if (verify_prepare(policy, verify_deadline_ms(opts), &run, &err)) {
+    options_to_context(opts, &ctx);
+    if (verify_prepare(policy, run_verify_deadline_ms(&ctx), &run, &err)) {
         status = fail("%s; nothing was probed", err.msg);
     } else if (verify_probe(run, &err)) {
         status = fail("%s", err.msg);
     } else {
-        write_verdicts(opts, run, "none");
-        status = check_stdout(EXIT_IN_SYNC);
+        run_write_verdicts(&ctx, run, "none");
+        status = run_check_stdout(EXIT_IN_SYNC);
         if (!status && verify_n_failed(run)) {
             verify_summary(run, summary, sizeof summary);
             log_outcome(OUTCOME_VERIFY_FAILED, "path verification failed: "
@@ -626,121 +540,20 @@ run_verify(const struct options *opts)
     return status;
 }
 
-/* Says so when an interrupted run's journal waits while this run stops
- * early: it is restored first by the next run that gets as far. */
-static void
-warn_pending_journal(const struct options *opts)
-{
-    if (apply_journal_pending(opts->state_dir)) {
-        fprintf(stderr, "%s: the journal of an interrupted run is kept in "
-                "%s/%s; the next run that can read its policy and the host "
-                "restores it first\n", program_name, opts->state_dir,
-                journal_file_name());
-    }
-}
-
-/* Ends a run that failed before it changed anything: prints 'msg' (unless
- * it is NULL: already said), logs the outcome "failed: nothing was changed"
- * and returns EXIT_ERROR.  'recovered' is true if an interrupted run's
- * journal was restored first. */
-static int
-fail_unchanged(const char *msg, bool recovered)
-{
-    if (msg) {
-        fail("%s", msg);
-    }
-    log_outcome(OUTCOME_FAILED, "failed: nothing was changed%s",
-                recovered ? " beyond restoring the interrupted run's journal"
-                          : "");
-    return EXIT_ERROR;
-}
-
-/* Ends an apply run whose outcome is 'status' (an exit code) after the
- * write of its report: a write error there turns it into a failure. */
-static int
-finish_apply(int status)
-{
-    if (check_stdout(EXIT_IN_SYNC)) {
-        log_outcome(OUTCOME_FAILED, "failed: the report could not be "
-                    "written to standard output (the run itself ended with "
-                    "exit code %d)", status);
-        return EXIT_ERROR;
-    }
-    return status;
-}
-
-/* --verify when the host was already in sync: verifies the paths ('run'),
- * writes the verdicts and returns the exit code. */
-static int
-verify_in_sync(const struct options *opts, struct verify_run *run)
-{
-    struct error err;
-    int error;
-
-    error_clear(&err);
-    error = verify_gate(run, &err);
-    if (error && error != -EPROTO) {
-        fail("%s", err.msg);
-        log_outcome(OUTCOME_FAILED, "failed: in sync, nothing was changed, "
-                    "but the paths could not be verified");
-        return EXIT_ERROR;
-    }
-    write_verdicts(opts, run, "none");
-    if (error) {
-        log_outcome(OUTCOME_VERIFY_FAILED, "in sync, nothing to change, "
-                    "but %s", err.msg);
-        return finish_apply(EXIT_VERIFY_FAILED);
-    }
-    return finish_apply(EXIT_IN_SYNC);
-}
-
-/* --verify when apply_plan() failed at the gate: every step was applied,
- * then a path failed verification ('run').  'rolled_back' says whether the
- * run was then put back; with --no-rollback it was not, by request.
- * Writes the verdicts and returns the exit code. */
-static int
-verify_after_failed_apply(const struct options *opts,
-                          struct verify_run *run, bool rolled_back)
-{
-    write_verdicts(opts, run, (opts->no_rollback ? "kept"
-                               : rolled_back ? "rolled-back" : "none"));
-    if (opts->no_rollback) {
-        log_outcome(OUTCOME_VERIFY_FAILED, "verify failed: the changes are "
-                    "kept (--no-rollback); see the verdicts above");
-        return finish_apply(EXIT_VERIFY_FAILED);
-    } else if (rolled_back) {
-        log_outcome(OUTCOME_VERIFY_FAILED, "verify failed: everything the "
-                    "run changed was put back; see the verdicts above");
-        return finish_apply(EXIT_VERIFY_FAILED);
-    }
-    log_outcome(OUTCOME_FAILED, "failed: verification failed and the "
-                "rollback did not finish; see the message above");
-    return EXIT_ERROR;
-}
-
 static int
 run_apply(const struct options *opts)
 {
-    struct apply_options apply_opts = {
-        .state_dir = opts->state_dir,
-        .remote = opts->db,
-        .timeout_ms = opts->timeout_ms,
-    };
     struct driver_table *drivers = NULL;
     struct policy *policy = NULL;
-    struct backend *backend = backend_live_create();
-    struct host *host = NULL;
-    struct plan *plan = NULL;
-    struct verify_run *vrun = NULL;
+    struct backend *backend;
+    struct run_context ctx;
+    struct run_result result;
     sigset_t stop_signals;
-    struct error err;
-    bool recovered = false, rolled_back;
-    int lock_fd = -1;
     int status;
 
-    error_clear(&err);
+    options_to_context(opts, &ctx);
     log_open("jumboagent", true);
-    status = load_inputs(opts, &policy, &drivers);
+    status = run_load_inputs(&ctx, &policy, &drivers);
     if (!status && !policy) {
         driver_table_destroy(drivers);
         status = fail("apply needs a policy: %s does not exist; write one "
@@ -748,160 +561,33 @@ run_apply(const struct options *opts)
                       "run with --dry-run to audit", opts->policy);
     }
     if (status) {
-        warn_pending_journal(opts);
+        run_warn_pending_journal(&ctx);
         log_outcome(OUTCOME_FAILED, "failed: nothing was changed");
-        backend_destroy(backend);
         return status;
     }
-    apply_opts.policy = policy;
     if (drop_privileges(PRIVILEGE_APPLY)) {
         log_outcome(OUTCOME_FAILED, "failed: nothing was changed");
-        status = EXIT_ERROR;
-        goto out;
+        policy_destroy(policy);
+        driver_table_destroy(drivers);
+        return EXIT_ERROR;
     }
 
     /* From here on a stop request (Ctrl-C, systemctl stop, a hangup) must
      * not kill the run half way: apply sees it between steps and rolls
-     * back.  It stays blocked until exit. */
+     * back.  It stays blocked until exit (the daemon reads it from a
+     * signalfd). */
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
     sigaddset(&stop_signals, SIGHUP);
     sigprocmask(SIG_BLOCK, &stop_signals, NULL);
-    if (journal_check_dir(opts->state_dir, &err)
-        || lock_acquire(opts->lock_file, opts->timeout_ms, &lock_fd, &err)) {
-        status = fail_unchanged(err.msg, false);
-        goto out;
+    backend = backend_live_create();
+    if (opts->daemon) {
+        status = daemon_run(&ctx, backend, &policy, &drivers);
+    } else {
+        status = run_apply_once(&ctx, backend, policy, drivers, &result);
     }
-    /* --verify: everything that bad input breaks (an unknown interface,
-     * no CAP_NET_RAW) fails here, before any change. */
-    if (opts->verify) {
-        if (verify_prepare(policy, verify_deadline_ms(opts), &vrun, &err)) {
-            char msg[sizeof err.msg + 32];
-
-            snprintf(msg, sizeof msg, "--verify: %s", err.msg);
-            warn_pending_journal(opts);
-            status = fail_unchanged(msg, false);
-            goto out;
-        }
-        apply_opts.gate = verify_gate;
-        apply_opts.gate_aux = vrun;
-        apply_opts.gate_keeps_changes = opts->no_rollback;
-    }
-    if (backend_read_host(backend, opts->db, opts->timeout_ms,
-                          opts->db_given, &host, &err)) {
-        warn_pending_journal(opts);
-        status = fail_unchanged(err.msg, false);
-        goto out;
-    }
-    /* A journal that names what this policy does not manage was not
-     * written by a run of it: refuse it before restoring anything. */
-    if (journal_vet(opts->state_dir, policy, host, &err)
-        || apply_recover(backend, &apply_opts, &recovered, &err)) {
-        status = fail("%s", err.msg);
-        log_outcome(OUTCOME_FAILED, "failed: the interrupted run's journal "
-                    "could not be restored; it is kept");
-        goto out;
-    }
-    if (recovered) {
-        /* The host changed under us: read it again. */
-        host_destroy(host);
-        host = NULL;
-        if (backend_read_host(backend, opts->db, opts->timeout_ms,
-                              opts->db_given, &host, &err)) {
-            status = fail_unchanged(err.msg, true);
-            goto out;
-        }
-    }
-    status = check_ovs_reachable(policy, host);
-    if (status) {
-        status = fail_unchanged(NULL, recovered);
-        goto out;
-    }
-    if (plan_compute(policy, host, drivers, &plan, &err)) {
-        char msg[sizeof err.msg + 32];
-
-        snprintf(msg, sizeof msg, "planning failed: %s", err.msg);
-        status = fail_unchanged(msg, recovered);
-        goto out;
-    }
-    {
-        struct report_context ctx = {
-            .policy = policy,
-            .policy_file = opts->policy,
-            .drivers = drivers,
-            .host = host,
-            .plan = plan,
-            .applying = true,
-        };
-
-        if (opts->format == FORMAT_JSON) {
-            report_json(&ctx, stdout);
-        } else {
-            report_text(&ctx, stdout);
-        }
-    }
-    if (check_stdout(EXIT_IN_SYNC)) {
-        /* The plan could not be shown: do not change what nobody saw. */
-        status = fail_unchanged("the plan could not be written to standard "
-                                "output", recovered);
-        goto out;
-    }
-    if (plan_count_findings(plan, SEVERITY_REFUSED)) {
-        status = EXIT_REFUSED;
-        log_outcome(OUTCOME_REFUSED, "refused: nothing was changed%s; "
-                    "resolve the refusals above first",
-                    recovered ? " beyond restoring the interrupted run's "
-                                "journal" : "");
-        goto out;
-    }
-    if (!plan->n_steps) {
-        size_t n_drift = plan_count_findings(plan, SEVERITY_DRIFT);
-
-        if (n_drift) {
-            log_outcome(OUTCOME_IN_SYNC, "in sync with the policy: nothing "
-                        "to change; the %zu drift finding%s above %s "
-                        "outside what the policy manages", n_drift,
-                        n_drift == 1 ? "" : "s", n_drift == 1 ? "is" : "are");
-        } else {
-            log_outcome(OUTCOME_IN_SYNC, "in sync: nothing to change%s",
-                        recovered ? " after restoring the interrupted run's "
-                                    "journal" : "");
-        }
-        status = EXIT_IN_SYNC;
-        if (vrun) {
-            status = verify_in_sync(opts, vrun);
-        }
-        goto out;
-    }
-    if (apply_plan(plan, host, backend, &apply_opts, &rolled_back, &err)) {
-        fail("%s", err.msg);
-        if (vrun && verify_done(vrun) && verify_n_failed(vrun)) {
-            status = verify_after_failed_apply(opts, vrun, rolled_back);
-        } else if (rolled_back) {
-            log_outcome(OUTCOME_ROLLED_BACK, "rolled back: the apply failed "
-                        "and everything it changed was put back");
-            status = EXIT_ROLLED_BACK;
-        } else {
-            log_outcome(OUTCOME_FAILED, "failed: see the message above");
-            status = EXIT_ERROR;
-        }
-        goto out;
-    }
-    if (vrun) {
-        write_verdicts(opts, vrun, "none");
-    }
-    log_outcome(OUTCOME_APPLIED, "applied %zu step%s; every layer verified%s",
-                plan->n_steps, plan->n_steps == 1 ? "" : "s",
-                vrun ? ", and every path verified" : "");
-    status = finish_apply(EXIT_IN_SYNC);
-
-out:
-    verify_destroy(vrun);
-    plan_destroy(plan);
-    host_destroy(host);
     backend_destroy(backend);
-    lock_release(lock_fd);
     policy_destroy(policy);
     driver_table_destroy(drivers);
     return status;
@@ -921,7 +607,7 @@ main(int argc, char *argv[])
     }
     status = parse_options(argc, argv, &opts);
     if (status >= 0) {
-        return check_stdout(status);
+        return run_check_stdout(status);
     }
     if (opts.command && !strcmp(opts.command, "show")) {
         return run_show(&opts);

@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -885,4 +886,67 @@ vswitch_wait_mtu(struct vswitch *vs, const char *ifname, unsigned int mtu,
                          timeout_ms);
     }
     return 0;
+}
+
+struct vswitch_monitor {
+    struct ovsdb_idl *idl;      /* retry=true: reconnects by itself. */
+    unsigned int seqno;         /* Of the last vswitch_monitor_run(). */
+};
+
+struct vswitch_monitor *
+vswitch_monitor_create(const char *remote)
+{
+    struct vswitch_monitor *m = xzalloc(sizeof *m);
+
+    vswitch_init_once();
+    m->idl = ovsdb_idl_create(remote, &ovsrec_idl_class, false, true);
+    vswitch_register_columns(m->idl);
+    m->seqno = ovsdb_idl_get_seqno(m->idl);
+    return m;
+}
+
+void
+vswitch_monitor_destroy(struct vswitch_monitor *m)
+{
+    if (m) {
+        ovsdb_idl_destroy(m->idl);
+        free(m);
+    }
+}
+
+void
+vswitch_monitor_wait(struct vswitch_monitor *m, const int *fds,
+                     size_t n_fds, int timeout_ms)
+{
+    vswitch_init_once();
+    if (m) {
+        ovsdb_idl_wait(m->idl);
+    }
+    for (size_t i = 0; i < n_fds; i++) {
+        poll_fd_wait(fds[i], POLLIN);
+    }
+    if (timeout_ms >= 0) {
+        poll_timer_wait(timeout_ms);
+    }
+    poll_block();
+}
+
+bool
+vswitch_monitor_run(struct vswitch_monitor *m, bool *connectedp)
+{
+    bool changed;
+
+    /* As in vswitch_refresh__(): apply everything that has arrived. */
+    for (int i = 0; i < 100; i++) {
+        unsigned int seqno = ovsdb_idl_get_seqno(m->idl);
+
+        ovsdb_idl_run(m->idl);
+        if (ovsdb_idl_get_seqno(m->idl) == seqno) {
+            break;
+        }
+    }
+    changed = ovsdb_idl_get_seqno(m->idl) != m->seqno;
+    m->seqno = ovsdb_idl_get_seqno(m->idl);
+    *connectedp = ovsdb_idl_is_connected(m->idl);
+    return changed;
 }

@@ -80,4 +80,31 @@ int vswitch_wait_mtu(struct vswitch *vs, const char *ifname,
  * probes for a while, so call this every few seconds or reopen per cycle). */
 int vswitch_refresh(struct vswitch *vs, struct error *err);
 
+/* A monitor: a replica of the same columns that stays connected for the
+ * daemon (daemon.c), reconnecting with OVS's back-off (1 s, doubling up to
+ * 8 s) whenever ovsdb-server is away or restarts, including when it is not
+ * there yet.  It only watches: it never writes. */
+struct vswitch_monitor;
+
+/* Returns a new monitor of the OVSDB server at 'remote' (already checked
+ * with vswitch_check_remote()); it connects in the background of
+ * vswitch_monitor_run().  Free with vswitch_monitor_destroy(). */
+struct vswitch_monitor *vswitch_monitor_create(const char *remote);
+
+/* Frees 'm'.  Accepts NULL. */
+void vswitch_monitor_destroy(struct vswitch_monitor *m);
+
+/* Blocks until the monitor 'm' (which may be NULL) has something to do,
+ * one of the 'n_fds' file descriptors in 'fds' is readable, or
+ * 'timeout_ms' have passed (negative: no bound).  Without a message, a
+ * readable fd or a due reconnection it does not wake up. */
+void vswitch_monitor_wait(struct vswitch_monitor *m, const int *fds,
+                          size_t n_fds, int timeout_ms);
+
+/* Processes what the server sent to 'm' and returns true if the replica
+ * changed (a row or watched column came, went or changed, or a connection
+ * brought a fresh copy).  Sets '*connectedp' to whether 'm' is connected
+ * now. */
+bool vswitch_monitor_run(struct vswitch_monitor *m, bool *connectedp);
+
 #endif /* vswitch.h */

@@ -2,6 +2,7 @@
 #include "fake-backend.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -543,6 +544,37 @@ fake_lro_set(struct backend *b, const char *ifname, bool on,
     return 0;
 }
 
+/* The fake host has no OVSDB to watch: a monitor only waits on 'fds'. */
+static void
+fake_monitor_start(struct backend *b, const char *remote)
+{
+    (void) b;
+    (void) remote;
+}
+
+static void
+fake_monitor_wait(struct backend *b, const int *fds, size_t n_fds,
+                  int timeout_ms)
+{
+    struct pollfd *pfds = xzalloc((n_fds ? n_fds : 1) * sizeof *pfds);
+
+    (void) b;
+    for (size_t i = 0; i < n_fds; i++) {
+        pfds[i].fd = fds[i];
+        pfds[i].events = POLLIN;
+    }
+    (void) poll(pfds, n_fds, timeout_ms);
+    free(pfds);
+}
+
+static bool
+fake_monitor_run(struct backend *b, bool *connectedp)
+{
+    (void) b;
+    *connectedp = false;
+    return false;
+}
+
 static const struct backend_class fake_class = {
     .name = "fake",
     .destroy = fake_destroy,
@@ -559,6 +591,9 @@ static const struct backend_class fake_class = {
     .link_set_up = fake_link_set_up,
     .lro_get = fake_lro_get,
     .lro_set = fake_lro_set,
+    .monitor_start = fake_monitor_start,
+    .monitor_wait = fake_monitor_wait,
+    .monitor_run = fake_monitor_run,
 };
 
 struct fake_backend *

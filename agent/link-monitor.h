@@ -1,0 +1,26 @@
+/* Link monitor: a netlink route socket subscribed to the kernel's link
+ * notifications (RTNLGRP_LINK), for the daemon: a new tap, vnet or vif
+ * device, a link that went into or out of a bridge, an MTU that someone
+ * else changed.  It only says that something happened; the daemon's pass
+ * reads the host again.  Raw netlink, no libnl: one socket, nonblocking,
+ * that the daemon's poll() waits on. */
+#ifndef JUMBOAGENT_LINK_MONITOR_H
+#define JUMBOAGENT_LINK_MONITOR_H 1
+
+#include "error.h"
+
+/* Opens the socket and stores it in '*fdp' (close with
+ * link_monitor_close()).  Returns 0, or a negative errno value with a
+ * message. */
+int link_monitor_open(int *fdp, struct error *err);
+
+/* Reads every notification queued on 'fd' without blocking.  Returns the
+ * number of link messages read (RTM_NEWLINK, RTM_DELLINK), 1 if the kernel
+ * dropped some (ENOBUFS: the socket overflowed, so assume a change), or a
+ * negative errno value with a message. */
+int link_monitor_drain(int fd, struct error *err);
+
+/* Closes 'fd'.  Accepts -1. */
+void link_monitor_close(int fd);
+
+#endif /* link-monitor.h */

@@ -1,0 +1,208 @@
+/* Unit tests of what the daemon decides without a host: when a burst of
+ * events becomes a pass (debounce.c), which repeated log lines are held
+ * back (ratelimit.c, and log.c through it), and that the fake backend's
+ * monitor waits on the daemon's descriptors. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "debounce.h"
+#include "fake-backend.h"
+#include "host.h"
+#include "log.h"
+#include "ratelimit.h"
+#include "testlib.h"
+
+static void
+test_debounce(void)
+{
+    struct debounce d;
+
+    debounce_init(&d, 20, 250);
+    test_report(debounce_timeout(&d, 1000) == -1 && !debounce_due(&d, 1000),
+                NULL, "debounce: nothing pending, wait without a bound");
+
+    debounce_event(&d, 1000);
+    test_report(debounce_timeout(&d, 1000) == 20, NULL,
+                "debounce: one event, a pass after the quiet time");
+    test_report(!debounce_due(&d, 1019) && debounce_due(&d, 1020), NULL,
+                "debounce: due exactly when the quiet time ends");
+
+    /* A burst: an event every 10 ms keeps putting the pass off... */
+    for (long long t = 1010; t <= 1200; t += 10) {
+        debounce_event(&d, t);
+        if (debounce_due(&d, t)) {
+            test_report(false, NULL, "debounce: a burst is one pass at "
+                        "its end (due at %lld)", t);
+            return;
+        }
+    }
+    test_report(debounce_timeout(&d, 1200) == 20, NULL,
+                "debounce: a burst is one pass at its end");
+    /* ...but not past the bound after its first event. */
+    for (long long t = 1210; t < 1250; t += 10) {
+        debounce_event(&d, t);
+    }
+    test_report(debounce_timeout(&d, 1240) == 10 && debounce_due(&d, 1250),
+                NULL, "debounce: a steady trickle still gets a pass "
+                "250 ms after its first event");
+
+    debounce_clear(&d);
+    test_report(debounce_timeout(&d, 1300) == -1, NULL,
+                "debounce: a pass clears what was pending");
+    debounce_event(&d, 5000);
+    test_report(debounce_timeout(&d, 5000) == 20, NULL,
+                "debounce: the next burst counts from its own first event");
+}
+
+static void
+test_ratelimit(void)
+{
+    struct ratelimit rl;
+    char msg[32];
+    bool ok = true;
+
+    ratelimit_init(&rl, 1000);
+    test_report(ratelimit_allow(&rl, "refused: eth0", 0), NULL,
+                "ratelimit: the first time, a message is logged");
+    test_report(!ratelimit_allow(&rl, "refused: eth0", 999), NULL,
+                "ratelimit: the same text within the window is held back");
+    test_report(ratelimit_allow(&rl, "refused: eth1", 999), NULL,
+                "ratelimit: another text is logged");
+    test_report(ratelimit_allow(&rl, "refused: eth0", 1000), NULL,
+                "ratelimit: after the window, the same text is logged again");
+    test_report(!ratelimit_allow(&rl, "refused: eth0", 1500), NULL,
+                "ratelimit: the window counts from when it was last logged");
+
+    /* More messages than slots: the oldest is forgotten, the newest
+     * still held back. */
+    ratelimit_init(&rl, 1000000);
+    for (int i = 0; i < RATELIMIT_SLOTS + 1; i++) {
+        snprintf(msg, sizeof msg, "message %d", i);
+        ok &= ratelimit_allow(&rl, msg, i);
+    }
+    test_report(ok, NULL, "ratelimit: %d different texts are all logged",
+                RATELIMIT_SLOTS + 1);
+    snprintf(msg, sizeof msg, "message %d", RATELIMIT_SLOTS);
+    test_report(!ratelimit_allow(&rl, msg, RATELIMIT_SLOTS + 1), NULL,
+                "ratelimit: a full memory still holds back the newest");
+    test_report(ratelimit_allow(&rl, "message 0", RATELIMIT_SLOTS + 1), NULL,
+                "ratelimit: a full memory forgets the oldest");
+}
+
+/* Counts the lines of 'path' that contain 'needle'. */
+static int
+count_lines(const char *path, const char *needle)
+{
+    char *text = test_read_file(path);
+    int n = 0;
+
+    for (const char *p = text; p && (p = strstr(p, needle)); p++) {
+        n++;
+    }
+    free(text);
+    return n;
+}
+
+static void
+test_log_ratelimit(void)
+{
+    char path[] = "/tmp/test-daemon-log.XXXXXX";
+    int fd = mkstemp(path);
+    int saved = dup(STDERR_FILENO);
+
+    fflush(stderr);
+    dup2(fd, STDERR_FILENO);
+    log_set_ratelimit(true, 60000);
+    log_warn("refused: %s", "eth9 stays");
+    log_warn("refused: %s", "eth9 stays");
+    log_change("eth9: MTU %u -> %u", 1500, 9000);
+    log_change("eth9: MTU %u -> %u", 1500, 9000);
+    log_set_ratelimit(false, 60000);
+    log_warn("refused: %s", "eth9 stays");
+    log_set_ratelimit(true, 60000);
+    log_warn("refused: %s", "eth9 stays");
+    log_set_ratelimit(false, 0);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    close(fd);
+
+    test_report(count_lines(path, "refused: eth9 stays") == 2, NULL,
+                "log: with the rate limit, a repeated warning is logged "
+                "once (and again while the limit is off, but not when it "
+                "is on again: the memory is kept)");
+    test_report(count_lines(path, "eth9: MTU 1500 -> 9000") == 2, NULL,
+                "log: a change is logged every time, rate limit or not");
+    unlink(path);
+}
+
+static void
+test_is_repeat(void)
+{
+    test_report(!log_is_repeat("cannot connect") && !log_is_repeat("cannot "
+                "connect"), NULL, "log: no rate limit, no repeat");
+    log_set_ratelimit(true, 1000);
+    test_report(!log_is_repeat("cannot connect")
+                && log_is_repeat("cannot connect")
+                && !log_is_repeat("cannot read"), NULL,
+                "log: under the rate limit, the second identical error "
+                "is a repeat, another is not");
+    log_set_ratelimit(false, 0);
+}
+
+static long long
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void
+test_fake_monitor(void)
+{
+    struct host *host = host_create();
+    struct fake_backend *fb = fake_backend_create(host);
+    struct backend *b = fake_backend_up(fb);
+    int fds[2];
+    bool connected = true;
+    long long start;
+
+    if (pipe(fds)) {
+        test_report(false, "pipe", "fake monitor");
+        return;
+    }
+    backend_monitor_start(b, "unix:/nonexistent");
+    start = now_ms();
+    backend_monitor_wait(b, fds, 1, 30);
+    test_report(now_ms() - start >= 25, NULL,
+                "fake monitor: nothing readable, the wait lasts its timeout");
+    test_report(write(fds[1], "x", 1) == 1, NULL, "fake monitor: write");
+    start = now_ms();
+    backend_monitor_wait(b, fds, 1, 5000);
+    test_report(now_ms() - start < 1000, NULL,
+                "fake monitor: a readable descriptor ends the wait");
+    test_report(!backend_monitor_run(b, &connected) && !connected, NULL,
+                "fake monitor: no OVSDB, no change, not connected");
+    close(fds[0]);
+    close(fds[1]);
+    backend_destroy(b);
+    host_destroy(host);
+}
+
+int
+main(void)
+{
+    test_debounce();
+    test_ratelimit();
+    test_log_ratelimit();
+    test_is_repeat();
+    test_fake_monitor();
+    return test_exit_status();
+}
