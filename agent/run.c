@@ -175,7 +175,9 @@ run_fail_unchanged(const char *msg, bool recovered)
         run_fail("%s", msg);
     }
     log_outcome(OUTCOME_FAILED, "failed: nothing was changed%s",
-                recovered ? " beyond restoring the interrupted run's journal"
+                recovered ? " beyond recovering the interrupted run's journal "
+                                    "(the line above says what it kept, put "
+                                    "back or replugged)"
                           : "");
     return EXIT_ERROR;
 }
@@ -336,7 +338,8 @@ run_apply_once(const struct run_context *ctx, struct backend *backend,
         || apply_recover(backend, &apply_opts, &recovered, &err)) {
         status = run_fail("%s", err.msg);
         log_outcome(OUTCOME_FAILED, "failed: the interrupted run's journal "
-                    "could not be restored; it is kept");
+                    "could not be restored; it is kept (the message above "
+                    "says why, and what is back, kept and left)");
         goto out;
     }
     if (recovered) {
@@ -375,8 +378,9 @@ run_apply_once(const struct run_context *ctx, struct backend *backend,
         status = EXIT_REFUSED;
         log_outcome(OUTCOME_REFUSED, "refused: nothing was changed%s; "
                     "resolve the refusals above first",
-                    recovered ? " beyond restoring the interrupted run's "
-                                "journal" : "");
+                    recovered ? " beyond recovering the interrupted run's "
+                                "journal (the line above says what it kept, "
+                                "put back or replugged)" : "");
         goto out;
     }
     if (!plan->n_steps) {
@@ -389,7 +393,7 @@ run_apply_once(const struct run_context *ctx, struct backend *backend,
                         n_drift == 1 ? "" : "s", n_drift == 1 ? "is" : "are");
         } else {
             log_outcome(OUTCOME_IN_SYNC, "in sync: nothing to change%s",
-                        recovered ? " after restoring the interrupted run's "
+                        recovered ? " after recovering the interrupted run's "
                                     "journal" : "");
         }
         status = EXIT_IN_SYNC;
