@@ -92,12 +92,14 @@ sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* The caller (main.c) blocks SIGINT, SIGTERM and SIGHUP while it applies,
+/* The caller (run.c) blocks SIGINT, SIGTERM and SIGHUP while it applies,
  * so that a stop request cannot kill a run half way; apply looks for one
- * between steps and treats it as a failure, which rolls back.  Returns 0,
- * or -EINTR with a message if such a signal is pending. */
+ * between steps and treats it as a failure, which rolls back.  With
+ * 'opts->hangup_reloads' (the daemon) a SIGHUP is not a stop request: it
+ * stays pending, and the daemon reloads its policy after the pass.
+ * Returns 0, or -EINTR with a message if such a signal is pending. */
 static int
-check_stop_request(struct error *err)
+check_stop_request(const struct apply_options *opts, struct error *err)
 {
     static const struct {
         int number;
@@ -111,6 +113,9 @@ check_stop_request(struct error *err)
         return 0;
     }
     for (size_t i = 0; i < ARRAY_SIZE(signals); i++) {
+        if (signals[i].number == SIGHUP && opts->hangup_reloads) {
+            continue;
+        }
         if (sigismember(&pending, signals[i].number)) {
             return error_set(err, -EINTR, "interrupted by %s",
                              signals[i].name);
@@ -982,7 +987,7 @@ replug_steps(const struct plan *plan, const struct host *host,
         if (step->action != PLAN_REPLUG) {
             continue;
         }
-        error = check_stop_request(err);
+        error = check_stop_request(opts, err);
         if (error) {
             return error;
         }
@@ -1166,7 +1171,7 @@ execute_steps(const struct plan *plan, const struct host *host,
     for (size_t i = 0; i < plan->n_steps && !error; i++) {
         const struct plan_step *step = &plan->steps[i];
 
-        error = check_stop_request(err);
+        error = check_stop_request(opts, err);
         if (error) {
             break;
         }
@@ -1383,7 +1388,7 @@ apply_plan(const struct plan *plan, const struct host *host,
     error = execute_steps(plan, host, b, changes, n_changes, opts, applied,
                           err);
     if (!error) {
-        error = check_stop_request(err);
+        error = check_stop_request(opts, err);
     }
     if (!error) {
         error = verify_steps(plan, host, b, opts->timeout_ms, err);

@@ -43,6 +43,10 @@ struct apply_options {
     int (*gate)(void *gate_aux, struct error *err);
     void *gate_aux;
     bool gate_keeps_changes;
+
+    /* The daemon: a pending SIGHUP asks for a reload after the pass, not
+     * for a stop (SIGINT and SIGTERM still stop and roll back). */
+    bool hangup_reloads;
 };
 
 /* Applies 'plan', computed over 'host', through the host backend 'b' (see

@@ -351,6 +351,7 @@ options_to_context(const struct options *opts, struct run_context *ctx)
     ctx->verify = opts->verify;
     ctx->no_rollback = opts->no_rollback;
     ctx->quiet = opts->daemon;
+    ctx->hangup_reloads = opts->daemon;
     ctx->timeout_ms = opts->timeout_ms;
 }
 

@@ -294,6 +294,7 @@ run_apply_once(const struct run_context *ctx, struct backend *backend,
         .remote = ctx->db,
         .timeout_ms = ctx->timeout_ms,
         .policy = policy,
+        .hangup_reloads = ctx->hangup_reloads,
     };
     struct host *host = NULL;
     struct plan *plan = NULL;

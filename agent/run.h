@@ -34,6 +34,8 @@ struct run_context {
     bool no_rollback;           /* --no-rollback: keep what failed it. */
     bool quiet;                 /* No report on standard output (the
                                  * daemon): refusals go to the log. */
+    bool hangup_reloads;        /* The daemon: SIGHUP reloads after the
+                                 * pass instead of stopping it. */
     int timeout_ms;
 };
 

@@ -1271,6 +1271,56 @@ test_stop_request(void)
     fixture_free(&fx);
 }
 
+/* The daemon: a SIGHUP during a pass is a reload for after it, not a stop
+ * (apply_options.hangup_reloads); without that it stops and rolls back. */
+static void
+raise_hup(struct fake_backend *fb, enum fake_op op, const char *ifname,
+          void *aux)
+{
+    (void) fb;
+    (void) aux;
+    if (op == FAKE_LINK_SET_MTU && ifname && !strcmp(ifname, "eth1")) {
+        raise(SIGHUP);
+    }
+}
+
+static void
+test_hangup(bool reloads)
+{
+    sigset_t hup, old, pending;
+    struct fixture fx;
+    bool was_pending;
+    int error, sig;
+
+    if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
+        return;
+    }
+    sigemptyset(&hup);
+    sigaddset(&hup, SIGHUP);
+    sigprocmask(SIG_BLOCK, &hup, &old);
+    fake_backend_set_hook(fx.fb, raise_hup, NULL);
+    fx.opts.hangup_reloads = reloads;
+    error = fixture_apply(&fx);
+    sigpending(&pending);
+    was_pending = sigismember(&pending, SIGHUP);
+    if (was_pending) {
+        sigwait(&hup, &sig);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    test_report(was_pending, "", "%s: the SIGHUP is left pending for the "
+                "caller (hangup_reloads %d)", fx.name, reloads);
+    if (reloads) {
+        test_report(!error, fx.err.msg, "%s: a SIGHUP does not stop the "
+                    "daemon's pass", fx.name);
+        check_host_planned(&fx);
+    } else {
+        check_failed(&fx, error, -EINTR, true);
+        check_msg(&fx, "interrupted by SIGHUP", "names the signal");
+        check_host(&fx, fx.host, "the host is back as it was");
+    }
+    fixture_free(&fx);
+}
+
 static void
 test_rollback_lro(void)
 {
@@ -1565,6 +1615,8 @@ main(void)
     test_rollback_tiers();
     test_steps_after_ovs();
     test_stop_request();
+    test_hangup(true);
+    test_hangup(false);
     test_nothing_changed();
     test_report_outcomes();
     test_gate();
