@@ -45,8 +45,11 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
              -DDATADIR='"$(DATADIR)"' -DSRCDIR='"$(SRCDIR)"' \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' \
-             $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c 2>/dev/null)
+             $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c 2>/dev/null) \
+             $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
 LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c 2>/dev/null)
+# The xapi plugin (xapi-plugin/) parses and writes XML-RPC with libxml2.
+PLUGIN_LIBS = $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
 
 ifneq ($(SANITIZE),)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -84,13 +87,15 @@ UNIT_LIB    := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
 UNIT_OBJS   := $(UNIT_LIB:%.c=$(B)/%.o)
 LAB_SRCS    := $(wildcard tests/lab/*.c)
 LAB_BINS    := $(LAB_SRCS:%.c=$(B)/%)
+PLUGIN_SRCS := $(wildcard xapi-plugin/*.c)
+PLUGIN_OBJS := $(PLUGIN_SRCS:%.c=$(B)/%.o)
 
 # Header dependencies, as the compiler found them (-MMD -MP): each object
 # depends on its .d file too, so that an object built before there was one
 # (or whose .d was lost) is rebuilt once; the .d is written before the
 # object's time is set, so it never looks newer.
 DEP_FILES   := $(patsubst %.c,$(B)/%.d,$(AGENT_SRCS) $(UNIT_SRCS) $(UNIT_LIB) \
-                                       $(LAB_SRCS))
+                                       $(LAB_SRCS) $(PLUGIN_SRCS))
 -include $(DEP_FILES)
 $(DEP_FILES): ;
 .PRECIOUS: $(DEP_FILES)
@@ -99,7 +104,7 @@ $(DEP_FILES): ;
         lint ovs-lib tests FORCE
 .DELETE_ON_ERROR:
 
-all: $(B)/jumboagent
+all: $(B)/jumboagent $(B)/jumboagent-xapi-plugin
 
 deps:
 	$(Q)build-aux/deps.sh
@@ -160,6 +165,12 @@ $(B)/jumboagent: $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS)
 
+# The xapi plugin (installed as /etc/xapi.d/plugins/jumboagent).
+$(B)/jumboagent-xapi-plugin: $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_DEP)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) \
+	    $(PLUGIN_LIBS) $(LIBS)
+
 # Unit tests: no OVS library, no root.
 $(UNIT_BINS): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_OBJS) $(UNIT_ARCHIVES)
 	@echo "  TEST    $@"
@@ -171,7 +182,7 @@ $(LAB_BINS): $(B)/tests/lab/%: $(B)/tests/lab/%.o $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LAB     $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS)
 
-tests: $(B)/jumboagent $(UNIT_BINS) $(LAB_BINS)
+tests: $(B)/jumboagent $(B)/jumboagent-xapi-plugin $(UNIT_BINS) $(LAB_BINS)
 
 # The test command of README.md: installs what it needs, builds plain and
 # sanitized, runs the unit tests in both builds and the lab tests with the
