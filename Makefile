@@ -48,6 +48,8 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
              $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c 2>/dev/null) \
              $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
 LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c 2>/dev/null)
+# The kernel adapters read guest facts from xenstore (agent/xen-guest.c).
+XEN_LIBS   = $(shell $(PKG_CONFIG) --libs xenstore 2>/dev/null || echo -lxenstore)
 # The xapi plugin (xapi-plugin/) parses and writes XML-RPC with libxml2.
 PLUGIN_LIBS = $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
 
@@ -75,7 +77,7 @@ endif
 AGENT_SRCS  := $(wildcard agent/*.c)
 LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c
 KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c agent/icmp-probe.c \
-               agent/verify.c
+               agent/verify.c agent/xen-guest.c
 CORE_SRCS   := $(filter-out agent/main.c $(LIVE_SRCS) $(KERNEL_SRCS),\
                             $(AGENT_SRCS))
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
@@ -163,24 +165,27 @@ $(B)/%.o: %.c $(B)/paths.stamp $(B)/%.d
 
 $(B)/jumboagent: $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(B)/agent/main.o $(LIVE_ARCHIVES) $(OVS_LIBS) \
+	    $(LIBS) $(XEN_LIBS)
 
 # The xapi plugin (installed as /etc/xapi.d/plugins/jumboagent).
 $(B)/jumboagent-xapi-plugin: $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) \
-	    $(PLUGIN_LIBS) $(LIBS)
+	    $(PLUGIN_LIBS) $(LIBS) $(XEN_LIBS)
 
 # Unit tests: no OVS library, no root.
 $(UNIT_BINS): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_OBJS) $(UNIT_ARCHIVES)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_OBJS) $(UNIT_ARCHIVES) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_OBJS) $(UNIT_ARCHIVES) $(LIBS) \
+	    $(XEN_LIBS)
 
 # Lab test drivers (tests/lab/*.c): small programs that the lab scripts run
 # against a real ovsdb-server/ovs-vswitchd in a throwaway netns.
 $(LAB_BINS): $(B)/tests/lab/%: $(B)/tests/lab/%.o $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LAB     $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) \
+	    $(XEN_LIBS)
 
 tests: $(B)/jumboagent $(B)/jumboagent-xapi-plugin $(UNIT_BINS) $(LAB_BINS)
 

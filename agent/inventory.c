@@ -9,6 +9,7 @@
 #include "sysfs.h"
 #include "util.h"
 #include "vswitch.h"
+#include "xen-guest.h"
 
 int
 inventory_read(const char *remote, int timeout_ms, bool ovs_required,
@@ -29,6 +30,7 @@ inventory_read(const char *remote, int timeout_ms, bool ovs_required,
     }
     ethtool_read_host(host);
     sysfs_read_host(host);
+    xen_guest_read_host(host);
 
     copy_string(host->ovs_remote, remote, sizeof host->ovs_remote);
     error_clear(&ovs_err);
