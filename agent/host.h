@@ -111,9 +111,7 @@ struct host_link {
     char peer[HOST_NAME_SIZE];  /* veth: the other end (IFLA_LINK), or ""
                                  * if it is in another namespace. */
     char vm_name[256];          /* The VM behind a VIF/tap ("" unknown): libvirt's live XML or xenstore. */
-    int xen_feature_sg;         /* -1 unknown, 0, 1: the netfront's feature-sg
-                                 * in xenstore (xen-guest.h); with 0 netback
-                                 * takes no MTU above 1500. */
+    int xen_feature_sg;         /* -1 unknown, 0, 1: the netfront's feature-sg (xen-guest.h). */
 };
 
 /* An OVSDB Interface row. */
