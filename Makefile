@@ -174,11 +174,13 @@ $(B)/jumboagent-xapi-plugin: $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_DEP)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) \
 	    $(PLUGIN_LIBS) $(LIBS) $(XEN_LIBS)
 
-# Unit tests: no OVS library, no root.
+# Unit tests: no OVS library, no root.  test-xmlrpc also links the
+# plugin's XML-RPC object and libxml2.
 $(UNIT_BINS): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_OBJS) $(UNIT_ARCHIVES)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_OBJS) $(UNIT_ARCHIVES) $(LIBS) \
-	    $(XEN_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(filter $(B)/xapi-plugin/%.o,$^) \
+	    $(UNIT_OBJS) $(UNIT_ARCHIVES) $(PLUGIN_LIBS) $(LIBS) $(XEN_LIBS)
+$(B)/tests/unit/test-xmlrpc: $(B)/xapi-plugin/xmlrpc.o
 
 # Lab test drivers (tests/lab/*.c): small programs that the lab scripts run
 # against a real ovsdb-server/ovs-vswitchd in a throwaway netns.
@@ -284,8 +286,8 @@ clean:
 	rm -rf $(filter-out $(CLEAN_KEEP),$(CLEAN_PATHS))
 
 # libFuzzer targets (tests/fuzz/): the policy, the driver table, the host
-# model reader with the planner, the journal reader, and the ICMP parsers
-# of path verification.  Built with clang
+# model reader with the planner, the journal reader, the ICMP parsers
+# of path verification, and the xapi plugin's XML-RPC.  Built with clang
 # into their own directory from the pure core only (no vswitch.o, no OVS,
 # no netlink), with ASan and UBSan.
 #   make fuzz-smoke   each target for FUZZ_SECONDS (default 30) seconds
@@ -295,7 +297,7 @@ clean:
 # go to $(FUZZ_B)/corpus/TARGET, never into the seed corpora in the tree.
 FUZZ_CC      ?= clang
 FUZZ_B       ?= build/fuzz
-FUZZ_TARGETS := policy drivers plan journal icmp
+FUZZ_TARGETS := policy drivers plan journal icmp xmlrpc
 FUZZ_CORE    := agent/policy.c agent/drivers.c agent/json-input.c \
                 agent/host.c agent/host-json.c agent/util.c agent/error.c \
                 agent/name-index.c agent/journal.c $(wildcard agent/plan*.c) \
@@ -321,7 +323,25 @@ $(FUZZ_B)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
 	    $(FUZZ_LIBS)
 
-.SECONDARY: $(FUZZ_OBJS)
+# The xapi plugin's XML-RPC (xapi-plugin/xmlrpc.c) needs libxml2 besides.
+FUZZ_XML_CFLAGS = $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
+FUZZ_XML_LIBS   = $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
+
+$(FUZZ_B)/xapi-plugin/xmlrpc.o: xapi-plugin/xmlrpc.c xapi-plugin/xmlrpc.h \
+                                $(wildcard agent/*.h)
+	@echo "  FUZZCC  $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_XML_CFLAGS) \
+	    -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_B)/fuzz-xmlrpc: tests/fuzz/fuzz-xmlrpc.c $(FUZZ_OBJS) \
+                       $(FUZZ_B)/xapi-plugin/xmlrpc.o
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_XML_CFLAGS) -fsanitize=fuzzer \
+	    -o $@ $< $(FUZZ_OBJS) $(FUZZ_B)/xapi-plugin/xmlrpc.o $(FUZZ_LIBS) \
+	    $(FUZZ_XML_LIBS)
+
+.SECONDARY: $(FUZZ_OBJS) $(FUZZ_B)/xapi-plugin/xmlrpc.o
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz-%)
 

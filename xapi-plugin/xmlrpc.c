@@ -339,6 +339,42 @@ out_put(struct out *o, const char *s)
     o->len += n;
 }
 
+/* Decodes the UTF-8 sequence at 's' (NUL-terminated): returns its code
+ * point and stores its length in '*lenp', or returns -1 if it is not valid
+ * UTF-8 (a stray or overlong byte, a surrogate, beyond U+10FFFF).
+ * libxml2's xmlGetUTF8Char() takes a continuation byte as a lead byte, so
+ * it is not used here. */
+static long
+utf8_decode(const unsigned char *s, int *lenp)
+{
+    unsigned long cp, min;
+    int n;
+
+    if (s[0] < 0x80) {
+        *lenp = 1;
+        return s[0];
+    } else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        n = 2, cp = s[0] & 0x1f, min = 0x80;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        n = 3, cp = s[0] & 0x0f, min = 0x800;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        n = 4, cp = s[0] & 0x07, min = 0x10000;
+    } else {
+        return -1;
+    }
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return -1;          /* Also stops at the terminating NUL. */
+        }
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        return -1;
+    }
+    *lenp = n;
+    return cp;
+}
+
 /* Appends 's' as XML character data: '&', '<', '>' escaped as Python's
  * xmlrpc does; what XML 1.0 cannot carry (control characters other than
  * tab, newline and carriage return, bytes that are not valid UTF-8,
@@ -347,12 +383,11 @@ static void
 out_put_text(struct out *o, const char *s)
 {
     while (*s) {
-        size_t left = strlen(s);
-        int len = left < 4 ? (int) left : 4;
-        int cp = xmlGetUTF8Char((const unsigned char *) s, &len);
+        int len = 0;
+        long cp = utf8_decode((const unsigned char *) s, &len);
         char buf[5];
 
-        if (cp < 0 || len < 1 || !xmlIsCharQ(cp)) {
+        if (cp < 0 || !xmlIsCharQ(cp)) {
             out_put(o, "?");
             s++;
             continue;
