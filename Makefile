@@ -9,6 +9,7 @@
 #   make check-valgrind  the lab tests with jumboagent under valgrind
 #   make demo       deps + build + a throwaway lab + jumboagent on it
 #   make install    install to $(DESTDIR)$(PREFIX)
+#   make install-xapi-plugin  the xapi plugin to /etc/xapi.d/plugins
 #   make clean      remove what was built in $(B) (never $(OVS_BUILD))
 #
 # B is the build directory; SANITIZE=1 builds with ASan and UBSan.
@@ -103,6 +104,7 @@ $(DEP_FILES): ;
 .PRECIOUS: $(DEP_FILES)
 
 .PHONY: all deps check check-unit check-lab check-valgrind demo install clean \
+        install-xapi-plugin \
         lint ovs-lib tests FORCE
 .DELETE_ON_ERROR:
 
@@ -272,10 +274,17 @@ install: $(B)/jumboagent
 	install -D -m 0644 etc/systemd/system/jumboagent.timer $(DESTDIR)/lib/systemd/system/jumboagent.timer
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/jumboagent/README.md
 
+# The xapi plugin, where xapi looks for plugins (XenServer/XCP-ng dom0).
+XAPI_PLUGIN_DIR ?= /etc/xapi.d/plugins
+install-xapi-plugin: $(B)/jumboagent-xapi-plugin
+	install -D -m 0755 $(B)/jumboagent-xapi-plugin \
+	    $(DESTDIR)$(XAPI_PLUGIN_DIR)/jumboagent
+
 # Removes what was built in $(B), and the sanitized build $(B)/san under
 # it, but never $(OVS_BUILD) (build/ovs, slow to rebuild) nor the sources
 # (B=. is refused).
 CLEAN_PATHS := $(addprefix $(B)/,agent tests jumboagent libjumbo.a \
+                 xapi-plugin jumboagent-xapi-plugin \
                  libjumbo-kernel.a libjumbo-live.a paths.stamp san)
 CLEAN_KEEP  := $(foreach p,$(CLEAN_PATHS),$(if $(filter $(abspath $(p)) \
                  $(abspath $(p))/%,$(abspath $(OVS_BUILD))),$(p)))
