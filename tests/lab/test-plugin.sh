@@ -241,3 +241,7 @@ failure "$LAB_DIR/m15" "<methodCall><methodName>version</methodName><params><par
 for f in "$LAB_DIR"/m*.xml; do
     [ "$(grep -c '<methodResponse>' "$f")" = 1 ] || t_fail "$f: not exactly one response"
 done
+# No run of the plugin crashed or reported a sanitizer error (a sanitized
+# build's reports go to stderr).
+t_is "" "$(grep -lE 'AddressSanitizer|runtime error|LeakSanitizer' \
+    "$LAB_DIR"/*.err 2>/dev/null)" "no sanitizer report on any run's stderr"
