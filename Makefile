@@ -208,10 +208,11 @@ check: deps
 # systemd-analyze verify on the unit with this build's binary.  A missing
 # tool is skipped with the reason.
 TIDY_SRCS  := $(filter-out agent/vswitch.c,$(AGENT_SRCS)) $(UNIT_SRCS) \
-              $(UNIT_LIB) $(wildcard tests/fuzz/*.c)
+              $(UNIT_LIB) $(wildcard tests/fuzz/*.c) $(PLUGIN_SRCS)
 TIDY_FLAGS := -std=gnu11 -Iagent -Itests/unit -DDATADIR='"$(DATADIR)"' \
               -DSRCDIR='"$(SRCDIR)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
-              $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c 2>/dev/null)
+              $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c 2>/dev/null) \
+              $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
 lint: $(B)/jumboagent
 	$(Q)if command -v cppcheck >/dev/null; then \
 	    echo "  CPPCHECK agent tests"; build-aux/cppcheck.sh; \

@@ -395,7 +395,7 @@ read_host(const struct xmlrpc_call *call, struct host **hostp,
 {
     const char *db = xmlrpc_call_get(call, "db");
     const char *timeout = xmlrpc_call_get(call, "timeout");
-    int timeout_ms = (timeout ? atoi(timeout) : 20) * 1000;
+    int timeout_ms = (timeout ? (int) strtol(timeout, NULL, 10) : 20) * 1000;
     struct error err;
     int error;
 
@@ -543,7 +543,7 @@ synthetic_policy(const char *bridge, const char *mtu, const char *peers)
     json_object_object_add(doc, "version", json_object_new_int(1));
     json_object_object_add(net, "name", json_object_new_string(bridge));
     json_object_object_add(net, "bridge", json_object_new_string(bridge));
-    json_object_object_add(net, "mtu", json_object_new_int(atoi(mtu)));
+    json_object_object_add(net, "mtu", json_object_new_int((int) strtol(mtu, NULL, 10)));
     if (peers) {
         json_object *v = json_object_new_object();
         json_object *list = json_object_new_array();
@@ -638,7 +638,7 @@ check_result(const struct host *host, const char *bridge, const char *mtu,
     json_object_object_add(doc, "ok", json_object_new_boolean(
                                !json_object_array_length(refusals)));
     json_object_object_add(doc, "bridge", json_object_new_string(bridge));
-    json_object_object_add(doc, "mtu", json_object_new_int(atoi(mtu)));
+    json_object_object_add(doc, "mtu", json_object_new_int((int) strtol(mtu, NULL, 10)));
     json_object_object_add(doc, "refusals", refusals);
     json_object_object_add(doc, "findings", findings);
     text = xstrdup(json_object_to_json_string_ext(doc,

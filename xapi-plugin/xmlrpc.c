@@ -84,8 +84,10 @@ element_text(struct parse *p, const char *key, xmlNode *node, size_t max,
     for (xmlNode *c = node->children; c; c = c->next) {
         size_t n = c->content ? strlen((const char *) c->content) : 0;
 
-        memcpy(text + len, c->content, n);
-        len += n;
+        if (n) {
+            memcpy(text + len, c->content, n);
+            len += n;
+        }
     }
     text[len] = '\0';
     *textp = text;
@@ -126,7 +128,7 @@ value_string(struct parse *p, const char *key, xmlNode *value,
 static bool
 key_ok(const char *name)
 {
-    size_t len = strlen(name);
+    size_t len = name ? strlen(name) : 0;
 
     return (len && len <= XMLRPC_MAX_NAME
             && strspn(name, "abcdefghijklmnopqrstuvwxyz"
@@ -143,7 +145,7 @@ parse_args(struct parse *p, xmlNode *st, struct xmlrpc_call *call)
     for (xmlNode *m = skip_blanks(st->children, &junk); m;
          m = skip_blanks(m->next, &junk)) {
         xmlNode *name, *value, *rest;
-        char *key, *text;
+        char *key = NULL, *text = NULL;
         int error;
 
         if (!is_element(m, "member")) {
