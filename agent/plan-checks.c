@@ -267,7 +267,8 @@ check_claim(struct planner *pl, struct node *node, const struct claim *c)
     /* netback's max_mtu (65517) holds only when the frontend announced
      * scatter-gather; without it netback refuses any MTU above 1500
      * (xen-guest.h), which the kernel's max does not show. */
-    if (c->role == ROLE_VIF && link->xen_feature_sg == 0 && c->mtu > STD_MTU) {
+    if (c->role == ROLE_VIF && link->kind == LINK_KIND_XEN_VIF
+        && link->xen_feature_sg == 0 && c->mtu > STD_MTU) {
         if (link->vm_name[0]) {
             plan_msg_add(&m, "VM '%s' (%s)", link->vm_name, link->name);
         } else {

@@ -96,6 +96,7 @@ lab_ns ip route add default via 10.9.0.254
 lab_ovs_bridge xenbr1
 lab_vsctl br-set-external-id xenbr1 xs-network-uuids "$NET1"
 lab_pif xenbr1 eth1
+lab_tap_vif xenbr1 tap6.0 xs-vif-uuid=66666666-2222-3333-4444-555555555555
 lab_linux_bridge br9
 B9=$(lab_host b9)
 R=$(lab_host r)
@@ -146,6 +147,9 @@ want=$(lab_vsctl list-ports xenbr1 | sort | tr '\n' ' ')
 got=$(jq -r '.value.ovs.bridges[] | select(.name == "xenbr1") | .ports[].name' \
     "$LAB_DIR/probe.json" | grep -vx xenbr1 | sort | tr '\n' ' ')
 t_is "$want" "$got" "probe: xenbr1's ports, as ovs-vsctl list-ports shows"
+t_is 0 "$(jq '[.value.links[] | select(has("xen_feature_sg") or
+    has("vm_name"))] | length' "$LAB_DIR/probe.json")" \
+    "probe: no guest facts without xenstore (unknown is not written)"
 
 # check: the management bridge is refused at 9000, with the reason;
 # xenbr1 is not; the network UUID finds xenbr1; nothing changed.
