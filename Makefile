@@ -9,6 +9,7 @@
 #   make check-valgrind  the lab tests with jumboagent under valgrind
 #   make demo       deps + build + a throwaway lab + jumboagent on it
 #   make install    install to $(DESTDIR)$(PREFIX)
+#   make install-xapi-plugin  the xapi plugin to /etc/xapi.d/plugins
 #   make clean      remove what was built in $(B) (never $(OVS_BUILD))
 #
 # B is the build directory; SANITIZE=1 builds with ASan and UBSan.
@@ -50,6 +51,10 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
 LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c libxml-2.0 libsystemd 2>/dev/null)
 # libcurl: only the binary links it (xapi-client.o, in libjumbo-live.a).
 CURL_LIBS  = $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
+# The kernel adapters read guest facts from xenstore (agent/xen-guest.c).
+XEN_LIBS   = $(shell $(PKG_CONFIG) --libs xenstore 2>/dev/null || echo -lxenstore)
+# The xapi plugin (xapi-plugin/) parses and writes XML-RPC with libxml2.
+PLUGIN_LIBS = $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
 
 ifneq ($(SANITIZE),)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -76,7 +81,8 @@ AGENT_SRCS  := $(wildcard agent/*.c)
 LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c \
                agent/xapi-client.c agent/pool.c agent/pool-cli.c
 KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c agent/icmp-probe.c \
-               agent/verify.c agent/libvirt.c agent/link-monitor.c
+               agent/verify.c agent/libvirt.c agent/link-monitor.c \
+               agent/xen-guest.c
 APP_SRCS    := agent/main.c agent/run.c agent/daemon.c
 CORE_SRCS   := $(filter-out $(APP_SRCS) $(LIVE_SRCS) $(KERNEL_SRCS),\
                             $(AGENT_SRCS))
@@ -90,22 +96,25 @@ UNIT_LIB    := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
 UNIT_OBJS   := $(UNIT_LIB:%.c=$(B)/%.o)
 LAB_SRCS    := $(wildcard tests/lab/*.c)
 LAB_BINS    := $(LAB_SRCS:%.c=$(B)/%)
+PLUGIN_SRCS := $(wildcard xapi-plugin/*.c)
+PLUGIN_OBJS := $(PLUGIN_SRCS:%.c=$(B)/%.o)
 
 # Header dependencies, as the compiler found them (-MMD -MP): each object
 # depends on its .d file too, so that an object built before there was one
 # (or whose .d was lost) is rebuilt once; the .d is written before the
 # object's time is set, so it never looks newer.
 DEP_FILES   := $(patsubst %.c,$(B)/%.d,$(AGENT_SRCS) $(UNIT_SRCS) $(UNIT_LIB) \
-                                       $(LAB_SRCS))
+                                       $(LAB_SRCS) $(PLUGIN_SRCS))
 -include $(DEP_FILES)
 $(DEP_FILES): ;
 .PRECIOUS: $(DEP_FILES)
 
 .PHONY: all deps check check-unit check-lab check-valgrind demo install clean \
+        install-xapi-plugin \
         lint ovs-lib tests FORCE
 .DELETE_ON_ERROR:
 
-all: $(B)/jumboagent
+all: $(B)/jumboagent $(B)/jumboagent-xapi-plugin
 
 deps:
 	$(Q)build-aux/deps.sh
@@ -165,20 +174,30 @@ $(B)/%.o: %.c $(B)/paths.stamp $(B)/%.d
 $(B)/jumboagent: $(APP_OBJS) $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(APP_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) \
-	    $(CURL_LIBS)
+	    $(CURL_LIBS) $(XEN_LIBS)
 
-# Unit tests: no OVS library, no root.
+# The xapi plugin (installed as /etc/xapi.d/plugins/jumboagent).
+$(B)/jumboagent-xapi-plugin: $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_DEP)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) \
+	    $(PLUGIN_LIBS) $(LIBS) $(XEN_LIBS)
+
+# Unit tests: no OVS library, no root.  test-xmlrpc also links the
+# plugin's XML-RPC object and libxml2.
 $(UNIT_BINS): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_OBJS) $(UNIT_ARCHIVES)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_OBJS) $(UNIT_ARCHIVES) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(filter $(B)/xapi-plugin/%.o,$^) \
+	    $(UNIT_OBJS) $(UNIT_ARCHIVES) $(PLUGIN_LIBS) $(LIBS) $(XEN_LIBS)
+$(B)/tests/unit/test-xmlrpc: $(B)/xapi-plugin/xmlrpc.o
 
 # Lab test drivers (tests/lab/*.c): small programs that the lab scripts run
 # against a real ovsdb-server/ovs-vswitchd in a throwaway netns.
 $(LAB_BINS): $(B)/tests/lab/%: $(B)/tests/lab/%.o $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LAB     $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) \
+	    $(XEN_LIBS)
 
-tests: $(B)/jumboagent $(UNIT_BINS) $(LAB_BINS)
+tests: $(B)/jumboagent $(B)/jumboagent-xapi-plugin $(UNIT_BINS) $(LAB_BINS)
 
 # The test command of README.md: installs what it needs, builds plain and
 # sanitized, runs the unit tests in both builds and the lab tests with the
@@ -195,7 +214,7 @@ check: deps
 # systemd-analyze verify on the units with this build's binary.  A missing
 # tool is skipped with the reason.
 TIDY_SRCS  := $(filter-out agent/vswitch.c,$(AGENT_SRCS)) $(UNIT_SRCS) \
-              $(UNIT_LIB) $(wildcard tests/fuzz/*.c)
+              $(UNIT_LIB) $(wildcard tests/fuzz/*.c) $(PLUGIN_SRCS)
 TIDY_FLAGS := -std=gnu11 -Iagent -Itests/unit -DDATADIR='"$(DATADIR)"' \
               -DSRCDIR='"$(SRCDIR)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
               $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c libxml-2.0 2>/dev/null)
@@ -262,18 +281,17 @@ demo: deps
 #   $(SYSCONFDIR)/cron.d/jumboagent, $(SYSCONFDIR)/jumboagent/
 #   policy.json.example (never a policy.json: an installed one is the
 #   operator's), bash completion, the README and the example policies, and
-#   the XAPI plugin into $(SYSCONFDIR)/xapi.d/plugins when $(XAPI_PLUGIN_BIN)
-#   has been built (it is skipped, saying so, where it has not).
+#   the XAPI plugin as $(SYSCONFDIR)/xapi.d/plugins/jumboagent (xapi runs
+#   it only on XenServer/XCP-ng; elsewhere it is an unused file).
 MANDIR         ?= $(PREFIX)/share/man
 DOCDIR         ?= $(PREFIX)/share/doc/jumboagent
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR    ?= $(PREFIX)/share/bash-completion/completions
-XAPI_PLUGIN_BIN ?= $(B)/jumboagent-xapi-plugin
 UNIT_FILES     := $(wildcard etc/systemd/system/*.service etc/systemd/system/*.timer)
 UNIT_SED       := -e 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' \
                   -e 's|/usr/local/share/|$(PREFIX)/share/|g' \
                   -e 's|/etc/jumboagent/|$(SYSCONFDIR)/jumboagent/|g'
-install: $(B)/jumboagent
+install: $(B)/jumboagent $(B)/jumboagent-xapi-plugin
 	install -D -m 0755 $(B)/jumboagent $(DESTDIR)$(PREFIX)/sbin/jumboagent
 	install -D -m 0644 etc/jumboagent/drivers.json $(DESTDIR)$(DATADIR)/drivers.json
 	install -D -m 0644 etc/jumboagent/policy.json.example $(DESTDIR)$(SYSCONFDIR)/jumboagent/policy.json.example
@@ -294,17 +312,18 @@ install: $(B)/jumboagent
 	install -D -m 0644 policy/README.md $(DESTDIR)$(DOCDIR)/policy.md
 	install -d -m 0755 $(DESTDIR)$(DOCDIR)/examples
 	install -m 0644 policy/examples/*.json $(DESTDIR)$(DOCDIR)/examples/
-	@if [ -f "$(XAPI_PLUGIN_BIN)" ]; then \
-	    echo "install -D -m 0755 $(XAPI_PLUGIN_BIN) $(DESTDIR)$(SYSCONFDIR)/xapi.d/plugins/jumboagent"; \
-	    install -D -m 0755 $(XAPI_PLUGIN_BIN) $(DESTDIR)$(SYSCONFDIR)/xapi.d/plugins/jumboagent; \
-	else \
-	    echo "install: no $(XAPI_PLUGIN_BIN): the XAPI plugin is not installed"; \
-	fi
+	install -D -m 0755 $(B)/jumboagent-xapi-plugin $(DESTDIR)$(SYSCONFDIR)/xapi.d/plugins/jumboagent
+
+# Only the xapi plugin, where xapi looks for plugins (XenServer/XCP-ng dom0).
+install-xapi-plugin: $(B)/jumboagent-xapi-plugin
+	install -D -m 0755 $(B)/jumboagent-xapi-plugin \
+	    $(DESTDIR)$(SYSCONFDIR)/xapi.d/plugins/jumboagent
 
 # Removes what was built in $(B), and the sanitized build $(B)/san under
 # it, but never $(OVS_BUILD) (build/ovs, slow to rebuild) nor the sources
 # (B=. is refused).
 CLEAN_PATHS := $(addprefix $(B)/,agent tests jumboagent libjumbo.a \
+                 xapi-plugin jumboagent-xapi-plugin \
                  libjumbo-kernel.a libjumbo-live.a paths.stamp san)
 CLEAN_KEEP  := $(foreach p,$(CLEAN_PATHS),$(if $(filter $(abspath $(p)) \
                  $(abspath $(p))/%,$(abspath $(OVS_BUILD))),$(p)))
@@ -315,8 +334,8 @@ clean:
 	rm -rf $(filter-out $(CLEAN_KEEP),$(CLEAN_PATHS))
 
 # libFuzzer targets (tests/fuzz/): the policy, the driver table, the host
-# model reader with the planner, the journal reader, and the ICMP parsers
-# of path verification.  Built with clang
+# model reader with the planner, the journal reader, the ICMP parsers
+# of path verification, and the xapi plugin's XML-RPC.  Built with clang
 # into their own directory from the pure core only (no vswitch.o, no OVS,
 # no netlink), with ASan and UBSan.
 #   make fuzz-smoke   each target for FUZZ_SECONDS (default 30) seconds
@@ -326,7 +345,7 @@ clean:
 # go to $(FUZZ_B)/corpus/TARGET, never into the seed corpora in the tree.
 FUZZ_CC      ?= clang
 FUZZ_B       ?= build/fuzz
-FUZZ_TARGETS := policy drivers plan journal icmp
+FUZZ_TARGETS := policy drivers plan journal icmp xmlrpc
 FUZZ_CORE    := agent/policy.c agent/drivers.c agent/json-input.c \
                 agent/host.c agent/host-json.c agent/util.c agent/error.c \
                 agent/name-index.c agent/journal.c $(wildcard agent/plan*.c) \
@@ -352,7 +371,25 @@ $(FUZZ_B)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
 	    $(FUZZ_LIBS)
 
-.SECONDARY: $(FUZZ_OBJS)
+# The xapi plugin's XML-RPC (xapi-plugin/xmlrpc.c) needs libxml2 besides.
+FUZZ_XML_CFLAGS = $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
+FUZZ_XML_LIBS   = $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
+
+$(FUZZ_B)/xapi-plugin/xmlrpc.o: xapi-plugin/xmlrpc.c xapi-plugin/xmlrpc.h \
+                                $(wildcard agent/*.h)
+	@echo "  FUZZCC  $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_XML_CFLAGS) \
+	    -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_B)/fuzz-xmlrpc: tests/fuzz/fuzz-xmlrpc.c $(FUZZ_OBJS) \
+                       $(FUZZ_B)/xapi-plugin/xmlrpc.o
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_XML_CFLAGS) -fsanitize=fuzzer \
+	    -o $@ $< $(FUZZ_OBJS) $(FUZZ_B)/xapi-plugin/xmlrpc.o $(FUZZ_LIBS) \
+	    $(FUZZ_XML_LIBS)
+
+.SECONDARY: $(FUZZ_OBJS) $(FUZZ_B)/xapi-plugin/xmlrpc.o
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz-%)
 

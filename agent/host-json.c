@@ -132,6 +132,10 @@ link_to_json(const struct host_link *link)
         json_object_object_add(obj, "nic_model",
                                json_object_new_string(link->nic_model));
     }
+    if (link->xen_feature_sg >= 0) {
+        json_object_object_add(obj, "xen_feature_sg",
+                               json_object_new_int(link->xen_feature_sg));
+    }
     return obj;
 }
 
@@ -380,7 +384,7 @@ static const char *const link_keys[] = {
     "name", "ifindex", "kind", "kind_name", "mtu", "min_mtu", "max_mtu",
     "up", "operstate", "mac", "master", "lower", "peer", "vlan_id",
     "tunnel_ipv6", "tunnel_key", "driver", "bus_info", "pci", "lro",
-    "default_route", "vm_name", "nic_model",
+    "default_route", "vm_name", "nic_model", "xen_feature_sg",
 };
 static const char *const ovs_keys[] = {
     "reachable", "remote", "error", "version", "cur_cfg", "next_cfg",
@@ -628,6 +632,7 @@ read_link(const struct json_input_ctx *r, struct json_object *obj,
     unsigned int ifindex = 0;
     int kind = LINK_KIND_ETHER;
     int lro = LRO_UNKNOWN;
+    long long feature_sg = -1;
 
     for (int i = 0; i < LINK_KIND_MAX; i++) {
         kinds[i] = link_kind_to_string(i);
@@ -677,12 +682,16 @@ read_link(const struct json_input_ctx *r, struct json_object *obj,
                                NULL, &lro)
         || json_input_get_bool(r, obj, path, "default_route", 0, NULL,
                                &link->default_route)
-        || read_string(r, obj, path, "vm_name", 0, link->vm_name,
-                       sizeof link->vm_name)
+        || read_string(r, obj, path, "vm_name", JSON_INPUT_NULLABLE,
+                       link->vm_name, sizeof link->vm_name)
         || read_string(r, obj, path, "nic_model", 0, link->nic_model,
-                       sizeof link->nic_model)) {
+                       sizeof link->nic_model)
+        || json_input_get_int(r, obj, path, "xen_feature_sg",
+                              JSON_INPUT_NULLABLE, 0, 1, NULL,
+                              &feature_sg)) {
         return -EINVAL;
     }
+    link->xen_feature_sg = feature_sg;
     link->ifindex = ifindex;
     link->kind = kind;
     link->lro = lro;

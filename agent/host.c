@@ -198,6 +198,7 @@ host_add_link(struct host *host, const char *name)
     link = append_zeroed((void **) &host->links, &host->n_links,
                          sizeof *link);
     copy_string(link->name, name, sizeof link->name);
+    link->xen_feature_sg = -1;
     return link;
 }
 

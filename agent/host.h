@@ -114,6 +114,7 @@ struct host_link {
     char nic_model[32];         /* The guest's NIC model behind a tap, as
                                  * libvirt's <model type> names it
                                  * ("virtio", "e1000", "rtl8139"), or "". */
+    int xen_feature_sg;         /* -1 unknown, 0, 1: the netfront's feature-sg (xen-guest.h). */
 };
 
 /* An OVSDB Interface row. */

@@ -11,6 +11,7 @@
 #include "sysfs.h"
 #include "util.h"
 #include "vswitch.h"
+#include "xen-guest.h"
 
 /* Fills the VM name and guest NIC model of 'host''s taps from libvirt's
  * live XML.  What cannot be read is a warning, never a failure of the run:
@@ -49,6 +50,7 @@ inventory_read(const char *remote, int timeout_ms, bool ovs_required,
     ethtool_read_host(host);
     sysfs_read_host(host);
     inventory_read_libvirt(host);
+    xen_guest_read_host(host);
 
     copy_string(host->ovs_remote, remote, sizeof host->ovs_remote);
     error_clear(&ovs_err);

@@ -337,6 +337,7 @@ parse_link_msg(struct nl_msg *msg, void *state_)
     rl = &state->links[state->n_links++];
     memset(rl, 0, sizeof *rl);
     link = &rl->link;
+    link->xen_feature_sg = -1;  /* Unknown: xen-guest.c reads it. */
 
     nla_strlcpy(link->name, tb[IFLA_IFNAME], sizeof link->name);
     link->ifindex = ifi->ifi_index;

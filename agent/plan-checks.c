@@ -264,6 +264,26 @@ check_claim(struct planner *pl, struct node *node, const struct claim *c)
         }
     }
 
+    /* netback's max_mtu (65517) holds only when the frontend announced
+     * scatter-gather; without it netback refuses any MTU above 1500
+     * (xen-guest.h), which the kernel's max does not show. */
+    if (c->role == ROLE_VIF && link->kind == LINK_KIND_XEN_VIF
+        && link->xen_feature_sg == 0 && c->mtu > STD_MTU) {
+        if (link->vm_name[0]) {
+            plan_msg_add(&m, "VM '%s' (%s)", link->vm_name, link->name);
+        } else {
+            plan_msg_add(&m, "the VM behind %s", link->name);
+        }
+        plan_msg_add(&m, " did not announce scatter-gather (xenstore "
+                     "feature-sg=0): its netfront cannot take MTU %u; "
+                     "enable scatter-gather in the guest's PV network driver "
+                     "(or update it) and replug the VIF, move the VM to "
+                     "another network, or lower networks[%zu].mtu to %u",
+                     c->mtu, c->net, STD_MTU);
+        planner_refuse(pl, FINDING_REFUSED, node->name, c->net, &m);
+        return;
+    }
+
     kmax = link->max_mtu;
     tmax = known ? j.max_mtu : 0;
     limit = kmax && (!tmax || kmax <= tmax) ? kmax : tmax;

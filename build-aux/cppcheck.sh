@@ -4,10 +4,10 @@
 # ("cppcheck-suppress id" comments) and the suppressions file next to this
 # script, each of which says why.  Exits non-zero on any finding.
 #
-#   build-aux/cppcheck.sh [PATH...]     (default: agent tests/unit tests/fuzz)
+#   build-aux/cppcheck.sh [PATH...]     (default: agent tests/unit tests/fuzz xapi-plugin)
 set -eu
 cd "$(dirname "$0")/.."
-[ $# -gt 0 ] || set -- agent tests/unit tests/fuzz
+[ $# -gt 0 ] || set -- agent tests/unit tests/fuzz xapi-plugin
 # cppcheck reads no comments in its list: give it the lines without them.
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT

@@ -24,7 +24,8 @@ trap 'rm -rf "$TMP"' EXIT
 ROOT=$TMP/root
 
 install_into() {
-    make --no-print-directory -C "$SRC" -o "$BUILD/jumboagent" B="$BUILD" \
+    make --no-print-directory -C "$SRC" -o "$BUILD/jumboagent" \
+        -o "$BUILD/jumboagent-xapi-plugin" B="$BUILD" \
         DESTDIR="$1" PREFIX=/usr install >"$TMP/install.log" 2>&1
 }
 
@@ -70,14 +71,10 @@ expected="755 etc
 644 usr/share/man/man5/jumboagent.json.5
 755 usr/share/man/man8
 644 usr/share/man/man8/jumboagent.8"
-# The XAPI plugin is installed where it has been built (the Makefile's
-# XAPI_PLUGIN_BIN), and then only there.
-if [ -f "$BUILD/jumboagent-xapi-plugin" ]; then
-    expected+="
+expected+="
 755 etc/xapi.d
 755 etc/xapi.d/plugins
 755 etc/xapi.d/plugins/jumboagent"
-fi
 expected=$(printf '%s\n' "$expected" | sort -k2)
 actual=$(cd "$ROOT" && find . -mindepth 1 -printf '%m %P\n' | sort -k2)
 if [ "$expected" = "$actual" ]; then
