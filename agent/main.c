@@ -88,6 +88,8 @@ usage(FILE *stream)
 "  verify           check the paths only: DF probes at each network's MTU to\n"
 "                   its \"verify\" peers, and the path MTU where they fail;\n"
 "                   changes nothing\n"
+"  pool-set-mtu     change a network's MTU across a XenServer/XCP-ng pool\n"
+"                   through xapi, host by host (see pool-set-mtu --help)\n"
 "\n"
 "Options:\n"
 "  --db REMOTE      OVSDB remote (default %s)\n"
