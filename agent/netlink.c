@@ -17,10 +17,13 @@
 #include <net/if_arp.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/fib_rules.h>
 #include <linux/if.h>
@@ -625,13 +628,22 @@ resolve_tunnel_lowers(struct nl_sock *sock, struct dump_state *state)
 }
 
 /* Returns the name of the link with 'ifindex' among the 'n' links of
- * 'links', or "" if there is none. */
+ * 'links', which are sorted by ifindex (binary search: a host of N links
+ * asks this 3N times), or "" if there is none. */
 static const char *
 ifindex_to_name(const struct raw_link *links, size_t n, int ifindex)
 {
-    for (size_t i = 0; ifindex && i < n; i++) {
-        if (links[i].link.ifindex == ifindex) {
-            return links[i].link.name;
+    size_t lo = 0, hi = n;
+
+    while (ifindex && lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (links[mid].link.ifindex == ifindex) {
+            return links[mid].link.name;
+        } else if (links[mid].link.ifindex < ifindex) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
     return "";
@@ -738,6 +750,40 @@ out:
     return error;
 }
 
+/* The socket of the per-link requests (get, change), opened on first use
+ * and kept for the life of the process: an apply that verifies N links
+ * would otherwise open, bind and configure N sockets.  Dropped after any
+ * failed request, so that no stray answer waits for the next one. */
+static struct nl_sock *link_sock;
+static struct kernel_error link_kerr; /* Where link_sock's errors land. */
+
+/* Returns 0 and stores the shared per-link socket in '*sockp' (with its
+ * kernel_error cleared), opening it if need be, or a negative errno value
+ * with 'err' set.  The caller must not free it; see drop_link_socket(). */
+static int
+get_link_socket(struct nl_sock **sockp, struct error *err)
+{
+    if (!link_sock) {
+        int error = open_socket(&link_sock, &link_kerr, err);
+
+        if (error) {
+            link_sock = NULL;
+            return error;
+        }
+    }
+    memset(&link_kerr, 0, sizeof link_kerr);
+    *sockp = link_sock;
+    return 0;
+}
+
+/* Closes the shared per-link socket after a failed request. */
+static void
+drop_link_socket(void)
+{
+    nl_socket_free(link_sock);
+    link_sock = NULL;
+}
+
 /* Looks up link 'ifname' on 'sock'.  Returns 0 and stores a link (which the
  * caller must rtnl_link_put()) in '*linkp', or a libnl error code with the
  * reason, if it is the kernel's or a bad name, in 'kerr'. */
@@ -772,17 +818,21 @@ change_link(const char *ifname, struct rtnl_link *changes, struct error *err,
     vsnprintf(what, sizeof what, fmt, args);
     va_end(args);
 
-    error = open_socket(&sock, &kerr, err);
+    error = get_link_socket(&sock, err);
     if (error) {
         return error_prefix(err, error, "%s", what);
     }
-    error = get_link(sock, ifname, &orig, &kerr);
+    error = get_link(sock, ifname, &orig, &link_kerr);
     if (!error) {
         error = rtnl_link_change(sock, orig, changes, 0);
         rtnl_link_put(orig);
     }
-    nl_socket_free(sock);
-    return error ? set_nl_error(err, error, &kerr, "%s", what) : 0;
+    if (error) {
+        kerr = link_kerr;
+        drop_link_socket();
+        return set_nl_error(err, error, &kerr, "%s", what);
+    }
+    return 0;
 }
 
 int
@@ -811,14 +861,15 @@ netlink_get_state(const char *ifname, struct netlink_link_state *state,
     struct nl_sock *sock = NULL;
     int error;
 
-    error = open_socket(&sock, &kerr, err);
+    error = get_link_socket(&sock, err);
     if (error) {
         return error_prefix(err, error, "Cannot read the state of '%s'",
                             ifname);
     }
-    error = get_link(sock, ifname, &link, &kerr);
-    nl_socket_free(sock);
+    error = get_link(sock, ifname, &link, &link_kerr);
     if (error) {
+        kerr = link_kerr;
+        drop_link_socket();
         return set_nl_error(err, error, &kerr, "Cannot read the state of "
                             "'%s'", ifname);
     }
@@ -859,5 +910,139 @@ netlink_set_up(const char *ifname, bool up, struct error *err)
     error = change_link(ifname, changes, err, "Failed to set '%s' %s",
                         ifname, up ? "up" : "down");
     rtnl_link_put(changes);
+    return error;
+}
+
+/* Returns the monotonic clock in milliseconds. */
+static long long
+monotonic_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* What carrier_event() looks for in the link notifications. */
+struct carrier_watch {
+    int ifindex;                /* The link waited for. */
+    bool up;                    /* It reported operstate "up". */
+    bool gone;                  /* It was deleted. */
+};
+
+/* libnl valid-message callback for the RTNLGRP_LINK notifications of
+ * netlink_wait_carrier(): notes in 'watch_' (a struct carrier_watch)
+ * whether the link went operationally up or away. */
+static int
+carrier_event(struct nl_msg *msg, void *watch_)
+{
+    struct carrier_watch *watch = watch_;
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+    struct nlattr *tb[IFLA_MAX + 1];
+    const struct ifinfomsg *ifi;
+
+    if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+        || nlmsg_parse(nlh, sizeof *ifi, tb, IFLA_MAX, NULL) < 0) {
+        return NL_SKIP;
+    }
+    ifi = nlmsg_data(nlh);
+    if (ifi->ifi_index != watch->ifindex) {
+        return NL_SKIP;
+    }
+    if (nlh->nlmsg_type == RTM_DELLINK) {
+        watch->gone = true;
+    } else if (tb[IFLA_OPERSTATE] && nla_len(tb[IFLA_OPERSTATE]) >= 1) {
+        watch->up = nla_get_u8(tb[IFLA_OPERSTATE]) == IF_OPER_UP;
+    }
+    return NL_OK;
+}
+
+/* Reads whether 'ifname' is operationally up into '*watch' (and its
+ * ifindex).  Returns 0 or a negative errno value with 'err' set. */
+static int
+carrier_query(const char *ifname, struct carrier_watch *watch,
+              struct error *err)
+{
+    struct kernel_error kerr;
+    struct rtnl_link *link;
+    struct nl_sock *sock;
+    int error;
+
+    error = get_link_socket(&sock, err);
+    if (error) {
+        return error_prefix(err, error, "Cannot read the state of '%s'",
+                            ifname);
+    }
+    error = get_link(sock, ifname, &link, &link_kerr);
+    if (error) {
+        kerr = link_kerr;
+        drop_link_socket();
+        return set_nl_error(err, error, &kerr, "Cannot read the state of "
+                            "'%s'", ifname);
+    }
+    watch->ifindex = rtnl_link_get_ifindex(link);
+    watch->up = rtnl_link_get_operstate(link) == IF_OPER_UP;
+    rtnl_link_put(link);
+    return 0;
+}
+
+int
+netlink_wait_carrier(const char *ifname, int timeout_ms, struct error *err)
+{
+    struct carrier_watch watch = { 0 };
+    struct kernel_error kerr;
+    struct nl_sock *events;
+    long long deadline = monotonic_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    int error;
+
+    /* Subscribe first, then read the state: a change between the two is
+     * then in the queue, not lost. */
+    error = open_socket(&events, &kerr, err);
+    if (error) {
+        return error_prefix(err, error, "Cannot watch '%s' for its carrier",
+                            ifname);
+    }
+    nl_socket_disable_seq_check(events);
+    nl_socket_modify_cb(events, NL_CB_VALID, NL_CB_CUSTOM, carrier_event,
+                        &watch);
+    error = nl_socket_add_membership(events, RTNLGRP_LINK);
+    if (!error) {
+        error = nl_socket_set_nonblocking(events);
+    }
+    if (error < 0) {
+        error = set_nl_error(err, error, &kerr, "Cannot watch '%s' for its "
+                             "carrier", ifname);
+        goto out;
+    }
+
+    error = carrier_query(ifname, &watch, err);
+    while (!error && !watch.up) {
+        struct pollfd pfd = { .fd = nl_socket_get_fd(events),
+                              .events = POLLIN };
+        long long left = deadline - monotonic_ms();
+        int retval;
+
+        if (left <= 0) {
+            error = -ETIMEDOUT;
+            break;
+        }
+        retval = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int) left);
+        if (retval < 0 && errno != EINTR) {
+            error = error_set(err, -errno, "Cannot watch '%s' for its "
+                              "carrier: %s", ifname, strerror(errno));
+        } else if (retval > 0) {
+            retval = nl_recvmsgs_default(events);
+            if (retval == -NLE_NOMEM || retval == -NLE_MSG_OVERFLOW) {
+                /* The queue overflowed: events were lost, ask. */
+                error = carrier_query(ifname, &watch, err);
+            } else if (watch.gone) {
+                error = error_set(err, -ENODEV, "'%s' was deleted while "
+                                  "waiting for its carrier", ifname);
+            }
+        }
+    }
+
+out:
+    nl_socket_free(events);
     return error;
 }

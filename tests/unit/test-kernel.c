@@ -130,6 +130,10 @@ make_fixture(const char *root)
           "../../devices/pci0000:00/0000:00:03.0/virtio0/net/eth8" },
         { "/sys/class/net/eth7/device/subsystem",
           "../../../../bus/xen-backend" },
+        /* Links that share eth9's device: only the sysfs reader's kind
+         * filter tells them apart. */
+        { "/sys/class/net/vnet9", "eth9" },
+        { "/sys/class/net/ib9", "eth9" },
     };
     bool ok = true;
 
@@ -174,6 +178,8 @@ test_sysfs_fixture(void)
     host_add_link(host, "eth8");
     host_add_link(host, "eth7");
     host_add_link(host, "missing0");
+    host_add_link(host, "vnet9")->kind = LINK_KIND_TUN;
+    host_add_link(host, "ib9")->kind = LINK_KIND_OTHER;
     sysfs_set_root(root);
     sysfs_read_host(host);
     sysfs_set_root(NULL);
@@ -193,6 +199,11 @@ test_sysfs_fixture(void)
                 "sysfs fixture: Xen backend eth7 is not PCI");
     test_report(!host_find_link(host, "missing0")->has_pci, NULL,
                 "sysfs fixture: a link without sysfs is not PCI");
+    test_report(!host_find_link(host, "vnet9")->has_pci, NULL,
+                "sysfs fixture: a tap is never looked up in sysfs, even "
+                "where sysfs would say PCI");
+    test_report(host_find_link(host, "ib9")->has_pci, NULL,
+                "sysfs fixture: a link of an unknown kind is looked up");
     test_report(host->sysctls.ip_forward == 1, NULL,
                 "sysfs fixture: ip_forward 1 (got %d)",
                 host->sysctls.ip_forward);
