@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Times "jumboagent --daemon" for bench/daemon-rows.sh.
+
+Run inside the lab's namespace while the daemon (pid --pid) starts with
+NOTIFY_SOCKET=--notify.  Waits for READY=1 (binding the socket first: it
+must exist before the daemon sends), then for each of --taps new taps, one
+at a time: creates it, plugs it (OVS: one ovs-vsctl add-port, which waits
+for ovs-vswitchd; Linux bridge: ip link set master), and times from just
+before its creation until /sys/class/net/TAP/mtu reads 9000.  Prints
+"daemon N ..." lines: p50/p99 of those latencies (and, for OVS, of the
+add-port call alone: vswitchd's own reconfigure time), the daemon's CPU
+ticks over 10 s idle and its peak RSS."""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+
+
+def pct(values, p):
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))]
+
+
+def wait_mtu(name, mtu, timeout):
+    path = "/sys/class/net/%s/mtu" % name
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with open(path) as f:
+                if int(f.read()) == mtu:
+                    return time.monotonic()
+        except OSError:
+            pass
+        time.sleep(0.0002)
+    return None
+
+
+def cpu_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def vm_hwm_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def sh(*args):
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pid", type=int, required=True)
+    ap.add_argument("--notify", required=True)
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--taps", type=int, default=100)
+    ap.add_argument("--n", type=int, default=0)
+    args = ap.parse_args()
+    tag = "daemon %d" % args.n
+
+    # The daemon may have sent READY before this socket existed: then it is
+    # lost, and the pass is over anyway once the daemon is idle: wait for
+    # READY for at most 60 s, else go on if the process lives.
+    try:
+        os.unlink(args.notify)
+    except OSError:
+        pass
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(args.notify)
+    sock.settimeout(60)
+    ready = False
+    try:
+        while not ready:
+            msg = sock.recv(4096).decode(errors="replace")
+            ready = "READY=1" in msg.split("\n")
+    except socket.timeout:
+        pass
+    try:
+        os.kill(args.pid, 0)
+    except OSError:
+        print("%s daemon exited before READY" % tag)
+        return 1
+    if not ready:
+        print("%s no READY=1 within 60 s (measuring anyway)" % tag)
+
+    ovs, ovs_plug, lb = [], [], []
+    for i in range(args.taps):
+        name = "dt%d" % i
+        t0 = time.monotonic()
+        sh("ip", "tuntap", "add", "dev", name, "mode", "tap")
+        sh("ip", "link", "set", name, "up")
+        p0 = time.monotonic()
+        sh("ovs-vsctl", "--db=" + args.db, "add-port", "xenbr1", name)
+        ovs_plug.append(time.monotonic() - p0)
+        t1 = wait_mtu(name, 9000, 5)
+        ovs.append((t1 - t0) if t1 else float("inf"))
+    for i in range(args.taps):
+        name = "lt%d" % i
+        t0 = time.monotonic()
+        sh("ip", "tuntap", "add", "dev", name, "mode", "tap")
+        sh("ip", "link", "set", name, "master", "br0", "up")
+        t1 = wait_mtu(name, 9000, 5)
+        lb.append((t1 - t0) if t1 else float("inf"))
+
+    ms = lambda s: "%.1f ms" % (s * 1000) if s != float("inf") else "never"
+    print("%s new tap on OVS -> MTU 9000 (%d taps): p50 %s, p99 %s; "
+          "ovs-vsctl add-port alone (vswitchd's reconfigure): p50 %s, "
+          "p99 %s  [target: within reconfigure + 5 ms]"
+          % (tag, args.taps, ms(pct(ovs, 50)), ms(pct(ovs, 99)),
+             ms(pct(ovs_plug, 50)), ms(pct(ovs_plug, 99))))
+    print("%s new tap on a Linux bridge -> MTU 9000 (%d taps): p50 %s, "
+          "p99 %s  [target: p50 <= 2 ms]"
+          % (tag, args.taps, ms(pct(lb, 50)), ms(pct(lb, 99))))
+    time.sleep(1)
+    before = cpu_ticks(args.pid)
+    time.sleep(10)
+    idle = cpu_ticks(args.pid) - before
+    print("%s daemon idle 10 s: %d CPU ticks (1 tick = 1/%d s)  "
+          "[target: 0, no wake-ups]"
+          % (tag, idle, os.sysconf("SC_CLK_TCK")))
+    print("%s daemon peak RSS (VmHWM): %.1f MiB  [target: <= 10 MiB]"
+          % (tag, vm_hwm_kib(args.pid) / 1024.0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
