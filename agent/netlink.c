@@ -721,9 +721,14 @@ netlink_read_links(struct host *host, struct error *err)
     }
 
     qsort(state.links, state.n_links, sizeof *state.links, compare_ifindex);
+    /* One allocation for the whole dump: host_add_link() grows the array
+     * one link at a time, a copy of it per link on a host of thousands. */
+    host_reindex(host);
+    host->links = xrealloc(host->links, ((host->n_links + state.n_links)
+                                         * sizeof *host->links));
     for (size_t i = 0; i < state.n_links; i++) {
         const struct raw_link *rl = &state.links[i];
-        struct host_link *link = host_add_link(host, rl->link.name);
+        struct host_link *link = &host->links[host->n_links++];
 
         *link = rl->link;
         copy_string(link->master, ifindex_to_name(state.links, state.n_links,

@@ -107,16 +107,9 @@ bench_size() (
                 set interface "$x" "mtu_request=$1" || return 1
         done
     }
-    # ipbatch MTU: the Linux bridge's links with one "ip -batch"; upward
-    # the uplink first, downward the taps first, the bridge last.
-    for m in 1500 9000; do
-        {
-            [ "$m" = 9000 ] && echo "link set eno2 mtu $m"
-            for i in $(seq 1 "$n"); do echo "link set vnet$i mtu $m"; done
-            [ "$m" = 1500 ] && echo "link set eno2 mtu $m"
-            echo "link set br0 mtu $m"
-        } >"$LAB_DIR/lb-$m.batch"
-    done
+    # ipbatch MTU: the Linux bridges' links with one "ip -batch".
+    bench_lb_batch "$n" 1500 >"$LAB_DIR/lb-1500.batch"
+    bench_lb_batch "$n" 9000 >"$LAB_DIR/lb-9000.batch"
     ipbatch() { ip netns exec "$LAB_NS" ip -batch "$LAB_DIR/lb-$1.batch"; }
     listing() {
         ip netns exec "$LAB_NS" sh -c "ovs-vsctl --db='$LAB_DB' \
