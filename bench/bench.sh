@@ -54,11 +54,15 @@ trap 'rm -f "$results"' EXIT
 # (2: drift found, what --dry-run says on this host).
 us() {
     local start=$EPOCHREALTIME end rc
-    "$@" >/dev/null 2>&1
+    "$@" >"$LAB_DIR/run.log" 2>&1
     rc=$?
     end=$EPOCHREALTIME
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
         echo fail
+        {
+            echo "bench: exit $rc: $*"
+            tail -5 "$LAB_DIR/run.log"
+        } >>"$LAB_DIR/failures"
         return 1
     fi
     echo $(( ${end/./} - ${start/./} ))
@@ -87,9 +91,11 @@ bench_size() (
     for i in $(seq 1 "$n"); do ovs_ifaces+=" vif$i.0"; done
 
     # The contenders, each run inside the lab's namespace.
+    # --timeout 60: a loaded machine's ovs-vswitchd may need more than
+    # the default 10 s for one reconfiguration at N=2000.
     agent() {
         ip netns exec "$LAB_NS" "$JUMBOAGENT" --db "$LAB_DB" \
-            --state-dir "$STATE" --lock-file "$LOCK" "$@"
+            --state-dir "$STATE" --lock-file "$LOCK" --timeout 60 "$@"
     }
     # chained MTU: one ovs-vsctl call that sets every OVS interface.
     chained() {
@@ -142,6 +148,9 @@ bench_size() (
                                --policy "$LAB_DIR/all-9000.json") "
         t[audit_list]+="$(us listing) "
     done
+    if [ -s "$LAB_DIR/failures" ]; then
+        sed "s/^/N=$n: /" "$LAB_DIR/failures" >&2
+    fi
     for k in "${!t[@]}"; do
         printf '%s %s %s\n' "$k" "$n" \
             "$(tr ' ' '\n' <<<"${t[$k]}" | grep . | median)"
@@ -150,7 +159,7 @@ bench_size() (
     # Peak RSS of one whole apply (both networks) at this size.
     /usr/bin/time -f '%M' -o "$LAB_DIR/rss" ip netns exec "$LAB_NS" \
         "$JUMBOAGENT" --db "$LAB_DB" --state-dir "$STATE" \
-        --lock-file "$LOCK" --policy "$LAB_DIR/all-9000.json" \
+        --lock-file "$LOCK" --timeout 60 --policy "$LAB_DIR/all-9000.json" \
         >/dev/null 2>&1
     printf 'rss_kib %s %s\n' "$n" "$(tail -1 "$LAB_DIR/rss")"
     # Whether the host really took the MTU: one tap of each bridge.

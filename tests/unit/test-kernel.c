@@ -406,6 +406,31 @@ test_read(bool *have_gretap, bool *have_vx6)
     }
     test_report(sorted, NULL, "read: %zu links sorted by ifindex",
                 host->n_links);
+    {
+        /* ethtool_read_host() looks LRO up once and reuses where it
+         * lives: each link must read as a lookup of its own says. */
+        bool same = true;
+
+        for (size_t i = 0; i < host->n_links; i++) {
+            const struct host_link *l = &host->links[i];
+            enum lro_state own = LRO_UNKNOWN;
+            struct error lro_err;
+
+            error_clear(&lro_err);
+            if (ethtool_get_lro(l->name, &own, &lro_err)) {
+                own = LRO_UNKNOWN;
+            }
+            if (own != l->lro) {
+                same = false;
+                printf("# %s: lro %s in the read, %s on its own\n",
+                       l->name, lro_state_to_string(l->lro),
+                       lro_state_to_string(own));
+            }
+        }
+        test_report(same, NULL, "ethtool: the LRO of each of the %zu links "
+                    "read with one lookup of the features string set is "
+                    "what a lookup of its own gives", host->n_links);
+    }
 
     link = host_find_link(host, "lo");
     if (test_report(link != NULL, NULL, "read: lo is there")) {
