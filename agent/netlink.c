@@ -1109,8 +1109,9 @@ netlink_wait_carrier(const char *ifname, int timeout_ms, struct error *err)
                               "carrier: %s", ifname, strerror(errno));
         } else if (retval > 0) {
             retval = nl_recvmsgs_default(events);
-            if (retval == -NLE_NOMEM || retval == -NLE_MSG_OVERFLOW) {
-                /* The queue overflowed: events were lost, ask. */
+            if (retval < 0 && retval != -NLE_AGAIN) {
+                /* The queue overflowed (events were lost) or a message
+                 * could not be read: ask. */
                 error = carrier_query(ifname, &watch, err);
             } else if (watch.gone) {
                 error = error_set(err, -ENODEV, "'%s' was deleted while "

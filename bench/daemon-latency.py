@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Times "jumboagent --daemon" for bench/daemon-rows.sh.
 
-Run inside the lab's namespace while the daemon (pid --pid) starts with
-NOTIFY_SOCKET=--notify.  Waits for READY=1 (binding the socket first: it
-must exist before the daemon sends), then for each of --taps new taps, one
+Run inside the lab's namespace with the daemon's command after "--": binds
+the --notify socket, starts the daemon with NOTIFY_SOCKET pointing at it,
+waits for READY=1, then for each of --taps new taps, one
 at a time: creates it, plugs it (OVS: one ovs-vsctl add-port, which waits
 for ovs-vswitchd; Linux bridge: ip link set master), and times from just
 before its creation until /sys/class/net/TAP/mtu reads 9000.  Prints
@@ -13,6 +13,7 @@ ticks over 10 s idle and its peak RSS."""
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -59,17 +60,17 @@ def sh(*args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--pid", type=int, required=True)
     ap.add_argument("--notify", required=True)
     ap.add_argument("--db", required=True)
     ap.add_argument("--taps", type=int, default=100)
     ap.add_argument("--n", type=int, default=0)
+    ap.add_argument("--bridge", default="br0",
+                    help="the Linux bridge the new taps join")
+    ap.add_argument("command", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     tag = "daemon %d" % args.n
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
 
-    # The daemon may have sent READY before this socket existed: then it is
-    # lost, and the pass is over anyway once the daemon is idle: wait for
-    # READY for at most 60 s, else go on if the process lives.
     try:
         os.unlink(args.notify)
     except OSError:
@@ -77,6 +78,22 @@ def main():
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(args.notify)
     sock.settimeout(60)
+    env = dict(os.environ, NOTIFY_SOCKET=args.notify)
+    daemon = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                              stderr=open(args.notify + ".log", "w"))
+    args.pid = daemon.pid
+    try:
+        return measure(args, sock, tag)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        try:
+            daemon.wait(10)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            daemon.wait()
+
+
+def measure(args, sock, tag):
     ready = False
     try:
         while not ready:
@@ -107,7 +124,7 @@ def main():
         name = "lt%d" % i
         t0 = time.monotonic()
         sh("ip", "tuntap", "add", "dev", name, "mode", "tap")
-        sh("ip", "link", "set", name, "master", "br0", "up")
+        sh("ip", "link", "set", name, "master", args.bridge, "up")
         t1 = wait_mtu(name, 9000, 5)
         lb.append((t1 - t0) if t1 else float("inf"))
 
