@@ -135,8 +135,8 @@ bench_size() (
         reset_ovs
         t[ovs_chain]+="$(us chained 9000) "
         reset_ovs
-        if [ "$n" -le 500 ] && { [ "$n" -le 50 ] || [ "$r" -le "$loop_runs" ]; }
-        then
+        if [ "$n" -le 500 ] \
+           && { [ "$n" -le 50 ] || [ "$r" -le "$loop_runs" ]; }; then
             t[ovs_loop]+="$(us loop 9000) "
             reset_ovs
         fi
@@ -197,8 +197,8 @@ for n in $sizes; do
     a=$(get ovs_agent "$n")
     printf '%-44s %5s %8s ms %8s ms %8s  %s\n' \
         "apply OVS vs chained ovs-vsctl" "$n" "$(ms "$a")" \
-        "$(ms "$(get ovs_chain "$n")")" "$(ratio "$a" "$(get ovs_chain "$n")")" \
-        "<= 1.0x (N 500, 2000)"
+        "$(ms "$(get ovs_chain "$n")")" \
+        "$(ratio "$a" "$(get ovs_chain "$n")")" "<= 1.0x (N 500, 2000)"
     if [ -n "$(get ovs_loop "$n")" ]; then
         printf '%-44s %5s %8s ms %8s ms %8s  %s\n' \
             "apply OVS vs one ovs-vsctl per port" "$n" "$(ms "$a")" \

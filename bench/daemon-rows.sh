@@ -17,7 +17,8 @@ daemon_rows() {
     fi
     ip netns exec "$LAB_NS" python3 bench/daemon-latency.py \
         --notify "$LAB_DIR/notify.sock" --db "$LAB_DB" --taps 100 --n "$n" \
-        --bridge "${LB_BRIDGES##* }" -- "$JUMBOAGENT" --daemon --db "$LAB_DB" --state-dir "$STATE" \
+        --bridge "${LB_BRIDGES##* }" -- "$JUMBOAGENT" --daemon \
+        --db "$LAB_DB" --state-dir "$STATE" \
         --lock-file "$LOCK" --policy "$LAB_DIR/all-9000.json" || {
         echo "daemon $n daemon rows: failed; the daemon's log ends:"
         tail -5 "$LAB_DIR/notify.sock.log" | sed "s/^/daemon $n   /"

@@ -6,7 +6,8 @@
 # bridge xenbr1 (datapath netdev) with an OVS bond "bond0" of two veth
 # uplinks (eth2, eth3) and N tap VIFs vif1.0 ... vifN.0 with Xen-style
 # external_ids; and Linux bridge br0 with a veth uplink eno2 and N taps
-# vnet1 ... vnetN (above 900 taps, br1 with eno3 takes the next 900...).  Everything starts at MTU 1500.  The taps are made with
+# vnet1 ... vnetN (above 900 taps, br1 with eno3 takes the next 900...).
+# Everything starts at MTU 1500.  The taps are made with
 # one "ip -batch" and the OVS ports with one chained ovs-vsctl, so that
 # building N = 2000 takes seconds, not the per-port loop's minutes.
 #
