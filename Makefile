@@ -359,7 +359,7 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 $(WARNINGS) -Wno-string-concatenation \
                 $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
 FUZZ_LIBS     = $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
 
-.PHONY: fuzz fuzz-smoke fuzz-build bench-scale
+.PHONY: fuzz fuzz-smoke fuzz-build bench-scale bench
 
 $(FUZZ_B)/agent/%.o: agent/%.c $(wildcard agent/*.h)
 	@echo "  FUZZCC  $@"
@@ -405,3 +405,11 @@ fuzz:
 # inputs at the file-size limits (bench/scale.sh; figures, not a test).
 bench-scale: $(B)/jumboagent
 	$(Q)bench/scale.sh $(B)/jumboagent
+
+# jumboagent against ovs-vsctl (chained and per port), ip -batch and
+# "ovs-vsctl list" + "ip -j link" on lab hosts of 50, 500 and 2000 VIFs;
+# prints one table of medians and ratios (bench/bench.sh; needs root;
+# figures, not a test).  "make check" runs its smoke form at N=50
+# (tests/lab/test-bench-smoke.sh).
+bench: $(B)/jumboagent
+	$(Q)bench/bench.sh $(B)/jumboagent

@@ -916,31 +916,21 @@ verify_steps(const struct plan *plan, const struct host *host,
 }
 
 /* Waits until 'ifname' is operationally up again, for at most
- * 'timeout_ms'; 'mtu' is for the message. */
+ * 'timeout_ms' (on link events, not by polling); 'mtu' is for the
+ * message. */
 static int
 wait_carrier(struct backend *b, const char *ifname, unsigned int mtu,
              int timeout_ms, struct error *err)
 {
-    long long deadline = now_ms() + timeout_ms;
-    struct backend_link_state state;
+    int error = backend_link_wait_carrier(b, ifname, timeout_ms, err);
 
-    for (;;) {
-        int error = backend_link_get_state(b, ifname, &state, err);
-
-        if (error) {
-            return error;
-        }
-        if (state.oper_up) {
-            return 0;
-        }
-        if (ms_left(deadline) <= 0) {
-            return error_set(err, -ETIMEDOUT, "%s did not come back up "
-                             "within %d ms after the replug: check its "
-                             "cable and that the switch port accepts MTU "
-                             "%u", ifname, timeout_ms, mtu);
-        }
-        sleep_ms(RETRY_INTERVAL_MS);
+    if (error == -ETIMEDOUT) {
+        return error_set(err, -ETIMEDOUT, "%s did not come back up "
+                         "within %d ms after the replug: check its "
+                         "cable and that the switch port accepts MTU "
+                         "%u", ifname, timeout_ms, mtu);
     }
+    return error;
 }
 
 /* Records in 'journal' (and on disk in 'state_dir') that the replug of

@@ -147,6 +147,14 @@ live_link_set_up(struct backend *b, const char *ifname,
 }
 
 static int
+live_link_wait_carrier(struct backend *b, const char *ifname, int timeout_ms,
+                       struct error *err)
+{
+    (void) b;
+    return netlink_wait_carrier(ifname, timeout_ms, err);
+}
+
+static int
 live_lro_get(struct backend *b, const char *ifname,
              enum lro_state *statep, struct error *err)
 {
@@ -204,6 +212,7 @@ static const struct backend_class live_class = {
     .link_get_mtu = live_link_get_mtu,
     .link_set_mtu = live_link_set_mtu,
     .link_set_up = live_link_set_up,
+    .link_wait_carrier = live_link_wait_carrier,
     .lro_get = live_lro_get,
     .lro_set = live_lro_set,
     .monitor_start = live_monitor_start,

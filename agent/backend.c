@@ -84,6 +84,13 @@ backend_link_get_state(struct backend *b, const char *ifname,
 }
 
 int
+backend_link_wait_carrier(struct backend *b, const char *ifname,
+                          int timeout_ms, struct error *err)
+{
+    return b->class->link_wait_carrier(b, ifname, timeout_ms, err);
+}
+
+int
 backend_link_get_mtu(struct backend *b, const char *ifname,
                      unsigned int *mtup, struct error *err)
 {

@@ -73,6 +73,8 @@ struct backend_class {
                         unsigned int mtu, struct error *);
     int (*link_set_up)(struct backend *, const char *ifname, bool up,
                        struct error *);
+    int (*link_wait_carrier)(struct backend *, const char *ifname,
+                             int timeout_ms, struct error *);
 
     int (*lro_get)(struct backend *, const char *ifname,
                    enum lro_state *statep, struct error *);
@@ -144,6 +146,14 @@ int backend_link_set_mtu(struct backend *b, const char *ifname,
                          unsigned int mtu, struct error *err);
 int backend_link_set_up(struct backend *b, const char *ifname, bool up,
                         struct error *err);
+
+/* Waits until 'ifname' is operationally up (has carrier), for at most
+ * 'timeout_ms'.  Returns 0, -ETIMEDOUT with no message (the caller says
+ * what it waited for), or another negative errno value with 'err' set
+ * (-ENODEV: no such link).  The live backend waits on the kernel's link
+ * notifications, so it returns as soon as the carrier is back. */
+int backend_link_wait_carrier(struct backend *b, const char *ifname,
+                              int timeout_ms, struct error *err);
 
 /* Large receive offload of 'ifname': reads it into '*statep'
  * (-EOPNOTSUPP when the driver has no such feature), or turns it on or

@@ -208,18 +208,48 @@ is_xen_frontend(const char *bus_info)
     return true;
 }
 
+/* Reads the LRO state of 'ifname' on 'fd' into '*statep' for
+ * ethtool_read_host(), which reads every link: the kernel's features string
+ * set is one table for all devices (netdev_features_strings), so where LRO
+ * lives is looked up on the first device that answers and kept in '*cache'
+ * for the others ('*have_cache' says whether it is filled), which saves
+ * two of the four ioctls per link.  Devices without that string set fall
+ * back to the flags, as get_lro() does.  Returns 0 or a negative errno
+ * value. */
+static int
+get_lro_cached(int fd, const char *ifname, struct lro_feature *cache,
+               bool *have_cache, enum lro_state *statep)
+{
+    struct lro_feature feature;
+    int error;
+
+    if (*have_cache && !get_lro_features(fd, ifname, cache, statep)) {
+        return 0;
+    }
+    /* No cache yet, or a device that refused the cached request: look it
+     * up for this device. */
+    error = get_lro(fd, ifname, statep, &feature);
+    if (!error && !*have_cache && feature.n_words) {
+        *cache = feature;
+        *have_cache = true;
+    }
+    return error;
+}
+
 void
 ethtool_read_host(struct host *host)
 {
+    struct lro_feature lro_cache;
+    bool have_lro_cache = false;
     int fd = open_socket();
 
     if (fd < 0) {
         return;
     }
+    memset(&lro_cache, 0, sizeof lro_cache);
     for (size_t i = 0; i < host->n_links; i++) {
         struct host_link *link = &host->links[i];
         struct ethtool_drvinfo drvinfo;
-        struct lro_feature feature;
         enum lro_state lro;
 
         memset(&drvinfo, 0, sizeof drvinfo);
@@ -230,7 +260,8 @@ ethtool_read_host(struct host *host)
             copy_fixed_string(link->bus_info, sizeof link->bus_info,
                               drvinfo.bus_info, sizeof drvinfo.bus_info);
         }
-        if (!get_lro(fd, link->name, &lro, &feature)) {
+        if (!get_lro_cached(fd, link->name, &lro_cache, &have_lro_cache,
+                            &lro)) {
             link->lro = lro;
         }
 

@@ -17,10 +17,13 @@
 #include <net/if_arp.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/fib_rules.h>
 #include <linux/if.h>
@@ -626,13 +629,22 @@ resolve_tunnel_lowers(struct nl_sock *sock, struct dump_state *state)
 }
 
 /* Returns the name of the link with 'ifindex' among the 'n' links of
- * 'links', or "" if there is none. */
+ * 'links', which are sorted by ifindex (binary search: a host of N links
+ * asks this 3N times), or "" if there is none. */
 static const char *
 ifindex_to_name(const struct raw_link *links, size_t n, int ifindex)
 {
-    for (size_t i = 0; ifindex && i < n; i++) {
-        if (links[i].link.ifindex == ifindex) {
-            return links[i].link.name;
+    size_t lo = 0, hi = n;
+
+    while (ifindex && lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (links[mid].link.ifindex == ifindex) {
+            return links[mid].link.name;
+        } else if (links[mid].link.ifindex < ifindex) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
     return "";
@@ -710,9 +722,14 @@ netlink_read_links(struct host *host, struct error *err)
     }
 
     qsort(state.links, state.n_links, sizeof *state.links, compare_ifindex);
+    /* One allocation for the whole dump: host_add_link() grows the array
+     * one link at a time, a copy of it per link on a host of thousands. */
+    host_reindex(host);
+    host->links = xrealloc(host->links, ((host->n_links + state.n_links)
+                                         * sizeof *host->links));
     for (size_t i = 0; i < state.n_links; i++) {
         const struct raw_link *rl = &state.links[i];
-        struct host_link *link = host_add_link(host, rl->link.name);
+        struct host_link *link = &host->links[host->n_links++];
 
         *link = rl->link;
         copy_string(link->master, ifindex_to_name(state.links, state.n_links,
@@ -739,32 +756,123 @@ out:
     return error;
 }
 
-/* Looks up link 'ifname' on 'sock'.  Returns 0 and stores a link (which the
- * caller must rtnl_link_put()) in '*linkp', or a libnl error code with the
- * reason, if it is the kernel's or a bad name, in 'kerr'. */
+/* The socket of the per-link requests (get, set), opened on first use and
+ * kept for the life of the process: an apply that verifies N links would
+ * otherwise open, bind and configure N sockets.  Each request is one
+ * message out and one in (the answers are small: no peeking, one 32 KiB
+ * buffer).  Dropped after any failed request, so that no stray answer
+ * waits for the next one. */
+static struct nl_sock *link_sock;
+static struct kernel_error link_kerr; /* Where link_sock's errors land. */
+
+/* Returns 0 and stores the shared per-link socket in '*sockp' (with its
+ * kernel_error cleared), opening it if need be, or a negative errno value
+ * with 'err' set.  The caller must not free it; see drop_link_socket(). */
 static int
-get_link(struct nl_sock *sock, const char *ifname, struct rtnl_link **linkp,
-         struct kernel_error *kerr)
+get_link_socket(struct nl_sock **sockp, struct error *err)
 {
-    if (strlen(ifname) >= IFNAMSIZ) {
-        kerr->error = EINVAL;
-        snprintf(kerr->msg, sizeof kerr->msg,
-                 "interface names have at most %d characters", IFNAMSIZ - 1);
-        return -NLE_INVAL;
+    if (!link_sock) {
+        int error = open_socket(&link_sock, &link_kerr, err);
+
+        if (error) {
+            link_sock = NULL;
+            return error;
+        }
+        nl_socket_disable_msg_peek(link_sock);
+        nl_socket_set_msg_buf_size(link_sock, 32768);
+        /* A get expects no ack, so libnl's count of the sequence numbers
+         * it expects would fall behind; one request at a time, and a
+         * socket dropped after any failure, leave nothing to mix up. */
+        nl_socket_disable_seq_check(link_sock);
     }
-    return rtnl_link_get_kernel(sock, 0, ifname, linkp);
+    memset(&link_kerr, 0, sizeof link_kerr);
+    *sockp = link_sock;
+    return 0;
 }
 
-/* Applies 'changes' to link 'ifname'.  Returns 0 or a negative errno value
- * with 'err' set to "<what>: <reason>", 'what' being the printf-style
- * 'fmt'. */
+/* Closes the shared per-link socket after a failed request. */
+static void
+drop_link_socket(void)
+{
+    nl_socket_free(link_sock);
+    link_sock = NULL;
+}
+
+/* What parse_state_msg() fills. */
+struct link_answer {
+    struct netlink_link_state state;
+    int ifindex;
+    bool found;
+};
+
+/* libnl valid-message callback for a one-link RTM_GETLINK: stores what the
+ * answer says in 'answer_' (a struct link_answer). */
+static int
+parse_state_msg(struct nl_msg *msg, void *answer_)
+{
+    struct link_answer *answer = answer_;
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+    struct nlattr *tb[IFLA_MAX + 1];
+    const struct ifinfomsg *ifi;
+
+    if (nlh->nlmsg_type != RTM_NEWLINK
+        || nlmsg_parse(nlh, sizeof *ifi, tb, IFLA_MAX, NULL) < 0) {
+        return NL_SKIP;
+    }
+    ifi = nlmsg_data(nlh);
+    answer->found = true;
+    answer->ifindex = ifi->ifi_index;
+    answer->state.mtu = attr_u32(tb[IFLA_MTU]);
+    answer->state.admin_up = (ifi->ifi_flags & IFF_UP) != 0;
+    answer->state.oper_up = (tb[IFLA_OPERSTATE]
+                             && nla_len(tb[IFLA_OPERSTATE]) >= 1
+                             && nla_get_u8(tb[IFLA_OPERSTATE]) == IF_OPER_UP);
+    return NL_OK;
+}
+
+/* Starts a request of 'type' about link 'ifname' (by name, with 'flags',
+ * 'change' and 'flags_mask' in its ifinfomsg).  Returns the message (free
+ * with nlmsg_free()) or NULL, with the reason in 'link_kerr' when it is a
+ * bad name. */
+static struct nl_msg *
+link_msg(int type, const char *ifname, unsigned int flags,
+         unsigned int change)
+{
+    struct ifinfomsg ifi = {
+        .ifi_family = AF_UNSPEC,
+        .ifi_flags = flags,
+        .ifi_change = change,
+    };
+    struct nl_msg *msg;
+
+    if (strlen(ifname) >= IFNAMSIZ) {
+        link_kerr.error = EINVAL;
+        snprintf(link_kerr.msg, sizeof link_kerr.msg,
+                 "interface names have at most %d characters", IFNAMSIZ - 1);
+        return NULL;
+    }
+    msg = nlmsg_alloc_simple(type, 0);
+    if (msg && (nlmsg_append(msg, &ifi, sizeof ifi, NLMSG_ALIGNTO) < 0
+                || nla_put_string(msg, IFLA_IFNAME, ifname) < 0)) {
+        nlmsg_free(msg);
+        msg = NULL;
+    }
+    if (!msg) {
+        link_kerr.error = ENOMEM;
+    }
+    return msg;
+}
+
+/* Reads the state of link 'ifname' into '*answer' with one RTM_GETLINK on
+ * the shared socket (statistics left out).  Returns 0 or a negative errno
+ * value with 'err' set to "<what>: <reason>", 'what' being 'fmt'. */
 static int __attribute__((format(printf, 4, 5)))
-change_link(const char *ifname, struct rtnl_link *changes, struct error *err,
-            const char *fmt, ...)
+query_link(const char *ifname, struct link_answer *answer, struct error *err,
+           const char *fmt, ...)
 {
     struct kernel_error kerr;
-    struct rtnl_link *orig;
-    struct nl_sock *sock = NULL;
+    struct nl_sock *sock;
+    struct nl_msg *msg;
     char what[512];
     va_list args;
     int error;
@@ -773,61 +881,107 @@ change_link(const char *ifname, struct rtnl_link *changes, struct error *err,
     vsnprintf(what, sizeof what, fmt, args);
     va_end(args);
 
-    error = open_socket(&sock, &kerr, err);
+    memset(answer, 0, sizeof *answer);
+    error = get_link_socket(&sock, err);
     if (error) {
         return error_prefix(err, error, "%s", what);
     }
-    error = get_link(sock, ifname, &orig, &kerr);
-    if (!error) {
-        error = rtnl_link_change(sock, orig, changes, 0);
-        rtnl_link_put(orig);
+    msg = link_msg(RTM_GETLINK, ifname, 0, 0);
+    if (!msg || nla_put_u32(msg, IFLA_EXT_MASK,
+                            RTEXT_FILTER_SKIP_STATS) < 0) {
+        error = -NLE_INVAL;
     }
-    nl_socket_free(sock);
-    return error ? set_nl_error(err, error, &kerr, "%s", what) : 0;
+    /* Without NLM_F_ACK the answer is one message, the link or an
+     * error. */
+    nl_socket_disable_auto_ack(sock);
+    if (!error) {
+        error = nl_send_auto(sock, msg);
+    }
+    nlmsg_free(msg);
+    if (error >= 0) {
+        nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM,
+                            parse_state_msg, answer);
+        error = nl_recvmsgs_default(sock);
+        nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
+    }
+    nl_socket_enable_auto_ack(sock);
+    if (error >= 0 && !answer->found) {
+        error = -NLE_OBJ_NOTFOUND;
+    }
+    if (error < 0) {
+        kerr = link_kerr;
+        drop_link_socket();
+        return set_nl_error(err, error, &kerr, "%s", what);
+    }
+    return 0;
+}
+
+/* Sends an RTM_NEWLINK that changes link 'ifname' (found by name): 'flags'
+ * under 'change' in its ifinfomsg, and IFLA_MTU 'mtu' if nonzero, on the
+ * shared socket, and waits for the kernel's ack: one round trip.  Returns
+ * 0 or a negative errno value with 'err' set to "<what>: <reason>", 'what'
+ * being the printf-style 'fmt'. */
+static int __attribute__((format(printf, 6, 7)))
+change_link(const char *ifname, unsigned int flags, unsigned int change,
+            unsigned int mtu, struct error *err, const char *fmt, ...)
+{
+    struct kernel_error kerr;
+    struct nl_sock *sock;
+    struct nl_msg *msg;
+    char what[512];
+    va_list args;
+    int error = 0;
+
+    va_start(args, fmt);
+    vsnprintf(what, sizeof what, fmt, args);
+    va_end(args);
+
+    error = get_link_socket(&sock, err);
+    if (error) {
+        return error_prefix(err, error, "%s", what);
+    }
+    msg = link_msg(RTM_NEWLINK, ifname, flags, change);
+    if (!msg || (mtu && nla_put_u32(msg, IFLA_MTU, mtu) < 0)) {
+        error = -NLE_INVAL;
+    }
+    if (!error) {
+        error = nl_send_auto(sock, msg);
+    }
+    nlmsg_free(msg);
+    if (error >= 0) {
+        error = nl_wait_for_ack(sock);
+    }
+    if (error < 0) {
+        kerr = link_kerr;
+        drop_link_socket();
+        return set_nl_error(err, error, &kerr, "%s", what);
+    }
+    return 0;
 }
 
 int
 netlink_set_mtu(const char *ifname, unsigned int mtu, struct error *err)
 {
-    struct rtnl_link *changes = rtnl_link_alloc();
-    int error;
-
-    if (!changes) {
-        return error_set(err, -ENOMEM, "Failed to set MTU of '%s' to %u: "
-                         "out of memory", ifname, mtu);
+    if (!mtu) {
+        return error_set(err, -EINVAL, "Failed to set MTU of '%s' to 0: "
+                         "not an MTU", ifname);
     }
-    rtnl_link_set_mtu(changes, mtu);
-    error = change_link(ifname, changes, err,
-                        "Failed to set MTU of '%s' to %u", ifname, mtu);
-    rtnl_link_put(changes);
-    return error;
+    return change_link(ifname, 0, 0, mtu, err,
+                       "Failed to set MTU of '%s' to %u", ifname, mtu);
 }
 
 int
 netlink_get_state(const char *ifname, struct netlink_link_state *state,
                   struct error *err)
 {
-    struct kernel_error kerr;
-    struct rtnl_link *link;
-    struct nl_sock *sock = NULL;
-    int error;
+    struct link_answer answer;
+    int error = query_link(ifname, &answer, err,
+                           "Cannot read the state of '%s'", ifname);
 
-    error = open_socket(&sock, &kerr, err);
-    if (error) {
-        return error_prefix(err, error, "Cannot read the state of '%s'",
-                            ifname);
+    if (!error) {
+        *state = answer.state;
     }
-    error = get_link(sock, ifname, &link, &kerr);
-    nl_socket_free(sock);
-    if (error) {
-        return set_nl_error(err, error, &kerr, "Cannot read the state of "
-                            "'%s'", ifname);
-    }
-    state->mtu = rtnl_link_get_mtu(link);
-    state->admin_up = (rtnl_link_get_flags(link) & IFF_UP) != 0;
-    state->oper_up = rtnl_link_get_operstate(link) == IF_OPER_UP;
-    rtnl_link_put(link);
-    return 0;
+    return error;
 }
 
 int
@@ -845,20 +999,129 @@ netlink_get_mtu(const char *ifname, unsigned int *mtup, struct error *err)
 int
 netlink_set_up(const char *ifname, bool up, struct error *err)
 {
-    struct rtnl_link *changes = rtnl_link_alloc();
+    return change_link(ifname, up ? IFF_UP : 0, IFF_UP, 0, err,
+                       "Failed to set '%s' %s", ifname, up ? "up" : "down");
+}
+
+/* Returns the monotonic clock in milliseconds. */
+static long long
+monotonic_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* What carrier_event() looks for in the link notifications. */
+struct carrier_watch {
+    int ifindex;                /* The link waited for. */
+    bool up;                    /* It reported operstate "up". */
+    bool gone;                  /* It was deleted. */
+};
+
+/* libnl valid-message callback for the RTNLGRP_LINK notifications of
+ * netlink_wait_carrier(): notes in 'watch_' (a struct carrier_watch)
+ * whether the link went operationally up or away. */
+static int
+carrier_event(struct nl_msg *msg, void *watch_)
+{
+    struct carrier_watch *watch = watch_;
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+    struct nlattr *tb[IFLA_MAX + 1];
+    const struct ifinfomsg *ifi;
+
+    if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+        || nlmsg_parse(nlh, sizeof *ifi, tb, IFLA_MAX, NULL) < 0) {
+        return NL_SKIP;
+    }
+    ifi = nlmsg_data(nlh);
+    if (ifi->ifi_index != watch->ifindex) {
+        return NL_SKIP;
+    }
+    if (nlh->nlmsg_type == RTM_DELLINK) {
+        watch->gone = true;
+    } else if (tb[IFLA_OPERSTATE] && nla_len(tb[IFLA_OPERSTATE]) >= 1) {
+        watch->up = nla_get_u8(tb[IFLA_OPERSTATE]) == IF_OPER_UP;
+    }
+    return NL_OK;
+}
+
+/* Reads whether 'ifname' is operationally up into '*watch' (and its
+ * ifindex).  Returns 0 or a negative errno value with 'err' set. */
+static int
+carrier_query(const char *ifname, struct carrier_watch *watch,
+              struct error *err)
+{
+    struct link_answer answer;
+    int error = query_link(ifname, &answer, err,
+                           "Cannot read the state of '%s'", ifname);
+
+    if (!error) {
+        watch->ifindex = answer.ifindex;
+        watch->up = answer.state.oper_up;
+    }
+    return error;
+}
+
+int
+netlink_wait_carrier(const char *ifname, int timeout_ms, struct error *err)
+{
+    struct carrier_watch watch = { 0 };
+    struct kernel_error kerr;
+    struct nl_sock *events;
+    long long deadline = monotonic_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     int error;
 
-    if (!changes) {
-        return error_set(err, -ENOMEM, "Failed to set '%s' %s: out of memory",
-                         ifname, up ? "up" : "down");
+    /* Subscribe first, then read the state: a change between the two is
+     * then in the queue, not lost. */
+    error = open_socket(&events, &kerr, err);
+    if (error) {
+        return error_prefix(err, error, "Cannot watch '%s' for its carrier",
+                            ifname);
     }
-    if (up) {
-        rtnl_link_set_flags(changes, IFF_UP);
-    } else {
-        rtnl_link_unset_flags(changes, IFF_UP);
+    nl_socket_disable_seq_check(events);
+    nl_socket_modify_cb(events, NL_CB_VALID, NL_CB_CUSTOM, carrier_event,
+                        &watch);
+    error = nl_socket_add_membership(events, RTNLGRP_LINK);
+    if (!error) {
+        error = nl_socket_set_nonblocking(events);
     }
-    error = change_link(ifname, changes, err, "Failed to set '%s' %s",
-                        ifname, up ? "up" : "down");
-    rtnl_link_put(changes);
+    if (error < 0) {
+        error = set_nl_error(err, error, &kerr, "Cannot watch '%s' for its "
+                             "carrier", ifname);
+        goto out;
+    }
+
+    error = carrier_query(ifname, &watch, err);
+    while (!error && !watch.up) {
+        struct pollfd pfd = { .fd = nl_socket_get_fd(events),
+                              .events = POLLIN };
+        long long left = deadline - monotonic_ms();
+        int retval;
+
+        if (left <= 0) {
+            error = -ETIMEDOUT;
+            break;
+        }
+        retval = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int) left);
+        if (retval < 0 && errno != EINTR) {
+            error = error_set(err, -errno, "Cannot watch '%s' for its "
+                              "carrier: %s", ifname, strerror(errno));
+        } else if (retval > 0) {
+            retval = nl_recvmsgs_default(events);
+            if (retval < 0 && retval != -NLE_AGAIN) {
+                /* The queue overflowed (events were lost) or a message
+                 * could not be read: ask. */
+                error = carrier_query(ifname, &watch, err);
+            } else if (watch.gone) {
+                error = error_set(err, -ENODEV, "'%s' was deleted while "
+                                  "waiting for its carrier", ifname);
+            }
+        }
+    }
+
+out:
+    nl_socket_free(events);
     return error;
 }

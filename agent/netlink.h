@@ -41,6 +41,14 @@ struct netlink_link_state {
 int netlink_get_state(const char *ifname, struct netlink_link_state *state,
                       struct error *err);
 
+/* Waits until link 'ifname' is operationally up (carrier), for at most
+ * 'timeout_ms', on the kernel's link notifications (no polling loop: it
+ * returns as soon as the kernel says so).  Returns 0, -ETIMEDOUT without a
+ * message (the caller says what it waited for), or another negative errno
+ * value with 'err' set (-ENODEV: no such link, or it was deleted). */
+int netlink_wait_carrier(const char *ifname, int timeout_ms,
+                         struct error *err);
+
 /* Sets link 'ifname' administratively up ('up') or down. */
 int netlink_set_up(const char *ifname, bool up, struct error *err);
 

@@ -12,7 +12,9 @@ struct host;
 void sysfs_set_root(const char *root);
 
 /* Fills, for 'host': each link's has_pci/pci_vendor/pci_device (from
- * /sys/class/net/IF/device/{vendor,device} when the device is on PCI),
+ * /sys/class/net/IF/device/{vendor,device} when the device is on PCI;
+ * only links whose kind is LINK_KIND_ETHER or LINK_KIND_OTHER are looked
+ * up, the others are virtual),
  * 'sysctls', 'xen_dom0' and 'hostname'.  What cannot be read stays unknown.
  * Never fails. */
 void sysfs_read_host(struct host *host);

@@ -431,6 +431,25 @@ fake_link_get_state(struct backend *b, const char *ifname,
 }
 
 static int
+fake_link_wait_carrier(struct backend *b, const char *ifname, int timeout_ms,
+                       struct error *err)
+{
+    struct fake_backend *fb = fake_cast(b);
+    const struct host_link *link;
+    int error = fake_enter(fb, FAKE_LINK_WAIT_CARRIER, ifname);
+
+    (void) timeout_ms;
+    if (error) {
+        return fake_fault_error(error, FAKE_LINK_WAIT_CARRIER, ifname, err);
+    }
+    link = fake_find_link(fb, ifname, err);
+    if (!link) {
+        return -ENODEV;
+    }
+    return strcmp(link->operstate, "up") ? -ETIMEDOUT : 0;
+}
+
+static int
 fake_link_get_mtu(struct backend *b, const char *ifname, unsigned int *mtup,
                   struct error *err)
 {
@@ -589,6 +608,7 @@ static const struct backend_class fake_class = {
     .link_get_mtu = fake_link_get_mtu,
     .link_set_mtu = fake_link_set_mtu,
     .link_set_up = fake_link_set_up,
+    .link_wait_carrier = fake_link_wait_carrier,
     .lro_get = fake_lro_get,
     .lro_set = fake_lro_set,
     .monitor_start = fake_monitor_start,

@@ -35,6 +35,8 @@ enum fake_op {
     FAKE_LINK_GET_MTU,
     FAKE_LINK_SET_MTU,
     FAKE_LINK_SET_UP,
+    FAKE_LINK_WAIT_CARRIER,     /* Returns at once: -ETIMEDOUT without
+                                 * carrier (the fake has no clock). */
     FAKE_LRO_GET,
     FAKE_LRO_SET,
     FAKE_OP_MAX

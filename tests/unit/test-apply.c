@@ -816,6 +816,13 @@ test_replug(void)
                 && log_pos(&fx, "down eno1\nup eno1\n") >= 0,
                 fake_backend_log(fx.fb), "%s: apply bounces exactly the "
                 "plan's replug step and decides no other", fx.name);
+    test_report(fake_backend_count(fx.fb, FAKE_LINK_WAIT_CARRIER) == 1
+                && fake_backend_count(fx.fb, FAKE_LINK_GET_STATE) == 0,
+                NULL, "%s: the replug waits for the carrier once, on link "
+                "events, without polling the link's state (%d waits, %d "
+                "reads)", fx.name,
+                fake_backend_count(fx.fb, FAKE_LINK_WAIT_CARRIER),
+                fake_backend_count(fx.fb, FAKE_LINK_GET_STATE));
     fixture_free(&fx);
 
     if (!fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
@@ -826,6 +833,7 @@ test_replug(void)
     error = fixture_apply(&fx);
     check_failed(&fx, error, -ETIMEDOUT, true);
     check_msg(&fx, "eno1 did not come back up", "says which link");
+    check_msg(&fx, "after the replug", "says it waited after the replug");
     {
         /* As it was, but for the carrier that is gone. */
         struct host *expected = host_clone(fx.host);

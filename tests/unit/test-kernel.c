@@ -130,6 +130,10 @@ make_fixture(const char *root)
           "../../devices/pci0000:00/0000:00:03.0/virtio0/net/eth8" },
         { "/sys/class/net/eth7/device/subsystem",
           "../../../../bus/xen-backend" },
+        /* Links that share eth9's device: only the sysfs reader's kind
+         * filter tells them apart. */
+        { "/sys/class/net/vnet9", "eth9" },
+        { "/sys/class/net/ib9", "eth9" },
     };
     bool ok = true;
 
@@ -174,6 +178,8 @@ test_sysfs_fixture(void)
     host_add_link(host, "eth8");
     host_add_link(host, "eth7");
     host_add_link(host, "missing0");
+    host_add_link(host, "vnet9")->kind = LINK_KIND_TUN;
+    host_add_link(host, "ib9")->kind = LINK_KIND_OTHER;
     sysfs_set_root(root);
     sysfs_read_host(host);
     sysfs_set_root(NULL);
@@ -193,6 +199,11 @@ test_sysfs_fixture(void)
                 "sysfs fixture: Xen backend eth7 is not PCI");
     test_report(!host_find_link(host, "missing0")->has_pci, NULL,
                 "sysfs fixture: a link without sysfs is not PCI");
+    test_report(!host_find_link(host, "vnet9")->has_pci, NULL,
+                "sysfs fixture: a tap is never looked up in sysfs, even "
+                "where sysfs would say PCI");
+    test_report(host_find_link(host, "ib9")->has_pci, NULL,
+                "sysfs fixture: a link of an unknown kind is looked up");
     test_report(host->sysctls.ip_forward == 1, NULL,
                 "sysfs fixture: ip_forward 1 (got %d)",
                 host->sysctls.ip_forward);
@@ -395,6 +406,31 @@ test_read(bool *have_gretap, bool *have_vx6)
     }
     test_report(sorted, NULL, "read: %zu links sorted by ifindex",
                 host->n_links);
+    {
+        /* ethtool_read_host() looks LRO up once and reuses where it
+         * lives: each link must read as a lookup of its own says. */
+        bool same = true;
+
+        for (size_t i = 0; i < host->n_links; i++) {
+            const struct host_link *l = &host->links[i];
+            enum lro_state own = LRO_UNKNOWN;
+            struct error lro_err;
+
+            error_clear(&lro_err);
+            if (ethtool_get_lro(l->name, &own, &lro_err)) {
+                own = LRO_UNKNOWN;
+            }
+            if (own != l->lro) {
+                same = false;
+                printf("# %s: lro %s in the read, %s on its own\n",
+                       l->name, lro_state_to_string(l->lro),
+                       lro_state_to_string(own));
+            }
+        }
+        test_report(same, NULL, "ethtool: the LRO of each of the %zu links "
+                    "read with one lookup of the features string set is "
+                    "what a lookup of its own gives", host->n_links);
+    }
 
     link = host_find_link(host, "lo");
     if (test_report(link != NULL, NULL, "read: lo is there")) {
