@@ -1069,15 +1069,16 @@ netlink_wait_carrier(const char *ifname, int timeout_ms, struct error *err)
 {
     struct carrier_watch watch = { 0 };
     struct kernel_error kerr;
-    struct nl_sock *events;
+    struct nl_sock *events = NULL;
     long long deadline = monotonic_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     int error;
 
     /* Subscribe first, then read the state: a change between the two is
      * then in the queue, not lost. */
     error = open_socket(&events, &kerr, err);
-    if (error) {
-        return error_prefix(err, error, "Cannot watch '%s' for its carrier",
+    if (error || !events) {
+        return error_prefix(err, error ? error : -ENOMEM,
+                            "Cannot watch '%s' for its carrier",
                             ifname);
     }
     nl_socket_disable_seq_check(events);

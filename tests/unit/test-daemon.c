@@ -144,12 +144,18 @@ test_log_ratelimit(void)
 static void
 test_is_repeat(void)
 {
-    test_report(!log_is_repeat("cannot connect") && !log_is_repeat("cannot "
-                "connect"), NULL, "log: no rate limit, no repeat");
+    bool first, second, other;
+
+    first = log_is_repeat("cannot connect");
+    second = log_is_repeat("cannot connect");
+    test_report(!first && !second, NULL, "log: no rate limit, no repeat");
     log_set_ratelimit(true, 1000);
-    test_report(!log_is_repeat("cannot connect")
-                && log_is_repeat("cannot connect")
-                && !log_is_repeat("cannot read"), NULL,
+    /* One call each, in this order: the first is new, the second is its
+     * repeat (log_is_repeat() remembers what it saw). */
+    first = log_is_repeat("cannot connect");
+    second = log_is_repeat("cannot connect");
+    other = log_is_repeat("cannot read");
+    test_report(!first && second && !other, NULL,
                 "log: under the rate limit, the second identical error "
                 "is a repeat, another is not");
     log_set_ratelimit(false, 0);
