@@ -168,6 +168,10 @@ class Pool:
                       if p["VLAN"] >= 0 else "OpaqueRef:NULL"}
         return out
 
+    def pif_record(self, r):
+        self.get(self.pifs, r)
+        return self.pif_records()[r]
+
     def vlan_records(self):
         return {ref("VLAN", p["uuid"]): {
                     "tagged_PIF": ref("PIF", p["vlan_tagged_pif"]),
@@ -372,8 +376,7 @@ class Pool:
             "VIF.get_all_records": (0, self.vif_records),
             "VM.get_all_records": (0, self.vm_records),
             "PIF.get_MTU": (1, lambda r: self.get(self.pifs, r)["MTU"]),
-            "PIF.get_record": (1, lambda r: self.pif_records()[
-                self.get(self.pifs, r) and r]),
+            "PIF.get_record": (1, self.pif_record),
             "PIF.plug": (1, self.pif_plug),
             "PIF.unplug": (1, self.pif_unplug),
             "VIF.plug": (1, self.vif_plug),
