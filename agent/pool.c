@@ -443,7 +443,8 @@ plug_maybe_done(struct roll *roll, const struct pool_step *s,
         override = get_str(oc, "mtu");
         override = *override ? override : NULL;
     }
-    if (mtu == s->mtu && (!override || strtoll(override, NULL, 10) == s->mtu)) {
+    if (mtu == s->mtu
+        && (!override || strtoll(override, NULL, 10) == s->mtu)) {
         fprintf(roll->out, "[%s]   PIF %s is at MTU %"PRId64": the plug was "
                 "done\n", host, pif->device, mtu);
         retval = 0;

@@ -258,7 +258,8 @@ class Pool:
         self.set_device_mtu(host, pif["device"], mtu)
         self.set_device_mtu(host, net["bridge"], mtu)
         pif["currently_attached"] = True
-        synced = self.synced_mtu(host, net["bridge"], mtu) # nm.ml:771-777
+        # nm.ml:771-777
+        synced = self.synced_mtu(host, net["bridge"], mtu)
         if synced is not None:
             pif["MTU"] = synced
         return ""
