@@ -9,6 +9,7 @@
 #include "pool.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <json-c/json.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -411,6 +412,53 @@ verify_host(struct roll *roll, const struct pool_step *s, struct error *err)
     return retval;
 }
 
+/* PIF.plug of step 's' lost its answer (xapi_call() returned -ECONNRESET:
+ * the caller's own connection dropped, as it may when the PIF re-plugged
+ * carries the path to xapi).  The plug may or may not have been done:
+ * reads the PIF back and returns 0 if it is at the step's MTU (and its
+ * other_config:mtu, if any, says so too), so that the roll goes on to
+ * verify; otherwise an error, and the host is restored. */
+static int
+plug_maybe_done(struct roll *roll, const struct pool_step *s,
+                struct error *err)
+{
+    const struct pool_pif *pif = &roll->r->pifs[s->pif];
+    const char *host = roll->r->hosts[s->host].name;
+    struct json_object *params = json_object_new_array(), *rec = NULL, *oc;
+    const char *override = NULL;
+    int64_t mtu;
+    int retval;
+
+    fprintf(roll->out, "[%s]   PIF.plug's answer was lost (%s); reading "
+            "PIF %s back\n", host, err->msg, pif->device);
+    json_object_array_add(params, json_object_new_string(pif->ref));
+    retval = xapi_call(roll->client, "PIF.get_record", params, &rec, err);
+    if (retval) {
+        return error_prefix(err, retval, "PIF.plug of %s on %s lost its "
+                            "answer and the PIF could not be read back",
+                            pif->device, host);
+    }
+    mtu = get_int(rec, "MTU", 0);
+    if (json_object_object_get_ex(rec, "other_config", &oc)) {
+        override = get_str(oc, "mtu");
+        override = *override ? override : NULL;
+    }
+    if (mtu == s->mtu
+        && (!override || strtoll(override, NULL, 10) == s->mtu)) {
+        fprintf(roll->out, "[%s]   PIF %s is at MTU %"PRId64": the plug was "
+                "done\n", host, pif->device, mtu);
+        retval = 0;
+    } else {
+        retval = error_set(err, -EREMOTEIO, "PIF.plug of %s on %s lost its "
+                           "answer, and xapi says PIF.MTU %"PRId64" "
+                           "(other_config:mtu %s), not %u: the plug was not "
+                           "done", pif->device, host, mtu,
+                           override ? override : "unset", s->mtu);
+    }
+    json_object_put(rec);
+    return retval;
+}
+
 /* Puts host 'h' back at the old MTU: removes the override (raising) or
  * sets it to the old MTU (lowering), then PIF.plug. */
 static int
@@ -452,9 +500,13 @@ run_step(struct roll *roll, const struct pool_step *s, struct error *err)
                        r->pifs[s->pif].ref, "mtu", NULL, NULL);
         return xapi_call_refs(roll->client, "PIF.add_to_other_config",
                               r->pifs[s->pif].ref, "mtu", mtu_s, err);
-    case POOL_STEP_PLUG:
-        return xapi_call_refs(roll->client, "PIF.plug", r->pifs[s->pif].ref,
-                              NULL, NULL, err);
+    case POOL_STEP_PLUG: {
+        int retval = xapi_call_refs(roll->client, "PIF.plug",
+                                    r->pifs[s->pif].ref, NULL, NULL, err);
+
+        return retval == -ECONNRESET ? plug_maybe_done(roll, s, err)
+                                     : retval;
+    }
     case POOL_STEP_VERIFY:
         return verify_host(roll, s, err);
     case POOL_STEP_SET_NETWORK_MTU:

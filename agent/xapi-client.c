@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -137,7 +138,12 @@ call_once(struct xapi_client *c, const char *method, const char *session,
                            "than %u bytes; refusing to read it", method,
                            XAPI_MAX_RESPONSE_SIZE);
     } else if (rc != CURLE_OK) {
+        /* -ECONNRESET: the request may have reached xapi, the answer did
+         * not come back; -ECONNREFUSED: it cannot have reached it. */
         retval = error_set(err, rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT
+                           : rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR
+                             || rc == CURLE_SEND_ERROR
+                             || rc == CURLE_PARTIAL_FILE ? -ECONNRESET
                            : -ECONNREFUSED, "xapi %s on %s: %s; is xapi "
                            "running on this host (the pool coordinator)?",
                            method, c->path,
@@ -233,10 +239,73 @@ xapi_client_close(struct xapi_client *c)
     free(c);
 }
 
-int
-xapi_call(struct xapi_client *c, const char *method,
-          struct json_object *params, struct json_object **resultp,
-          struct error *err)
+static long long
+monotonic_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits, for at most the client's timeout, until xapi answers a login on
+ * the socket again, and takes that session (the old one is logged out,
+ * if xapi still knows it).  'method' is the call that lost its
+ * connection, for the message.  Returns 0 or a negative errno value. */
+static int
+await_xapi(struct xapi_client *c, const char *method, struct error *err)
+{
+    long long deadline = monotonic_ms() + c->timeout_ms;
+    int timeout_ms = c->timeout_ms;
+    char *old = c->session;
+    struct error lerr = { 0, "" };
+    int retval;
+
+    c->session = NULL;
+    for (;;) {
+        long long left = deadline - monotonic_ms();
+
+        if (left <= 0) {
+            retval = error_set(err, -ETIMEDOUT, "xapi %s on %s: the "
+                               "connection dropped and xapi did not answer "
+                               "again within %d s (%s)", method, c->path,
+                               timeout_ms / 1000, lerr.msg);
+            break;
+        }
+        c->timeout_ms = left < timeout_ms ? (int) left : timeout_ms;
+        retval = login(c, &lerr);
+        c->timeout_ms = timeout_ms;
+        if (!retval) {
+            break;
+        }
+        nanosleep(&(struct timespec) { 0, 200 * 1000 * 1000 }, NULL);
+    }
+    if (retval) {
+        c->session = old;
+    } else if (old) {
+        call_once(c, "session.logout", old, NULL, NULL, NULL, NULL);
+        free(old);
+    }
+    return retval;
+}
+
+/* True for the calls that change nothing in xapi (get_* and the jumboagent
+ * plugin, whose functions only read and probe): those are sent again when
+ * their answer was lost. */
+static bool
+is_read_only(const char *method)
+{
+    const char *dot = strchr(method, '.');
+
+    return (dot && !strncmp(dot + 1, "get_", 4))
+           || !strcmp(method, "host.call_plugin");
+}
+
+/* One call, with the session replaced once if xapi lost it. */
+static int
+call_session(struct xapi_client *c, const char *method,
+             struct json_object *params, struct json_object **resultp,
+             struct error *err)
 {
     char *code = NULL;
     int retval;
@@ -252,6 +321,32 @@ xapi_call(struct xapi_client *c, const char *method,
         }
     }
     free(code);
+    return retval;
+}
+
+int
+xapi_call(struct xapi_client *c, const char *method,
+          struct json_object *params, struct json_object **resultp,
+          struct error *err)
+{
+    int retval = call_session(c, method, params, resultp, err);
+
+    /* The caller's own link to xapi may drop while a PIF is re-plugged
+     * (docs/pool-set-mtu.md): wait for xapi, then send the call again if
+     * it cannot have been done (refused) or changes nothing. */
+    if (retval == -ECONNREFUSED || retval == -ECONNRESET) {
+        bool resend = retval == -ECONNREFUSED || is_read_only(method);
+
+        retval = await_xapi(c, method, err);
+        if (!retval && resend) {
+            retval = call_session(c, method, params, resultp, err);
+        } else if (!retval) {
+            retval = error_set(err, -ECONNRESET, "xapi %s on %s: the "
+                               "connection dropped before the answer; the "
+                               "call may or may not have been done", method,
+                               c->path);
+        }
+    }
     json_object_put(params);
     return retval;
 }

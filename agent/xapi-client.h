@@ -27,7 +27,12 @@ void xapi_client_close(struct xapi_client *client);
 
 /* Calls 'method' with the session and then the elements of 'params' (a
  * JSON array, or NULL for none; always takes ownership).  A session that
- * xapi no longer knows (SESSION_INVALID) is replaced once.  On success
+ * xapi no longer knows (SESSION_INVALID) is replaced once.  When the
+ * connection drops or is refused, waits (at most the client's timeout)
+ * until xapi answers a login again, then sends a get_* or host.call_plugin
+ * call, or any call that was refused, once more; any other call whose
+ * answer was lost fails with -ECONNRESET: it may or may not have been
+ * done, and the caller reads the state back.  On success
  * stores the result in '*resultp' (the caller puts it; NULL to drop it) and
  * returns 0.  On an API error returns -EREMOTEIO and the message names the
  * method, xapi's code and its parameters. */

@@ -2,37 +2,51 @@
 # Lab test of "jumboagent pool-set-mtu" against a TEST DOUBLE of xapi
 # (tests/xapi/xapi-double.py), not xapi.  Three pool hosts are lab
 # namespaces ("$LAB_NS-a", -b, -c: host-a the coordinator), each with a
-# Linux bridge xenbr0 over PIF eth0, a veth to a Linux-bridge switch in the
-# lab namespace (swbr, 10.77.0.254 at MTU 9000, the "storage" target).  The
-# double applies PIF.plug's MTU with "ip link" in the host's namespace,
-# playing xcp-networkd's Linux-bridge backend.  host.call_plugin runs the
-# real plugin ($JUMBOAGENT_PLUGIN, else $JUMBOAGENT_BUILD/
-# jumboagent-xapi-plugin) in the host's namespace; where it is not built,
-# and for the refused driver of scenario 2 (the plugin's driver table is
-# not an argument), tests/xapi/plugin-standin.py, a stand-in that answers
-# the same check/verify contract.  OVS hosts are
-# not part of this test (time): the OVS side of PIF.plug in the double is
-# untested.
+# bridge xenbr0 over PIF eth0, a veth to a Linux-bridge switch in the lab
+# namespace (swbr, 10.77.0.254 at MTU 9000, the "storage" target).
+# host.call_plugin runs the real plugin ($JUMBOAGENT_PLUGIN, else
+# $JUMBOAGENT_BUILD/jumboagent-xapi-plugin) in the host's namespace; where
+# it is not built, and for the refused driver of scenario 2 (the plugin's
+# driver table is not an argument), tests/xapi/plugin-standin.py, a
+# stand-in that answers the same check/verify contract (Linux bridges
+# only).
 #
-# Scenarios, each judged with ip in the hosts' namespaces, ping -M do
-# between them and the double's database read over JSON-RPC:
+# Scenarios 0 and 2 run on Linux-bridge hosts (the double applies
+# PIF.plug's MTU with "ip link", playing xcp-networkd's bridge backend).
+# Then every host becomes an OVS host, as XenServer / XCP-ng hosts are by
+# default: its own ovsdb-server and ovs-vswitchd (datapath_type=netdev) in
+# its namespace, files under $LAB_DIR/ovs-H, xenbr0 an OVS bridge with eth0
+# as a port; the double writes Interface mtu_request with ovs-vsctl
+# --db=that host's socket and syncs PIF.MTU from Interface.mtu, and passes
+# that socket to the plugin's check as "db".  Scenarios 1, 1b, 3 and 4 run
+# there, judged with ovs-vsctl (mtu_request, mtu) and ip link.
+#
+# Scenarios, each judged on the hosts, with ping -M do between them and
+# with the double's database read over JSON-RPC:
 #   0. --dry-run: numbered plan, exit 2, nothing changed; bad input (no
 #      --verify-peers, an unknown network, no xapi) exits 1, changes nothing;
-#   1. all hosts fine: exit 0, every host's eth0 and xenbr0 at 9000, jumbo
-#      pings between hosts, network.MTU 9000, overrides removed, plugs in
-#      the order host-b, host-c, host-a, the running VIF listed;
-#   1b. the same again with --replug-vifs: no PIF touched, the running VIF
-#      replugged at 9000, the halted one not;
 #   2. a refused driver on host-b: exit 3, a host x reason table, nothing
 #      changed on any host or in xapi;
-#   3. host-c's switch port left at 1500: host-b done, host-c fails verify
-#      and is put back at 1500, host-a untouched, network.MTU unchanged,
-#      exit 5.
+#   1. (OVS) all hosts fine: exit 0, every host's eth0 and xenbr0 at 9000,
+#      jumbo pings between hosts, network.MTU 9000, overrides removed, plugs
+#      in the order host-b, host-c, host-a, the running VIF listed;
+#   1b. the same again with --replug-vifs: no PIF touched, the running VIF
+#      replugged at 9000, the halted one not;
+#   3. (OVS) host-c's switch port left at 1500: host-b done, host-c fails
+#      verify and is put back at 1500, host-a untouched, network.MTU
+#      unchanged, exit 5;
+#   4. (OVS) the coordinator's connection to xapi drops on its own PIF.plug
+#      (the double's fault injector; xapi drops requests for 1 s more):
+#      4a, dropped after the plug was done: the agent waits for xapi, reads
+#      the PIF back, carries on, exit 0, one plug of host-a's PIF;
+#      4b, dropped before it was done: the PIF read back is at 1500, host-a
+#      is restored without a verify, exit 5.
 #
 # Modelled from xapi's source and NOT confirmed on a real host: everything
 # listed at the top of tests/xapi/xapi-double.py (determine_mtu, PIF.plug
 # re-applying on an attached PIF, set_MTU as a database write, VIFs keeping
-# their MTU until plugged, the plugin result rules).
+# their MTU until plugged, the plugin result rules, networkd's OVS
+# mtu_request).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -74,6 +88,10 @@ done
 # except host-c's at SWITCH_C_MTU.
 reset() {
     for h in a b c; do
+        if [ "$BACKEND" = openvswitch ]; then
+            hvsctl "$h" set interface eth0 mtu_request=1500 -- \
+                set interface xenbr0 mtu_request=1500
+        fi
         ip -n "${NS[$h]}" link set eth0 mtu 1500
         ip -n "${NS[$h]}" link set xenbr0 mtu 1500
         lab_ns ip link set "sw-$h" mtu 9000
@@ -81,11 +99,46 @@ reset() {
     lab_ns ip link set sw-c mtu "$1"
 }
 
-# pool_file FILE REFUSE_ON: the pool description; host REFUSE_ON (or none)
-# runs the stand-in plugin with the veth driver refused.
+# hvsctl H ARGS...: ovs-vsctl on OVS host H's own database.
+hvsctl() {
+    local h=$1
+    shift
+    ovs-vsctl --db="unix:$LAB_DIR/ovs-$h/db.sock" --timeout=20 "$@"
+}
+
+# ovs_host H IP: makes host H an OVS host: its own ovsdb-server and
+# ovs-vswitchd in its namespace (every file, the run directory included,
+# under $LAB_DIR/ovs-H; the lab's EXIT trap kills whatever runs in the
+# namespace), its Linux bridge xenbr0 replaced by an OVS bridge
+# (datapath_type=netdev) with eth0 as a port and IP on it.
+ovs_host() {
+    local h=$1 ns=${NS[$1]} d=$LAB_DIR/ovs-$1
+    mkdir -m 755 "$d" &&
+    ovsdb-tool create "$d/conf.db" /usr/share/openvswitch/vswitch.ovsschema \
+        >/dev/null &&
+    ip netns exec "$ns" env OVS_RUNDIR="$d" ovsdb-server "$d/conf.db" \
+        --remote="punix:$d/db.sock" --pidfile="$d/ovsdb-server.pid" \
+        --unixctl="$d/ovsdb-server.ctl" --log-file="$d/ovsdb-server.log" \
+        -vconsole:off --detach --no-chdir 2>/dev/null &&
+    hvsctl "$h" --no-wait init &&
+    ip netns exec "$ns" env OVS_RUNDIR="$d" ovs-vswitchd "unix:$d/db.sock" \
+        --pidfile="$d/ovs-vswitchd.pid" --unixctl="$d/ovs-vswitchd.ctl" \
+        --log-file="$d/ovs-vswitchd.log" -vconsole:off --detach \
+        --no-chdir 2>/dev/null &&
+    ip -n "$ns" link del xenbr0 &&
+    hvsctl "$h" add-br xenbr0 -- set bridge xenbr0 datapath_type=netdev &&
+    hvsctl "$h" add-port xenbr0 eth0 &&
+    ip -n "$ns" link set xenbr0 up &&
+    ip -n "$ns" addr add "$2/24" dev xenbr0
+}
+BACKEND=bridge
+
+# pool_file FILE REFUSE_ON: the pool description, hosts on $BACKEND; host
+# REFUSE_ON (or none) runs the stand-in plugin with the veth driver refused;
+# $FAULTS (JSON, default none) is the double's fault list.
 pool_file() {
     POOL_A=${NS[a]} POOL_B=${NS[b]} POOL_C=${NS[c]} STANDIN=$STANDIN \
-    PLUGIN=$PLUGIN \
+    PLUGIN=$PLUGIN BACKEND=$BACKEND LAB_DIR=$LAB_DIR FAULTS=${FAULTS:-[]} \
     REFUSE_ON=$2 python3 - "$1" <<'PY'
 import json, os, sys
 hosts, pifs = [], []
@@ -96,9 +149,12 @@ for i, h in enumerate("abc"):
     elif os.environ["PLUGIN"]:
         plugin = [os.environ["PLUGIN"]]
     hosts.append({"uuid": "h" + h, "name": "host-" + h, "coordinator": h == "a",
-                  "enabled": True, "live": True, "backend": "bridge",
+                  "enabled": True, "live": True,
+                  "backend": os.environ["BACKEND"],
                   "namespace": os.environ["POOL_" + h.upper()],
                   "plugin": plugin})
+    if os.environ["BACKEND"] == "openvswitch":
+        hosts[-1]["db"] = "unix:%s/ovs-%s/db.sock" % (os.environ["LAB_DIR"], h)
     pifs.append({"uuid": "p" + h, "host": "h" + h, "device": "eth0",
                  "network": "n1", "MTU": 1500})
 json.dump({"ha_enabled": False, "hosts": hosts, "pifs": pifs,
@@ -107,7 +163,8 @@ json.dump({"ha_enabled": False, "hosts": hosts, "pifs": pifs,
            "vifs": [{"uuid": "v1", "vm": "web", "device": "0",
                      "network": "n1", "MTU": 1500, "attached": True},
                     {"uuid": "v2", "vm": "off", "device": "0",
-                     "network": "n1", "MTU": 1500, "attached": False}]},
+                     "network": "n1", "MTU": 1500, "attached": False}],
+           "faults": json.loads(os.environ["FAULTS"])},
           open(sys.argv[1], "w"), indent=1)
 PY
 }
@@ -132,6 +189,21 @@ mtus() {
     for h in a b c; do
         out+="$h:$(ip -n "${NS[$h]}" -o link show eth0 | sed 's/.* mtu \([0-9]*\).*/\1/')"
         out+="/$(ip -n "${NS[$h]}" -o link show xenbr0 | sed 's/.* mtu \([0-9]*\).*/\1/') "
+    done
+    echo "${out% }"
+}
+# ovs_mtus: "host:eth0/xenbr0 ..." as each OVS host's database sees them,
+# Interface mtu_request=mtu.
+ovs_mtus() {
+    local h i out=
+    for h in a b c; do
+        out+="$h:"
+        for i in eth0 xenbr0; do
+            out+="$(hvsctl "$h" get interface "$i" mtu_request)="
+            out+="$(hvsctl "$h" get interface "$i" mtu)"
+            [ "$i" = xenbr0 ] || out+=/
+        done
+        out+=" "
     done
     echo "${out% }"
 }
@@ -182,6 +254,31 @@ t_has_line "$LAB_DIR/out0d" 'is xapi running on this host' \
     "no xapi on the socket: says what to check"
 t_is "$before" "$(snapshot)" "bad input: nothing changed"
 
+# 2. A refused driver on host-b: nothing changes anywhere.
+reset 9000
+pool_file "$LAB_DIR/pool2.json" b
+start_double "$LAB_DIR/pool2.json"
+before=$(snapshot)
+pool_run --mtu 9000 >"$LAB_DIR/out2" 2>&1
+t_is 3 $? "refused driver: exit 3"
+t_has_line "$LAB_DIR/out2" '^HOST +REASON$' "refused driver: a host x reason table"
+t_has_line "$LAB_DIR/out2" '^host-b +eth0: driver veth is refused' \
+    "refused driver: host-b and its reason in the table"
+t_no_line "$LAB_DIR/out2" '^host-[ac] ' "refused driver: no other host refused"
+t_is "$before" "$(snapshot)" "refused driver: nothing changed on any host or in xapi"
+t_is "$ALL_1500" "$(mtus)" "refused driver: every host still at 1500 (ip)"
+
+# Every host becomes an OVS host for the rest of the test.
+i=1
+for h in a b c; do
+    ovs_host "$h" "10.77.0.$i" || { t_fail "lab: OVS on host $h"; exit 1; }
+    i=$((i + 1))
+done
+BACKEND=openvswitch
+reset 9000
+t_run "lab: host-a reaches host-c through the OVS bridges at 1500" \
+    ip netns exec "${NS[a]}" ping -n -q -c 1 -W 2 10.77.0.3
+
 # 1. All hosts fine.
 pool_file "$LAB_DIR/pool1.json" none
 start_double "$LAB_DIR/pool1.json"
@@ -190,6 +287,11 @@ rc=$?
 t_is 0 $rc "all fine: exit 0" || sed 's/^/# /' "$LAB_DIR/out1"
 t_is "a:9000/9000 b:9000/9000 c:9000/9000" "$(mtus)" \
     "all fine: eth0 and xenbr0 at 9000 on every host (ip)"
+t_is "a:9000=9000/9000=9000 b:9000=9000/9000=9000 c:9000=9000/9000=9000" \
+    "$(ovs_mtus)" \
+    "all fine: mtu_request and mtu 9000 on every host's eth0 and xenbr0 (ovs-vsctl)"
+t_is 9000 "$(xcall PIF.get_MTU '"SESSION"' '"OpaqueRef:PIF-pa"')" \
+    "all fine: host-a's PIF.MTU synced to 9000 from Interface.mtu"
 t_run "all fine: a 9000-byte DF ping from host-a to host-c passes" \
     jumbo_ping a 10.77.0.3
 t_is 9000 "$(xcall network.get_all_records '"SESSION"' |
@@ -222,20 +324,6 @@ t_is "9000 1500" "$(xcall VIF.get_all_records '"SESSION"' |
              python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["OpaqueRef:VIF-v1"]["MTU"], d["OpaqueRef:VIF-v2"]["MTU"])')" \
     "rerun: the running VIF replugged at 9000, the halted one left alone"
 
-# 2. A refused driver on host-b: nothing changes anywhere.
-reset 9000
-pool_file "$LAB_DIR/pool2.json" b
-start_double "$LAB_DIR/pool2.json"
-before=$(snapshot)
-pool_run --mtu 9000 >"$LAB_DIR/out2" 2>&1
-t_is 3 $? "refused driver: exit 3"
-t_has_line "$LAB_DIR/out2" '^HOST +REASON$' "refused driver: a host x reason table"
-t_has_line "$LAB_DIR/out2" '^host-b +eth0: driver veth is refused' \
-    "refused driver: host-b and its reason in the table"
-t_no_line "$LAB_DIR/out2" '^host-[ac] ' "refused driver: no other host refused"
-t_is "$before" "$(snapshot)" "refused driver: nothing changed on any host or in xapi"
-t_is "$ALL_1500" "$(mtus)" "refused driver: every host still at 1500 (ip)"
-
 # 3. host-c's switch port at 1500: its verify fails mid-roll.
 reset 1500
 pool_file "$LAB_DIR/pool3.json" none
@@ -245,6 +333,9 @@ rc=$?
 t_is 5 $rc "verify fails on host-c: exit 5" || sed 's/^/# /' "$LAB_DIR/out3"
 t_is "a:1500/1500 b:9000/9000 c:1500/1500" "$(mtus)" \
     "verify fails: host-b done at 9000, host-c back at 1500, host-a untouched (ip)"
+t_is "a:1500=1500/1500=1500 b:9000=9000/9000=9000 c:1500=1500/1500=1500" \
+    "$(ovs_mtus)" \
+    "verify fails: host-c's mtu_request and mtu back at 1500, host-a's untouched (ovs-vsctl)"
 t_has_line "$LAB_DIR/out3" '^Roll stopped at host-c: it failed and was restored\.$' \
     "verify fails: the report names the stopped host"
 t_has_line "$LAB_DIR/out3" '^  host-b: done' "verify fails: host-b reported done"
@@ -257,6 +348,55 @@ t_is '{"pb": "9000"}' "$(xcall PIF.get_all_records '"SESSION"' |
     "verify fails: only host-b keeps its override; host-c's removed"
 t_no_line "$DLOG" 'call PIF.plug \["OpaqueRef:PIF-pa"\]' \
     "verify fails: host-a's PIF never plugged"
+
+# 4. The coordinator's own connection to xapi drops on its PIF.plug (the
+# third plug: b, c, a), and xapi drops every request for 1 s more.
+# 4a. Dropped after the plug was done: read back, carried on.
+reset 9000
+FAULTS='[{"method": "PIF.plug", "nth": 3, "drop": "after", "down_s": 1}]' \
+    pool_file "$LAB_DIR/pool4.json" none
+start_double "$LAB_DIR/pool4.json"
+pool_run --mtu 9000 >"$LAB_DIR/out4" 2>&1
+rc=$?
+t_is 0 $rc "connection dropped after the coordinator's plug: exit 0" ||
+    sed 's/^/# /' "$LAB_DIR/out4"
+t_has_line "$DLOG" '^call PIF.plug \["OpaqueRef:PIF-pa"\] -> dropped$' \
+    "dropped after: the double dropped host-a's PIF.plug"
+t_has_line "$DLOG" '^dropped .* \(down\)$' \
+    "dropped after: xapi stayed away for a while (requests dropped)"
+t_has_line "$LAB_DIR/out4" "^\[host-a\]   PIF eth0 is at MTU 9000: the plug was done$" \
+    "dropped after: the agent read the PIF back and found the plug done"
+t_is 1 "$(grep -c 'call PIF.plug \["OpaqueRef:PIF-pa"\]' "$DLOG")" \
+    "dropped after: host-a's PIF plugged once, not again"
+t_is "a:9000=9000/9000=9000 b:9000=9000/9000=9000 c:9000=9000/9000=9000" \
+    "$(ovs_mtus)" "dropped after: every host at 9000 (ovs-vsctl)"
+t_is "a:9000/9000 b:9000/9000 c:9000/9000" "$(mtus)" \
+    "dropped after: every host at 9000 (ip)"
+t_is 9000 "$(xcall network.get_all_records '"SESSION"' |
+             python3 -c 'import json,sys; print([n["MTU"] for n in json.load(sys.stdin).values()][0])')" \
+    "dropped after: network.MTU 9000"
+
+# 4b. Dropped before the plug was done: host-a's PIF reads back at 1500, so
+# host-a is restored without a verify.
+reset 9000
+FAULTS='[{"method": "PIF.plug", "nth": 3, "drop": "before", "down_s": 1}]' \
+    pool_file "$LAB_DIR/pool4b.json" none
+start_double "$LAB_DIR/pool4b.json"
+pool_run --mtu 9000 >"$LAB_DIR/out4b" 2>&1
+rc=$?
+t_is 5 $rc "connection dropped before the coordinator's plug: exit 5" ||
+    sed 's/^/# /' "$LAB_DIR/out4b"
+t_has_line "$LAB_DIR/out4b" 'lost its answer, and xapi says PIF.MTU 1500 \(other_config:mtu 9000\), not 9000' \
+    "dropped before: the agent read the PIF back and found it not done"
+t_no_line "$DLOG" 'host.call_plugin \["OpaqueRef:host-ha", "jumboagent", "verify"' \
+    "dropped before: no verify on host-a"
+t_has_line "$LAB_DIR/out4b" '^Roll stopped at host-a: it failed and was restored\.$' \
+    "dropped before: host-a reported restored"
+t_is "a:1500=1500/1500=1500 b:9000=9000/9000=9000 c:9000=9000/9000=9000" \
+    "$(ovs_mtus)" "dropped before: host-a at 1500, the members at 9000 (ovs-vsctl)"
+t_is "{}" "$(xcall PIF.get_record '"SESSION"' '"OpaqueRef:PIF-pa"' |
+             python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["other_config"]))')" \
+    "dropped before: host-a's override removed"
 
 # The double itself: xapi's JSON-RPC v1 and v2 error forms (xapi.md:132-133)
 # and SESSION_INVALID for an unknown session.

@@ -35,12 +35,27 @@ confirmed on a real XenServer / XCP-ng host:
     {code,message:CODE,data} (xapi.md:132-133); SESSION_INVALID for an
     unknown session and pre-authenticated login on the unix socket
     (xapi.md:135-139); MESSAGE_METHOD_UNKNOWN.
-Not modelled: XML-RPC on "/", TCP and HOST_IS_SLAVE, VIF_IN_USE, tasks
-(Async.*), the management NIC cutting the caller off, a hanging plugin
-(the double times a plugin out after 60 s, xapi never does: xapi.md:22).
+Not modelled: XML-RPC on "/", TCP and HOST_IS_SLAVE, tasks (Async.*), a
+hanging plugin (the double times a plugin out after 60 s, xapi never does:
+xapi.md:22).  VIF_IN_USE on PIF.unplug is not modelled because
+"pool-set-mtu" (agent/pool.c) never calls PIF.unplug: it re-applies the
+MTU with PIF.plug only.
+
+An OVS host ("backend": "openvswitch", "db": "unix:PATH" of its own
+ovsdb-server) gets each MTU as "ovs-vsctl --db=PATH set interface DEV
+mtu_request=N" in its namespace, as xcp-networkd's openvswitch backend
+does (xapi.md section 3), and PIF.MTU is synced from the bridge's
+Interface.mtu once ovs-vswitchd has applied it.  host.call_plugin adds
+"db" to the arguments of the plugin functions that read OVSDB (check,
+probe, audit) when the caller did not give one: a test-only stand-in for
+the host's default OVSDB socket.
 
 Faults: "faults": [{"method": "PIF.plug", "nth": 2, "error": [CODE, ...]}]
 in the pool file makes the Nth call of that method fail with that error.
+{"method": ..., "nth": N, "drop": "after" | "before", "down_s": S} instead
+closes that call's connection without an answer, after or before doing the
+call, and drops every request for S more seconds (a caller cut off from
+xapi while its own link is re-plugged; the socket then answers again).
 
 Usage:
   xapi-double.py serve POOL.json SOCKET [LOG]    serve until SIGTERM
@@ -55,9 +70,14 @@ import socket
 import socketserver
 import subprocess
 import sys
+import time
 import xmlrpc.client
 
 PLUGIN_PATH = "/sbin:/usr/sbin:/bin:/usr/bin"   # forkhelpers.ml, xapi.md:20
+
+
+class Dropped(Exception):
+    """A fault: the connection is closed without an answer."""
 
 
 class Failure(Exception):
@@ -79,6 +99,7 @@ class Pool:
         self.desc = desc
         self.sessions = set()
         self.calls = {}
+        self.down_until = 0.0       # Requests before then are dropped.
         self.hosts = {ref("host", h["uuid"]): h for h in desc["hosts"]}
         self.networks = {ref("network", n["uuid"]): n
                          for n in desc["networks"]}
@@ -147,6 +168,10 @@ class Pool:
                       if p["VLAN"] >= 0 else "OpaqueRef:NULL"}
         return out
 
+    def pif_record(self, r):
+        self.get(self.pifs, r)
+        return self.pif_records()[r]
+
     def vlan_records(self):
         return {ref("VLAN", p["uuid"]): {
                     "tagged_PIF": ref("PIF", p["vlan_tagged_pif"]),
@@ -187,6 +212,23 @@ class Pool:
             log("networkd: MTU size is not supported: %s %d: %s"
                 % (dev, mtu, r.stderr.strip()))
 
+    def synced_mtu(self, host, dev, want):
+        """PIF.MTU after a plug: on an OVS host the bridge's Interface.mtu,
+        waited for (up to 5 s) until ovs-vswitchd has applied 'want';
+        elsewhere the device's MTU."""
+        if host.get("backend") != "openvswitch":
+            return self.device_mtu(host, dev)
+        got = None
+        for _ in range(50):
+            r = self.run_on(host, ["ovs-vsctl", "--db=" + host["db"],
+                                   "--timeout=5", "get", "interface", dev,
+                                   "mtu"])
+            got = int(r.stdout) if r.stdout.strip().isdigit() else None
+            if got == want:
+                break
+            time.sleep(0.1)
+        return got
+
     def device_mtu(self, host, dev):
         r = self.run_on(host, ["cat", "/sys/class/net/%s/mtu" % dev])
         return int(r.stdout) if r.returncode == 0 else None
@@ -216,7 +258,8 @@ class Pool:
         self.set_device_mtu(host, pif["device"], mtu)
         self.set_device_mtu(host, net["bridge"], mtu)
         pif["currently_attached"] = True
-        synced = self.device_mtu(host, net["bridge"])      # nm.ml:771-777
+        # nm.ml:771-777
+        synced = self.synced_mtu(host, net["bridge"], mtu)
         if synced is not None:
             pif["MTU"] = synced
         return ""
@@ -258,6 +301,9 @@ class Pool:
                 isinstance(k, str) and isinstance(v, str)
                 for k, v in args.items()):
             raise Failure("FIELD_TYPE_ERROR", "args")       # xapi.md:18
+        if host.get("db") and fn in ("check", "probe", "audit") \
+                and "db" not in args:
+            args = dict(args, db=host["db"])
         xml = method_call(fn, session, args)
         try:
             r = subprocess.run(["ip", "netns", "exec", host["namespace"],
@@ -302,9 +348,22 @@ class Pool:
         if not params or params[0] not in self.sessions:
             raise Failure("SESSION_INVALID", params[0] if params else "")
         n = self.calls[method] = self.calls.get(method, 0) + 1
+        drop = None
         for f in self.desc.get("faults", []):
             if f["method"] == method and f["nth"] == n:
-                raise Failure(*f["error"])
+                if "drop" not in f:
+                    raise Failure(*f["error"])
+                drop = f
+        if drop:
+            self.down_until = time.time() + drop.get("down_s", 0)
+            if drop["drop"] == "before":
+                raise Dropped()
+        result = self.apply(method, params)
+        if drop:
+            raise Dropped()
+        return result
+
+    def apply(self, method, params):
         args = params[1:]
         table = {
             "session.logout": (0, lambda: self.sessions.discard(params[0])
@@ -318,6 +377,7 @@ class Pool:
             "VIF.get_all_records": (0, self.vif_records),
             "VM.get_all_records": (0, self.vm_records),
             "PIF.get_MTU": (1, lambda r: self.get(self.pifs, r)["MTU"]),
+            "PIF.get_record": (1, self.pif_record),
             "PIF.plug": (1, self.pif_plug),
             "PIF.unplug": (1, self.pif_unplug),
             "VIF.plug": (1, self.vif_plug),
@@ -407,6 +467,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         v2 = req.get("jsonrpc") == "2.0"
         rid = req.get("id")
+        if time.time() < self.server.pool.down_until:
+            log("dropped %s (down)" % method)
+            self.close_connection = True
+            return
         try:
             result = self.server.pool.dispatch(method, params)
             log("call %s %s -> ok" % (method, json.dumps(params[1:])))
@@ -415,6 +479,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 resp["jsonrpc"] = "2.0"
             else:
                 resp["error"] = None
+        except Dropped:
+            log("call %s %s -> dropped" % (method, json.dumps(params[1:])))
+            self.close_connection = True
+            return
         except Failure as e:
             log("call %s %s -> %s" % (method, json.dumps(params[1:]),
                                       e.description))
