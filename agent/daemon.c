@@ -73,7 +73,9 @@ daemon_describe(const struct run_result *result)
 }
 
 /* Runs one pass: a one-shot apply of the policy in force.  The OVSDB
- * connection of the pass is closed after it (the monitor stays). */
+ * connection of the pass stays open for the next one (backend.h's
+ * read_host brings it up to date, or reconnects if it was lost), so that
+ * a pass neither reconnects nor copies the whole database. */
 static void
 daemon_pass(struct daemon *d)
 {
@@ -84,7 +86,6 @@ daemon_pass(struct daemon *d)
     log_set_ratelimit(true, DAEMON_LOG_WINDOW_MS);
     run_apply_once(d->ctx, d->backend, *d->policyp, *d->driversp, &result);
     log_set_ratelimit(false, DAEMON_LOG_WINDOW_MS);
-    backend_ovs_disconnect(d->backend);
     d->n_passes++;
     snprintf(status, sizeof status, "pass %lu: %s; %zu step%s, %zu "
              "refused, in %lld ms; OVSDB %s", d->n_passes,

@@ -408,6 +408,24 @@ vswitch_refresh(struct vswitch *vs, struct error *err)
     return vswitch_refresh__(vs, "reading the database", err);
 }
 
+int
+vswitch_reopen(const char *remote, int timeout_ms, struct vswitch **vsp,
+               struct error *err)
+{
+    struct vswitch *vs = *vsp;
+    struct error ignored;
+
+    *vsp = NULL;
+    error_clear(&ignored);
+    if (vs && !strcmp(vs->remote, remote)
+        && !vswitch_refresh(vs, &ignored)) {
+        *vsp = vs;
+        return 0;
+    }
+    vswitch_close(vs);
+    return vswitch_open(remote, timeout_ms, vsp, err);
+}
+
 /* qsort() comparators for arrays of row pointers, by name. */
 static int
 vswitch_compare_bridges(const void *a_, const void *b_)

@@ -31,6 +31,14 @@ int vswitch_check_remote(const char *remote, struct error *err);
 int vswitch_open(const char *remote, int timeout_ms, struct vswitch **vsp,
                  struct error *err);
 
+/* Like vswitch_open(), but keeps '*vsp' when it is already a live
+ * connection to 'remote' (the daemon's passes): then it only applies what
+ * the server has sent (vswitch_refresh()).  A '*vsp' that is NULL, to
+ * another remote or lost is closed and replaced by a new connection.  On
+ * failure '*vsp' is NULL. */
+int vswitch_reopen(const char *remote, int timeout_ms, struct vswitch **vsp,
+                   struct error *err);
+
 /* Closes 'vs'.  Accepts NULL. */
 void vswitch_close(struct vswitch *vs);
 
