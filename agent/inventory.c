@@ -55,10 +55,7 @@ inventory_read(const char *remote, int timeout_ms, bool ovs_required,
 
     copy_string(host->ovs_remote, remote, sizeof host->ovs_remote);
     error_clear(&ovs_err);
-    error = vswitch_reopen(remote, timeout_ms, &vs, &ovs_err);
-    if (!error) {
-        error = vswitch_read(vs, host, &ovs_err);
-    }
+    error = vswitch_reread(remote, timeout_ms, &vs, host, &ovs_err);
     if (error) {
         vswitch_close(vs);
         if (ovs_required) {

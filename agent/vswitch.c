@@ -409,21 +409,26 @@ vswitch_refresh(struct vswitch *vs, struct error *err)
 }
 
 int
-vswitch_reopen(const char *remote, int timeout_ms, struct vswitch **vsp,
-               struct error *err)
+vswitch_reread(const char *remote, int timeout_ms, struct vswitch **vsp,
+               struct host *host, struct error *err)
 {
     struct vswitch *vs = *vsp;
     struct error ignored;
+    int error;
 
+    /* A kept connection that fails to read was lost while idle: its
+     * server restarted or went away.  Then a new connection says why, the
+     * same way at each pass. */
     *vsp = NULL;
     error_clear(&ignored);
     if (vs && !strcmp(vs->remote, remote)
-        && !vswitch_refresh(vs, &ignored)) {
+        && !vswitch_read(vs, host, &ignored)) {
         *vsp = vs;
         return 0;
     }
     vswitch_close(vs);
-    return vswitch_open(remote, timeout_ms, vsp, err);
+    error = vswitch_open(remote, timeout_ms, vsp, err);
+    return error ? error : vswitch_read(*vsp, host, err);
 }
 
 /* qsort() comparators for arrays of row pointers, by name. */
