@@ -17,7 +17,8 @@ daemon_rows() {
         return 0
     fi
     ip netns exec "$LAB_NS" python3 bench/daemon-latency.py \
-        --notify "$LAB_DIR/notify.sock" --db "$LAB_DB" --taps "${DAEMON_TAPS:-100}" --n "$n" \
+        --notify "$LAB_DIR/notify.sock" --db "$LAB_DB" \
+        --taps "${DAEMON_TAPS:-100}" --n "$n" \
         --bridge "${LB_BRIDGES##* }" -- "$JUMBOAGENT" --daemon \
         --db "$LAB_DB" --state-dir "$STATE" \
         --lock-file "$LOCK" --policy "$LAB_DIR/all-9000.json" || {
