@@ -39,8 +39,8 @@ live_read_host(struct backend *b, const char *remote, int timeout_ms,
 {
     struct backend_live *live = backend_live_cast(b);
 
-    vswitch_close(live->vs);
-    live->vs = NULL;
+    /* A connection still open from the previous run (the daemon's) is
+     * reused: no reconnection and no full copy of the database. */
     return inventory_read(remote, timeout_ms, ovs_required, hostp, &live->vs,
                           err);
 }

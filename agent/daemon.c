@@ -22,8 +22,14 @@
 #include "run.h"
 
 /* A burst of events ends after this quiet time, and a pass waits at most
- * this long after the burst's first event. */
-#define DAEMON_QUIET_MS 20
+ * this long after the burst's first event.  The quiet time is short when
+ * the daemon was idle: a new tap's latency is this plus a pass.  Events
+ * that came while a pass ran are a script's burst under way: they wait
+ * for the longer busy quiet time, so that 100 taps cost a few passes
+ * (bench/daemon-rows.sh and tests/lab/test-daemon.sh measured 20 ms,
+ * 2 ms and this; README "Performance"). */
+#define DAEMON_QUIET_MS 2
+#define DAEMON_BUSY_QUIET_MS 20
 #define DAEMON_MAX_DELAY_MS 1000
 
 /* How long a repeated warning, error or outcome of a pass stays out of the
@@ -73,7 +79,9 @@ daemon_describe(const struct run_result *result)
 }
 
 /* Runs one pass: a one-shot apply of the policy in force.  The OVSDB
- * connection of the pass is closed after it (the monitor stays). */
+ * connection of the pass stays open for the next one (backend.h's
+ * read_host brings it up to date, or reconnects if it was lost), so that
+ * a pass neither reconnects nor copies the whole database. */
 static void
 daemon_pass(struct daemon *d)
 {
@@ -84,7 +92,6 @@ daemon_pass(struct daemon *d)
     log_set_ratelimit(true, DAEMON_LOG_WINDOW_MS);
     run_apply_once(d->ctx, d->backend, *d->policyp, *d->driversp, &result);
     log_set_ratelimit(false, DAEMON_LOG_WINDOW_MS);
-    backend_ovs_disconnect(d->backend);
     d->n_passes++;
     snprintf(status, sizeof status, "pass %lu: %s; %zu step%s, %zu "
              "refused, in %lld ms; OVSDB %s", d->n_passes,
@@ -170,9 +177,22 @@ daemon_timeout(const struct daemon *d, long long now)
     return timeout;
 }
 
-/* Handles what woke the loop up.  Returns true if the daemon is to stop. */
+/* Records an event now in the debounce of 'd'; 'busy' says that it came
+ * while a pass ran. */
+static void
+daemon_event(struct daemon *d, bool busy)
+{
+    if (busy) {
+        debounce_event_busy(&d->debounce, daemon_now_ms());
+    } else {
+        debounce_event(&d->debounce, daemon_now_ms());
+    }
+}
+
+/* Handles what woke the loop up, or, with 'busy', what came while a pass
+ * ran (never blocks).  Returns true if the daemon is to stop. */
 static bool
-daemon_handle_events(struct daemon *d)
+daemon_handle_events(struct daemon *d, bool busy)
 {
     struct error err;
     bool connected;
@@ -186,10 +206,10 @@ daemon_handle_events(struct daemon *d)
     if (n < 0) {
         log_warn("%s", err.msg);
     } else if (n > 0) {
-        debounce_event(&d->debounce, daemon_now_ms());
+        daemon_event(d, busy);
     }
     if (backend_monitor_run(d->backend, &connected)) {
-        debounce_event(&d->debounce, daemon_now_ms());
+        daemon_event(d, busy);
     }
     if (connected != d->ovs_connected) {
         d->ovs_connected = connected;
@@ -250,6 +270,7 @@ daemon_run(const struct run_context *ctx, struct backend *b,
      * brings a pass when it comes back, even with --db. */
     pass_ctx.db_given = false;
     debounce_init(&d.debounce, DAEMON_QUIET_MS, DAEMON_MAX_DELAY_MS);
+    debounce_set_busy_quiet(&d.debounce, DAEMON_BUSY_QUIET_MS);
     status = daemon_open(&d);
     if (!status) {
         daemon_pass(&d);
@@ -260,7 +281,7 @@ daemon_run(const struct run_context *ctx, struct backend *b,
 
             backend_monitor_wait(b, fds, 2,
                                  daemon_timeout(&d, daemon_now_ms()));
-            if (daemon_handle_events(&d)) {
+            if (daemon_handle_events(&d, false)) {
                 break;
             }
             now = daemon_now_ms();
@@ -271,6 +292,9 @@ daemon_run(const struct run_context *ctx, struct backend *b,
             if (debounce_due(&d.debounce, now)) {
                 debounce_clear(&d.debounce);
                 daemon_pass(&d);
+                if (daemon_handle_events(&d, true)) {
+                    break;
+                }
             }
         }
         sd_notify(0, "STOPPING=1");

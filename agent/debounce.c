@@ -5,6 +5,7 @@ void
 debounce_init(struct debounce *d, int quiet_ms, int max_ms)
 {
     d->quiet_ms = quiet_ms;
+    d->busy_quiet_ms = quiet_ms;
     d->max_ms = max_ms;
     debounce_clear(d);
 }
@@ -19,6 +20,19 @@ debounce_event(struct debounce *d, long long now_ms)
     d->last_ms = now_ms;
 }
 
+void
+debounce_set_busy_quiet(struct debounce *d, int busy_quiet_ms)
+{
+    d->busy_quiet_ms = busy_quiet_ms;
+}
+
+void
+debounce_event_busy(struct debounce *d, long long now_ms)
+{
+    debounce_event(d, now_ms);
+    d->cur_quiet_ms = d->busy_quiet_ms;
+}
+
 int
 debounce_timeout(const struct debounce *d, long long now_ms)
 {
@@ -27,7 +41,7 @@ debounce_timeout(const struct debounce *d, long long now_ms)
     if (!d->pending) {
         return -1;
     }
-    due = d->last_ms + d->quiet_ms;
+    due = d->last_ms + d->cur_quiet_ms;
     if (due > d->first_ms + d->max_ms) {
         due = d->first_ms + d->max_ms;
     }
@@ -45,6 +59,7 @@ void
 debounce_clear(struct debounce *d)
 {
     d->pending = false;
+    d->cur_quiet_ms = d->quiet_ms;
     d->first_ms = 0;
     d->last_ms = 0;
 }

@@ -11,6 +11,9 @@
 
 struct debounce {
     int quiet_ms;               /* Quiet period that ends a burst. */
+    int busy_quiet_ms;          /* Same, for a burst that began while a
+                                 * pass ran. */
+    int cur_quiet_ms;           /* The one of the pending burst. */
     int max_ms;                 /* Bound on the delay after its first event. */
     bool pending;               /* An event waits for a pass. */
     long long first_ms;         /* Time of the burst's first event. */
@@ -22,6 +25,15 @@ void debounce_init(struct debounce *d, int quiet_ms, int max_ms);
 
 /* Records an event at 'now_ms'. */
 void debounce_event(struct debounce *d, long long now_ms);
+
+/* Sets the quiet period of a burst that begins while a pass runs (by
+ * default the same as the other): a script's burst of events keeps coming
+ * during the pass that its first event caused. */
+void debounce_set_busy_quiet(struct debounce *d, int busy_quiet_ms);
+
+/* Records an event at 'now_ms' that came while a pass ran: the burst it
+ * is part of ends after the busy quiet period. */
+void debounce_event_busy(struct debounce *d, long long now_ms);
 
 /* Returns the milliseconds from 'now_ms' until a pass is due (0: due now),
  * or -1 if nothing is pending (wait without a bound). */

@@ -34,7 +34,7 @@ int
 inventory_read(const char *remote, int timeout_ms, bool ovs_required,
                struct host **hostp, struct vswitch **vsp, struct error *err)
 {
-    struct vswitch *vs = NULL;
+    struct vswitch *vs = vsp ? *vsp : NULL;
     struct host *host = host_create();
     struct error ovs_err;
     int error;
@@ -45,6 +45,7 @@ inventory_read(const char *remote, int timeout_ms, bool ovs_required,
     error = netlink_read_links(host, err);
     if (error) {
         host_destroy(host);
+        vswitch_close(vs);
         return error;
     }
     ethtool_read_host(host);
@@ -54,10 +55,7 @@ inventory_read(const char *remote, int timeout_ms, bool ovs_required,
 
     copy_string(host->ovs_remote, remote, sizeof host->ovs_remote);
     error_clear(&ovs_err);
-    error = vswitch_open(remote, timeout_ms, &vs, &ovs_err);
-    if (!error) {
-        error = vswitch_read(vs, host, &ovs_err);
-    }
+    error = vswitch_reread(remote, timeout_ms, &vs, host, &ovs_err);
     if (error) {
         vswitch_close(vs);
         if (ovs_required) {

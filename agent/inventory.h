@@ -20,8 +20,10 @@ struct vswitch;
  * On success returns 0 and stores a new host in '*hostp' (free with
  * host_destroy()).  If 'vsp' is nonnull and OVSDB was read, the open
  * connection is handed to the caller in '*vsp' (close with vswitch_close()),
- * else '*vsp' is set to NULL.  On failure returns a negative errno value and
- * describes it in 'err'. */
+ * else '*vsp' is set to NULL; a connection already in '*vsp' on entry is
+ * taken over: kept and brought up to date if it still reads (the daemon's
+ * passes), closed otherwise.  On failure returns a negative errno value
+ * and describes it in 'err'. */
 int inventory_read(const char *remote, int timeout_ms, bool ovs_required,
                    struct host **hostp, struct vswitch **vsp,
                    struct error *err);

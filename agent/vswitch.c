@@ -408,6 +408,29 @@ vswitch_refresh(struct vswitch *vs, struct error *err)
     return vswitch_refresh__(vs, "reading the database", err);
 }
 
+int
+vswitch_reread(const char *remote, int timeout_ms, struct vswitch **vsp,
+               struct host *host, struct error *err)
+{
+    struct vswitch *vs = *vsp;
+    struct error ignored;
+    int error;
+
+    /* A kept connection that fails to read was lost while idle: its
+     * server restarted or went away.  Then a new connection says why, the
+     * same way at each pass. */
+    *vsp = NULL;
+    error_clear(&ignored);
+    if (vs && !strcmp(vs->remote, remote)
+        && !vswitch_read(vs, host, &ignored)) {
+        *vsp = vs;
+        return 0;
+    }
+    vswitch_close(vs);
+    error = vswitch_open(remote, timeout_ms, vsp, err);
+    return error ? error : vswitch_read(*vsp, host, err);
+}
+
 /* qsort() comparators for arrays of row pointers, by name. */
 static int
 vswitch_compare_bridges(const void *a_, const void *b_)

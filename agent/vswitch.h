@@ -31,6 +31,15 @@ int vswitch_check_remote(const char *remote, struct error *err);
 int vswitch_open(const char *remote, int timeout_ms, struct vswitch **vsp,
                  struct error *err);
 
+/* vswitch_open() and vswitch_read() into 'host', but keeps '*vsp' when
+ * it is a connection to 'remote' that still reads (the daemon's passes):
+ * then only what the server has sent since is applied.  A '*vsp' that is
+ * NULL, to another remote or lost is closed and replaced by a new
+ * connection.  Returns 0 or a negative errno value with a message; '*vsp'
+ * is then NULL or a connection that could not be read (close it). */
+int vswitch_reread(const char *remote, int timeout_ms, struct vswitch **vsp,
+                   struct host *host, struct error *err);
+
 /* Closes 'vs'.  Accepts NULL. */
 void vswitch_close(struct vswitch *vs);
 

@@ -135,9 +135,12 @@ all_9000() {
 }
 expect "100 taps added to the Linux bridge at once all get 9000" all_9000
 t_diag "latency 100 taps->mtu (Linux bridge, as the test sees it): $(( $(now_ms) - start )) ms, in $(( $(n_passes) - passes )) passes"
+# The first tap's event finds the daemon idle: a pass 2 ms later, during
+# which the rest of the burst comes, and then waits for 20 ms of quiet.
 # One pass applies them, one more finds its own changes in sync; a slow
-# burst (over the 1 s bound) may take one more.
-[ $(( $(n_passes) - passes )) -le 4 ] \
+# burst (over the 1 s bound, or a loaded machine's gaps over 20 ms) may
+# take one or two more.  A quiet time of 2 ms for all gave 10.
+[ $(( $(n_passes) - passes )) -le 5 ] \
     && t_ok "a burst of 100 taps is reconciled in a few passes, not one per event" \
     || t_fail "a burst of 100 taps is reconciled in a few passes, not one per event" \
               "$(( $(n_passes) - passes )) passes"
@@ -250,6 +253,11 @@ if command -v strace >/dev/null; then
     t_diag "idle over 3 s (strace): $(grep -c 'poll(' "$LAB_DIR/idle.strace") poll() calls, $timers timer wake-ups"
     t_is 0 "$timers" "idle, the daemon has no timer wake-up (no polling)"
 fi
+
+# The passes' OVSDB connection stays open between passes, beside the
+# monitor's: a pass neither reconnects nor copies the whole database.
+t_is 2 "$(lab_ns ss -xp state established | grep -c "pid=$DPID,")" \
+    "idle, the daemon keeps two OVSDB connections (the monitor's, the passes')"
 
 # SIGTERM: a clean exit.
 t_diag "daemon pass times (ms): $(grep -oE 'in [0-9]+ ms' "$DLOG" | awk '{print $2}' | sort -n | tr '\n' ' ')"

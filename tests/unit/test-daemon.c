@@ -59,6 +59,32 @@ test_debounce(void)
                 "debounce: the next burst counts from its own first event");
 }
 
+/* The daemon's two quiet times: short after idling, long for what came
+ * while a pass ran. */
+static void
+test_debounce_busy(void)
+{
+    struct debounce d;
+
+    debounce_init(&d, 2, 1000);
+    debounce_set_busy_quiet(&d, 20);
+    debounce_event(&d, 100);
+    test_report(debounce_timeout(&d, 100) == 2, NULL,
+                "debounce: an event after idling, a pass 2 ms later");
+    debounce_clear(&d);
+    debounce_event_busy(&d, 200);
+    test_report(debounce_timeout(&d, 200) == 20 && !debounce_due(&d, 219)
+                && debounce_due(&d, 220), NULL,
+                "debounce: an event during a pass waits the busy quiet time");
+    debounce_event(&d, 210);
+    test_report(debounce_timeout(&d, 210) == 20, NULL,
+                "debounce: the burst keeps the busy quiet time");
+    debounce_clear(&d);
+    debounce_event(&d, 300);
+    test_report(debounce_timeout(&d, 300) == 2, NULL,
+                "debounce: a pass ends the busy quiet time");
+}
+
 static void
 test_ratelimit(void)
 {
@@ -206,6 +232,7 @@ int
 main(void)
 {
     test_debounce();
+    test_debounce_busy();
     test_ratelimit();
     test_log_ratelimit();
     test_is_repeat();
