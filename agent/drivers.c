@@ -781,3 +781,26 @@ driver_table_judge(const struct driver_table *table, const char *driver,
         lift_refusal(out, only_on, out->reason);
     }
 }
+
+/* True if this program runs from its build tree (not installed). */
+static bool
+running_from_build_tree(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    if (n <= 0) {
+        return false;
+    }
+    exe[n] = '\0';
+    return !strncmp(exe, SRCDIR "/", strlen(SRCDIR "/"));
+}
+
+const char *
+drivers_default_file(void)
+{
+    if (access(DRIVERS_DEFAULT_FILE, F_OK) && running_from_build_tree()) {
+        return SRCDIR "/etc/jumboagent/drivers.json";
+    }
+    return DRIVERS_DEFAULT_FILE;
+}

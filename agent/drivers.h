@@ -17,6 +17,12 @@
 
 #define DRIVERS_DEFAULT_FILE DATADIR "/drivers.json"
 
+/* The driver table to read when none is named: DRIVERS_DEFAULT_FILE; a
+ * program that runs from its build tree (tests, the demo) and finds none
+ * installed reads its source tree's etc/jumboagent/drivers.json.  Returns
+ * a static string. */
+const char *drivers_default_file(void);
+
 enum driver_verdict {
     DRIVER_SUPPORTED,           /* Jumbo works; the kernel limit applies. */
     DRIVER_CONDITIONAL,         /* Depends on chip/setup; check max_mtu. */

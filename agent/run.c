@@ -58,20 +58,6 @@ run_check_stdout(int status)
     return status;
 }
 
-/* True if this program runs from its build tree (not installed). */
-static bool
-running_from_build_tree(void)
-{
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-    if (n <= 0) {
-        return false;
-    }
-    exe[n] = '\0';
-    return !strncmp(exe, SRCDIR "/", strlen(SRCDIR "/"));
-}
-
 /* Returns the driver table file to use: --drivers, else the installed one;
  * a program that runs from its build tree and finds none installed uses the
  * one in its source tree. */
@@ -81,10 +67,7 @@ drivers_file(const struct run_context *ctx)
     if (ctx->drivers_file) {
         return ctx->drivers_file;
     }
-    if (access(DRIVERS_DEFAULT_FILE, F_OK) && running_from_build_tree()) {
-        return SRCDIR "/etc/jumboagent/drivers.json";
-    }
-    return DRIVERS_DEFAULT_FILE;
+    return drivers_default_file();
 }
 
 int

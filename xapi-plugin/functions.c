@@ -332,30 +332,6 @@ capture_reply(struct capture *c, struct plugin_reply *reply)
     reply->value = c->buf;
 }
 
-/* True if this program runs from its build tree (not installed). */
-static bool
-running_from_build_tree(void)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-    if (n <= 0) {
-        return false;
-    }
-    exe[n] = '\0';
-    return !strncmp(exe, SRCDIR "/", strlen(SRCDIR "/"));
-}
-
-/* The driver table file: the installed one; a plugin that runs from its
- * build tree and finds none installed uses the source tree's. */
-static const char *
-drivers_file(void)
-{
-    if (access(DRIVERS_DEFAULT_FILE, F_OK) && running_from_build_tree()) {
-        return SRCDIR "/etc/jumboagent/drivers.json";
-    }
-    return DRIVERS_DEFAULT_FILE;
-}
 
 /* Loads the driver table into '*driversp', or fails 'reply'. */
 static int
@@ -365,7 +341,7 @@ load_drivers(struct driver_table **driversp, struct plugin_reply *reply)
     int error;
 
     error_clear(&err);
-    error = driver_table_parse_file(drivers_file(), driversp, &err);
+    error = driver_table_parse_file(drivers_default_file(), driversp, &err);
     if (error) {
         plugin_fail(reply, "JUMBOAGENT_INTERNAL", err.msg, NULL, NULL);
     }
