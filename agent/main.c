@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,19 +132,6 @@ usage(FILE *stream)
             DRIVERS_DEFAULT_FILE, JOURNAL_DEFAULT_DIR, LOCK_DEFAULT_FILE);
 }
 
-/* Prints a one-line error and returns EXIT_ERROR, as run_fail(). */
-static int __attribute__((format(printf, 1, 2)))
-fail(const char *fmt, ...)
-{
-    char msg[4096];
-    va_list args;
-
-    va_start(args, fmt);
-    vsnprintf(msg, sizeof msg, fmt, args);
-    va_end(args);
-    return run_fail("%s", msg);
-}
-
 /* Parses the --timeout argument 'arg' into milliseconds. */
 static bool
 parse_timeout(const char *arg, int *msp)
@@ -208,7 +194,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         switch (c) {
         case OPT_DB:
             if (vswitch_check_remote(optarg, &err)) {
-                return fail("--db: %s", err.msg);
+                return run_fail("--db: %s", err.msg);
             }
             opts->db = optarg;
             opts->db_given = true;
@@ -232,7 +218,7 @@ parse_options(int argc, char *argv[], struct options *opts)
             if (opts->replug != POLICY_REPLUG_DEFAULT
                 && opts->replug != (c == OPT_REPLUG ? POLICY_REPLUG_ALL
                                     : POLICY_REPLUG_NEVER)) {
-                return fail("--replug and --no-replug contradict each "
+                return run_fail("--replug and --no-replug contradict each "
                             "other; give one of them");
             }
             opts->replug = (c == OPT_REPLUG ? POLICY_REPLUG_ALL
@@ -264,13 +250,13 @@ parse_options(int argc, char *argv[], struct options *opts)
             } else if (!strcmp(optarg, "prometheus")) {
                 opts->format = FORMAT_PROMETHEUS;
             } else {
-                return fail("--format: unknown format '%s'; use text, json "
+                return run_fail("--format: unknown format '%s'; use text, json "
                             "or prometheus", optarg);
             }
             break;
         case OPT_TIMEOUT:
             if (!parse_timeout(optarg, &opts->timeout_ms)) {
-                return fail("--timeout: '%s' is not a number of seconds "
+                return run_fail("--timeout: '%s' is not a number of seconds "
                             "greater than 0 (at most 86400)", optarg);
             }
             break;
@@ -281,11 +267,11 @@ parse_options(int argc, char *argv[], struct options *opts)
             usage(stdout);
             return EXIT_IN_SYNC;
         case ':':
-            return fail("option '%s' needs a value; see '%s --help'",
+            return run_fail("option '%s' needs a value; see '%s --help'",
                         argv[optind - 1], program_name);
         case '?':
         default:
-            return fail("unknown option '%s'; see '%s --help'",
+            return run_fail("unknown option '%s'; see '%s --help'",
                         argv[optind - 1], program_name);
         }
     }
@@ -295,42 +281,42 @@ parse_options(int argc, char *argv[], struct options *opts)
         opts->command = "apply";
     }
     if (optind < argc) {
-        return fail("unexpected argument '%s'; see '%s --help'",
+        return run_fail("unexpected argument '%s'; see '%s --help'",
                     argv[optind], program_name);
     }
     if (strcmp(opts->command, "apply") && strcmp(opts->command, "show")
         && strcmp(opts->command, "verify")) {
-        return fail("unknown command '%s'; use 'apply', 'show' or 'verify' "
+        return run_fail("unknown command '%s'; use 'apply', 'show' or 'verify' "
                     "(see '%s --help')", opts->command, program_name);
     }
     if (opts->verify && (strcmp(opts->command, "apply") || opts->dry_run)) {
-        return fail("--verify is for apply (it verifies after applying); "
+        return run_fail("--verify is for apply (it verifies after applying); "
                     "to check the paths only, run '%s verify'",
                     program_name);
     }
     if (opts->daemon && (strcmp(opts->command, "apply") || opts->dry_run
                          || opts->verify || opts->format != FORMAT_TEXT)) {
-        return fail("--daemon applies and keeps the host in line: it takes "
+        return run_fail("--daemon applies and keeps the host in line: it takes "
                     "no command but apply, and no --dry-run, --host-model, "
                     "--verify or --format");
     }
     if (opts->no_rollback && !opts->verify) {
-        return fail("--no-rollback goes with --verify");
+        return run_fail("--no-rollback goes with --verify");
     }
     if (!strcmp(opts->command, "verify") && opts->dry_run) {
-        return fail("verify changes nothing; it takes no --dry-run");
+        return run_fail("verify changes nothing; it takes no --dry-run");
     }
     if (opts->no_policy && opts->policy_given) {
-        return fail("--policy and --no-policy contradict each other; give "
+        return run_fail("--policy and --no-policy contradict each other; give "
                     "one of them");
     }
     if (opts->no_policy && !opts->dry_run) {
-        return fail("--no-policy is only for --dry-run audits: apply needs "
+        return run_fail("--no-policy is only for --dry-run audits: apply needs "
                     "a policy");
     }
     if (opts->format == FORMAT_PROMETHEUS
         && !(!strcmp(opts->command, "apply") && opts->dry_run)) {
-        return fail("--format prometheus is only for --dry-run audits");
+        return run_fail("--format prometheus is only for --dry-run audits");
     }
     return -1;
 }
@@ -366,13 +352,13 @@ read_host(const struct options *opts, struct host **hostp)
     error_clear(&err);
     if (opts->host_model) {
         if (host_json_read_file(opts->host_model, hostp, &err)) {
-            return fail("%s", err.msg);
+            return run_fail("%s", err.msg);
         }
         return 0;
     }
     if (inventory_read(opts->db, opts->timeout_ms, opts->db_given, hostp,
                        NULL, &err)) {
-        return fail("%s", err.msg);
+        return run_fail("%s", err.msg);
     }
     return 0;
 }
@@ -423,7 +409,7 @@ drop_privileges(enum privilege_need need)
 
     error_clear(&err);
     return (privilege_drop(need, &err)
-            ? fail("%s; nothing was changed", err.msg) : 0);
+            ? run_fail("%s; nothing was changed", err.msg) : 0);
 }
 
 static int
@@ -463,7 +449,7 @@ run_dry_run(const struct options *opts)
     }
     error_clear(&err);
     if (plan_compute(policy, host, drivers, &plan, &err)) {
-        status = fail("planning failed: %s", err.msg);
+        status = run_fail("planning failed: %s", err.msg);
         write_failed_metrics(opts, policy, host, status);
     } else {
         struct report_context ctx = {
@@ -511,10 +497,10 @@ run_verify(const struct options *opts)
     error_clear(&err);
     error = policy_parse_file(opts->policy, &policy, &err);
     if (error == -ENOENT && !opts->policy_given) {
-        return fail("verify needs a policy: %s does not exist; pass "
+        return run_fail("verify needs a policy: %s does not exist; pass "
                     "--policy FILE", opts->policy);
     } else if (error) {
-        return fail("%s", err.msg);
+        return run_fail("%s", err.msg);
     }
     /* Probing needs CAP_NET_RAW (raw ICMP sockets) and nothing else: the
      * apply set is the smallest that holds it. */
@@ -525,9 +511,9 @@ run_verify(const struct options *opts)
     }
     options_to_context(opts, &ctx);
     if (verify_prepare(policy, run_verify_deadline_ms(&ctx), &run, &err)) {
-        status = fail("%s; nothing was probed", err.msg);
+        status = run_fail("%s; nothing was probed", err.msg);
     } else if (verify_probe(run, &err)) {
-        status = fail("%s", err.msg);
+        status = run_fail("%s", err.msg);
     } else {
         run_write_verdicts(&ctx, run, "none");
         status = run_check_stdout(EXIT_IN_SYNC);
@@ -559,7 +545,7 @@ run_apply(const struct options *opts)
     status = run_load_inputs(&ctx, &policy, &drivers);
     if (!status && !policy) {
         driver_table_destroy(drivers);
-        status = fail("apply needs a policy: %s does not exist; write one "
+        status = run_fail("apply needs a policy: %s does not exist; write one "
                       "(see policy/README.md) and pass --policy FILE, or "
                       "run with --dry-run to audit", opts->policy);
     }
