@@ -840,17 +840,59 @@ verify_ovs_step(const struct plan_step *step, struct backend *b,
     return error;
 }
 
-/* Checks that every layer of every step took the change. */
+/* Checks the kernel MTU of the 'n' steps of 'plan' at the indexes in
+ * 'which' (each of them a step with a kernel link), with one read of all
+ * their links (backend_link_get_mtus()). */
+static int
+verify_kernel_mtus(const struct plan *plan, const size_t *which, size_t n,
+                   struct backend *b, struct error *err)
+{
+    const char **names = xzalloc((n ? n : 1) * sizeof *names);
+    unsigned int *mtus = xzalloc((n ? n : 1) * sizeof *mtus);
+    int *errors = xzalloc((n ? n : 1) * sizeof *errors);
+    int error;
+
+    for (size_t k = 0; k < n; k++) {
+        names[k] = plan->steps[which[k]].ifname;
+    }
+    error = backend_link_get_mtus(b, names, n, mtus, errors, err);
+    for (size_t k = 0; k < n && !error; k++) {
+        const struct plan_step *step = &plan->steps[which[k]];
+
+        if (errors[k] == -ENODEV && step->role == ROLE_VIF) {
+            log_info("%s: the VIF disappeared during the run (its VM "
+                     "stopped?); not verified", step->ifname);
+        } else if (errors[k]) {
+            error = error_set(err, errors[k], "verify: cannot read the "
+                              "kernel MTU of '%s': %s; it was there when "
+                              "the run began: look for who removed it",
+                              step->ifname, strerror(-errors[k]));
+        } else if (mtus[k] != step->to_mtu) {
+            error = error_set(err, -EIO, "verify: kernel MTU of '%s' is %u, "
+                              "expected %u", step->ifname, mtus[k],
+                              step->to_mtu);
+        }
+    }
+    free(names);
+    free(mtus);
+    free(errors);
+    return error;
+}
+
+/* Checks that every layer of every step took the change: the OVS layers
+ * step by step, then the kernel MTUs of all of them in one read. */
 static int
 verify_steps(const struct plan *plan, const struct host *host,
              struct backend *b, int timeout_ms, struct error *err)
 {
+    size_t *kernel = xzalloc((plan->n_steps ? plan->n_steps : 1)
+                             * sizeof *kernel);
+    size_t n_kernel = 0;
     struct host *now;
     int error = 0;
 
     for (size_t i = 0; i < plan->n_steps && !error; i++) {
         const struct plan_step *step = &plan->steps[i];
-        unsigned int mtu = 0;
 
         if (is_ovs_step(step)) {
             error = verify_ovs_step(step, b, timeout_ms, err);
@@ -867,19 +909,12 @@ verify_steps(const struct plan *plan, const struct host *host,
         } else if (step->action != PLAN_SET_LINK_MTU) {
             continue;
         }
-        error = backend_link_get_mtu(b, step->ifname, &mtu, err);
-        if (error == -ENODEV && step->role == ROLE_VIF) {
-            log_info("%s: the VIF disappeared during the run (its VM "
-                     "stopped?); not verified", step->ifname);
-            error = 0;
-            continue;
-        }
-        if (!error && mtu != step->to_mtu) {
-            error = error_set(err, -EIO, "verify: kernel MTU of '%s' is %u, "
-                              "expected %u", step->ifname, mtu,
-                              step->to_mtu);
-        }
+        kernel[n_kernel++] = i;
     }
+    if (!error) {
+        error = verify_kernel_mtus(plan, kernel, n_kernel, b, err);
+    }
+    free(kernel);
     if (error || !backend_ovs_connected(b)) {
         return error;
     }
@@ -933,13 +968,16 @@ wait_carrier(struct backend *b, const char *ifname, unsigned int mtu,
     return error;
 }
 
-/* Records in 'journal' (and on disk in 'state_dir') that the replug of
- * 'ifname' was made, so that a run killed after it does not make it again.
- * A failed write is only logged: the next run would bounce the link once
- * more, which is safe, and the journal is removed at the end anyway. */
+/* Records in 'journal' (and on disk in 'state_dir' if 'write') that the
+ * replug of 'ifname' was made, so that a run killed after it does not make
+ * it again.  Without 'write', the next replug's journal write, made before
+ * that link goes down, carries the mark: one fsync'd write per replug
+ * instead of two.  A failed write is only logged: the next run would bounce
+ * the link once more, which is safe, and the journal is removed at the end
+ * anyway. */
 static void
 mark_bounced(struct journal *journal, const char *ifname,
-             const char *state_dir)
+             const char *state_dir, bool write)
 {
     struct error w_err;
 
@@ -951,7 +989,7 @@ mark_bounced(struct journal *journal, const char *ifname,
         }
     }
     error_clear(&w_err);
-    if (journal_write(state_dir, journal, &w_err)) {
+    if (write && journal_write(state_dir, journal, &w_err)) {
         log_warn("%s; a run killed before this one ends bounces %s once "
                  "more", w_err.msg, ifname);
     }
@@ -961,15 +999,24 @@ mark_bounced(struct journal *journal, const char *ifname,
  * other step), in order, one link at a time, each back up with carrier
  * before the next (so a bond keeps a live member).  'journal' has each of
  * them as pending from the start, and is written again before each (so
- * that a full disk stops the run before a link goes down) and after each
- * (marked made): a run killed mid-replug leaves nothing down, and the next
- * run bounces exactly the ones still pending. */
+ * that a full disk stops the run before a link goes down, and so that it
+ * carries the previous one's mark "made") and after the last (marked made):
+ * a run killed mid-replug leaves nothing down, and the next run bounces the
+ * ones still pending (and, killed between two replugs, the one just made
+ * once more, which is safe). */
 static int
 replug_steps(const struct plan *plan, const struct host *host,
              struct backend *b, struct journal *journal,
              struct journal *applied, const struct apply_options *opts,
              struct error *err)
 {
+    size_t last = SIZE_MAX;     /* Index of the last replug step. */
+
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        if (plan->steps[i].action == PLAN_REPLUG) {
+            last = i;
+        }
+    }
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *step = &plan->steps[i];
         int error;
@@ -1002,7 +1049,7 @@ replug_steps(const struct plan *plan, const struct host *host,
         }
         log_change("%s: replugged (down/up) at MTU %u (%s)", step->ifname,
                    step->to_mtu, step->reason);
-        mark_bounced(journal, step->ifname, opts->state_dir);
+        mark_bounced(journal, step->ifname, opts->state_dir, i == last);
     }
     return 0;
 }

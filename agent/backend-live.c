@@ -2,6 +2,7 @@
  * vswitch.c, netlink.c, ethtool.c) and holds the OVSDB connection. */
 #include "backend.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include "ethtool.h"
@@ -123,6 +124,25 @@ live_link_get_state(struct backend *b, const char *ifname,
 }
 
 static int
+live_link_get_mtus(struct backend *b, const char *const *ifnames,
+                   size_t n, unsigned int *mtus, int *errors,
+                   struct error *err)
+{
+    struct netlink_link_state *states = xzalloc((n ? n : 1) * sizeof *states);
+    bool *found = xzalloc((n ? n : 1) * sizeof *found);
+    int error = netlink_get_states(ifnames, n, states, found, err);
+
+    (void) b;
+    for (size_t i = 0; !error && i < n; i++) {
+        errors[i] = found[i] ? 0 : -ENODEV;
+        mtus[i] = states[i].mtu;
+    }
+    free(states);
+    free(found);
+    return error;
+}
+
+static int
 live_link_get_mtu(struct backend *b, const char *ifname,
                   unsigned int *mtup, struct error *err)
 {
@@ -209,6 +229,7 @@ static const struct backend_class live_class = {
     .ovs_set_mtu_requests = live_ovs_set_mtu_requests,
     .ovs_wait_mtu = live_ovs_wait_mtu,
     .link_get_state = live_link_get_state,
+    .link_get_mtus = live_link_get_mtus,
     .link_get_mtu = live_link_get_mtu,
     .link_set_mtu = live_link_set_mtu,
     .link_set_up = live_link_set_up,

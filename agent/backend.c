@@ -98,6 +98,27 @@ backend_link_get_mtu(struct backend *b, const char *ifname,
 }
 
 int
+backend_link_get_mtus(struct backend *b, const char *const *ifnames,
+                      size_t n, unsigned int *mtus, int *errors,
+                      struct error *err)
+{
+    if (b->class->link_get_mtus) {
+        return b->class->link_get_mtus(b, ifnames, n, mtus, errors, err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct error one;
+
+        error_clear(&one);
+        mtus[i] = 0;
+        errors[i] = b->class->link_get_mtu(b, ifnames[i], &mtus[i], &one);
+        if (errors[i] && errors[i] != -ENODEV) {
+            return error_set(err, errors[i], "%s", one.msg);
+        }
+    }
+    return 0;
+}
+
+int
 backend_link_set_mtu(struct backend *b, const char *ifname, unsigned int mtu,
                      struct error *err)
 {

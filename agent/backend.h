@@ -67,6 +67,9 @@ struct backend_class {
 
     int (*link_get_state)(struct backend *, const char *ifname,
                           struct backend_link_state *, struct error *);
+    int (*link_get_mtus)(struct backend *, const char *const *ifnames,
+                         size_t n, unsigned int *mtus, int *errors,
+                         struct error *);
     int (*link_get_mtu)(struct backend *, const char *ifname,
                         unsigned int *mtup, struct error *);
     int (*link_set_mtu)(struct backend *, const char *ifname,
@@ -142,6 +145,18 @@ int backend_link_get_state(struct backend *b, const char *ifname,
                            struct error *err);
 int backend_link_get_mtu(struct backend *b, const char *ifname,
                          unsigned int *mtup, struct error *err);
+
+/* Reads the MTU of each of the 'n' links named in 'ifnames' at once (the
+ * live backend: one dump of the kernel's links, not one request per link):
+ * 'mtus[i]' for 'ifnames[i]' when 'errors[i]' is 0; 'errors[i]' is
+ * -ENODEV when there is no such link.  The caller owns the arrays.
+ * Returns 0, or a negative errno value with 'err' set when the read failed
+ * otherwise (then 'errors' and 'mtus' are not all filled).  A backend
+ * without the batch op (link_get_mtus NULL: the fake) is asked link by
+ * link, in order, with its link_get_mtu. */
+int backend_link_get_mtus(struct backend *b, const char *const *ifnames,
+                          size_t n, unsigned int *mtus, int *errors,
+                          struct error *err);
 int backend_link_set_mtu(struct backend *b, const char *ifname,
                          unsigned int mtu, struct error *err);
 int backend_link_set_up(struct backend *b, const char *ifname, bool up,

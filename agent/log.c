@@ -1,16 +1,35 @@
 /* Logging of changes: see log.h. */
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "escape.h"
 #include "ratelimit.h"
 
 static bool syslog_open;
+
+/* Whether anything listens on /dev/log.  glibc's syslog() tries to connect
+ * on every call while nothing listens (0.5 s of a 2000-port apply), so it
+ * is probed once and, when down, not called; a down probe is retried after
+ * SYSLOG_REPROBE_S, for the daemon, whose syslog may come up later. */
+enum syslog_state {
+    SYSLOG_UNPROBED,
+    SYSLOG_UP,
+    SYSLOG_DOWN
+};
+#define SYSLOG_REPROBE_S 10
+static enum syslog_state syslog_state;
+static time_t syslog_probed;    /* CLOCK_MONOTONIC seconds of the probe. */
+static bool syslog_down_said;   /* The warning was printed. */
 static bool ratelimit_on;
 static struct ratelimit ratelimit;
 
@@ -37,6 +56,59 @@ log_allowed(const char *msg)
                            ts.tv_sec * 1000LL + ts.tv_nsec / 1000000);
 }
 
+/* Returns 0 if a datagram or stream socket connects to the syslog socket
+ * _PATH_LOG, otherwise a positive errno value. */
+static int
+syslog_probe(void)
+{
+    static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    int error = ENOENT;
+
+    strncpy(sun.sun_path, _PATH_LOG, sizeof sun.sun_path - 1);
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+        int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+
+        if (fd < 0) {
+            return errno;
+        }
+        error = connect(fd, (struct sockaddr *) &sun, sizeof sun) ? errno : 0;
+        close(fd);
+        if (error != EPROTOTYPE) {
+            break;
+        }
+    }
+    return error;
+}
+
+/* True if syslog() is worth calling: something listened on /dev/log at the
+ * last probe (see 'syslog_state').  The first time it is found down, says
+ * so once on stderr. */
+static bool
+syslog_available(void)
+{
+    struct timespec ts;
+    int error;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (syslog_state == SYSLOG_UP
+        || (syslog_state == SYSLOG_DOWN
+            && ts.tv_sec - syslog_probed < SYSLOG_REPROBE_S)) {
+        return syslog_state == SYSLOG_UP;
+    }
+    error = syslog_probe();
+    syslog_probed = ts.tv_sec;
+    syslog_state = error ? SYSLOG_DOWN : SYSLOG_UP;
+    if (error && !syslog_down_said) {
+        fprintf(stderr, "jumboagent: warning: syslog is not available "
+                "(connecting to %s: %s): changes and outcomes go to stderr "
+                "only; start a syslog daemon to keep them in the host's "
+                "log\n", _PATH_LOG, strerror(error));
+        syslog_down_said = true;
+    }
+    return !error;
+}
+
 void
 log_open(const char *ident, bool use_syslog)
 {
@@ -58,7 +130,7 @@ log_va(int priority, const char *prefix, const char *fmt, va_list args)
     }
     escaped = escape_text(msg, true);
     fprintf(stderr, "jumboagent: %s%s\n", prefix, escaped);
-    if (syslog_open && priority != LOG_INFO) {
+    if (syslog_open && priority != LOG_INFO && syslog_available()) {
         syslog(priority, "%s", escaped);
     }
     free(escaped);
@@ -91,8 +163,10 @@ log_outcome(enum outcome outcome, const char *fmt, ...)
     escaped = escape_text(msg, true);
     fprintf(stderr, "jumboagent: %s\n", escaped);
     log_open("jumboagent", true);
-    syslog(failed ? LOG_ERR : LOG_NOTICE, "outcome %s: %s",
-           outcome_to_string(outcome), escaped);
+    if (syslog_available()) {
+        syslog(failed ? LOG_ERR : LOG_NOTICE, "outcome %s: %s",
+               outcome_to_string(outcome), escaped);
+    }
     free(escaped);
 }
 

@@ -2,8 +2,10 @@
  * outcome of every run, is written to stderr and to syslog (facility
  * daemon), so that both the operator at the terminal and the host's log
  * keep the record.  Messages are escaped (escape.h): a name in them never
- * sends raw control characters to a terminal or to the log.  Only main.c
- * and apply.c log. */
+ * sends raw control characters to a terminal or to the log.  When nothing
+ * listens on /dev/log (checked once, and again at most every 10 s while it
+ * stays so), syslog is not called and one warning on stderr says so.  Only
+ * main.c and apply.c log. */
 #ifndef JUMBOAGENT_LOG_H
 #define JUMBOAGENT_LOG_H 1
 

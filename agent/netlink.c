@@ -37,6 +37,7 @@
 #include <netlink/route/link.h>
 
 #include "host.h"
+#include "name-index.h"
 #include "util.h"
 
 #ifndef SOL_NETLINK
@@ -520,7 +521,7 @@ parse_route_msg(struct nl_msg *msg, void *state_)
  * 'parse' with 'state'.  Returns 0 or a libnl error code. */
 static int
 dump(struct nl_sock *sock, int type, const void *hdr, size_t hdr_size,
-     uint32_t ext_mask, nl_recvmsg_msg_cb_t parse, struct dump_state *state)
+     uint32_t ext_mask, nl_recvmsg_msg_cb_t parse, void *state)
 {
     struct nl_msg *msg;
     int error;
@@ -982,6 +983,86 @@ netlink_get_state(const char *ifname, struct netlink_link_state *state,
         *state = answer.state;
     }
     return error;
+}
+
+/* What parse_states_msg() fills: the answers for the links in 'index'. */
+struct states_answer {
+    struct name_index *index;   /* Link name -> position in 'states'. */
+    struct netlink_link_state *states;
+    bool *found;
+};
+
+/* libnl valid-message callback for a dump of links: stores the state of
+ * each link that 'answer_' (a struct states_answer) asks about. */
+static int
+parse_states_msg(struct nl_msg *msg, void *answer_)
+{
+    struct states_answer *answer = answer_;
+    struct link_answer one;
+    struct nlattr *name;
+    size_t i;
+
+    name = nlmsg_find_attr(nlmsg_hdr(msg), sizeof (struct ifinfomsg),
+                           IFLA_IFNAME);
+    if (!name) {
+        return NL_SKIP;
+    }
+    i = name_index_find(answer->index, nla_get_string(name));
+    if (i == NAME_INDEX_NONE) {
+        return NL_SKIP;
+    }
+    memset(&one, 0, sizeof one);
+    parse_state_msg(msg, &one);
+    if (one.found) {
+        answer->states[i] = one.state;
+        answer->found[i] = true;
+    }
+    return NL_OK;
+}
+
+int
+netlink_get_states(const char *const *names, size_t n,
+                   struct netlink_link_state *states, bool *found,
+                   struct error *err)
+{
+    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+    struct states_answer answer;
+    struct kernel_error kerr;
+    struct nl_sock *sock;
+    int error;
+
+    memset(states, 0, n * sizeof *states);
+    memset(found, 0, n * sizeof *found);
+    if (!n) {
+        return 0;
+    }
+    error = open_socket(&sock, &kerr, err);
+    if (error) {
+        return error_prefix(err, error, "Cannot read the state of %zu "
+                            "links", n);
+    }
+    answer.index = name_index_create();
+    answer.states = states;
+    answer.found = found;
+    for (size_t i = 0; i < n; i++) {
+        name_index_add(answer.index, names[i], i);
+    }
+    for (int attempt = 0; attempt < DUMP_ATTEMPTS; attempt++) {
+        memset(found, 0, n * sizeof *found);
+        memset(&kerr, 0, sizeof kerr);
+        error = dump(sock, RTM_GETLINK, &ifi, sizeof ifi,
+                     RTEXT_FILTER_SKIP_STATS, parse_states_msg, &answer);
+        if (error != -NLE_DUMP_INTR) {
+            break;
+        }
+    }
+    nl_socket_free(sock);
+    name_index_destroy(answer.index);
+    if (error < 0) {
+        return set_nl_error(err, error, &kerr, "Cannot read the state of "
+                            "%zu links (%s, ...)", n, names[0]);
+    }
+    return 0;
 }
 
 int

@@ -9,6 +9,7 @@
 #define JUMBOAGENT_NETLINK_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 
@@ -40,6 +41,15 @@ struct netlink_link_state {
  * or a negative errno value (-ENODEV when there is no such link). */
 int netlink_get_state(const char *ifname, struct netlink_link_state *state,
                       struct error *err);
+
+/* Reads the MTU and the up/down state of each of the 'n' links named in
+ * 'names' with one dump of the kernel's links (not one request per link):
+ * 'states[i]' and 'found[i]' (false: there is no such link) for
+ * 'names[i]'.  The caller owns all three arrays.  Returns 0 or a negative
+ * errno value with 'err' set, when the dump failed as a whole. */
+int netlink_get_states(const char *const *names, size_t n,
+                       struct netlink_link_state *states, bool *found,
+                       struct error *err);
 
 /* Waits until link 'ifname' is operationally up (carrier), for at most
  * 'timeout_ms', on the kernel's link notifications (no polling loop: it

@@ -133,12 +133,13 @@ host_has_default_route(const struct host *host)
 
 /* True if 'claim' of a network on 'node' changes the host's management
  * path: the link of 'node' carries a default route, or the host has none
- * and another network that says "management": true claims 'node' exactly
+ * ('routed' is false: host_has_default_route(), computed once per plan,
+ * not once per claim, which made the planner quadratic) and another network that says "management": true claims 'node' exactly
  * at less than 'claim' wants (that network is stored in '*mgmt_net';
  * NO_NET for a default route). */
 static bool
 management_owner(const struct planner *pl, const struct node *node,
-                 const struct claim *claim, size_t *mgmt_net)
+                 const struct claim *claim, bool routed, size_t *mgmt_net)
 {
     size_t net = claim->net;
 
@@ -146,7 +147,7 @@ management_owner(const struct planner *pl, const struct node *node,
     if (node->link && node->link->default_route) {
         return true;
     }
-    if (host_has_default_route(pl->host)) {
+    if (routed) {
         return false;
     }
     for (size_t i = 0; i < node->n_claims; i++) {
@@ -163,9 +164,11 @@ management_owner(const struct planner *pl, const struct node *node,
 
 /* Judges claim 'c' on 'node' against the management rule, the kernel's
  * limits, the driver table and the overrides; refuses its network if it
- * fails. */
+ * fails.  'routed': the host has a default route (host_has_default_route()).
+ */
 static void
-check_claim(struct planner *pl, struct node *node, const struct claim *c)
+check_claim(struct planner *pl, struct node *node, const struct claim *c,
+            bool routed)
 {
     const struct policy_network *pn = planner_net(pl, c->net);
     const struct host_link *link = node->link;
@@ -181,7 +184,7 @@ check_claim(struct planner *pl, struct node *node, const struct claim *c)
     }
 
     if (!pn->management && c->mtu != plan_node_current(node)
-        && management_owner(pl, node, c, &mgmt_net)) {
+        && management_owner(pl, node, c, routed, &mgmt_net)) {
         if (link->default_route) {
             plan_msg_add(&m, "%s carries the default route, and ",
                          link->name);
@@ -428,12 +431,14 @@ check_tunnel(struct planner *pl, const struct node *node,
 void
 plan_checks_claims(struct planner *pl)
 {
+    bool routed = host_has_default_route(pl->host);
+
     plan_claims_overrides(pl);
     for (size_t i = 0; i < pl->n_nodes; i++) {
         struct node *node = pl->nodes[i];
 
         for (size_t k = 0; k < node->n_claims; k++) {
-            check_claim(pl, node, &node->claims[k]);
+            check_claim(pl, node, &node->claims[k], routed);
             check_tunnel(pl, node, &node->claims[k]);
         }
     }

@@ -867,6 +867,77 @@ test_replug(void)
     }
 }
 
+/* What the journal on disk says when eno2 goes down for its replug (see
+ * check_journal_at_replug()). */
+struct replug_journal {
+    const char *dir;
+    bool seen;                  /* eno2 went down, the journal was read. */
+    bool eno1_made;             /* It marks eno1's replug made. */
+    bool eno2_pending;          /* It has eno2's replug, not made. */
+};
+
+/* Fake hook: at the first up/down of eno2 (its down), reads the journal
+ * in the state directory into 'aux_' (a struct replug_journal). */
+static void
+check_journal_at_replug(struct fake_backend *fb, enum fake_op op,
+                        const char *ifname, void *aux_)
+{
+    struct replug_journal *aux = aux_;
+    struct journal *journal;
+    struct error err;
+
+    (void) fb;
+    if (op != FAKE_LINK_SET_UP || !ifname || strcmp(ifname, "eno2")
+        || aux->seen) {
+        return;
+    }
+    aux->seen = true;
+    error_clear(&err);
+    if (journal_read(aux->dir, &journal, &err) || !journal) {
+        return;
+    }
+    for (size_t i = 0; i < journal->n_entries; i++) {
+        const struct journal_entry *e = &journal->entries[i];
+
+        if (e->layer != JOURNAL_LINK_UP) {
+            continue;
+        }
+        if (!strcmp(e->ifname, "eno1") && e->bounced) {
+            aux->eno1_made = true;
+        }
+        if (!strcmp(e->ifname, "eno2") && !e->bounced) {
+            aux->eno2_pending = true;
+        }
+    }
+    journal_destroy(journal);
+}
+
+/* The journal of two replugs is written once per replug, before its link
+ * goes down, and that write carries the mark of the replug before it: a
+ * run killed while eno2 is down bounces eno2 again, not eno1. */
+static void
+test_replug_journal(void)
+{
+    struct replug_journal aux = { .seen = false };
+    struct fixture fx;
+    int error;
+
+    if (!fixture_load_replug(&fx, "ovs-port-on-kernel-vlan",
+                             POLICY_REPLUG_ALL, NULL)) {
+        return;
+    }
+    aux.dir = fx.state_dir;
+    fake_backend_set_hook(fx.fb, check_journal_at_replug, &aux);
+    error = fixture_apply(&fx);
+    fake_backend_set_hook(fx.fb, NULL, NULL);
+    test_report(!error, fx.err.msg, "%s: applies with replug", fx.name);
+    test_report(aux.seen && aux.eno2_pending, NULL, "%s: the journal has "
+                "eno2's replug, pending, when eno2 goes down", fx.name);
+    test_report(aux.seen && aux.eno1_made, NULL, "%s: the journal marks "
+                "eno1's replug made when eno2 goes down", fx.name);
+    fixture_free(&fx);
+}
+
 /* Only physical uplinks and members are bounced, never a VIF (veth-ct1 is
  * a veth) and never a link on the management path; a plan that has a
  * replug step out of place is refused before any change. */
@@ -1616,6 +1687,7 @@ main(void)
     test_rollback_incomplete_then_recover();
     test_recover_journal();
     test_replug();
+    test_replug_journal();
     test_replug_roles();
     test_recover_finishes();
     test_recover_cut_off_then_run();
