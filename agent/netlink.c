@@ -158,17 +158,22 @@ open_socket(struct nl_sock **sockp, struct kernel_error *kerr,
     int one = 1;
     int error;
 
+    *sockp = NULL;
     memset(kerr, 0, sizeof *kerr);
     sock = nl_socket_alloc();
     if (!sock) {
-        return error_set(err, -ENOMEM, "Cannot allocate a netlink socket");
+        error_set(err, -ENOMEM, "Cannot allocate a netlink socket");
+        return -ENOMEM;
     }
     error = nl_connect(sock, NETLINK_ROUTE);
     if (error < 0) {
+        int errnum = nle_to_errno(error);
+
         nl_socket_free(sock);
-        return error_set(err, -nle_to_errno(error),
-                         "Cannot open a route netlink socket: %s",
-                         nl_geterror(error));
+        errnum = errnum > 0 ? -errnum : -EIO;
+        error_set(err, errnum, "Cannot open a route netlink socket: %s",
+                  nl_geterror(error));
+        return errnum;
     }
     /* Big dumps need more than libnl's default receive buffer; peeking
      * sizes each read to the next message. */
