@@ -1312,36 +1312,52 @@ test_steps_after_ovs(void)
     fixture_free(&fx);
 }
 
-/* A stop request (SIGTERM, blocked as main.c blocks it) between steps
- * rolls back. */
+/* A signal that arrives between steps, blocked as run.c blocks it: raised
+ * when eth1's MTU is set. */
 static void
-raise_term(struct fake_backend *fb, enum fake_op op, const char *ifname,
-           void *aux)
+raise_signal(struct fake_backend *fb, enum fake_op op, const char *ifname,
+             void *aux)
 {
     (void) fb;
-    (void) aux;
     if (op == FAKE_LINK_SET_MTU && ifname && !strcmp(ifname, "eth1")) {
-        raise(SIGTERM);
+        raise(*(const int *) aux);
     }
 }
 
+/* Applies with 'signo' raised mid-way; returns apply's result and whether
+ * the signal was still pending for the caller afterwards (it is taken). */
+static int
+apply_with_signal(struct fixture *fx, int signo, bool *pendingp)
+{
+    sigset_t set, old, pending;
+    int error, sig;
+
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    fake_backend_set_hook(fx->fb, raise_signal, &signo);
+    error = fixture_apply(fx);
+    sigpending(&pending);
+    *pendingp = sigismember(&pending, signo);
+    if (*pendingp) {
+        sigwait(&set, &sig);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return error;
+}
+
+/* A stop request (SIGTERM) between steps rolls back. */
 static void
 test_stop_request(void)
 {
-    sigset_t term, old;
     struct fixture fx;
-    int error, sig;
+    bool pending;
+    int error;
 
     if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
         return;
     }
-    sigemptyset(&term);
-    sigaddset(&term, SIGTERM);
-    sigprocmask(SIG_BLOCK, &term, &old);
-    fake_backend_set_hook(fx.fb, raise_term, NULL);
-    error = fixture_apply(&fx);
-    sigwait(&term, &sig);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    error = apply_with_signal(&fx, SIGTERM, &pending);
     check_failed(&fx, error, -EINTR, true);
     check_msg(&fx, "interrupted by SIGTERM", "names the signal");
     check_host(&fx, fx.host, "the host is back as it was");
@@ -1353,39 +1369,17 @@ test_stop_request(void)
 /* The daemon: a SIGHUP during a pass is a reload for after it, not a stop
  * (apply_options.hangup_reloads); without that it stops and rolls back. */
 static void
-raise_hup(struct fake_backend *fb, enum fake_op op, const char *ifname,
-          void *aux)
-{
-    (void) fb;
-    (void) aux;
-    if (op == FAKE_LINK_SET_MTU && ifname && !strcmp(ifname, "eth1")) {
-        raise(SIGHUP);
-    }
-}
-
-static void
 test_hangup(bool reloads)
 {
-    sigset_t hup, old, pending;
     struct fixture fx;
     bool was_pending;
-    int error, sig;
+    int error;
 
     if (!fixture_load(&fx, "linux-bridge-kernel-bond")) {
         return;
     }
-    sigemptyset(&hup);
-    sigaddset(&hup, SIGHUP);
-    sigprocmask(SIG_BLOCK, &hup, &old);
-    fake_backend_set_hook(fx.fb, raise_hup, NULL);
     fx.opts.hangup_reloads = reloads;
-    error = fixture_apply(&fx);
-    sigpending(&pending);
-    was_pending = sigismember(&pending, SIGHUP);
-    if (was_pending) {
-        sigwait(&hup, &sig);
-    }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    error = apply_with_signal(&fx, SIGHUP, &was_pending);
     test_report(was_pending, "", "%s: the SIGHUP is left pending for the "
                 "caller (hangup_reloads %d)", fx.name, reloads);
     if (reloads) {
