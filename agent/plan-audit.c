@@ -97,7 +97,14 @@ audit_ovs_iface(const struct planner *pl, const struct host *host,
     enum plan_ovs_stale stale = plan_host_ovs_stale(host, iface);
     struct msg m = { .len = 0 };
 
-    if (iface->has_mtu_request && iface->has_mtu
+    /* A kernel MTU at the mtu_request with Interface.mtu behind it is
+     * ovs-vswitchd's status not yet published (it lags the change by up to
+     * seconds on a large bridge), not drift. */
+    bool lagging = (iface->has_mtu_request && iface->has_mtu && link
+                    && link->mtu == iface->mtu_request
+                    && iface->mtu != link->mtu);
+
+    if (iface->has_mtu_request && iface->has_mtu && !lagging
         && iface->mtu_request != iface->mtu) {
         plan_msg_add(&m, "%s has mtu_request %u but vswitchd reports MTU %u: "
                      "vswitchd did not apply it: look for 'failed to set MTU' "
@@ -112,7 +119,7 @@ audit_ovs_iface(const struct planner *pl, const struct host *host,
                             SEVERITY_DRIFT, iface->name, net, &m);
         m.len = 0;
     }
-    if (iface->has_mtu && link && link->mtu != iface->mtu) {
+    if (iface->has_mtu && link && link->mtu != iface->mtu && !lagging) {
         plan_msg_add(&m, "OVS reports MTU %u for %s but the kernel has %u: "
                      "something changed it outside OVS, and vswitchd may undo "
                      "that on its next reconfiguration; change it through "
