@@ -48,11 +48,10 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
              -DDATADIR='"$(DATADIR)"' -DSRCDIR='"$(SRCDIR)"' \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' \
              $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c libxml-2.0 libsystemd 2>/dev/null)
-LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c libxml-2.0 libsystemd 2>/dev/null)
-# libcurl: only the binary links it (xapi-client.o, in libjumbo-live.a).
-CURL_LIBS  = $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
-# The kernel adapters read guest facts from xenstore (agent/xen-guest.c).
-XEN_LIBS   = $(shell $(PKG_CONFIG) --libs xenstore 2>/dev/null || echo -lxenstore)
+# libxml2, libxenstore and libcurl are not linked into jumboagent: it
+# loads them when a run needs them (agent/dynlib.h); their headers are all
+# the build needs.
+LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c libsystemd 2>/dev/null)
 # The xapi plugin (xapi-plugin/) parses and writes XML-RPC with libxml2.
 PLUGIN_LIBS = $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
 
@@ -79,7 +78,8 @@ endif
 
 AGENT_SRCS  := $(wildcard agent/*.c)
 LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c \
-               agent/xapi-client.c agent/pool.c agent/pool-cli.c
+               agent/xapi-client.c agent/curl-lib.c agent/pool.c \
+               agent/pool-cli.c
 KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c agent/icmp-probe.c \
                agent/verify.c agent/libvirt.c agent/link-monitor.c \
                agent/xen-guest.c
@@ -173,29 +173,27 @@ $(B)/%.o: %.c $(B)/paths.stamp $(B)/%.d
 
 $(B)/jumboagent: $(APP_OBJS) $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(APP_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) \
-	    $(CURL_LIBS) $(XEN_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(APP_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) -ldl
 
 # The xapi plugin (installed as /etc/xapi.d/plugins/jumboagent).
 $(B)/jumboagent-xapi-plugin: $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) \
-	    $(PLUGIN_LIBS) $(LIBS) $(XEN_LIBS)
+	    $(PLUGIN_LIBS) $(LIBS) -ldl
 
 # Unit tests: no OVS library, no root.  test-xmlrpc also links the
 # plugin's XML-RPC object and libxml2.
 $(UNIT_BINS): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_OBJS) $(UNIT_ARCHIVES)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(filter $(B)/xapi-plugin/%.o,$^) \
-	    $(UNIT_OBJS) $(UNIT_ARCHIVES) $(PLUGIN_LIBS) $(LIBS) $(XEN_LIBS)
+	    $(UNIT_OBJS) $(UNIT_ARCHIVES) $(PLUGIN_LIBS) $(LIBS) -ldl
 $(B)/tests/unit/test-xmlrpc: $(B)/xapi-plugin/xmlrpc.o
 
 # Lab test drivers (tests/lab/*.c): small programs that the lab scripts run
 # against a real ovsdb-server/ovs-vswitchd in a throwaway netns.
 $(LAB_BINS): $(B)/tests/lab/%: $(B)/tests/lab/%.o $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LAB     $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) \
-	    $(XEN_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) -ldl
 
 tests: $(B)/jumboagent $(B)/jumboagent-xapi-plugin $(UNIT_BINS) $(LAB_BINS)
 

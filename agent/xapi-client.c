@@ -6,7 +6,6 @@
  * which xapi grants to root on the unix socket without a password. */
 #include "xapi-client.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -14,12 +13,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "curl-lib.h"
 #include "util.h"
 
 /* The largest answer read: get_all_records of a big pool is a few MB. */
 #define XAPI_MAX_RESPONSE_SIZE (64u << 20)
 
 struct xapi_client {
+    const struct curl_lib *lib; /* curl-lib.h. */
     CURL *curl;
     char *path;                 /* The unix socket. */
     int timeout_ms;             /* Per call. */
@@ -117,20 +118,20 @@ call_once(struct xapi_client *c, const char *method, const char *session,
     json_object_object_add(req, "id", json_object_new_int((int) ++c->id));
     body = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
 
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    curl_easy_reset(c->curl);
-    curl_easy_setopt(c->curl, CURLOPT_UNIX_SOCKET_PATH, c->path);
-    curl_easy_setopt(c->curl, CURLOPT_URL, "http://localhost/jsonrpc");
-    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, (long) c->timeout_ms);
-    curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, write_response);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &resp);
-    curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf);
-    rc = curl_easy_perform(c->curl);
-    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
+    headers = c->lib->slist_append(headers, "Content-Type: application/json");
+    c->lib->easy_reset(c->curl);
+    c->lib->easy_setopt(c->curl, CURLOPT_UNIX_SOCKET_PATH, c->path);
+    c->lib->easy_setopt(c->curl, CURLOPT_URL, "http://localhost/jsonrpc");
+    c->lib->easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
+    c->lib->easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
+    c->lib->easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, (long) c->timeout_ms);
+    c->lib->easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+    c->lib->easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, write_response);
+    c->lib->easy_setopt(c->curl, CURLOPT_WRITEDATA, &resp);
+    c->lib->easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf);
+    rc = c->lib->easy_perform(c->curl);
+    c->lib->easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+    c->lib->slist_free_all(headers);
     json_object_put(req);
 
     if (resp.too_big) {
@@ -147,7 +148,7 @@ call_once(struct xapi_client *c, const char *method, const char *session,
                            : -ECONNREFUSED, "xapi %s on %s: %s; is xapi "
                            "running on this host (the pool coordinator)?",
                            method, c->path,
-                           *errbuf ? errbuf : curl_easy_strerror(rc));
+                           *errbuf ? errbuf : c->lib->easy_strerror(rc));
     } else if (status != 200 || !resp.data
                || !(answer = json_tokener_parse(resp.data))
                || !json_object_is_type(answer, json_type_object)) {
@@ -199,16 +200,16 @@ int
 xapi_client_open(const char *path, int timeout_ms,
                  struct xapi_client **clientp, struct error *err)
 {
-    static bool initialized;
+    const struct curl_lib *lib = curl_lib_get(err);
     struct xapi_client *c;
     int retval;
 
-    if (!initialized) {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-        initialized = true;
+    if (!lib) {
+        return -ENOENT;
     }
     c = xzalloc(sizeof *c);
-    c->curl = curl_easy_init();
+    c->lib = lib;
+    c->curl = lib->easy_init();
     c->path = xstrdup(path);
     c->timeout_ms = timeout_ms;
     if (!c->curl) {
@@ -233,7 +234,7 @@ xapi_client_close(struct xapi_client *c)
     if (c->session) {
         call_once(c, "session.logout", c->session, NULL, NULL, NULL, NULL);
     }
-    curl_easy_cleanup(c->curl);
+    c->lib->easy_cleanup(c->curl);
     free(c->session);
     free(c->path);
     free(c);

@@ -1,4 +1,5 @@
-/* xenstore adapter (xen-guest.h), with libxenstore. */
+/* xenstore adapter (xen-guest.h), with libxenstore, loaded only on a host
+ * that has xenstore and VIFs (dynlib.h). */
 #include "xen-guest.h"
 
 #include <limits.h>
@@ -9,7 +10,10 @@
 #include <unistd.h>
 #include <xenstore.h>
 
+#include "dynlib.h"
+#include "error.h"
 #include "host.h"
+#include "log.h"
 #include "util.h"
 
 /* Where libxenstore connects: xenstored's socket, or the xenbus device.
@@ -31,6 +35,40 @@ xenstore_present(void)
         }
     }
     return false;
+}
+
+/* libxenstore's functions (dynlib.h). */
+static struct {
+    struct xs_handle *(*open)(unsigned long flags);
+    void *(*read)(struct xs_handle *, xs_transaction_t, const char *path,
+                  unsigned int *len);
+    void (*close)(struct xs_handle *);
+} xs_lib;
+
+/* Loads libxenstore into 'xs_lib' if it is not yet.  Returns false, with
+ * the reason on standard error once, if it cannot be loaded. */
+static bool
+xs_lib_load(void)
+{
+    static int state;           /* 0: not tried, 1: loaded, -1: failed. */
+    const struct dynlib_sym syms[] = {
+        { "xs_open", &xs_lib.open, false },
+        { "xs_read", &xs_lib.read, false },
+        { "xs_close", &xs_lib.close, false },
+    };
+
+    if (!state) {
+        struct error err;
+
+        error_clear(&err);
+        state = dynlib_load("libxenstore.so.4", "libxenstore4 (for the "
+                            "scatter-gather check of Xen VIFs)", syms,
+                            ARRAY_SIZE(syms), &err) ? -1 : 1;
+        if (state < 0) {
+            log_warn("%s; the VIFs' feature-sg is not checked", err.msg);
+        }
+    }
+    return state > 0;
 }
 
 int
@@ -61,7 +99,7 @@ static char *
 read_key(struct xs_handle *xs, const char *path)
 {
     unsigned int len;
-    char *value = xs_read(xs, XBT_NULL, path, &len);
+    char *value = xs_lib.read(xs, XBT_NULL, path, &len);
 
     if (value && strlen(value) != len) {
         free(value);            /* A NUL inside: not a key we understand. */
@@ -113,10 +151,10 @@ xen_guest_read_host(struct host *host)
 
         any = xen_guest_parse_vif(host->links[i].name, &d, &n);
     }
-    if (!any || !xenstore_present()) {
+    if (!any || !xenstore_present() || !xs_lib_load()) {
         return;
     }
-    xs = xs_open(XS_OPEN_READONLY);
+    xs = xs_lib.open(XS_OPEN_READONLY);
     if (!xs) {
         return;
     }
@@ -127,5 +165,5 @@ xen_guest_read_host(struct host *host)
             read_vif(xs, &host->links[i], d, n);
         }
     }
-    xs_close(xs);
+    xs_lib.close(xs);
 }
