@@ -99,7 +99,8 @@ child_attr(const xmlNode *parent, const char *name, const char *attr,
            char *dst, size_t size)
 {
     xmlNode *child = child_element(parent, name);
-    xmlChar *value = child ? xml.get_prop(child, (const xmlChar *) attr) : NULL;
+    xmlChar *value = (child ? xml.get_prop(child, (const xmlChar *) attr)
+                      : NULL);
     bool fits = !value || strlen((const char *) value) < size;
 
     copy_string(dst, value && fits ? (const char *) value : "", size);
