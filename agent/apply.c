@@ -1019,7 +1019,7 @@ mark_bounced(struct journal *journal, const char *ifname,
         }
     }
     error_clear(&w_err);
-    if (write && journal_write(state_dir, journal, &w_err)) {
+    if (write && journal_update(state_dir, journal, &w_err)) {
         log_warn("%s; a run killed before this one ends bounces %s once "
                  "more", w_err.msg, ifname);
     }
@@ -1033,7 +1033,9 @@ mark_bounced(struct journal *journal, const char *ifname,
  * carries the previous one's mark "made") and after the last (marked made):
  * a run killed mid-replug leaves nothing down, and the next run bounces the
  * ones still pending (and, killed between two replugs, the one just made
- * once more, which is safe). */
+ * once more, which is safe).  These writes only carry "made" marks (the
+ * entries are on disk from the start), so they are journal_update()s: a
+ * power loss that loses one costs a second bounce, which is safe too. */
 static int
 replug_steps(const struct plan *plan, const struct host *host,
              struct backend *b, struct journal *journal,
@@ -1059,7 +1061,7 @@ replug_steps(const struct plan *plan, const struct host *host,
             return error;
         }
         journal_step(journal, host, step);
-        error = journal_write(opts->state_dir, journal, err);
+        error = journal_update(opts->state_dir, journal, err);
         if (!error) {
             journal_step(applied, host, step);
         }

@@ -132,8 +132,10 @@ journal_check_dir(const char *dir, struct error *err)
     return error;
 }
 
-int
-journal_write(const char *dir, const struct journal *journal,
+/* Writes 'journal' to 'dir' atomically; with 'sync_dir', waits until the
+ * new name is on disk too. */
+static int
+journal_store(const char *dir, const struct journal *journal, bool sync_dir,
               struct error *err)
 {
     struct json_object *root = json_object_new_object();
@@ -193,13 +195,27 @@ journal_write(const char *dir, const struct journal *journal,
                               dir, JOURNAL_FILE ".tmp", JOURNAL_FILE,
                               strerror(errno));
             unlinkat(dfd, JOURNAL_FILE ".tmp", 0);
-        } else {
+        } else if (sync_dir) {
             fsync(dfd);
         }
         close(dfd);
     }
     free(body);
     return error;
+}
+
+int
+journal_write(const char *dir, const struct journal *journal,
+              struct error *err)
+{
+    return journal_store(dir, journal, true, err);
+}
+
+int
+journal_update(const char *dir, const struct journal *journal,
+               struct error *err)
+{
+    return journal_store(dir, journal, false, err);
 }
 
 /* What the shared reader needs to know about a journal. */

@@ -97,8 +97,18 @@ void journal_add(struct journal *journal, const struct journal_entry *entry);
  * message that names the directory and what to do. */
 int journal_check_dir(const char *dir, struct error *err);
 
-/* Writes 'journal' to 'dir' atomically.  Returns 0 or a negative errno. */
+/* Writes 'journal' to 'dir' atomically, and waits until the file and its
+ * name are on disk.  Returns 0 or a negative errno. */
 int journal_write(const char *dir, const struct journal *journal,
+                  struct error *err);
+
+/* Writes 'journal' over the one journal_write() put in 'dir', atomically
+ * and with its content on disk, but without waiting for the directory (one
+ * fsync less, 8 to 15 ms on this lab's disk): after a power loss the
+ * previous version may be the one found, so use it only for changes whose
+ * loss is safe (the "bounced" marks of replugs).  Returns 0 or a negative
+ * errno. */
+int journal_update(const char *dir, const struct journal *journal,
                   struct error *err);
 
 /* Reads the journal in 'dir'.  Returns 0 and stores a new journal in

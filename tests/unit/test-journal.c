@@ -81,6 +81,16 @@ test_round_trip(void)
                     "journal: link and LRO entries survive, in order");
     }
     journal_destroy(back);
+    back = NULL;
+
+    /* journal_update() replaces what journal_write() put there. */
+    j->entries[1].value = 1400;
+    test_report(!journal_update(dir, j, &err), err.msg, "journal: update");
+    error = journal_read(dir, &back, &err);
+    test_report(!error && back->n_entries == 3
+                && back->entries[1].value == 1400, err.msg,
+                "journal: the update is what is read back");
+    journal_destroy(back);
     journal_destroy(j);
 
     test_report(!journal_remove(dir, &err), err.msg, "journal: remove");
