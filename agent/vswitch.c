@@ -43,7 +43,7 @@
 #define VSWITCH_PACKAGED_RUNDIR "/var/run/openvswitch"
 
 #define VSWITCH_REMOTE_HINT \
-    "use unix:/path/to/db.sock, tcp:IP:PORT or ssl:IP:PORT"
+    "use unix:/path/to/db.sock or tcp:IP:PORT"
 
 #define VSWITCH_MAYBE_COMMITTED \
     "The change may or may not have been committed; re-read and retry."
@@ -118,16 +118,22 @@ vswitch_check_remote(const char *remote, struct error *err)
         remote = "";
     }
     /* stream_verify_name() knows which stream classes this libopenvswitch
-     * has (ssl only if it was built with OpenSSL); the rest is ours.  A
-     * comma would make a list of remotes.  A relative unix: path would be
+     * has; the rest is ours.  ssl: is refused first, with its own reason,
+     * whichever library this is.  A comma would make a list of remotes.  A relative unix: path would be
      * taken relative to OVS's compiled-in run directory, so it is refused. */
+    if (!strncmp(remote, "ssl:", 4)) {
+        return error_set(err, -EPROTONOSUPPORT, "OVSDB remote '%s': "
+                         "jumboagent does not speak SSL to OVSDB (it would "
+                         "need a private key, certificate and CA certificate "
+                         "of its own, and configures none); run it on the "
+                         "host with a unix: remote (e.g. %s)", remote,
+                         vswitch_default_remote());
+    }
     if (strchr(remote, ',') || stream_verify_name(remote)) {
         ok = false;
     } else if (!strncmp(remote, "unix:", 5)) {
         ok = remote[5] == '/' && remote[6] != '\0';
     } else if (!strncmp(remote, "tcp:", 4)) {
-        ok = vswitch_is_host_port(remote + 4);
-    } else if (!strncmp(remote, "ssl:", 4)) {
         ok = vswitch_is_host_port(remote + 4);
     }
     if (!ok) {
@@ -277,14 +283,6 @@ vswitch_open_failed(const struct vswitch *vs, bool connected,
 {
     int error = vswitch_last_error(vs);
 
-    if (!strncmp(vs->remote, "ssl:", 4) && error == ENOPROTOOPT) {
-        return error_set(err, -ENOPROTOOPT,
-                         "cannot connect to OVSDB at '%s': SSL needs a "
-                         "private key, certificate and CA certificate, "
-                         "which jumboagent does not configure; run it on "
-                         "the host with a unix: remote (e.g. %s)",
-                         vs->remote, vswitch_default_remote());
-    }
     if (connected && (error == ENOENT || error == 0)) {
         return error_set(err, -ENOENT,
                          "OVSDB server at '%s' has no usable Open_vSwitch "

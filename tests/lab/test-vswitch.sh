@@ -149,9 +149,15 @@ probe "$LAB_DB" set p1=0
 t_is "1" "$RC" "MTU 0 is refused before any transaction"
 probe foo:/x open
 t_is "1" "$RC" "malformed remote fails"
-want="malformed OVSDB remote 'foo:/x'; use unix:/path/to/db.sock,"
-want+=" tcp:IP:PORT or ssl:IP:PORT"
+want="malformed OVSDB remote 'foo:/x'; use unix:/path/to/db.sock"
+want+=" or tcp:IP:PORT"
 t_match "malformed remote: message" "$want" "$ERR"
+probe ssl:127.0.0.1:6640 open
+t_is "1" "$RC" "an ssl: remote fails"
+t_match "ssl: remote: says why" \
+    "jumboagent does not speak SSL to OVSDB" "$ERR"
+t_match "ssl: remote: says what to use instead" \
+    "run it on the host with a unix: remote" "$ERR"
 
 # --- remotes that are not there or do not answer ----------------------
 probe --timeout 10000 "unix:$LAB_DIR/nosuch.sock" open
