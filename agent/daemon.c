@@ -2,6 +2,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include "debounce.h"
 #include "drivers.h"
 #include "error.h"
+#include "inventory.h"
+#include "link-cache.h"
 #include "link-monitor.h"
 #include "log.h"
 #include "outcome.h"
@@ -44,6 +47,8 @@ struct daemon {
     int signal_fd;                  /* SIGINT, SIGTERM, SIGHUP. */
     int link_fd;                    /* link-monitor.h. */
     struct debounce debounce;
+    struct link_cache *link_cache;  /* Facts of the links between passes. */
+    size_t n_links_read;            /* Links a pass read, not cached. */
     unsigned long n_passes;
     bool ovs_connected;             /* The OVSDB monitor's connection. */
     long long watchdog_ms;          /* WATCHDOG=1 interval, 0: none. */
@@ -78,10 +83,24 @@ daemon_describe(const struct run_result *result)
     }
 }
 
+/* inventory.h's hook: the ethtool and sysfs facts of the links of 'host'
+ * from the cache of the daemon 'd_'. */
+static void
+daemon_read_link_facts(struct host *host, void *d_)
+{
+    struct daemon *d = d_;
+
+    d->n_links_read += link_cache_read_host(d->link_cache, host);
+}
+
 /* Runs one pass: a one-shot apply of the policy in force.  The OVSDB
  * connection of the pass stays open for the next one (backend.h's
  * read_host brings it up to date, or reconnects if it was lost), so that
- * a pass neither reconnects nor copies the whole database. */
+ * a pass neither reconnects nor copies the whole database; the facts of
+ * the links that did not change come from the link cache.  What the pass
+ * allocated goes back to the system after it: the host model and the
+ * plan of N links are a peak, not what the daemon needs while it
+ * waits. */
 static void
 daemon_pass(struct daemon *d)
 {
@@ -89,16 +108,19 @@ daemon_pass(struct daemon *d)
     struct run_result result;
     char status[256];
 
+    d->n_links_read = 0;
     log_set_ratelimit(true, DAEMON_LOG_WINDOW_MS);
     run_apply_once(d->ctx, d->backend, *d->policyp, *d->driversp, &result);
     log_set_ratelimit(false, DAEMON_LOG_WINDOW_MS);
+    malloc_trim(0);
     d->n_passes++;
     snprintf(status, sizeof status, "pass %lu: %s; %zu step%s, %zu "
-             "refused, in %lld ms; OVSDB %s", d->n_passes,
+             "refused, in %lld ms; OVSDB %s; %zu link%s read", d->n_passes,
              daemon_describe(&result), result.n_steps,
              result.n_steps == 1 ? "" : "s", result.n_refused,
              daemon_now_ms() - start,
-             d->ovs_connected ? "connected" : "not connected");
+             d->ovs_connected ? "connected" : "not connected",
+             d->n_links_read, d->n_links_read == 1 ? "" : "s");
     log_info("%s", status);
     sd_notifyf(0, "STATUS=%s", status);
 }
@@ -202,7 +224,7 @@ daemon_handle_events(struct daemon *d, bool busy)
         return true;
     }
     error_clear(&err);
-    n = link_monitor_drain(d->link_fd, &err);
+    n = link_monitor_drain(d->link_fd, d->link_cache, &err);
     if (n < 0) {
         log_warn("%s", err.msg);
     } else if (n > 0) {
@@ -269,6 +291,8 @@ daemon_run(const struct run_context *ctx, struct backend *b,
      * at all): a pass then does what needs no OVSDB, and the monitor
      * brings a pass when it comes back, even with --db. */
     pass_ctx.db_given = false;
+    d.link_cache = link_cache_create();
+    inventory_set_link_facts(daemon_read_link_facts, &d);
     debounce_init(&d.debounce, DAEMON_QUIET_MS, DAEMON_MAX_DELAY_MS);
     debounce_set_busy_quiet(&d.debounce, DAEMON_BUSY_QUIET_MS);
     status = daemon_open(&d);
@@ -301,6 +325,8 @@ daemon_run(const struct run_context *ctx, struct backend *b,
         log_info("stopped after %lu pass%s", d.n_passes,
                  d.n_passes == 1 ? "" : "es");
     }
+    inventory_set_link_facts(NULL, NULL);
+    link_cache_destroy(d.link_cache);
     link_monitor_close(d.link_fd);
     if (d.signal_fd >= 0) {
         close(d.signal_fd);

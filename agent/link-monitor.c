@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "link-cache.h"
+
 int
 link_monitor_open(int *fdp, struct error *err)
 {
@@ -36,15 +38,23 @@ link_monitor_open(int *fdp, struct error *err)
     return 0;
 }
 
-/* Counts the link messages among the 'len' bytes of 'buf'. */
+/* Counts the link messages among the 'len' bytes of 'buf', and makes
+ * 'cache' forget the link of each. */
 static int
-link_monitor_count(const char *buf, size_t len)
+link_monitor_count(const char *buf, size_t len, struct link_cache *cache)
 {
     const struct nlmsghdr *nh = (const struct nlmsghdr *) buf;
     int n = 0;
 
     for (; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
         if (nh->nlmsg_type == RTM_NEWLINK || nh->nlmsg_type == RTM_DELLINK) {
+            if (nh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifinfomsg))) {
+                const struct ifinfomsg *ifi = NLMSG_DATA(nh);
+
+                link_cache_forget(cache, ifi->ifi_index);
+            } else {
+                link_cache_clear(cache);
+            }
             n++;
         }
     }
@@ -52,7 +62,7 @@ link_monitor_count(const char *buf, size_t len)
 }
 
 int
-link_monitor_drain(int fd, struct error *err)
+link_monitor_drain(int fd, struct link_cache *cache, struct error *err)
 {
     char buf[32768] __attribute__((aligned(NLMSG_ALIGNTO)));
     int n = 0;
@@ -66,6 +76,7 @@ link_monitor_drain(int fd, struct error *err)
             } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 return n;
             } else if (errno == ENOBUFS) {
+                link_cache_clear(cache);
                 n = n ? n : 1;
                 continue;
             }
@@ -74,7 +85,7 @@ link_monitor_drain(int fd, struct error *err)
             return error_set(err, -error, "cannot read the kernel's link "
                              "notifications: %s", strerror(error));
         }
-        n += link_monitor_count(buf, len);
+        n += link_monitor_count(buf, len, cache);
     }
 }
 

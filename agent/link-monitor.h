@@ -9,16 +9,20 @@
 
 #include "error.h"
 
+struct link_cache;
+
 /* Opens the socket and stores it in '*fdp' (close with
  * link_monitor_close()).  Returns 0, or a negative errno value with a
  * message. */
 int link_monitor_open(int *fdp, struct error *err);
 
-/* Reads every notification queued on 'fd' without blocking.  Returns the
- * number of link messages read (RTM_NEWLINK, RTM_DELLINK), 1 if the kernel
- * dropped some (ENOBUFS: the socket overflowed, so assume a change), or a
- * negative errno value with a message. */
-int link_monitor_drain(int fd, struct error *err);
+/* Reads every notification queued on 'fd' without blocking, and makes
+ * 'cache' (may be NULL) forget each link that a message names, or
+ * everything if the kernel dropped some.  Returns the number of link
+ * messages read (RTM_NEWLINK, RTM_DELLINK), 1 if the kernel dropped some
+ * (ENOBUFS: the socket overflowed, so assume a change), or a negative
+ * errno value with a message. */
+int link_monitor_drain(int fd, struct link_cache *cache, struct error *err);
 
 /* Closes 'fd'.  Accepts -1. */
 void link_monitor_close(int fd);
