@@ -49,6 +49,9 @@ struct daemon {
     struct debounce debounce;
     struct link_cache *link_cache;  /* Facts of the links between passes. */
     size_t n_links_read;            /* Links a pass read, not cached. */
+    struct run_result last;         /* Of the last pass: its 'own' links
+                                     * until the notifications that came
+                                     * during it are read. */
     unsigned long n_passes;
     bool ovs_connected;             /* The OVSDB monitor's connection. */
     long long watchdog_ms;          /* WATCHDOG=1 interval, 0: none. */
@@ -109,8 +112,10 @@ daemon_pass(struct daemon *d)
     char status[256];
 
     d->n_links_read = 0;
+    run_result_clear(&d->last);
     log_set_ratelimit(true, DAEMON_LOG_WINDOW_MS);
     run_apply_once(d->ctx, d->backend, *d->policyp, *d->driversp, &result);
+    d->last = result;
     log_set_ratelimit(false, DAEMON_LOG_WINDOW_MS);
     malloc_trim(0);
     d->n_passes++;
@@ -212,7 +217,10 @@ daemon_event(struct daemon *d, bool busy)
 }
 
 /* Handles what woke the loop up, or, with 'busy', what came while a pass
- * ran (never blocks).  Returns true if the daemon is to stop. */
+ * ran (never blocks).  The kernel's notifications of the links that the
+ * pass just set, showing them as it left them, are its own change: no
+ * reason for another pass (the apply verified them).  Returns true if the
+ * daemon is to stop. */
 static bool
 daemon_handle_events(struct daemon *d, bool busy)
 {
@@ -224,7 +232,10 @@ daemon_handle_events(struct daemon *d, bool busy)
         return true;
     }
     error_clear(&err);
-    n = link_monitor_drain(d->link_fd, d->link_cache, &err);
+    n = link_monitor_drain(d->link_fd, d->link_cache,
+                           busy ? d->last.own : NULL,
+                           busy ? d->last.n_own : 0, &err);
+    run_result_clear(&d->last);
     if (n < 0) {
         log_warn("%s", err.msg);
     } else if (n > 0) {
@@ -291,6 +302,7 @@ daemon_run(const struct run_context *ctx, struct backend *b,
      * at all): a pass then does what needs no OVSDB, and the monitor
      * brings a pass when it comes back, even with --db. */
     pass_ctx.db_given = false;
+    pass_ctx.report_own = true;
     d.link_cache = link_cache_create();
     inventory_set_link_facts(daemon_read_link_facts, &d);
     debounce_init(&d.debounce, DAEMON_QUIET_MS, DAEMON_MAX_DELAY_MS);
@@ -327,6 +339,7 @@ daemon_run(const struct run_context *ctx, struct backend *b,
     }
     inventory_set_link_facts(NULL, NULL);
     link_cache_destroy(d.link_cache);
+    run_result_clear(&d.last);
     link_monitor_close(d.link_fd);
     if (d.signal_fd >= 0) {
         close(d.signal_fd);
