@@ -165,7 +165,8 @@ lab_ns ip link set vnet5 mtu 1500
 expect "unmanaged bridges: vnet5 (br0) set to 1500 in the same burst is restored" \
     kmtu_is 9000 vnet5
 lab_poll 5 settled
-t_is "1500 1500 1400" "$(kmtu br9) $(kmtu vnet91) $(kmtu vnet90)" \
+# (br9 itself follows its smallest port: that is the kernel's doing.)
+t_is "1500 1400" "$(kmtu vnet91) $(kmtu vnet90)" \
     "unmanaged Linux bridge br9: its new tap stays at 1500 and vnet90 set to 1400 is not reverted"
 t_is "1500 1500 []" "$(kmtu vif91.0) $(ovs_mtu vif91.0) $(ovs_req vif91.0)" \
     "unmanaged OVS bridge xenbr9: its new tap stays at 1500, no mtu_request"

@@ -5,7 +5,11 @@
  * cache keeps between passes (link-cache.c, on a sysfs fixture tree). */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <stdarg.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,7 @@
 #include "fake-backend.h"
 #include "host.h"
 #include "link-cache.h"
+#include "link-monitor.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "sysfs.h"
@@ -366,6 +371,113 @@ test_link_cache(void)
     run_cmd("rm -rf %s", root);
 }
 
+/* A link notification as the kernel sends one: 'type' (RTM_NEWLINK or
+ * RTM_DELLINK) of 'ifindex' named 'name', with IFLA_MTU 'mtu', IFLA_MASTER
+ * 'master' (none if 0) and IFF_UP if 'up'. */
+struct fake_notification {
+    struct nlmsghdr nh;
+    struct ifinfomsg ifi;
+    char attrs[64];
+};
+
+static size_t
+fake_notification(struct fake_notification *msg, int type, int ifindex,
+                  const char *name, unsigned int mtu, int master, bool up)
+{
+    struct rtattr *rta;
+    size_t len = 0;
+
+    memset(msg, 0, sizeof *msg);
+    msg->ifi.ifi_family = AF_UNSPEC;
+    msg->ifi.ifi_index = ifindex;
+    msg->ifi.ifi_flags = up ? IFF_UP : 0;
+
+    rta = (struct rtattr *) (msg->attrs + len);
+    rta->rta_type = IFLA_IFNAME;
+    rta->rta_len = RTA_LENGTH(strlen(name) + 1);
+    memcpy(RTA_DATA(rta), name, strlen(name) + 1);
+    len += RTA_ALIGN(rta->rta_len);
+
+    rta = (struct rtattr *) (msg->attrs + len);
+    rta->rta_type = IFLA_MTU;
+    rta->rta_len = RTA_LENGTH(4);
+    memcpy(RTA_DATA(rta), &mtu, 4);
+    len += RTA_ALIGN(rta->rta_len);
+
+    if (master) {
+        rta = (struct rtattr *) (msg->attrs + len);
+        rta->rta_type = IFLA_MASTER;
+        rta->rta_len = RTA_LENGTH(4);
+        memcpy(RTA_DATA(rta), &master, 4);
+        len += RTA_ALIGN(rta->rta_len);
+    }
+    msg->nh.nlmsg_type = type;
+    msg->nh.nlmsg_len = NLMSG_LENGTH(sizeof msg->ifi + len);
+    return msg->nh.nlmsg_len;
+}
+
+/* Sends one notification over 'fds[1]' and returns what
+ * link_monitor_drain() of 'fds[0]' counts with 'own'. */
+static int
+drain_one(const int fds[2], const struct link_monitor_own *own, int type,
+          int ifindex, const char *name, unsigned int mtu, int master,
+          bool up)
+{
+    struct fake_notification msg;
+    size_t len = fake_notification(&msg, type, ifindex, name, mtu, master,
+                                   up);
+    struct error err;
+
+    error_clear(&err);
+    if (send(fds[1], &msg, len, 0) != (ssize_t) len) {
+        return -1;
+    }
+    return link_monitor_drain(fds[0], NULL, own, own ? 1 : 0, &err);
+}
+
+/* link-monitor.c: a notification is the pass's own change only if it
+ * shows the link exactly as the pass left it. */
+static void
+test_link_monitor_own(void)
+{
+    struct link_monitor_own own = {
+        .ifindex = 5, .name = "tap5", .mtu = 9000, .master_ifindex = 3,
+        .up = true,
+    };
+    int fds[2];
+
+    if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, fds)) {
+        test_report(false, strerror(errno), "link monitor: socketpair");
+        return;
+    }
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap5", 9000, 3, true)
+                == 0, NULL, "link monitor: the pass's own MTU change is not "
+                "counted");
+    test_report(drain_one(fds, NULL, RTM_NEWLINK, 5, "tap5", 9000, 3, true)
+                == 1, NULL, "link monitor: without a pass's links, it is");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap5", 1500, 3, true)
+                == 1, NULL, "link monitor: the same link at another MTU is "
+                "counted");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap5", 9000, 4, true)
+                == 1, NULL, "link monitor: the same link on another bridge "
+                "is counted");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap5", 9000, 0, true)
+                == 1, NULL, "link monitor: the same link out of its bridge "
+                "is counted");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap5", 9000, 3, false)
+                == 1, NULL, "link monitor: the same link gone down is "
+                "counted");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap6", 9000, 3, true)
+                == 1, NULL, "link monitor: the same ifindex renamed is "
+                "counted");
+    test_report(drain_one(fds, &own, RTM_DELLINK, 5, "tap5", 9000, 3, true)
+                == 1, NULL, "link monitor: the link's removal is counted");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 6, "tap5", 9000, 3, true)
+                == 1, NULL, "link monitor: another ifindex is counted");
+    close(fds[0]);
+    close(fds[1]);
+}
+
 int
 main(void)
 {
@@ -376,5 +488,6 @@ main(void)
     test_is_repeat();
     test_fake_monitor();
     test_link_cache();
+    test_link_monitor_own();
     return test_exit_status();
 }
