@@ -1,9 +1,10 @@
 /* Link monitor: a netlink route socket subscribed to the kernel's link
  * notifications (RTNLGRP_LINK), for the daemon: a new tap, vnet or vif
  * device, a link that went into or out of a bridge, an MTU that someone
- * else changed.  It only says that something happened; the daemon's pass
- * reads the host again.  Raw netlink, no libnl: one socket, nonblocking,
- * that the daemon's poll() waits on. */
+ * else changed.  It says that something happened, which link (for the
+ * link cache, link-cache.h) and whether it is only what the last pass
+ * did; the daemon's pass reads the host again.  Raw netlink, no libnl:
+ * one socket, nonblocking, that the daemon's poll() waits on. */
 #ifndef JUMBOAGENT_LINK_MONITOR_H
 #define JUMBOAGENT_LINK_MONITOR_H 1
 
