@@ -82,6 +82,7 @@ LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c \
                agent/pool-cli.c
 KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c agent/icmp-probe.c \
                agent/verify.c agent/libvirt.c agent/link-monitor.c \
+               agent/link-cache.c \
                agent/xen-guest.c
 APP_SRCS    := agent/main.c agent/run.c agent/daemon.c
 CORE_SRCS   := $(filter-out $(APP_SRCS) $(LIVE_SRCS) $(KERNEL_SRCS),\

@@ -40,10 +40,15 @@ live_read_host(struct backend *b, const char *remote, int timeout_ms,
 {
     struct backend_live *live = backend_live_cast(b);
 
+    int error;
+
     /* A connection still open from the previous run (the daemon's) is
-     * reused: no reconnection and no full copy of the database. */
-    return inventory_read(remote, timeout_ms, ovs_required, hostp, &live->vs,
-                          err);
+     * reused: no reconnection and no full copy of the database.  The
+     * daemon's monitor watches it too. */
+    error = inventory_read(remote, timeout_ms, ovs_required, hostp,
+                           &live->vs, err);
+    vswitch_monitor_read(live->mon, live->vs);
+    return error;
 }
 
 static int
@@ -54,6 +59,7 @@ live_ovs_connect(struct backend *b, const char *remote, int timeout_ms,
 
     vswitch_close(live->vs);
     live->vs = NULL;
+    vswitch_monitor_forget(live->mon);
     return vswitch_open(remote, timeout_ms, &live->vs, err);
 }
 
@@ -64,6 +70,7 @@ live_ovs_disconnect(struct backend *b)
 
     vswitch_close(live->vs);
     live->vs = NULL;
+    vswitch_monitor_forget(live->mon);
 }
 
 static bool
@@ -203,7 +210,9 @@ static void
 live_monitor_wait(struct backend *b, const int *fds, size_t n_fds,
                   int timeout_ms)
 {
-    vswitch_monitor_wait(backend_live_cast(b)->mon, fds, n_fds, timeout_ms);
+    struct backend_live *live = backend_live_cast(b);
+
+    vswitch_monitor_wait(live->mon, live->vs, fds, n_fds, timeout_ms);
 }
 
 static bool
@@ -215,7 +224,7 @@ live_monitor_run(struct backend *b, bool *connectedp)
         *connectedp = false;
         return false;
     }
-    return vswitch_monitor_run(live->mon, connectedp);
+    return vswitch_monitor_run(live->mon, live->vs, connectedp);
 }
 
 static const struct backend_class live_class = {

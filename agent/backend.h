@@ -178,7 +178,8 @@ int backend_lro_get(struct backend *b, const char *ifname,
 int backend_lro_set(struct backend *b, const char *ifname, bool on,
                     struct error *err);
 
-/* The daemon's watch on OVSDB, apart from the connection a run uses:
+/* The daemon's watch on OVSDB: the connection that runs use, while it is
+ * open, else one of its own (vswitch.h):
  * backend_monitor_start() starts watching 'remote' (it connects, and
  * reconnects after a loss, by itself, with back-off; the watch ends with
  * backend_destroy()).  backend_monitor_wait() blocks until the watch has

@@ -13,6 +13,16 @@
 #include "vswitch.h"
 #include "xen-guest.h"
 
+static void (*inventory_link_facts)(struct host *, void *aux);
+static void *inventory_link_facts_aux;
+
+void
+inventory_set_link_facts(void (*read)(struct host *, void *aux), void *aux)
+{
+    inventory_link_facts = read;
+    inventory_link_facts_aux = aux;
+}
+
 /* Fills the VM name and guest NIC model of 'host''s taps from libvirt's
  * live XML.  What cannot be read is a warning, never a failure of the run:
  * the guest facts only add findings. */
@@ -48,8 +58,12 @@ inventory_read(const char *remote, int timeout_ms, bool ovs_required,
         vswitch_close(vs);
         return error;
     }
-    ethtool_read_host(host);
-    sysfs_read_host(host);
+    if (inventory_link_facts) {
+        inventory_link_facts(host, inventory_link_facts_aux);
+    } else {
+        ethtool_read_host(host);
+        sysfs_read_host(host);
+    }
     inventory_read_libvirt(host);
     xen_guest_read_host(host);
 

@@ -28,4 +28,12 @@ int inventory_read(const char *remote, int timeout_ms, bool ovs_required,
                    struct host **hostp, struct vswitch **vsp,
                    struct error *err);
 
+/* Makes inventory_read() fill the ethtool and sysfs facts of the links
+ * with 'read' (called with the host whose links netlink read, and 'aux')
+ * instead of ethtool_read_host() and sysfs_read_host(): the daemon's
+ * cache (link-cache.h).  NULL puts the reads back.  One-shot runs never
+ * set it. */
+void inventory_set_link_facts(void (*read)(struct host *, void *aux),
+                              void *aux);
+
 #endif /* inventory.h */

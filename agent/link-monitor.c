@@ -2,11 +2,14 @@
 #include "link-monitor.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "link-cache.h"
 
 int
 link_monitor_open(int *fdp, struct error *err)
@@ -36,15 +39,74 @@ link_monitor_open(int *fdp, struct error *err)
     return 0;
 }
 
-/* Counts the link messages among the 'len' bytes of 'buf'. */
+/* True if the RTM_NEWLINK 'nh' (of at least an ifinfomsg) shows a link of
+ * 'own' exactly as the pass left it: same ifindex, name, MTU, master and
+ * up flag.  Anything else in it, or a missing attribute, is not. */
+static bool
+link_monitor_is_own(const struct nlmsghdr *nh,
+                    const struct link_monitor_own *own, size_t n_own)
+{
+    const struct ifinfomsg *ifi = NLMSG_DATA(nh);
+    const struct link_monitor_own *o = NULL;
+    const struct rtattr *rta;
+    bool has_name = false, has_mtu = false;
+    int master = 0;
+    int len;
+
+    for (size_t i = 0; i < n_own; i++) {
+        if (own[i].ifindex == ifi->ifi_index) {
+            o = &own[i];
+            break;
+        }
+    }
+    if (!o || nh->nlmsg_type != RTM_NEWLINK
+        || !(ifi->ifi_flags & IFF_UP) != !o->up) {
+        return false;
+    }
+    len = nh->nlmsg_len - NLMSG_LENGTH(sizeof *ifi);
+    for (rta = IFLA_RTA(ifi); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+        size_t payload = RTA_PAYLOAD(rta);
+
+        if (rta->rta_type == IFLA_IFNAME) {
+            if (strnlen(RTA_DATA(rta), payload) == payload
+                || strcmp(RTA_DATA(rta), o->name)) {
+                return false;
+            }
+            has_name = true;
+        } else if (rta->rta_type == IFLA_MTU && payload >= 4) {
+            if (*(const unsigned int *) RTA_DATA(rta) != o->mtu) {
+                return false;
+            }
+            has_mtu = true;
+        } else if (rta->rta_type == IFLA_MASTER && payload >= 4) {
+            master = *(const int *) RTA_DATA(rta);
+        }
+    }
+    return has_name && has_mtu && master == o->master_ifindex;
+}
+
+/* Counts the link messages among the 'len' bytes of 'buf' that are not in
+ * 'own' (link_monitor_drain()), and makes 'cache' forget the link of
+ * each. */
 static int
-link_monitor_count(const char *buf, size_t len)
+link_monitor_count(const char *buf, size_t len, struct link_cache *cache,
+                   const struct link_monitor_own *own, size_t n_own)
 {
     const struct nlmsghdr *nh = (const struct nlmsghdr *) buf;
     int n = 0;
 
     for (; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
         if (nh->nlmsg_type == RTM_NEWLINK || nh->nlmsg_type == RTM_DELLINK) {
+            if (nh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifinfomsg))) {
+                const struct ifinfomsg *ifi = NLMSG_DATA(nh);
+
+                link_cache_forget(cache, ifi->ifi_index);
+                if (link_monitor_is_own(nh, own, n_own)) {
+                    continue;
+                }
+            } else {
+                link_cache_clear(cache);
+            }
             n++;
         }
     }
@@ -52,7 +114,9 @@ link_monitor_count(const char *buf, size_t len)
 }
 
 int
-link_monitor_drain(int fd, struct error *err)
+link_monitor_drain(int fd, struct link_cache *cache,
+                   const struct link_monitor_own *own, size_t n_own,
+                   struct error *err)
 {
     char buf[32768] __attribute__((aligned(NLMSG_ALIGNTO)));
     int n = 0;
@@ -66,6 +130,7 @@ link_monitor_drain(int fd, struct error *err)
             } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 return n;
             } else if (errno == ENOBUFS) {
+                link_cache_clear(cache);
                 n = n ? n : 1;
                 continue;
             }
@@ -74,7 +139,7 @@ link_monitor_drain(int fd, struct error *err)
             return error_set(err, -error, "cannot read the kernel's link "
                              "notifications: %s", strerror(error));
         }
-        n += link_monitor_count(buf, len);
+        n += link_monitor_count(buf, len, cache, own, n_own);
     }
 }
 

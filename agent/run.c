@@ -16,12 +16,14 @@
 #include "escape.h"
 #include "host.h"
 #include "journal.h"
+#include "link-monitor.h"
 #include "lock.h"
 #include "log.h"
 #include "outcome.h"
 #include "plan.h"
 #include "policy.h"
 #include "report.h"
+#include "util.h"
 #include "verify.h"
 
 static const char *program_name = "jumboagent";
@@ -267,6 +269,52 @@ log_refusals(const struct plan *plan)
     }
 }
 
+void
+run_result_clear(struct run_result *result)
+{
+    free(result->own);
+    result->own = NULL;
+    result->n_own = 0;
+}
+
+/* Fills the 'own' of 'result' with the links that 'plan' (of 'host', just
+ * applied and verified) set the MTU of, unless it has a step of another
+ * kind (a replug or an LRO change leaves more than an MTU behind). */
+static void
+fill_own(const struct plan *plan, const struct host *host,
+         struct run_result *result)
+{
+    struct link_monitor_own *own;
+    size_t n = 0;
+
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        enum plan_action action = plan->steps[i].action;
+
+        if (action != PLAN_SET_LINK_MTU && action != PLAN_SET_MTU_REQUEST) {
+            return;
+        }
+    }
+    own = xzalloc((plan->n_steps ? plan->n_steps : 1) * sizeof *own);
+    for (size_t i = 0; i < plan->n_steps; i++) {
+        const struct plan_step *step = &plan->steps[i];
+        const struct host_link *link = host_find_link(host, step->ifname);
+        const struct host_link *master;
+
+        if (!link) {
+            continue;
+        }
+        master = link->master[0] ? host_find_link(host, link->master) : NULL;
+        own[n].ifindex = link->ifindex;
+        copy_string(own[n].name, link->name, sizeof own[n].name);
+        own[n].mtu = step->to_mtu;
+        own[n].master_ifindex = master ? master->ifindex : 0;
+        own[n].up = link->up;
+        n++;
+    }
+    result->own = own;
+    result->n_own = n;
+}
+
 int
 run_apply_once(const struct run_context *ctx, struct backend *backend,
                const struct policy *policy,
@@ -407,6 +455,9 @@ run_apply_once(const struct run_context *ctx, struct backend *backend,
                 plan->n_steps, plan->n_steps == 1 ? "" : "s",
                 vrun ? ", and every path verified" : "");
     status = finish_apply(EXIT_IN_SYNC);
+    if (!status && ctx->report_own) {
+        fill_own(plan, host, result);
+    }
 
 out:
     verify_destroy(vrun);

@@ -16,6 +16,7 @@
 struct backend;
 struct driver_table;
 struct host;
+struct link_monitor_own;
 struct verify_run;
 
 /* What a run works on, from the command line. */
@@ -36,6 +37,7 @@ struct run_context {
                                  * daemon): refusals go to the log. */
     bool hangup_reloads;        /* The daemon: SIGHUP reloads after the
                                  * pass instead of stopping it. */
+    bool report_own;            /* The daemon: fill run_result's 'own'. */
     int timeout_ms;
 };
 
@@ -44,7 +46,17 @@ struct run_result {
     int status;                 /* The exit code of a one-shot run. */
     size_t n_steps;             /* Steps planned (applied if status 0). */
     size_t n_refused;           /* Refused findings. */
+
+    /* With 'report_own', after a run that applied only MTU steps and
+     * verified them: the links it set, as it left them, so that the
+     * daemon knows their notifications for its own (link-monitor.h).
+     * Owned; free with run_result_clear().  Otherwise NULL and 0. */
+    struct link_monitor_own *own;
+    size_t n_own;
 };
+
+/* Frees what 'result' owns and empties its 'own'. */
+void run_result_clear(struct run_result *result);
 
 /* Prints "jumboagent: MESSAGE" (escaped) to stderr, unless it is a repeat
  * held back by log_set_ratelimit() (the daemon's passes), and returns

@@ -910,8 +910,16 @@ vswitch_wait_mtu(struct vswitch *vs, const char *ifname, unsigned int mtu,
 }
 
 struct vswitch_monitor {
-    struct ovsdb_idl *idl;      /* retry=true: reconnects by itself. */
-    unsigned int seqno;         /* Of the last vswitch_monitor_run(). */
+    char *remote;
+    struct ovsdb_idl *idl;      /* Owned, retry=true: reconnects by itself.
+                                 * Only while the passes' connection is
+                                 * down, NULL otherwise. */
+    unsigned int seqno;         /* Of the replica watched, when last seen
+                                 * or read by a pass. */
+    const struct vswitch *seen; /* The passes' connection that 'seqno' is
+                                 * of (compared, never dereferenced), or
+                                 * NULL for 'idl'. */
+    bool changed;               /* Report a change at the next run. */
 };
 
 struct vswitch_monitor *
@@ -920,9 +928,7 @@ vswitch_monitor_create(const char *remote)
     struct vswitch_monitor *m = xzalloc(sizeof *m);
 
     vswitch_init_once();
-    m->idl = ovsdb_idl_create(remote, &ovsrec_idl_class, false, true);
-    vswitch_register_columns(m->idl);
-    m->seqno = ovsdb_idl_get_seqno(m->idl);
+    m->remote = xstrdup(remote);
     return m;
 }
 
@@ -931,17 +937,58 @@ vswitch_monitor_destroy(struct vswitch_monitor *m)
 {
     if (m) {
         ovsdb_idl_destroy(m->idl);
+        free(m->remote);
         free(m);
     }
 }
 
 void
-vswitch_monitor_wait(struct vswitch_monitor *m, const int *fds,
-                     size_t n_fds, int timeout_ms)
+vswitch_monitor_read(struct vswitch_monitor *m, const struct vswitch *vs)
+{
+    if (m && vs) {
+        m->seen = vs;
+        m->seqno = ovsdb_idl_get_seqno(vs->idl);
+        m->changed = false;
+    }
+}
+
+void
+vswitch_monitor_forget(struct vswitch_monitor *m)
+{
+    if (m) {
+        m->changed = true;
+    }
+}
+
+/* Returns the replica that 'm' watches now: that of 'vs', the passes'
+ * connection, while it is alive (and then 'm' has none of its own), else
+ * its own, made here. */
+static struct ovsdb_idl *
+vswitch_monitor_idl(struct vswitch_monitor *m, const struct vswitch *vs)
+{
+    if (vs && ovsdb_idl_is_alive(vs->idl)) {
+        if (m->idl) {
+            ovsdb_idl_destroy(m->idl);
+            m->idl = NULL;
+        }
+        return vs->idl;
+    }
+    if (!m->idl) {
+        m->idl = ovsdb_idl_create(m->remote, &ovsrec_idl_class, false, true);
+        vswitch_register_columns(m->idl);
+        m->seqno = ovsdb_idl_get_seqno(m->idl);
+        m->seen = NULL;
+    }
+    return m->idl;
+}
+
+void
+vswitch_monitor_wait(struct vswitch_monitor *m, const struct vswitch *vs,
+                     const int *fds, size_t n_fds, int timeout_ms)
 {
     vswitch_init_once();
     if (m) {
-        ovsdb_idl_wait(m->idl);
+        ovsdb_idl_wait(vswitch_monitor_idl(m, vs));
     }
     for (size_t i = 0; i < n_fds; i++) {
         poll_fd_wait(fds[i], POLLIN);
@@ -953,21 +1000,30 @@ vswitch_monitor_wait(struct vswitch_monitor *m, const int *fds,
 }
 
 bool
-vswitch_monitor_run(struct vswitch_monitor *m, bool *connectedp)
+vswitch_monitor_run(struct vswitch_monitor *m, const struct vswitch *vs,
+                    bool *connectedp)
 {
-    bool changed;
+    struct ovsdb_idl *idl = vswitch_monitor_idl(m, vs);
+    bool changed = m->changed;
 
+    /* A passes' connection that no pass has read since it was opened may
+     * hold what no pass planned with. */
+    if (idl != m->idl && vs != m->seen) {
+        changed = true;
+        m->seen = vs;
+    }
     /* As in vswitch_refresh__(): apply everything that has arrived. */
     for (int i = 0; i < 100; i++) {
-        unsigned int seqno = ovsdb_idl_get_seqno(m->idl);
+        unsigned int seqno = ovsdb_idl_get_seqno(idl);
 
-        ovsdb_idl_run(m->idl);
-        if (ovsdb_idl_get_seqno(m->idl) == seqno) {
+        ovsdb_idl_run(idl);
+        if (ovsdb_idl_get_seqno(idl) == seqno) {
             break;
         }
     }
-    changed = ovsdb_idl_get_seqno(m->idl) != m->seqno;
-    m->seqno = ovsdb_idl_get_seqno(m->idl);
-    *connectedp = ovsdb_idl_is_connected(m->idl);
+    changed |= ovsdb_idl_get_seqno(idl) != m->seqno;
+    m->seqno = ovsdb_idl_get_seqno(idl);
+    m->changed = false;
+    *connectedp = ovsdb_idl_is_connected(idl);
     return changed;
 }

@@ -89,31 +89,47 @@ int vswitch_wait_mtu(struct vswitch *vs, const char *ifname,
  * probes for a while, so call this every few seconds or reopen per cycle). */
 int vswitch_refresh(struct vswitch *vs, struct error *err);
 
-/* A monitor: a replica of the same columns that stays connected for the
- * daemon (daemon.c), reconnecting with OVS's back-off (1 s, doubling up to
- * 8 s) whenever ovsdb-server is away or restarts, including when it is not
- * there yet.  It only watches: it never writes. */
+/* A monitor, for the daemon (daemon.c): it watches the passes' own
+ * connection (the 'vs' that each call gets: the replica a pass reads and
+ * writes through) while that one is alive, so that the daemon holds one
+ * replica of the database, not two.  While it is not (ovsdb-server away,
+ * restarting, or not there yet), the monitor holds a connection of its own
+ * that reconnects with OVS's back-off (1 s, doubling up to 8 s), and drops
+ * it once a pass has connected again.  It only watches: it never
+ * writes. */
 struct vswitch_monitor;
 
 /* Returns a new monitor of the OVSDB server at 'remote' (already checked
- * with vswitch_check_remote()); it connects in the background of
- * vswitch_monitor_run().  Free with vswitch_monitor_destroy(). */
+ * with vswitch_check_remote()).  Free with vswitch_monitor_destroy(). */
 struct vswitch_monitor *vswitch_monitor_create(const char *remote);
 
-/* Frees 'm'.  Accepts NULL. */
+/* Frees 'm' and its own connection, if any.  Accepts NULL. */
 void vswitch_monitor_destroy(struct vswitch_monitor *m);
 
-/* Blocks until the monitor 'm' (which may be NULL) has something to do,
+/* A pass has just read the host from 'vs' (may be NULL: OVSDB was not
+ * read): what the replica holds now is planned with, and only what
+ * changes it after this is news.  Accepts a NULL 'm'. */
+void vswitch_monitor_read(struct vswitch_monitor *m, const struct vswitch *vs);
+
+/* The passes' connection was closed or replaced outside a read: the next
+ * vswitch_monitor_run() reports a change.  Accepts a NULL 'm'. */
+void vswitch_monitor_forget(struct vswitch_monitor *m);
+
+/* Blocks until the monitor 'm' (which may be NULL) has something to do
+ * on 'vs' (the passes' connection, may be NULL) or its own connection,
  * one of the 'n_fds' file descriptors in 'fds' is readable, or
  * 'timeout_ms' have passed (negative: no bound).  Without a message, a
  * readable fd or a due reconnection it does not wake up. */
-void vswitch_monitor_wait(struct vswitch_monitor *m, const int *fds,
-                          size_t n_fds, int timeout_ms);
+void vswitch_monitor_wait(struct vswitch_monitor *m, const struct vswitch *vs,
+                          const int *fds, size_t n_fds, int timeout_ms);
 
-/* Processes what the server sent to 'm' and returns true if the replica
- * changed (a row or watched column came, went or changed, or a connection
- * brought a fresh copy).  Sets '*connectedp' to whether 'm' is connected
+/* Processes what the server sent to the replica that 'm' watches ('vs''s
+ * while it is alive) and returns true if it changed since a pass last read
+ * it or since the last call (a row or watched column came, went or
+ * changed, a connection brought a fresh copy, or the passes' connection
+ * was replaced).  Sets '*connectedp' to whether that replica is connected
  * now. */
-bool vswitch_monitor_run(struct vswitch_monitor *m, bool *connectedp);
+bool vswitch_monitor_run(struct vswitch_monitor *m, const struct vswitch *vs,
+                         bool *connectedp);
 
 #endif /* vswitch.h */

@@ -11,8 +11,8 @@ bridge from the tap's first event (its creation) to the first that shows
 MTU 9000, so that the cost of forking "ip" is left out; on OVS from just
 before the add-port call to that event, next to the add-port call's own
 time (ovs-vswitchd's reconfiguration).  Prints "daemon N ..." lines: p50
-and p99 of those latencies, the daemon's CPU ticks over 10 s idle and its
-peak RSS."""
+and p99 of those latencies, the daemon's CPU ticks over 10 s idle, its
+peak RSS and its RSS after idling."""
 
 import argparse
 import datetime
@@ -76,10 +76,10 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-def vm_hwm_kib(pid):
+def vm_kib(pid, field="VmHWM"):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -157,6 +157,7 @@ def measure(args, sock, tag):
                      daemon=True).start()
 
     events = LinkEvents()
+    cpu_before, passes_before = cpu_ticks(args.pid), args.passes
     ovs, ovs_plug, lb = [], [], []
     inf = float("inf")
     for i in range(args.taps):
@@ -175,6 +176,8 @@ def measure(args, sock, tag):
         t0, t1 = events.wait_jumbo(name, 5)
         lb.append(t1 - t0 if t1 else inf)
     events.stop()
+    cpu_taps, passes_taps = (cpu_ticks(args.pid) - cpu_before,
+                             args.passes - passes_before)
 
     def ms(s):
         return "%.1f ms" % (s * 1000) if s != inf else "never"
@@ -186,8 +189,11 @@ def measure(args, sock, tag):
     print("%s new tap on a Linux bridge, its creation -> MTU 9000 (%d taps): "
           "p50 %s, p99 %s  [target: p50 <= 2 ms]"
           % (tag, args.taps, ms(pct(lb, 50)), ms(pct(lb, 99))))
-    print("%s daemon passes for the %d taps: %d"
-          % (tag, 2 * args.taps, args.passes))
+    print("%s daemon passes for the %d taps: %d; the daemon's CPU time "
+          "for them: %d ms, %.1f ms a pass"
+          % (tag, 2 * args.taps, args.passes, cpu_taps * 1000 //
+             os.sysconf("SC_CLK_TCK"), cpu_taps * 1000.0
+             / os.sysconf("SC_CLK_TCK") / max(passes_taps, 1)))
     time.sleep(1)
     before = cpu_ticks(args.pid)
     time.sleep(10)
@@ -195,8 +201,10 @@ def measure(args, sock, tag):
     print("%s daemon idle 10 s: %d CPU ticks (1 tick = 1/%d s)  "
           "[target: 0, no wake-ups]"
           % (tag, idle, os.sysconf("SC_CLK_TCK")))
-    print("%s daemon peak RSS (VmHWM): %.1f MiB  [target: <= 10 MiB]"
-          % (tag, vm_hwm_kib(args.pid) / 1024.0))
+    print("%s daemon peak RSS (VmHWM): %.1f MiB  [target: <= 10 MiB]; "
+          "idle RSS (VmRSS) %.1f MiB"
+          % (tag, vm_kib(args.pid) / 1024.0,
+             vm_kib(args.pid, "VmRSS") / 1024.0))
     return 0
 
 

@@ -1,8 +1,15 @@
 /* Unit tests of what the daemon decides without a host: when a burst of
  * events becomes a pass (debounce.c), which repeated log lines are held
- * back (ratelimit.c, and log.c through it), and that the fake backend's
- * monitor waits on the daemon's descriptors. */
+ * back (ratelimit.c, and log.c through it), that the fake backend's
+ * monitor waits on the daemon's descriptors, and which link facts the link
+ * cache keeps between passes (link-cache.c, on a sysfs fixture tree). */
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +20,13 @@
 #include "debounce.h"
 #include "fake-backend.h"
 #include "host.h"
+#include "link-cache.h"
+#include "link-monitor.h"
 #include "log.h"
 #include "ratelimit.h"
+#include "sysfs.h"
 #include "testlib.h"
+#include "util.h"
 
 static void
 test_debounce(void)
@@ -228,6 +239,245 @@ test_fake_monitor(void)
     host_destroy(host);
 }
 
+/* Runs the shell command of the printf-style 'fmt'.  Returns true if it
+ * exited 0. */
+static bool __attribute__((format(printf, 1, 2)))
+run_cmd(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, args);
+    va_end(args);
+    return system(cmd) == 0;
+}
+
+/* Writes 'text' to the file 'path' under 'root'.  Returns true on
+ * success. */
+static bool
+put_file(const char *root, const char *path, const char *text)
+{
+    char *full = xasprintf("%s%s", root, path);
+    FILE *file = fopen(full, "w");
+    bool ok = file && fputs(text, file) >= 0;
+
+    ok = file && !fclose(file) && ok;
+    free(full);
+    return ok;
+}
+
+/* Returns a host as a pass's netlink read leaves it: NIC "eth9"
+ * (ifindex 9, of 'kind') and tap "tap10" (ifindex 10), no facts yet. */
+static struct host *
+netlink_host(const char *eth_name, enum link_kind kind)
+{
+    struct host *host = host_create();
+    struct host_link *link = host_add_link(host, eth_name);
+
+    link->ifindex = 9;
+    link->kind = kind;
+    link = host_add_link(host, "tap10");
+    link->ifindex = 10;
+    link->kind = LINK_KIND_TUN;
+    return host;
+}
+
+/* One pass's read through 'cache': returns the links read, and the PCI
+ * vendor of link 0 (0 if none) and the host's ip_forward in '*vendorp' and
+ * '*forwardp'. */
+static size_t
+cache_pass(struct link_cache *cache, const char *eth_name,
+           enum link_kind kind, unsigned int *vendorp, int *forwardp)
+{
+    struct host *host = netlink_host(eth_name, kind);
+    size_t n = link_cache_read_host(cache, host);
+
+    *vendorp = host->links[0].has_pci ? host->links[0].pci_vendor : 0;
+    *forwardp = host->sysctls.ip_forward;
+    host_destroy(host);
+    return n;
+}
+
+/* link-cache.c: a link's facts are read once, kept until the link is
+ * forgotten (a NEWLINK or DELLINK of its ifindex), renamed or of another
+ * kind; the host-wide facts are read at every pass. */
+static void
+test_link_cache(void)
+{
+    char root[] = "/tmp/test-daemon.XXXXXX";
+    struct link_cache *cache;
+    unsigned int vendor;
+    int forward;
+    size_t n;
+    bool ok;
+
+    if (!mkdtemp(root)) {
+        test_report(false, strerror(errno), "link cache: mkdtemp");
+        return;
+    }
+    ok = (run_cmd("mkdir -p %s/sys/class/net/eth9/device %s/proc/sys/net/"
+                  "ipv4 && ln -s ../../../../bus/pci %s/sys/class/net/eth9/"
+                  "device/subsystem", root, root, root)
+          && put_file(root, "/sys/class/net/eth9/device/vendor", "0x8086\n")
+          && put_file(root, "/sys/class/net/eth9/device/device", "0x10fb\n")
+          && put_file(root, "/proc/sys/net/ipv4/ip_forward", "1\n"));
+    test_report(ok, NULL, "link cache: fixture built in %s", root);
+    sysfs_set_root(root);
+    cache = link_cache_create();
+
+    n = cache_pass(cache, "eth9", LINK_KIND_ETHER, &vendor, &forward);
+    test_report(n == 2 && vendor == 0x8086 && forward == 1, NULL,
+                "link cache: the first pass reads both links (read %zu, "
+                "vendor %04x, ip_forward %d)", n, vendor, forward);
+
+    /* The NIC's facts change without a link event: the cache keeps
+     * them; the sysctl is read again. */
+    put_file(root, "/sys/class/net/eth9/device/vendor", "0x15b3\n");
+    put_file(root, "/proc/sys/net/ipv4/ip_forward", "0\n");
+    n = cache_pass(cache, "eth9", LINK_KIND_ETHER, &vendor, &forward);
+    test_report(n == 0 && vendor == 0x8086, NULL,
+                "link cache: a pass without link events reads no link and "
+                "has the cached facts (read %zu, vendor %04x)", n, vendor);
+    test_report(forward == 0, NULL, "link cache: the sysctls are read at "
+                "every pass (ip_forward %d, want 0)", forward);
+
+    link_cache_forget(cache, 10);
+    n = cache_pass(cache, "eth9", LINK_KIND_ETHER, &vendor, &forward);
+    test_report(n == 1 && vendor == 0x8086, NULL,
+                "link cache: forgetting ifindex 10 re-reads that link only "
+                "(read %zu, vendor %04x)", n, vendor);
+
+    link_cache_forget(cache, 9);
+    n = cache_pass(cache, "eth9", LINK_KIND_ETHER, &vendor, &forward);
+    test_report(n == 1 && vendor == 0x15b3, NULL,
+                "link cache: a forgotten link is read again (read %zu, "
+                "vendor %04x, want 15b3)", n, vendor);
+
+    n = cache_pass(cache, "eth9x", LINK_KIND_ETHER, &vendor, &forward);
+    test_report(n == 1, NULL, "link cache: the same ifindex under another "
+                "name is read again (read %zu)", n);
+    n = cache_pass(cache, "eth9x", LINK_KIND_BRIDGE, &vendor, &forward);
+    test_report(n == 1, NULL, "link cache: the same link of another kind "
+                "is read again (read %zu)", n);
+
+    link_cache_clear(cache);
+    n = cache_pass(cache, "eth9", LINK_KIND_ETHER, &vendor, &forward);
+    test_report(n == 2 && vendor == 0x15b3, NULL,
+                "link cache: after a clear every link is read (read %zu)", n);
+
+    link_cache_destroy(cache);
+    sysfs_set_root(NULL);
+    run_cmd("rm -rf %s", root);
+}
+
+/* A link notification as the kernel sends one: 'type' (RTM_NEWLINK or
+ * RTM_DELLINK) of 'ifindex' named 'name', with IFLA_MTU 'mtu', IFLA_MASTER
+ * 'master' (none if 0) and IFF_UP if 'up'. */
+struct fake_notification {
+    struct nlmsghdr nh;
+    struct ifinfomsg ifi;
+    char attrs[64];
+};
+
+static size_t
+fake_notification(struct fake_notification *msg, int type, int ifindex,
+                  const char *name, unsigned int mtu, int master, bool up)
+{
+    struct rtattr *rta;
+    size_t len = 0;
+
+    memset(msg, 0, sizeof *msg);
+    msg->ifi.ifi_family = AF_UNSPEC;
+    msg->ifi.ifi_index = ifindex;
+    msg->ifi.ifi_flags = up ? IFF_UP : 0;
+
+    rta = (struct rtattr *) (msg->attrs + len);
+    rta->rta_type = IFLA_IFNAME;
+    rta->rta_len = RTA_LENGTH(strlen(name) + 1);
+    memcpy(RTA_DATA(rta), name, strlen(name) + 1);
+    len += RTA_ALIGN(rta->rta_len);
+
+    rta = (struct rtattr *) (msg->attrs + len);
+    rta->rta_type = IFLA_MTU;
+    rta->rta_len = RTA_LENGTH(4);
+    memcpy(RTA_DATA(rta), &mtu, 4);
+    len += RTA_ALIGN(rta->rta_len);
+
+    if (master) {
+        rta = (struct rtattr *) (msg->attrs + len);
+        rta->rta_type = IFLA_MASTER;
+        rta->rta_len = RTA_LENGTH(4);
+        memcpy(RTA_DATA(rta), &master, 4);
+        len += RTA_ALIGN(rta->rta_len);
+    }
+    msg->nh.nlmsg_type = type;
+    msg->nh.nlmsg_len = NLMSG_LENGTH(sizeof msg->ifi + len);
+    return msg->nh.nlmsg_len;
+}
+
+/* Sends one notification over 'fds[1]' and returns what
+ * link_monitor_drain() of 'fds[0]' counts with 'own'. */
+static int
+drain_one(const int fds[2], const struct link_monitor_own *own, int type,
+          int ifindex, const char *name, unsigned int mtu, int master,
+          bool up)
+{
+    struct fake_notification msg;
+    size_t len = fake_notification(&msg, type, ifindex, name, mtu, master,
+                                   up);
+    struct error err;
+
+    error_clear(&err);
+    if (send(fds[1], &msg, len, 0) != (ssize_t) len) {
+        return -1;
+    }
+    return link_monitor_drain(fds[0], NULL, own, own ? 1 : 0, &err);
+}
+
+/* link-monitor.c: a notification is the pass's own change only if it
+ * shows the link exactly as the pass left it. */
+static void
+test_link_monitor_own(void)
+{
+    struct link_monitor_own own = {
+        .ifindex = 5, .name = "tap5", .mtu = 9000, .master_ifindex = 3,
+        .up = true,
+    };
+    int fds[2];
+
+    if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, fds)) {
+        test_report(false, strerror(errno), "link monitor: socketpair");
+        return;
+    }
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap5", 9000, 3, true)
+                == 0, NULL, "link monitor: the pass's own MTU change is not "
+                "counted");
+    test_report(drain_one(fds, NULL, RTM_NEWLINK, 5, "tap5", 9000, 3, true)
+                == 1, NULL, "link monitor: without a pass's links, it is");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap5", 1500, 3, true)
+                == 1, NULL, "link monitor: the same link at another MTU is "
+                "counted");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap5", 9000, 4, true)
+                == 1, NULL, "link monitor: the same link on another bridge "
+                "is counted");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap5", 9000, 0, true)
+                == 1, NULL, "link monitor: the same link out of its bridge "
+                "is counted");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap5", 9000, 3, false)
+                == 1, NULL, "link monitor: the same link gone down is "
+                "counted");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 5, "tap6", 9000, 3, true)
+                == 1, NULL, "link monitor: the same ifindex renamed is "
+                "counted");
+    test_report(drain_one(fds, &own, RTM_DELLINK, 5, "tap5", 9000, 3, true)
+                == 1, NULL, "link monitor: the link's removal is counted");
+    test_report(drain_one(fds, &own, RTM_NEWLINK, 6, "tap5", 9000, 3, true)
+                == 1, NULL, "link monitor: another ifindex is counted");
+    close(fds[0]);
+    close(fds[1]);
+}
+
 int
 main(void)
 {
@@ -237,5 +487,7 @@ main(void)
     test_log_ratelimit();
     test_is_repeat();
     test_fake_monitor();
+    test_link_cache();
+    test_link_monitor_own();
     return test_exit_status();
 }
