@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +21,7 @@
 #include "outcome.h"
 #include "policy.h"
 #include "run.h"
+#include "service-notify.h"
 
 /* A burst of events ends after this quiet time, and a pass waits at most
  * this long after the burst's first event.  The quiet time is short when
@@ -126,7 +126,7 @@ daemon_pass(struct daemon *d)
              d->ovs_connected ? "connected" : "not connected",
              d->n_links_read, d->n_links_read == 1 ? "" : "s");
     log_info("%s", status);
-    sd_notifyf(0, "STATUS=%s", status);
+    service_notify("STATUS=%s", status);
 }
 
 /* SIGHUP: re-reads the policy and the driver table, with the checks of a
@@ -141,9 +141,10 @@ daemon_reload(struct daemon *d)
     int status;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading %s",
-               (unsigned long long) ts.tv_sec * 1000000ULL
-               + (unsigned long long) ts.tv_nsec / 1000, d->ctx->policy_file);
+    service_notify("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading %s",
+                   (unsigned long long) ts.tv_sec * 1000000ULL
+                   + (unsigned long long) ts.tv_nsec / 1000,
+                   d->ctx->policy_file);
     status = run_load_inputs(d->ctx, &policy, &drivers);
     if (!status && !policy) {
         driver_table_destroy(drivers);
@@ -153,8 +154,8 @@ daemon_reload(struct daemon *d)
         log_warn("SIGHUP: the policy %s was not reloaded (see the message "
                  "above); the previous policy stays in force",
                  d->ctx->policy_file);
-        sd_notify(0, "READY=1\nSTATUS=reload failed; the previous policy "
-                  "stays in force");
+        service_notify("READY=1\nSTATUS=reload failed; the previous "
+                       "policy stays in force");
         return false;
     }
     policy_destroy(*d->policyp);
@@ -162,7 +163,7 @@ daemon_reload(struct daemon *d)
     *d->policyp = policy;
     *d->driversp = drivers;
     log_change("SIGHUP: reloaded the policy %s", d->ctx->policy_file);
-    sd_notify(0, "READY=1");
+    service_notify("READY=1");
     return true;
 }
 
@@ -275,7 +276,8 @@ daemon_open(struct daemon *d)
         return run_fail("--daemon: %s; nothing was changed", err.msg);
     }
     backend_monitor_start(d->backend, d->ctx->db);
-    if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec) {
+    watchdog_usec = service_watchdog_usec();
+    if (watchdog_usec) {
         d->watchdog_ms = watchdog_usec / 2000 ? watchdog_usec / 2000 : 1;
         d->next_watchdog_ms = daemon_now_ms() + d->watchdog_ms;
     }
@@ -309,7 +311,7 @@ daemon_run(const struct run_context *ctx, struct backend *b,
     status = daemon_open(&d);
     if (!status) {
         daemon_pass(&d);
-        sd_notify(0, "READY=1");
+        service_notify("READY=1");
         for (;;) {
             int fds[2] = { d.signal_fd, d.link_fd };
             long long now;
@@ -321,7 +323,7 @@ daemon_run(const struct run_context *ctx, struct backend *b,
             }
             now = daemon_now_ms();
             if (d.watchdog_ms && now >= d.next_watchdog_ms) {
-                sd_notify(0, "WATCHDOG=1");
+                service_notify("WATCHDOG=1");
                 d.next_watchdog_ms = now + d.watchdog_ms;
             }
             if (debounce_due(&d.debounce, now)) {
@@ -332,7 +334,7 @@ daemon_run(const struct run_context *ctx, struct backend *b,
                 }
             }
         }
-        sd_notify(0, "STOPPING=1");
+        service_notify("STOPPING=1");
         log_info("stopped after %lu pass%s", d.n_passes,
                  d.n_passes == 1 ? "" : "es");
     }

@@ -6,7 +6,7 @@ set -eu
 
 packages="gcc make pkg-config python3 libssl-dev
 libnl-3-dev libnl-route-3-dev libjson-c-dev
-libsystemd-dev libxml2-dev libcurl4-openssl-dev libxen-dev
+libxml2-dev libcurl4-openssl-dev libxen-dev
 openvswitch-switch openvswitch-source
 iproute2 ethtool iputils-ping iputils-tracepath procps util-linux jq
 prometheus
