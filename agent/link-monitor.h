@@ -37,7 +37,8 @@ int link_monitor_open(int *fdp, struct error *err);
  * everything if the kernel dropped some.  Returns the number of link
  * messages read (RTM_NEWLINK, RTM_DELLINK) that are not in 'own' (the
  * 'n_own' links that a pass just set, see struct link_monitor_own; may be
- * NULL), 1 if the kernel dropped some (ENOBUFS: the socket overflowed, so
+ * NULL) and do not show a new tap (down, in no bridge: nothing any network
+ * can claim yet), 1 if the kernel dropped some (ENOBUFS: the socket overflowed, so
  * assume a change), or a negative errno value with a message. */
 int link_monitor_drain(int fd, struct link_cache *cache,
                        const struct link_monitor_own *own, size_t n_own,

@@ -187,6 +187,18 @@ t_has_line "$DLOG" "eno2: MTU 1500 -> 9000" "the restore of eno2 is logged"
 lab_poll 5 settled
 t_is 1 "$(( $(n_passes) - passes ))" \
     "one pass for eno2's restore: the notification of the pass's own change brings none"
+
+# A tap just created (down, in no bridge) is nothing a network can claim:
+# no pass until it joins a bridge.
+passes=$(n_passes)
+lab_ns ip tuntap add dev vnet8 mode tap
+sleep 0.3
+lab_poll 5 settled
+t_is 0 "$(( $(n_passes) - passes ))" \
+    "a tap created down and in no bridge brings no pass"
+lab_ns ip link set vnet8 master br0
+lab_ns ip link set vnet8 up
+expect "the same tap put in the Linux bridge gets 9000" kmtu_is 9000 vnet8
 start=$(now_ms)
 lab_vsctl set interface eth2 mtu_request=1500
 expect "eth2's mtu_request set to 1500 in OVSDB is put back to 9000" \

@@ -377,12 +377,13 @@ test_link_cache(void)
 struct fake_notification {
     struct nlmsghdr nh;
     struct ifinfomsg ifi;
-    char attrs[64];
+    char attrs[128];
 };
 
 static size_t
 fake_notification(struct fake_notification *msg, int type, int ifindex,
-                  const char *name, unsigned int mtu, int master, bool up)
+                  const char *name, unsigned int mtu, int master, bool up,
+                  const char *kind)
 {
     struct rtattr *rta;
     size_t len = 0;
@@ -411,6 +412,18 @@ fake_notification(struct fake_notification *msg, int type, int ifindex,
         memcpy(RTA_DATA(rta), &master, 4);
         len += RTA_ALIGN(rta->rta_len);
     }
+    if (kind) {
+        struct rtattr *info;
+
+        rta = (struct rtattr *) (msg->attrs + len);
+        rta->rta_type = IFLA_LINKINFO;
+        info = RTA_DATA(rta);
+        info->rta_type = IFLA_INFO_KIND;
+        info->rta_len = RTA_LENGTH(strlen(kind) + 1);
+        memcpy(RTA_DATA(info), kind, strlen(kind) + 1);
+        rta->rta_len = RTA_LENGTH(RTA_ALIGN(info->rta_len));
+        len += RTA_ALIGN(rta->rta_len);
+    }
     msg->nh.nlmsg_type = type;
     msg->nh.nlmsg_len = NLMSG_LENGTH(sizeof msg->ifi + len);
     return msg->nh.nlmsg_len;
@@ -425,7 +438,7 @@ drain_one(const int fds[2], const struct link_monitor_own *own, int type,
 {
     struct fake_notification msg;
     size_t len = fake_notification(&msg, type, ifindex, name, mtu, master,
-                                   up);
+                                   up, NULL);
     struct error err;
 
     error_clear(&err);
@@ -478,6 +491,51 @@ test_link_monitor_own(void)
     close(fds[1]);
 }
 
+/* Sends a RTM_NEWLINK of a link of 'kind' (NULL: none) with 'master' and
+ * 'up' over 'fds[1]' and returns what link_monitor_drain() counts. */
+static int
+drain_kind(const int fds[2], const char *kind, int master, bool up)
+{
+    struct fake_notification msg;
+    size_t len = fake_notification(&msg, RTM_NEWLINK, 7, "vnet7", 1500,
+                                   master, up, kind);
+    struct error err;
+
+    error_clear(&err);
+    if (send(fds[1], &msg, len, 0) != (ssize_t) len) {
+        return -1;
+    }
+    return link_monitor_drain(fds[0], NULL, NULL, 0, &err);
+}
+
+/* link-monitor.c: a tap just created (down, in no bridge) needs no pass;
+ * the same tap in a bridge or up, or another kind of link, does. */
+static void
+test_link_monitor_new_tap(void)
+{
+    int fds[2];
+
+    if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, fds)) {
+        test_report(false, strerror(errno), "link monitor: socketpair");
+        return;
+    }
+    test_report(drain_kind(fds, "tun", 0, false) == 0, NULL,
+                "link monitor: a new tap, down and in no bridge, is not "
+                "counted");
+    test_report(drain_kind(fds, "tun", 3, false) == 1, NULL,
+                "link monitor: a tap put in a bridge is counted");
+    test_report(drain_kind(fds, "tun", 0, true) == 1, NULL,
+                "link monitor: a tap brought up is counted");
+    test_report(drain_kind(fds, "veth", 0, false) == 1, NULL,
+                "link monitor: a new veth is counted");
+    test_report(drain_kind(fds, NULL, 0, false) == 1, NULL,
+                "link monitor: a link of no kind is counted");
+    test_report(drain_kind(fds, "tunnel", 0, false) == 1, NULL,
+                "link monitor: the kind is compared whole");
+    close(fds[0]);
+    close(fds[1]);
+}
+
 int
 main(void)
 {
@@ -489,5 +547,6 @@ main(void)
     test_fake_monitor();
     test_link_cache();
     test_link_monitor_own();
+    test_link_monitor_new_tap();
     return test_exit_status();
 }
