@@ -49,8 +49,9 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' \
              $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c libxml-2.0 libsystemd 2>/dev/null)
 LIBS       = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c libxml-2.0 libsystemd 2>/dev/null)
-# libcurl: only the binary links it (xapi-client.o, in libjumbo-live.a).
-CURL_LIBS  = $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
+# The binary loads libcurl, libxml2 and libsystemd on first use
+# (agent/lazy-libs.c): it links neither.
+BIN_LIBS   = $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-route-3.0 json-c 2>/dev/null) -ldl
 # The kernel adapters read guest facts from xenstore (agent/xen-guest.c).
 XEN_LIBS   = $(shell $(PKG_CONFIG) --libs xenstore 2>/dev/null || echo -lxenstore)
 # The xapi plugin (xapi-plugin/) parses and writes XML-RPC with libxml2.
@@ -83,7 +84,7 @@ LIVE_SRCS   := agent/vswitch.c agent/inventory.c agent/backend-live.c \
 KERNEL_SRCS := agent/netlink.c agent/ethtool.c agent/sysfs.c agent/icmp-probe.c \
                agent/verify.c agent/libvirt.c agent/link-monitor.c \
                agent/xen-guest.c
-APP_SRCS    := agent/main.c agent/run.c agent/daemon.c
+APP_SRCS    := agent/main.c agent/run.c agent/daemon.c agent/lazy-libs.c
 CORE_SRCS   := $(filter-out $(APP_SRCS) $(LIVE_SRCS) $(KERNEL_SRCS),\
                             $(AGENT_SRCS))
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
@@ -173,8 +174,8 @@ $(B)/%.o: %.c $(B)/paths.stamp $(B)/%.d
 
 $(B)/jumboagent: $(APP_OBJS) $(LIVE_ARCHIVES) $(OVS_DEP)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(APP_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) $(LIBS) \
-	    $(CURL_LIBS) $(XEN_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(APP_OBJS) $(LIVE_ARCHIVES) $(OVS_LIBS) \
+	    $(BIN_LIBS) $(XEN_LIBS)
 
 # The xapi plugin (installed as /etc/xapi.d/plugins/jumboagent).
 $(B)/jumboagent-xapi-plugin: $(PLUGIN_OBJS) $(LIVE_ARCHIVES) $(OVS_DEP)
