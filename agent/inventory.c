@@ -1,6 +1,7 @@
 /* Inventory: see inventory.h. */
 #include "inventory.h"
 
+#include <malloc.h>
 #include <stddef.h>
 
 #include "ethtool.h"
@@ -71,6 +72,7 @@ inventory_read(const char *remote, int timeout_ms, bool ovs_required,
         *vsp = vs;
     } else {
         vswitch_close(vs);
+        malloc_trim(0);
     }
     *hostp = host;
     return 0;
