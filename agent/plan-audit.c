@@ -536,8 +536,9 @@ save_simulated(const struct plan *plan, struct host *host)
     return saved;
 }
 
-/* Puts back the 'n' values of 'saved' (save_simulated()), last first, so
- * that a name that two steps changed gets its first saved value. */
+/* Puts back the 'n' values of 'saved' (save_simulated(), all taken before
+ * plan_simulate(), so that a name with two steps gets its own value back
+ * whatever the order). */
 static void
 undo_simulation(const struct saved_mtus *saved, size_t n)
 {
