@@ -47,7 +47,7 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
              -DDATADIR='"$(DATADIR)"' -DSRCDIR='"$(SRCDIR)"' \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' \
-             $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c libxml-2.0 2>/dev/null)
+            $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-route-3.0 json-c libxml-2.0 2>/dev/null)
 # libxml2, libxenstore and libcurl are not linked into jumboagent: it
 # loads them when a run needs them (agent/dynlib.h); their headers are all
 # the build needs.

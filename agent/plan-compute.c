@@ -77,6 +77,25 @@ pending_finding_cmp(const void *a_, const void *b_)
     return strcmp(a->f.message, b->f.message);
 }
 
+/* Turns the array of pending findings of 'list' into an array of their
+ * findings, in place (each finding moves towards the front, so no two
+ * overlap badly for memmove()), and returns it, shrunk to its size; the
+ * caller owns it and must free it.  'list' keeps its count and no array.
+ * Copying them instead doubled the findings' memory at the peak. */
+static struct finding *
+take_findings(struct finding_list *list)
+{
+    struct finding *findings = (struct finding *) list->items;
+
+    for (size_t i = 0; i < list->n; i++) {
+        memmove(&findings[i], &list->items[i].f, sizeof *findings);
+    }
+    findings = xrealloc(findings, (list->n ? list->n : 1) * sizeof *findings);
+    list->items = NULL;
+    list->allocated = 0;
+    return findings;
+}
+
 /* Frees what 'pl' owns (not 'pl' itself, nor what it borrows). */
 static void
 planner_destroy(struct planner *pl)
@@ -146,16 +165,18 @@ plan_compute(const struct policy *policy, const struct host *host,
         planner_destroy(&pl);
         return error;
     }
+    /* The plan has its own copy of the steps: the planner's go before the
+     * audit, which only adds findings. */
+    free(pl.steps);
+    pl.steps = NULL;
+    pl.n_steps = pl.allocated_steps = 0;
     plan_audit_findings(&pl, plan);
 
     if (pl.findings.n) {
         qsort(pl.findings.items, pl.findings.n, sizeof *pl.findings.items,
               pending_finding_cmp);
     }
-    plan->findings = xzalloc(pl.findings.n * sizeof *plan->findings);
-    for (size_t i = 0; i < pl.findings.n; i++) {
-        plan->findings[i] = pl.findings.items[i].f;
-    }
+    plan->findings = take_findings(&pl.findings);
     plan->n_findings = pl.findings.n;
 
     planner_destroy(&pl);

@@ -388,16 +388,17 @@ name_is_managed(const struct planner *pl, const char *name)
     return false;
 }
 
-/* Returns the step of 'pl' on the interface 'name', or NULL. */
+/* Returns the first step of 'pl' on the interface 'name', or NULL.
+ * 'steps' indexes the steps of 'pl' by interface name (add_pin_steps()
+ * keeps it up to date): scanning the steps for each port of a bridge took
+ * time in the square of its ports. */
 static const struct plan_step *
-step_on(const struct planner *pl, const char *name)
+step_on(const struct planner *pl, const struct name_index *steps,
+        const char *name)
 {
-    for (size_t i = 0; i < pl->n_steps; i++) {
-        if (!strcmp(pl->steps[i].s.ifname, name)) {
-            return &pl->steps[i].s;
-        }
-    }
-    return NULL;
+    size_t i = name_index_find(steps, name);
+
+    return i == NAME_INDEX_NONE ? NULL : &pl->steps[i].s;
 }
 
 /* True if vswitchd sets the MTU of 'iface' itself: an internal port
@@ -416,8 +417,8 @@ ovs_iface_follows(const struct host_ovs_iface *iface)
  * there is none.  '*changes' is set if a step changes one of those
  * ports. */
 static unsigned int
-bridge_follow_mtu(const struct planner *pl, const struct host_ovs_bridge *br,
-                  bool *changes)
+bridge_follow_mtu(const struct planner *pl, const struct name_index *steps,
+                  const struct host_ovs_bridge *br, bool *changes)
 {
     unsigned int min = 0;
 
@@ -427,7 +428,7 @@ bridge_follow_mtu(const struct planner *pl, const struct host_ovs_bridge *br,
 
         for (size_t i = 0; i < port->n_ifaces; i++) {
             const struct host_ovs_iface *iface = &port->ifaces[i];
-            const struct plan_step *s = step_on(pl, iface->name);
+            const struct plan_step *s = step_on(pl, steps, iface->name);
             unsigned int mtu = plan_host_ovs_mtu(pl->host, iface);
 
             if (s && s->action == PLAN_SET_MTU_REQUEST) {
@@ -458,11 +459,15 @@ static void
 add_pin_steps(struct planner *pl)
 {
     const struct host *host = pl->host;
+    struct name_index *steps = name_index_create();
 
+    for (size_t i = 0; i < pl->n_steps; i++) {
+        name_index_add(steps, pl->steps[i].s.ifname, i);
+    }
     for (size_t b = 0; b < host->n_bridges; b++) {
         const struct host_ovs_bridge *br = &host->bridges[b];
         bool changes;
-        unsigned int follow = bridge_follow_mtu(pl, br, &changes);
+        unsigned int follow = bridge_follow_mtu(pl, steps, br, &changes);
 
         for (size_t p = 0; changes && p < br->n_ports; p++) {
             const struct host_ovs_port *port = &br->ports[p];
@@ -476,7 +481,7 @@ add_pin_steps(struct planner *pl)
                 if (!ovs_iface_follows(iface) || !mtu
                     || plan_host_ovs_stale(host, iface) != OVS_LIVE
                     || name_is_managed(pl, iface->name)
-                    || step_on(pl, iface->name)) {
+                    || step_on(pl, steps, iface->name)) {
                     continue;
                 }
                 ps = step_append(pl);
@@ -499,9 +504,11 @@ add_pin_steps(struct planner *pl)
                          "pin %s at %u: it follows the smallest port of %s "
                          "(%u after this plan), and no network names it",
                          iface->name, mtu, br->name, follow);
+                name_index_add(steps, s->ifname, pl->n_steps - 1);
             }
         }
     }
+    name_index_destroy(steps);
 }
 
 void

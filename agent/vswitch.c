@@ -48,6 +48,9 @@
 #define VSWITCH_MAYBE_COMMITTED \
     "The change may or may not have been committed; re-read and retry."
 
+/* How long vswitch_start() drives the connection before it returns. */
+#define VSWITCH_START_MS 10
+
 #define VSWITCH_START_HINT \
     "is ovsdb-server running? start it (systemctl start " \
     "openvswitch-switch) or pass --db REMOTE"
@@ -56,6 +59,8 @@ struct vswitch {
     struct ovsdb_idl *idl;
     struct ovsdb_idl_index *iface_by_name;  /* Interface rows by 'name'. */
     char *remote;                           /* As passed to vswitch_open(). */
+    bool connected;             /* The stream was established, at least
+                                 * once, before the first copy came. */
 };
 
 const char *
@@ -306,14 +311,17 @@ vswitch_open_failed(const struct vswitch *vs, bool connected,
                      VSWITCH_START_HINT, vs->remote, ovs_strerror(error));
 }
 
-int
-vswitch_open(const char *remote, int timeout_ms, struct vswitch **vsp,
-             struct error *err)
+/* The first half of vswitch_open(): checks 'remote' (filling 'err' if it
+ * is wrong or its socket is missing), creates the IDL and starts the
+ * connection, without waiting.  Returns 0 and the handle in '*vsp', or a
+ * negative errno value. */
+static int
+vswitch_start__(const char *remote, struct vswitch **vsp, struct error *err)
 {
     struct vswitch *vs;
-    bool connected = false;
     int error;
 
+    *vsp = NULL;
     error = vswitch_check_remote(remote, err);
     if (error) {
         return error;
@@ -342,27 +350,95 @@ vswitch_open(const char *remote, int timeout_ms, struct vswitch **vsp,
     vswitch_register_columns(vs->idl);
     vs->iface_by_name = ovsdb_idl_index_create1(vs->idl,
                                                 &ovsrec_interface_col_name);
+    vswitch_poke(vs);
+    *vsp = vs;
+    return 0;
+}
+
+/* The second half of vswitch_open(): waits at most 'timeout_ms' for the
+ * first copy of the tables on 'vs', from vswitch_start__().  Returns 0, or
+ * a negative errno value with a message, after closing 'vs'. */
+static int
+vswitch_finish__(struct vswitch *vs, int timeout_ms, struct error *err)
+{
+    int error;
 
     error = vswitch_run_until(vs, vswitch_deadline(timeout_ms),
-                              vswitch_has_contents, &connected);
+                              vswitch_has_contents, &vs->connected);
     if (error == -ETIMEDOUT) {
         error_set(err, -ETIMEDOUT,
-                  connected
+                  vs->connected
                   ? "OVSDB server at '%s' accepted the connection but did "
                     "not send the database within %d ms; is it overloaded "
                     "or hung?"
                   : "no answer from OVSDB at '%s' within %d ms; is the "
                     "remote right and ovsdb-server listening there?",
-                  remote, timeout_ms);
+                  vs->remote, timeout_ms);
     } else if (error) {
-        error = vswitch_open_failed(vs, connected, err);
+        error = vswitch_open_failed(vs, vs->connected, err);
     }
     if (error) {
         vswitch_close(vs);
-        return error;
     }
-    *vsp = vs;
-    return 0;
+    return error;
+}
+
+int
+vswitch_open(const char *remote, int timeout_ms, struct vswitch **vsp,
+             struct error *err)
+{
+    struct vswitch *vs;
+    int error;
+
+    error = vswitch_start__(remote, &vs, err);
+    if (!error) {
+        error = vswitch_finish__(vs, timeout_ms, err);
+    }
+    *vsp = error ? NULL : vs;
+    return error;
+}
+
+/* vswitch_run_until() condition: never done (it runs to its deadline,
+ * unless the connection is lost). */
+static bool
+vswitch_never(struct vswitch *vs, void *aux)
+{
+    bool *connectedp = aux;
+
+    if (ovsdb_idl_is_connected(vs->idl)) {
+        *connectedp = true;
+    }
+    return ovsdb_idl_has_ever_connected(vs->idl);
+}
+
+struct vswitch *
+vswitch_start(const char *remote)
+{
+    struct vswitch *vs;
+    struct error ignored;
+
+    error_clear(&ignored);
+    if (vswitch_start__(remote, &vs, &ignored)) {
+        return NULL;
+    }
+    /* The IDL asks for the tables only after a few round trips (the
+     * _Server schema and its Database row, then the schema): a quiet
+     * server answers them within a few ms, and then prepares the tables
+     * while the caller works.  A failure shows in vswitch_reread(). */
+    vswitch_run_until(vs, vswitch_deadline(VSWITCH_START_MS), vswitch_never,
+                      &vs->connected);
+    return vs;
+}
+
+void
+vswitch_poke(struct vswitch *vs)
+{
+    if (vs) {
+        ovsdb_idl_run(vs->idl);
+        if (ovsdb_idl_is_connected(vs->idl)) {
+            vs->connected = true;
+        }
+    }
 }
 
 void
@@ -414,10 +490,21 @@ vswitch_reread(const char *remote, int timeout_ms, struct vswitch **vsp,
     struct error ignored;
     int error;
 
+    /* A connection that vswitch_start() began is finished here. */
+    *vsp = NULL;
+    if (vs && !strcmp(vs->remote, remote)
+        && !ovsdb_idl_has_ever_connected(vs->idl)) {
+        error = vswitch_finish__(vs, timeout_ms, err);
+        if (error) {
+            return error;
+        }
+        *vsp = vs;
+        return vswitch_read(vs, host, err);
+    }
+
     /* A kept connection that fails to read was lost while idle: its
      * server restarted or went away.  Then a new connection says why, the
      * same way at each pass. */
-    *vsp = NULL;
     error_clear(&ignored);
     if (vs && !strcmp(vs->remote, remote)
         && !vswitch_read(vs, host, &ignored)) {

@@ -31,12 +31,27 @@ int vswitch_check_remote(const char *remote, struct error *err);
 int vswitch_open(const char *remote, int timeout_ms, struct vswitch **vsp,
                  struct error *err);
 
+/* Starts connecting to the OVSDB server at 'remote' without waiting, so
+ * that the server prepares the tables while the caller reads the kernel:
+ * returns a handle to pass to vswitch_reread() (which waits for the tables
+ * and reads them) or to close with vswitch_close(), or NULL if 'remote' is
+ * wrong or its socket is missing (then vswitch_reread() with a NULL handle
+ * says why). */
+struct vswitch *vswitch_start(const char *remote);
+
+/* Handles, without waiting, what the server of 'vs' has sent, and sends
+ * what the connection has to send next (the IDL asks for the schema, then
+ * for the tables).  Accepts NULL. */
+void vswitch_poke(struct vswitch *vs);
+
 /* vswitch_open() and vswitch_read() into 'host', but keeps '*vsp' when
  * it is a connection to 'remote' that still reads (the daemon's passes):
  * then only what the server has sent since is applied.  A '*vsp' that is
  * NULL, to another remote or lost is closed and replaced by a new
- * connection.  Returns 0 or a negative errno value with a message; '*vsp'
- * is then NULL or a connection that could not be read (close it). */
+ * connection.  A '*vsp' from vswitch_start() is waited for, for at most
+ * 'timeout_ms', and read.  Returns 0 or a negative errno value with a
+ * message; '*vsp' is then NULL or a connection that could not be read
+ * (close it). */
 int vswitch_reread(const char *remote, int timeout_ms, struct vswitch **vsp,
                    struct host *host, struct error *err);
 

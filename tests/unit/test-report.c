@@ -1,6 +1,8 @@
 /* Unit tests of report.c: the exit code a dry run's plan implies, the
  * Prometheus metrics of a run that failed before it had a host or a plan,
- * and names escaped in every report. */
+ * names escaped in every report, and the JSON report's layout, which
+ * report.c writes itself, against json-c's printing of the same document. */
+#include <json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,11 +125,80 @@ test_escaped_reports(void)
     host_destroy(host);
 }
 
+/* The JSON report of 'ctx' must be what json-c prints for the document it
+ * parses to, with the flags the report used to be printed with: same
+ * indent, spacing, escapes ('/' left alone, control characters as \u00xx)
+ * and empty arrays.  'what' names the case. */
+static void
+check_json_layout(const struct report_context *ctx, const char *what)
+{
+    char *out = capture(report_json, ctx);
+    struct json_object *doc = json_tokener_parse(out);
+    const char *again;
+
+    if (!doc) {
+        test_report(false, out, "%s: the JSON report parses", what);
+        free(out);
+        return;
+    }
+    again = json_object_to_json_string_ext(
+        doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+             | JSON_C_TO_STRING_NOSLASHESCAPE);
+    test_report(strlen(out) == strlen(again) + 1 && !strncmp(out, again,
+                                                              strlen(again))
+                && out[strlen(again)] == '\n', out,
+                "%s: the JSON report is json-c's layout of itself, then a "
+                "new line", what);
+    json_object_put(doc);
+    free(out);
+}
+
+static void
+test_json_layout(void)
+{
+    struct host *host = host_create();
+    struct finding findings[2] = {
+        { .kind = FINDING_POLICY_DRIFT, .severity = SEVERITY_DRIFT },
+        { .kind = FINDING_UNMANAGED, .severity = SEVERITY_INFO },
+    };
+    struct plan_step steps[2] = {
+        { .action = PLAN_SET_MTU_REQUEST, .role = ROLE_VIF, .from_set = false,
+          .from_mtu = 1500, .to_mtu = 9000 },
+        { .action = PLAN_SET_LINK_MTU, .role = ROLE_UPLINK, .from_set = true,
+          .from_mtu = 9000, .to_mtu = 1500 },
+    };
+    struct plan empty = { NULL, 0, NULL, 0 };
+    struct plan plan = { steps, 2, findings, 2 };
+    struct report_context ctx = { .host = host, .plan = &empty };
+
+    check_json_layout(&ctx, "empty plan");
+    ctx.applying = true;
+    check_json_layout(&ctx, "empty plan, apply");
+    ctx.applying = false;
+
+    copy_string(host->hostname, "h/\"q\t\x01\x7f\xc3\xa9",
+                sizeof host->hostname);
+    copy_string(findings[0].ifname, "vif1.0", sizeof findings[0].ifname);
+    copy_string(findings[0].network, "a/b", sizeof findings[0].network);
+    copy_string(findings[0].message, "at \"1500\"\nnot \\ 9000\x1f\b\f\r",
+                sizeof findings[0].message);
+    copy_string(findings[1].message, "\xff odd", sizeof findings[1].message);
+    copy_string(steps[0].ifname, "vif1.0", sizeof steps[0].ifname);
+    copy_string(steps[0].network, "storage", sizeof steps[0].network);
+    copy_string(steps[0].bridge, "xenbr1", sizeof steps[0].bridge);
+    copy_string(steps[0].reason, "policy 9000", sizeof steps[0].reason);
+    copy_string(steps[1].ifname, "eth/0", sizeof steps[1].ifname);
+    ctx.plan = &plan;
+    check_json_layout(&ctx, "findings and steps");
+    host_destroy(host);
+}
+
 int
 main(void)
 {
     test_status();
     test_failed_metrics();
     test_escaped_reports();
+    test_json_layout();
     return test_exit_status();
 }
