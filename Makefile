@@ -349,7 +349,7 @@ FUZZ_CORE    := agent/policy.c agent/drivers.c agent/json-input.c \
                 agent/host.c agent/host-json.c agent/util.c agent/error.c \
                 agent/name-index.c agent/journal.c $(wildcard agent/plan*.c) \
                 agent/icmp-parse.c agent/escape.c agent/safe-file.c \
-                agent/guest-nic.c
+                agent/guest-nic.c agent/json-writer.c
 FUZZ_OBJS    := $(FUZZ_CORE:%.c=$(FUZZ_B)/%.o)
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 $(WARNINGS) -Wno-string-concatenation \

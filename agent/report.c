@@ -10,6 +10,7 @@
 #include "drivers.h"
 #include "escape.h"
 #include "host.h"
+#include "json-writer.h"
 #include "plan.h"
 #include "policy.h"
 
@@ -94,209 +95,71 @@ report_text(const struct report_context *ctx, FILE *stream)
             : "");
 }
 
-/* report_json() writes its document as it goes, not as a json-c tree: at
- * N=2000 taps the tree of 4000 findings and 4000 steps and its printed
- * copy were 10 MB of the audit's peak memory.  The layout is json-c's
- * JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
- * JSON_C_TO_STRING_NOSLASHESCAPE, byte for byte (tests/unit/test-report.c
- * compares the two): two spaces of indent per level, "key": value, each
- * member on its own line, and an empty array as "[", a new line, "]". */
-struct json_writer {
-    FILE *stream;
-    int depth;                  /* Containers open. */
-    bool has_members[8];        /* Per open container: a member written. */
-};
-
-static void
-jw_indent(const struct json_writer *jw, int depth)
-{
-    for (int i = 0; i < depth; i++) {
-        fputs("  ", jw->stream);
-    }
-}
-
-/* Starts a member of the open container of 'jw': its separator, its
- * indent and, in an object, '"key": ' ('key' NULL in an array). */
-static void
-jw_member(struct json_writer *jw, const char *key)
-{
-    bool *has = &jw->has_members[jw->depth - 1];
-
-    fputs(*has ? ",\n" : "", jw->stream);
-    *has = true;
-    jw_indent(jw, jw->depth);
-    if (key) {
-        fprintf(jw->stream, "\"%s\": ", key);
-    }
-}
-
-/* Opens an object ('c' is '{') or array ('[') as the member 'key' (NULL in
- * an array, or for the document itself). */
-static void
-jw_open(struct json_writer *jw, const char *key, char c)
-{
-    if (jw->depth) {
-        jw_member(jw, key);
-    }
-    fprintf(jw->stream, "%c\n", c);
-    jw->has_members[jw->depth++] = false;
-}
-
-/* Closes the innermost container with 'c' ('}' or ']'). */
-static void
-jw_close(struct json_writer *jw, char c)
-{
-    if (jw->has_members[--jw->depth]) {
-        fputc('\n', jw->stream);
-    }
-    jw_indent(jw, jw->depth);
-    fputc(c, jw->stream);
-}
-
-static void
-jw_int(struct json_writer *jw, const char *key, long long value)
-{
-    jw_member(jw, key);
-    fprintf(jw->stream, "%lld", value);
-}
-
-static void
-jw_null(struct json_writer *jw, const char *key)
-{
-    jw_member(jw, key);
-    fputs("null", jw->stream);
-}
-
-static void
-jw_bool(struct json_writer *jw, const char *key, bool value)
-{
-    jw_member(jw, key);
-    fputs(value ? "true" : "false", jw->stream);
-}
-
-/* Writes 's' as a JSON string, escaped as json-c does it: '"', '\\' and the
- * control characters, '/' left alone. */
-static void
-jw_put_string(struct json_writer *jw, const char *s)
-{
-    FILE *stream = jw->stream;
-
-    putc('"', stream);
-    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-        switch (*p) {
-        case '\b': fputs("\\b", stream); break;
-        case '\n': fputs("\\n", stream); break;
-        case '\r': fputs("\\r", stream); break;
-        case '\t': fputs("\\t", stream); break;
-        case '\f': fputs("\\f", stream); break;
-        case '"': fputs("\\\"", stream); break;
-        case '\\': fputs("\\\\", stream); break;
-        default:
-            if (*p < ' ') {
-                fprintf(stream, "\\u%04x", *p);
-            } else {
-                putc(*p, stream);
-            }
-        }
-    }
-    putc('"', stream);
-}
-
-/* Writes the constant 'value' (a name of ours, plain ASCII). */
-static void
-jw_string(struct json_writer *jw, const char *key, const char *value)
-{
-    jw_member(jw, key);
-    jw_put_string(jw, value);
-}
-
-/* Writes the name (or message) 's' in the "\\xNN" escape (escape.h), so
- * that the document stays valid UTF-8. */
-static void
-jw_name(struct json_writer *jw, const char *key, const char *s)
-{
-    if (escape_is_plain(s)) {
-        jw_string(jw, key, s);
-    } else {
-        char *escaped = escape_json_encode(s);
-
-        jw_string(jw, key, escaped);
-        free(escaped);
-    }
-}
-
-/* jw_name(), or null if 's' is NULL or "". */
-static void
-jw_name_or_null(struct json_writer *jw, const char *key, const char *s)
-{
-    if (s && s[0]) {
-        jw_name(jw, key, s);
-    } else {
-        jw_null(jw, key);
-    }
-}
-
 void
 report_json(const struct report_context *ctx, FILE *stream)
 {
     const struct plan *plan = ctx->plan;
-    struct json_writer jw = { .stream = stream };
+    struct json_writer jw;
     int status = report_status(plan);
 
-    jw_open(&jw, NULL, '{');
-    jw_int(&jw, "version", REPORT_JSON_VERSION);
-    jw_string(&jw, "mode", ctx->applying ? "apply" : "dry-run");
-    jw_name_or_null(&jw, "policy", ctx->policy ? ctx->policy->file : NULL);
-    jw_name_or_null(&jw, "drivers",
-                    ctx->drivers ? ctx->drivers->file : NULL);
-    jw_name_or_null(&jw, "hostname", ctx->host->hostname);
-    jw_bool(&jw, "ovs_reachable", ctx->host->ovs_reachable);
-    jw_open(&jw, "findings", '[');
+    json_writer_init(&jw, stream);
+    json_writer_open(&jw, NULL, '{');
+    json_writer_int(&jw, "version", REPORT_JSON_VERSION);
+    json_writer_string(&jw, "mode", ctx->applying ? "apply" : "dry-run");
+    json_writer_name_or_null(&jw, "policy",
+                             ctx->policy ? ctx->policy->file : NULL);
+    json_writer_name_or_null(&jw, "drivers",
+                             ctx->drivers ? ctx->drivers->file : NULL);
+    json_writer_name_or_null(&jw, "hostname", ctx->host->hostname);
+    json_writer_bool(&jw, "ovs_reachable", ctx->host->ovs_reachable);
+    json_writer_open(&jw, "findings", '[');
     for (size_t i = 0; i < plan->n_findings; i++) {
         const struct finding *f = &plan->findings[i];
 
-        jw_open(&jw, NULL, '{');
-        jw_string(&jw, "severity", finding_severity_to_string(f->severity));
-        jw_string(&jw, "kind", finding_kind_to_string(f->kind));
-        jw_name_or_null(&jw, "interface", f->ifname);
-        jw_name_or_null(&jw, "network", f->network);
-        jw_name(&jw, "message", f->message);
-        jw_close(&jw, '}');
+        json_writer_open(&jw, NULL, '{');
+        json_writer_string(&jw, "severity",
+                           finding_severity_to_string(f->severity));
+        json_writer_string(&jw, "kind", finding_kind_to_string(f->kind));
+        json_writer_name_or_null(&jw, "interface", f->ifname);
+        json_writer_name_or_null(&jw, "network", f->network);
+        json_writer_name(&jw, "message", f->message);
+        json_writer_close(&jw, '}');
     }
-    jw_close(&jw, ']');
-    jw_open(&jw, "plan", '[');
+    json_writer_close(&jw, ']');
+    json_writer_open(&jw, "plan", '[');
     for (size_t i = 0; i < plan->n_steps; i++) {
         const struct plan_step *s = &plan->steps[i];
 
-        jw_open(&jw, NULL, '{');
-        jw_int(&jw, "step", (long long) i + 1);
-        jw_string(&jw, "action", plan_action_to_string(s->action));
-        jw_name(&jw, "interface", s->ifname);
-        jw_string(&jw, "role", plan_role_to_string(s->role));
-        jw_name_or_null(&jw, "network", s->network);
-        jw_name_or_null(&jw, "bridge", s->bridge);
+        json_writer_open(&jw, NULL, '{');
+        json_writer_int(&jw, "step", (long long) i + 1);
+        json_writer_string(&jw, "action", plan_action_to_string(s->action));
+        json_writer_name(&jw, "interface", s->ifname);
+        json_writer_string(&jw, "role", plan_role_to_string(s->role));
+        json_writer_name_or_null(&jw, "network", s->network);
+        json_writer_name_or_null(&jw, "bridge", s->bridge);
         if (s->action == PLAN_SET_MTU_REQUEST && !s->from_set) {
-            jw_null(&jw, "from_mtu_request");
+            json_writer_null(&jw, "from_mtu_request");
         }
-        jw_int(&jw, "from", s->from_mtu);
-        jw_int(&jw, "to", s->to_mtu);
-        jw_name(&jw, "reason", s->reason);
-        jw_close(&jw, '}');
+        json_writer_int(&jw, "from", s->from_mtu);
+        json_writer_int(&jw, "to", s->to_mtu);
+        json_writer_name(&jw, "reason", s->reason);
+        json_writer_close(&jw, '}');
     }
-    jw_close(&jw, ']');
-    jw_open(&jw, "summary", '{');
-    jw_int(&jw, "refused", plan_count_findings(plan, SEVERITY_REFUSED));
-    jw_int(&jw, "drift", plan_count_findings(plan, SEVERITY_DRIFT));
-    jw_int(&jw, "info", plan_count_findings(plan, SEVERITY_INFO));
-    jw_int(&jw, "steps", plan->n_steps);
+    json_writer_close(&jw, ']');
+    json_writer_open(&jw, "summary", '{');
+    json_writer_int(&jw, "refused",
+                    plan_count_findings(plan, SEVERITY_REFUSED));
+    json_writer_int(&jw, "drift", plan_count_findings(plan, SEVERITY_DRIFT));
+    json_writer_int(&jw, "info", plan_count_findings(plan, SEVERITY_INFO));
+    json_writer_int(&jw, "steps", plan->n_steps);
     if (!ctx->applying) {
         /* What the dry run found; an apply's own result is its exit code
          * and its log. */
-        jw_string(&jw, "status", report_status_to_string(status));
-        jw_int(&jw, "exit_code", status);
+        json_writer_string(&jw, "status", report_status_to_string(status));
+        json_writer_int(&jw, "exit_code", status);
     }
-    jw_close(&jw, '}');
-    jw_close(&jw, '}');
+    json_writer_close(&jw, '}');
+    json_writer_close(&jw, '}');
     fputc('\n', stream);
 }
 
