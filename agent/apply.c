@@ -1525,10 +1525,16 @@ entry_at_target(const struct journal_entry *e, struct backend *b,
         return have_link && state.admin_up && e->bounced;
     case JOURNAL_OVS_MTU_REQUEST:
         iface = ovs ? host_find_ovs_iface(ovs, e->ifname, NULL, NULL) : NULL;
-        return (iface && !iface->error[0]
-                && iface->has_mtu_request && iface->mtu_request == e->target
-                && iface->has_mtu && iface->mtu == e->target
-                && (!e->kernel_mtu || (have_link && state.mtu == e->target)));
+        if (!iface || iface->error[0] || !iface->has_mtu_request
+            || iface->mtu_request != e->target) {
+            return false;
+        }
+        /* As verify_steps() judges it: the kernel MTU where the interface
+         * has a kernel device, Interface.mtu (ovs-vswitchd's later copy of
+         * it) only where it has none. */
+        return (e->kernel_mtu
+                ? have_link && state.mtu == e->target
+                : iface->has_mtu && iface->mtu == e->target);
     case JOURNAL_LAYER_MAX:
     default:
         return false;

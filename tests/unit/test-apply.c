@@ -1108,6 +1108,34 @@ test_recover_finishes(void)
     }
     fixture_free(&fx);
 
+    /* The same, killed before ovs-vswitchd published Interface.mtu: the
+     * kernel MTUs at the target are the proof, as in verify. */
+    if (!fixture_load(&fx, "ovs-raise-bond")) {
+        return;
+    }
+    if (apply_then_kill(&fx)) {
+        struct host *h = fake_backend_host(fx.fb);
+        int n_commit = fake_backend_count(fx.fb, FAKE_OVS_COMMIT);
+
+        for (size_t b = 0; b < h->n_bridges; b++) {
+            for (size_t p = 0; p < h->bridges[b].n_ports; p++) {
+                struct host_ovs_port *port = &h->bridges[b].ports[p];
+
+                for (size_t i = 0; i < port->n_ifaces; i++) {
+                    port->ifaces[i].mtu = 1500;
+                }
+            }
+        }
+        error = apply_recover(fake_backend_up(fx.fb), &fx.opts, &recovered,
+                              &fx.err);
+        test_report(!error && recovered, fx.err.msg, "%s: recovery with "
+                    "Interface.mtu not yet published succeeds", fx.name);
+        test_report(fake_backend_count(fx.fb, FAKE_OVS_COMMIT) == n_commit,
+                    fake_backend_log(fx.fb), "%s: recovery with Interface.mtu "
+                    "not yet published commits nothing", fx.name);
+    }
+    fixture_free(&fx);
+
     /* One link between states (the run was cut off there): only it goes
      * back; what holds at the target stays, and the next plan has one
      * step, for that link. */
