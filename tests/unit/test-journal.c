@@ -246,33 +246,30 @@ now_ms(void)
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-static void
-test_lock(void)
+/* Forks a process that takes the lock at 'path', says so, holds it for
+ * 'hold_ms' and exits 0 (1 if it could not take it).  Returns its pid once
+ * it holds the lock (reported as a check), or -1. */
+static pid_t
+fork_lock_holder(const char *path, int hold_ms)
 {
-    char *path = xasprintf("%s/run.lock", dir);
-    int ready[2], fd = -1, status;
-    struct error err;
-    long long start;
+    int ready[2];
     pid_t child;
-    char c;
+    char c = 0;
 
     if (pipe(ready)) {
         test_report(false, strerror(errno), "lock: pipe");
-        free(path);
-        return;
+        return -1;
     }
     child = fork();
     if (child == 0) {
         int cfd;
 
         close(ready[0]);
-        if (lock_acquire(path, 1000, &cfd, NULL)) {
+        if (lock_acquire(path, 1000, &cfd, NULL)
+            || write(ready[1], "x", 1) != 1) {
             _exit(1);
         }
-        if (write(ready[1], "x", 1) != 1) {
-            _exit(1);
-        }
-        usleep(800 * 1000);
+        usleep(hold_ms * 1000);
         lock_release(cfd);
         _exit(0);
     }
@@ -282,6 +279,23 @@ test_lock(void)
     }
     close(ready[0]);
     test_report(c == 'x', NULL, "lock: another process holds the lock");
+    return child;
+}
+
+static void
+test_lock(void)
+{
+    char *path = xasprintf("%s/run.lock", dir);
+    int fd = -1, status;
+    struct error err;
+    long long start;
+    pid_t child;
+
+    child = fork_lock_holder(path, 800);
+    if (child < 0) {
+        free(path);
+        return;
+    }
 
     error_clear(&err);
     start = now_ms();
@@ -310,37 +324,19 @@ static void
 test_lock_stop(void)
 {
     char *path = xasprintf("%s/run.lock", dir);
-    int ready[2], fd = -1, status;
+    int fd = -1, status;
     sigset_t term, old;
     pid_t holder, killer;
     struct error err;
     long long start;
-    char c = 0, *pid_text;
+    char *pid_text;
     int error;
 
-    if (pipe(ready)) {
+    holder = fork_lock_holder(path, 3000);
+    if (holder < 0) {
         free(path);
         return;
     }
-    holder = fork();
-    if (holder == 0) {
-        int cfd;
-
-        close(ready[0]);
-        if (lock_acquire(path, 1000, &cfd, NULL)
-            || write(ready[1], "x", 1) != 1) {
-            _exit(1);
-        }
-        usleep(3000 * 1000);
-        lock_release(cfd);
-        _exit(0);
-    }
-    close(ready[1]);
-    if (read(ready[0], &c, 1) != 1) {
-        c = 0;
-    }
-    close(ready[0]);
-    test_report(c == 'x', NULL, "lock: another process holds the lock");
 
     sigemptyset(&term);
     sigaddset(&term, SIGTERM);

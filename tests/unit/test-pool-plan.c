@@ -88,6 +88,25 @@ check_one(struct pool_records *r, unsigned int mtu, bool replug,
     pool_records_destroy(r);
 }
 
+/* The 13 steps of raising make_pool()'s network to 9000: the members by
+ * name, the coordinator last, set_MTU after all hosts, the overrides
+ * removed. */
+#define RAISE_9000_STEPS \
+    "Plan for network 'jumbo' (bridge xenbr1): MTU 1500 -> 9000, 3 host(s)\n" \
+    "1. host-b: set PIF eth1 other_config:mtu=9000\n" \
+    "2. host-b: PIF.plug eth1 (re-applies MTU 9000 on bridge xenbr1)\n" \
+    "3. host-b: verify bridge xenbr1 at MTU 9000 (plugin verify)\n" \
+    "4. host-c: set PIF eth1 other_config:mtu=9000\n" \
+    "5. host-c: PIF.plug eth1 (re-applies MTU 9000 on bridge xenbr1)\n" \
+    "6. host-c: verify bridge xenbr1 at MTU 9000 (plugin verify)\n" \
+    "7. host-a: set PIF eth1 other_config:mtu=9000\n" \
+    "8. host-a: PIF.plug eth1 (re-applies MTU 9000 on bridge xenbr1)\n" \
+    "9. host-a: verify bridge xenbr1 at MTU 9000 (plugin verify)\n" \
+    "10. pool: network.set_MTU 'jumbo' 1500 -> 9000\n" \
+    "11. host-b: remove PIF eth1 other_config:mtu\n" \
+    "12. host-c: remove PIF eth1 other_config:mtu\n" \
+    "13. host-a: remove PIF eth1 other_config:mtu\n"
+
 int
 main(void)
 {
@@ -95,20 +114,7 @@ main(void)
 
     make_pool(&r);
     check_one(&r, 9000, false,
-        "Plan for network 'jumbo' (bridge xenbr1): MTU 1500 -> 9000, 3 host(s)\n"
-        "1. host-b: set PIF eth1 other_config:mtu=9000\n"
-        "2. host-b: PIF.plug eth1 (re-applies MTU 9000 on bridge xenbr1)\n"
-        "3. host-b: verify bridge xenbr1 at MTU 9000 (plugin verify)\n"
-        "4. host-c: set PIF eth1 other_config:mtu=9000\n"
-        "5. host-c: PIF.plug eth1 (re-applies MTU 9000 on bridge xenbr1)\n"
-        "6. host-c: verify bridge xenbr1 at MTU 9000 (plugin verify)\n"
-        "7. host-a: set PIF eth1 other_config:mtu=9000\n"
-        "8. host-a: PIF.plug eth1 (re-applies MTU 9000 on bridge xenbr1)\n"
-        "9. host-a: verify bridge xenbr1 at MTU 9000 (plugin verify)\n"
-        "10. pool: network.set_MTU 'jumbo' 1500 -> 9000\n"
-        "11. host-b: remove PIF eth1 other_config:mtu\n"
-        "12. host-c: remove PIF eth1 other_config:mtu\n"
-        "13. host-a: remove PIF eth1 other_config:mtu\n"
+        RAISE_9000_STEPS
         "VIF keeps MTU 1500 until its next plug: VM 'web' VIF 0 (replug "
         "with --replug-vifs, or migrate the VM)\n", 0,
         "raising: members by name, coordinator last, set_MTU after all "
@@ -137,20 +143,7 @@ main(void)
 
     make_pool(&r);
     check_one(&r, 9000, true,
-        "Plan for network 'jumbo' (bridge xenbr1): MTU 1500 -> 9000, 3 host(s)\n"
-        "1. host-b: set PIF eth1 other_config:mtu=9000\n"
-        "2. host-b: PIF.plug eth1 (re-applies MTU 9000 on bridge xenbr1)\n"
-        "3. host-b: verify bridge xenbr1 at MTU 9000 (plugin verify)\n"
-        "4. host-c: set PIF eth1 other_config:mtu=9000\n"
-        "5. host-c: PIF.plug eth1 (re-applies MTU 9000 on bridge xenbr1)\n"
-        "6. host-c: verify bridge xenbr1 at MTU 9000 (plugin verify)\n"
-        "7. host-a: set PIF eth1 other_config:mtu=9000\n"
-        "8. host-a: PIF.plug eth1 (re-applies MTU 9000 on bridge xenbr1)\n"
-        "9. host-a: verify bridge xenbr1 at MTU 9000 (plugin verify)\n"
-        "10. pool: network.set_MTU 'jumbo' 1500 -> 9000\n"
-        "11. host-b: remove PIF eth1 other_config:mtu\n"
-        "12. host-c: remove PIF eth1 other_config:mtu\n"
-        "13. host-a: remove PIF eth1 other_config:mtu\n"
+        RAISE_9000_STEPS
         "14. pool: VIF.unplug + VIF.plug VM 'web' VIF 0 (1500 -> 9000)\n", 0,
         "--replug-vifs: the running VIF replugged after set_MTU, the "
         "halted one not");
